@@ -1,0 +1,70 @@
+/* query.h — query string → ranked passages with highlighted snippets.
+ *
+ * Syntax (see README "Query syntax"): words; "quoted phrases" (exact word forms, in order);
+ * -word and NOT word (exclude); a OR b; a AND b; parentheses; field filters respondent:/fra:,
+ * section:/mål:, theme:/tema:; trailing wildcard helse*. Several words without an operator
+ * must all match (AND); if no passage has them all, the search falls back to ranked OR and
+ * says so (hsok_results_relaxed). Words go through the same analyzer as indexing (text.h):
+ * a plain word matches every inflection (stem) and compounds that contain it (lower weight);
+ * a quoted word matches only that form.
+ */
+#ifndef HSOK_QUERY_H
+#define HSOK_QUERY_H
+
+#include <stddef.h>
+
+#include "hsok/db.h"
+#include "hsok/hsok.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hsok_search_opts {
+    unsigned limit;               /* 0 = default 10 */
+    unsigned offset;              /* skip this many hits */
+    const char *const *respondents; /* filters: a passage's respondent must contain one of */
+    size_t nrespondents;            /*   these (case-insensitive substring) */
+    const char *const *themes;    /* filters: passage must carry one of these theme ids */
+    size_t nthemes;
+    unsigned snippet_chars;       /* 0 = default 240 */
+} hsok_search_opts_t;
+
+typedef struct hsok_span {
+    size_t start, end;            /* byte offsets of a highlighted word in the snippet */
+} hsok_span_t;
+
+typedef struct hsok_hit {
+    hsok_record_t rec;            /* the passage; strings borrowed from the results */
+    unsigned rank;                /* from 1 */
+    double score;                 /* BM25 weight */
+    const char *snippet;          /* best window of rec.text, cut at word boundaries; "…" marks cuts */
+    const hsok_span_t *spans;     /* highlighted words in snippet, in order */
+    size_t nspans;
+} hsok_hit_t;
+
+typedef struct hsok_results hsok_results_t;
+
+/* Parse and run `query`. A malformed query gives HSOK_ERR_QUERY with a one-line message
+ * naming the position ("unbalanced quote at column 7"). Free *out with hsok_results_free. */
+hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
+                          hsok_results_t **out, char **errmsg);
+
+size_t hsok_results_count(const hsok_results_t *r);
+const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i);
+/* Xapian's estimate of all matching passages. */
+size_t hsok_results_estimated(const hsok_results_t *r);
+/* Nonzero if no passage matched all words and the results are the ranked-OR fallback. */
+int hsok_results_relaxed(const hsok_results_t *r);
+/* A spelling suggestion for the whole query ("Mente du: …"), or NULL. Borrowed. */
+const char *hsok_results_suggestion(const hsok_results_t *r);
+void hsok_results_free(hsok_results_t *r);
+
+/* Parse `query` and write a readable form of the parsed tree (for tests and --explain) into
+ * *out (malloc'd). db may be NULL (then wildcards and field filters are not expanded). */
+hsok_status_t hsok_query_describe(hsok_db_t *db, const char *query, char **out, char **errmsg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/* segment.h — clean text becomes passages, each with its respondent and section.
+ *
+ * Handles PDF-extracted text: double-spaced lines, sentences broken across lines, words
+ * hyphenated across lines ("informa-" / "sjon" → "informasjon", while "helse- og" and "KS-"
+ * keep their hyphen), bullets (•, -, –, ▪, *, ◦), checkbox lines ("☒ Ja ☐ Nei ☐ Vet ikke",
+ * recorded as stances, not passages), trailing spaces, footnote markers ("KIT1" with the
+ * footnote line "1 KIT står for: …": the marker is removed from the word, the footnote
+ * becomes a passage of its own).
+ *
+ * Passages are paragraphs, single bullets, or short runs of short bullets: typically 1–8
+ * sentences, never a whole page (a long paragraph is cut at sentence ends).
+ * Sections are headings: numbered questions ("2) Har dere …?"), goals and similar numbered
+ * headings ("Mål 3: …"), and short unnumbered heading lines ("Om indikatorer"). A passage's
+ * section path joins the open headings with " › ".
+ * Respondents are detected from the text (the organisation that writes), can be overridden
+ * (options or a sidecar FILE.meta), and a file holding several responses is split between them.
+ */
+#ifndef HSOK_SEGMENT_H
+#define HSOK_SEGMENT_H
+
+#include <stddef.h>
+
+#include "hsok/hsok.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hsok_passage_kind {
+    HSOK_PASSAGE_PARAGRAPH,
+    HSOK_PASSAGE_BULLETS,  /* one bullet or a short run of bullets */
+    HSOK_PASSAGE_FOOTNOTE
+} hsok_passage_kind_t;
+
+typedef struct hsok_passage {
+    const char *text;        /* reflowed text, one line, UTF-8; bullets of a run joined by "\n" */
+    const char *respondent;  /* never NULL; "" if unknown */
+    const char *section;     /* section path, "" if none */
+    const char *question;    /* the numbered question heading alone ("2) Har dere …?"), or "" */
+    int question_no;         /* its number, 0 if none */
+    int goal_no;             /* number of an open "Mål N" heading, 0 if none */
+    hsok_passage_kind_t kind;
+    unsigned ordinal;        /* 0-based, in document order within the file */
+    unsigned line;           /* 1-based line of the first character in the source text */
+    unsigned end_line;       /* 1-based line of the last character */
+    size_t start, end;       /* byte offsets [start, end) in the source text */
+} hsok_passage_t;
+
+typedef struct hsok_stance {
+    const char *respondent;  /* "" if unknown */
+    const char *question;    /* the question heading it answers, "" if none */
+    int question_no;
+    const char *answer;      /* the checked option's label, e.g. "Ja" ("Ja, utdyp gjerne" → "Ja") */
+    const char *options;     /* all options, "|" separated: "Ja|Nei|Vet ikke" */
+    unsigned line;
+} hsok_stance_t;
+
+typedef struct hsok_segment_opts {
+    const char *respondent;  /* if not NULL: every passage gets this respondent (no detection) */
+    unsigned max_passage_chars; /* 0 = default (1200): longer paragraphs are cut at sentences */
+} hsok_segment_opts_t;
+
+typedef struct hsok_segdoc hsok_segdoc_t;
+
+/* Segment text[0..len) (clean UTF-8 from ingest.h). `name` is used in messages only.
+ * *out owns all strings of its passages and stances; free with hsok_segdoc_free. */
+hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
+                           const hsok_segment_opts_t *opts, hsok_segdoc_t **out, char **errmsg);
+void hsok_segdoc_free(hsok_segdoc_t *doc);
+
+size_t hsok_segdoc_passage_count(const hsok_segdoc_t *doc);
+const hsok_passage_t *hsok_segdoc_passage(const hsok_segdoc_t *doc, size_t i);
+size_t hsok_segdoc_stance_count(const hsok_segdoc_t *doc);
+const hsok_stance_t *hsok_segdoc_stance(const hsok_segdoc_t *doc, size_t i);
+/* Distinct respondents in order of first appearance. */
+size_t hsok_segdoc_respondent_count(const hsok_segdoc_t *doc);
+const char *hsok_segdoc_respondent(const hsok_segdoc_t *doc, size_t i);
+
+/* Read the sidecar PATH.meta if it exists: lines "key: value", "#" comments. Known keys:
+ * "respondent". *respondent gets a malloc'd value or NULL when there is no file or no key.
+ * A malformed line gives HSOK_ERR_PARSE with "'x.meta' line N: ...". */
+hsok_status_t hsok_read_meta(const char *path, char **respondent, char **errmsg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,33 @@
+/* prefix.h — the one table of term prefixes and value slots (after Omega's termprefixes).
+ *
+ * Word terms carry no prefix: the normalised (NFC, case-folded) surface form, with positions.
+ * Normalised words never start with an ASCII capital, so capital prefixes cannot collide.
+ */
+#ifndef HSOK_PREFIX_H
+#define HSOK_PREFIX_H
+
+#define PFX_STEM "Z"        /* Z + stem of a word: matches every inflection */
+#define PFX_PART "P"        /* P + stem of a compound part (colocated with its word) */
+#define PFX_ID "Q"          /* Q + passage id (unique) */
+#define PFX_FILE "XF"       /* XF + file key (hex hash of the real path) */
+#define PFX_RESPONDENT "XR" /* XR + normalised respondent name */
+#define PFX_QUESTION "XQ"   /* XQ + question number */
+#define PFX_GOAL "XG"       /* XG + goal number ("Mål 3" → XG3) */
+#define PFX_SECTION "XS"    /* XS + normalised word of the section path */
+#define PFX_THEME "XT"      /* XT + theme id */
+#define PFX_KIND "XK"       /* XK + passage kind: p (paragraph), b (bullets), f (footnote) */
+
+enum {
+    SLOT_RESPONDENT = 0,
+    SLOT_SECTION = 1,
+    SLOT_SOURCE = 2,
+    SLOT_LINE = 3,     /* sortable: zero-padded decimal */
+    SLOT_ORDINAL = 4,  /* sortable: zero-padded decimal */
+    SLOT_FILE = 5      /* file key */
+};
+
+/* Metadata keys. */
+#define META_FILE "file:"       /* file:<key> → record of an indexed file (see index.c) */
+#define META_FORMAT "hsok:format" /* index format version */
+
+#endif

@@ -1,0 +1,125 @@
+/* xap.h — the thin C wrapper over Xapian (implemented in xapian/xap.cc, the only C++ file).
+ *
+ * Every entry point catches Xapian::Error, std::bad_alloc and everything else and turns it into
+ * a status plus a malloc'd message in *errmsg (DatabaseLockError → HSOK_ERR_LOCKED "index 'x'
+ * is locked by another process", DatabaseNotFoundError/DatabaseOpeningError on a missing
+ * index → HSOK_ERR_NOT_FOUND, bad_alloc → HSOK_ERR_NOMEM, the rest → HSOK_ERR_DB).
+ * No exception ever leaves this layer. Strings are byte strings with explicit lengths where
+ * terms may hold any bytes; otherwise NUL-terminated.
+ */
+#ifndef HSOK_XAP_H
+#define HSOK_XAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hsok/hsok.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xap_db xap_db_t;
+typedef struct xap_doc xap_doc_t;
+
+/* Open (writable: create if missing) the database directory at path. */
+hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **errmsg);
+/* Commit if writable, then close and free. NULL is a no-op. */
+hsok_status_t xap_close(xap_db_t *db, char **errmsg);
+hsok_status_t xap_commit(xap_db_t *db, char **errmsg);
+
+/* Transactions (writable only): begin, then commit or cancel. */
+hsok_status_t xap_begin(xap_db_t *db, char **errmsg);
+hsok_status_t xap_end(xap_db_t *db, int commit, char **errmsg);
+
+/* Document builder. xap_doc_new returns NULL on out of memory. */
+xap_doc_t *xap_doc_new(void);
+void xap_doc_free(xap_doc_t *doc);
+/* Each returns 0, or -1 on out of memory (the doc is then unusable: xap_add refuses it). */
+int xap_doc_add_posting(xap_doc_t *doc, const char *term, size_t len, unsigned pos, unsigned wdf);
+int xap_doc_add_term(xap_doc_t *doc, const char *term, size_t len, unsigned wdf);
+int xap_doc_add_boolean(xap_doc_t *doc, const char *term, size_t len);
+int xap_doc_set_value(xap_doc_t *doc, unsigned slot, const char *val, size_t len);
+int xap_doc_set_data(xap_doc_t *doc, const char *data, size_t len);
+
+/* Add doc (writable db). *docid may be NULL. */
+hsok_status_t xap_add(xap_db_t *db, xap_doc_t *doc, unsigned *docid, char **errmsg);
+/* Delete every document indexed by term. */
+hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char **errmsg);
+/* Add a word to the spelling table (writable db). */
+hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, char **errmsg);
+/* Spelling suggestion for one word: *out malloc'd, or NULL if none. */
+hsok_status_t xap_spelling(xap_db_t *db, const char *word, size_t len, char **out, char **errmsg);
+
+/* Metadata: *val malloc'd ("" if unset). Setting "" removes the key. */
+hsok_status_t xap_get_meta(xap_db_t *db, const char *key, char **val, char **errmsg);
+hsok_status_t xap_set_meta(xap_db_t *db, const char *key, const char *val, char **errmsg);
+/* Call fn for each metadata key starting with prefix (stop early if fn returns nonzero).
+ * Keys are collected before the first call, so fn may change metadata. */
+hsok_status_t xap_meta_keys(xap_db_t *db, const char *prefix,
+                            int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg);
+/* Call fn for each term starting with prefix, with its document frequency. */
+hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
+                        int (*fn)(void *ctx, const char *term, size_t len, unsigned freq),
+                        void *ctx, char **errmsg);
+
+unsigned xap_doccount(xap_db_t *db);
+unsigned xap_termfreq(xap_db_t *db, const char *term, size_t len);
+
+/* Data of the first document indexed by term: *data malloc'd, *len its length;
+ * HSOK_ERR_NOT_FOUND if none. */
+hsok_status_t xap_data_by_term(xap_db_t *db, const char *term, size_t tlen, char **data,
+                               size_t *len, char **errmsg);
+
+/* Query tree built by C code; the wrapper turns it into a Xapian::Query. */
+typedef enum xap_op {
+    XQ_TERM,      /* term (with wqf 1) */
+    XQ_AND,
+    XQ_OR,
+    XQ_AND_NOT,   /* sub[0] AND NOT (sub[1] OR sub[2] ...) */
+    XQ_AND_MAYBE, /* sub[0] AND_MAYBE sub[1..] */
+    XQ_FILTER,    /* sub[0] filtered by sub[1..] (no weight from the filters) */
+    XQ_PHRASE,    /* subs (terms) in order, adjacent (window = nsub) */
+    XQ_NEAR,      /* subs within `window` positions */
+    XQ_SCALE,     /* sub[0] with weights multiplied by scale */
+    XQ_WILDCARD,  /* every term starting with term (OR), at most 200 expansions */
+    XQ_ALL,       /* every document (for pure NOT queries and filter-only queries) */
+    XQ_NONE       /* no document */
+} xap_op_t;
+
+typedef struct xap_query {
+    xap_op_t op;
+    const char *term;       /* XQ_TERM, XQ_WILDCARD */
+    size_t term_len;
+    double scale;           /* XQ_SCALE */
+    unsigned window;        /* XQ_NEAR */
+    struct xap_query **sub;
+    size_t nsub;
+} xap_query_t;
+
+typedef struct xap_hit {
+    unsigned docid;
+    double score;
+    char *data;             /* document data, owned by the hits */
+    size_t data_len;
+} xap_hit_t;
+
+typedef struct xap_hits {
+    xap_hit_t *hits;
+    size_t n;
+    size_t estimated;       /* matches estimated */
+} xap_hits_t;
+
+/* Run q with BM25 (Xapian defaults), returning hits [offset, offset+limit). Free with
+ * xap_hits_free. Optional sort by value slot: sort_slot < 0 means by relevance. */
+hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, unsigned limit,
+                         int sort_slot, xap_hits_t **out, char **errmsg);
+void xap_hits_free(xap_hits_t *h);
+
+/* Readable description of q as Xapian prints it (for tests); malloc'd. */
+char *xap_query_describe(const xap_query_t *q);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
