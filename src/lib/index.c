@@ -1,1 +1,914 @@
-/* placeholder: being written */
+/* index.c — passages into the Xapian index; stats; passages by id.
+ *
+ * Per passage: word terms with positions (normalised surface form), Z+stem for every word,
+ * P+stem for compound parts, boolean terms for id, file, respondent, question, goal, section
+ * words and kind, value slots for respondent, section, source, line, ordinal and file.
+ * Per file: a metadata record "file:<key>" with the content signature, so unchanged files
+ * are skipped and vanished files can be pruned.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db_internal.h"
+#include "hsok/ingest.h"
+#include "hsok/segment.h"
+#include "hsok_config.h"
+#include "prefix.h"
+
+/* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
+#define INDEX_FORMAT "1"
+
+const char *hsok_db_default_path(const char *explicit_path)
+{
+    if (explicit_path && *explicit_path)
+        return explicit_path;
+    const char *env = getenv("HSOK_DB");
+    if (env && *env)
+        return env;
+    return "index";
+}
+
+hsok_analyzer_t *db_analyzer(hsok_db_t *db, char **errmsg)
+{
+    if (!db->an && hsok_analyzer_new(&db->an, errmsg) != HSOK_OK)
+        db->an = NULL;
+    return db->an;
+}
+
+hsok_status_t hsok_db_open(const char *path, hsok_db_mode_t mode, hsok_db_t **out,
+                           char **errmsg)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
+    hsok_db_t *db = calloc(1, sizeof *db);
+    if (!db || !(db->path = strdup(path))) {
+        free(db);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    db->writable = mode == HSOK_DB_WRITE;
+    hsok_status_t st = xap_open(path, db->writable, &db->x, errmsg);
+    if (st != HSOK_OK) {
+        free(db->path);
+        free(db);
+        return st;
+    }
+    *out = db;
+    return HSOK_OK;
+}
+
+hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
+{
+    if (!db)
+        return HSOK_OK;
+    hsok_status_t st = xap_close(db->x, errmsg);
+    hsok_analyzer_free(db->an);
+    free(db->path);
+    free(db);
+    return st;
+}
+
+hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg)
+{
+    return xap_commit(db->x, errmsg);
+}
+
+/* ---- stored record: "key\tvalue\n" lines, value escaped (\\ \n \t) ---- */
+
+static void add_escaped(buf_t *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '\\': buf_add(b, "\\\\", 2); break;
+        case '\n': buf_add(b, "\\n", 2); break;
+        case '\t': buf_add(b, "\\t", 2); break;
+        default: buf_addch(b, *s);
+        }
+    }
+}
+
+static void add_field(buf_t *b, const char *key, const char *val)
+{
+    buf_addstr(b, key);
+    buf_addch(b, '\t');
+    add_escaped(b, val ? val : "");
+    buf_addch(b, '\n');
+}
+
+void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, int question_no,
+                   int goal_no)
+{
+    add_field(out, "id", rec->id);
+    add_field(out, "source", rec->source);
+    add_field(out, "respondent", rec->respondent);
+    add_field(out, "section", rec->section);
+    buf_addf(out, "line\t%u\nend_line\t%u\nordinal\t%u\nstart\t%zu\nend\t%zu\n", rec->line,
+             rec->end_line, rec->ordinal, rec->start, rec->end);
+    buf_addf(out, "kind\t%u\nquestion\t%d\ngoal\t%d\n", kind, question_no, goal_no);
+    buf_addstr(out, "themes\t");
+    for (size_t i = 0; i < rec->nthemes; i++) {
+        if (i)
+            buf_addch(out, ',');
+        add_escaped(out, rec->themes[i]);
+    }
+    buf_addch(out, '\n');
+    add_field(out, "text", rec->text);
+}
+
+static unsigned long to_ulong(const char *s)
+{
+    return strtoul(s, NULL, 10);
+}
+
+int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->mem = malloc(len + 1);
+    if (!rec->mem)
+        return -1;
+    /* unescape line by line in place: keys and values become NUL-terminated */
+    char *w = rec->mem;
+    const char *p = data, *end = data + len;
+    static const char *empty = "";
+    hsok_record_t *r = &rec->pub;
+    r->id = r->source = r->respondent = r->section = r->text = empty;
+    const char *themes = empty;
+    while (p < end) {
+        const char *key = w;
+        while (p < end && *p != '\t' && *p != '\n')
+            *w++ = *p++;
+        *w++ = '\0';
+        if (p < end && *p == '\t')
+            p++;
+        char *val = w;
+        while (p < end && *p != '\n') {
+            if (*p == '\\' && p + 1 < end) {
+                p++;
+                *w++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+                p++;
+            } else {
+                *w++ = *p++;
+            }
+        }
+        *w++ = '\0';
+        if (p < end)
+            p++;
+        if (!strcmp(key, "id")) r->id = val;
+        else if (!strcmp(key, "source")) r->source = val;
+        else if (!strcmp(key, "respondent")) r->respondent = val;
+        else if (!strcmp(key, "section")) r->section = val;
+        else if (!strcmp(key, "text")) r->text = val;
+        else if (!strcmp(key, "line")) r->line = (unsigned)to_ulong(val);
+        else if (!strcmp(key, "end_line")) r->end_line = (unsigned)to_ulong(val);
+        else if (!strcmp(key, "ordinal")) r->ordinal = (unsigned)to_ulong(val);
+        else if (!strcmp(key, "start")) r->start = to_ulong(val);
+        else if (!strcmp(key, "end")) r->end = to_ulong(val);
+        else if (!strcmp(key, "themes")) themes = val;
+    }
+    /* themes: comma-separated ids (ids never contain commas) */
+    size_t n = 0;
+    if (*themes) {
+        n = 1;
+        for (const char *t = themes; *t; t++)
+            n += *t == ',';
+    }
+    rec->themes = calloc(n + 1, sizeof *rec->themes);
+    if (!rec->themes) {
+        free(rec->mem);
+        rec->mem = NULL;
+        return -1;
+    }
+    size_t i = 0;
+    char *t = (char *)themes;
+    while (n && *t) {
+        rec->themes[i++] = t;
+        char *c = strchr(t, ',');
+        if (!c)
+            break;
+        *c = '\0';
+        t = c + 1;
+    }
+    r->themes = rec->themes;
+    r->nthemes = i;
+    return 0;
+}
+
+void db_rec_clear(db_rec_t *rec)
+{
+    free(rec->mem);
+    free(rec->themes);
+    memset(rec, 0, sizeof *rec);
+}
+
+char *db_norm_name(const char *s)
+{
+    size_t n = 0;
+    char *norm = hsok_normalize(s, strlen(s), &n);
+    if (!norm)
+        return NULL;
+    /* collapse whitespace runs, trim */
+    char *w = norm;
+    int space = 1;
+    for (char *p = norm; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            if (!space)
+                *w++ = ' ';
+            space = 1;
+        } else {
+            *w++ = *p;
+            space = 0;
+        }
+    }
+    if (w > norm && w[-1] == ' ')
+        w--;
+    *w = '\0';
+    return norm;
+}
+
+/* ---- indexing ---- */
+
+typedef struct term_ctx {
+    xap_db_t *x;
+    xap_doc_t *doc;
+    buf_t term;
+    int spelling;  /* add words to the spelling table */
+    int failed;
+    char **errmsg;
+} term_ctx_t;
+
+static int add_prefixed(term_ctx_t *c, const char *pfx, const char *s, size_t n, unsigned pos)
+{
+    buf_reset(&c->term);
+    buf_addstr(&c->term, pfx);
+    buf_add(&c->term, s, n);
+    if (c->term.err)
+        return -1;
+    if (c->term.len > 240) /* Xapian's term length limit is 245 bytes */
+        return 0;
+    if (pos)
+        return xap_doc_add_posting(c->doc, c->term.data, c->term.len, pos, 1);
+    return xap_doc_add_term(c->doc, c->term.data, c->term.len, 1);
+}
+
+static int on_token(void *ctx, const hsok_token_t *t)
+{
+    term_ctx_t *c = ctx;
+    int rc = 0;
+    if (t->flags & HSOK_TOKEN_PART) {
+        rc = add_prefixed(c, PFX_PART, t->stem, t->stem_len, 0);
+    } else {
+        if (t->norm_len <= 240)
+            rc = xap_doc_add_posting(c->doc, t->norm, t->norm_len, t->pos, 1);
+        if (!rc)
+            rc = add_prefixed(c, PFX_STEM, t->stem, t->stem_len, 0);
+        if (!rc && c->spelling && !(t->flags & (HSOK_TOKEN_STOPWORD | HSOK_TOKEN_NUMBER)) &&
+            t->norm_len >= 3 && t->norm_len <= 64) {
+            if (xap_add_spelling(c->x, t->norm, t->norm_len, c->errmsg) != HSOK_OK)
+                rc = -1;
+        }
+    }
+    if (rc)
+        c->failed = 1;
+    return rc;
+}
+
+static int add_boolean(term_ctx_t *c, const char *pfx, const char *s)
+{
+    buf_reset(&c->term);
+    buf_addstr(&c->term, pfx);
+    buf_addstr(&c->term, s);
+    if (c->term.err)
+        return -1;
+    if (c->term.len > 240)
+        c->term.len = 240;
+    return xap_doc_add_boolean(c->doc, c->term.data, c->term.len);
+}
+
+static int on_section_token(void *ctx, const hsok_token_t *t)
+{
+    term_ctx_t *c = ctx;
+    if (t->flags & (HSOK_TOKEN_PART | HSOK_TOKEN_STOPWORD))
+        return 0;
+    buf_t b = BUF_INIT;
+    buf_add(&b, t->stem, t->stem_len);
+    int rc = b.err ? -1 : add_boolean(c, PFX_SECTION, b.data);
+    buf_free(&b);
+    if (rc)
+        c->failed = 1;
+    return rc;
+}
+
+static int set_value_str(xap_doc_t *doc, unsigned slot, const char *s)
+{
+    return xap_doc_set_value(doc, slot, s, strlen(s));
+}
+
+static int set_value_num(xap_doc_t *doc, unsigned slot, unsigned long v)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%010lu", v);
+    return xap_doc_set_value(doc, slot, tmp, (size_t)n);
+}
+
+static char *read_all(const char *path, size_t *len, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    buf_t b = BUF_INIT;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(&b, tmp, n);
+    *err = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (*err || b.err) {
+        if (!*err)
+            *err = ENOMEM;
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, len);
+}
+
+static const char *kind_code(hsok_passage_kind_t k)
+{
+    return k == HSOK_PASSAGE_BULLETS ? "b" : k == HSOK_PASSAGE_FOOTNOTE ? "f" : "p";
+}
+
+/* Parse "k=v\t" fields of a file record's first line. Returns a malloc'd value or NULL. */
+static char *meta_field(const char *rec, const char *key)
+{
+    size_t kl = strlen(key);
+    const char *p = rec;
+    while (p && *p && *p != '\n') {
+        if (!strncmp(p, key, kl) && p[kl] == '=') {
+            const char *v = p + kl + 1;
+            size_t n = strcspn(v, "\t\n");
+            return hsok_strndup(v, n);
+        }
+        p = strpbrk(p, "\t\n");
+        if (p && *p == '\t')
+            p++;
+        else
+            break;
+    }
+    return NULL;
+}
+
+static void file_key(const char *real, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)hsok_hash64(real, strlen(real)));
+}
+
+hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
+                                 hsok_index_result_t *res, char **errmsg)
+{
+    static const hsok_index_opts_t defaults = { NULL, 0 };
+    if (!opts)
+        opts = &defaults;
+    memset(res, 0, sizeof *res);
+    res->encoding = "";
+    if (!db->writable)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "index '%s' is open read-only", db->path);
+
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (stat(real, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot index '%s': is a directory", path);
+
+    int err = 0;
+    size_t len = 0;
+    char *bytes = read_all(real, &len, &err);
+    if (!bytes)
+        return hsok_seterr(errmsg, err == ENOMEM ? HSOK_ERR_NOMEM : HSOK_ERR_IO,
+                           "cannot read '%s': %s", path, strerror(err));
+    res->bytes = len;
+
+    hsok_status_t st = HSOK_OK;
+    char *respondent = NULL, *meta_text = NULL;
+    hsok_source_t src = { 0 };
+    hsok_segdoc_t *seg = NULL;
+    xap_doc_t *doc = NULL;
+    buf_t data = BUF_INIT, sig = BUF_INIT, rec = BUF_INIT, idbuf = BUF_INIT;
+    term_ctx_t tc = { db->x, NULL, BUF_INIT, 1, 0, errmsg };
+    int in_txn = 0;
+
+    /* the sidecar and the override are part of the file's signature */
+    st = hsok_read_meta(real, &respondent, errmsg);
+    if (st != HSOK_OK)
+        goto out;
+    if (opts->respondent && *opts->respondent) {
+        free(respondent);
+        respondent = strdup(opts->respondent);
+        if (!respondent) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    char key[17];
+    file_key(real, key);
+    buf_addf(&sig, "%016llx:%zu:%s:%s", (unsigned long long)hsok_hash64(bytes, len), len,
+             respondent ? respondent : "", INDEX_FORMAT);
+    buf_addf(&rec, "%s%s", META_FILE, key);
+    if (sig.err || rec.err) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    st = xap_get_meta(db->x, rec.data, &meta_text, errmsg);
+    if (st != HSOK_OK)
+        goto out;
+    if (!opts->force && *meta_text) {
+        char *old = meta_field(meta_text, "sig");
+        char *oldpath = meta_field(meta_text, "path");
+        int same = old && !strcmp(old, sig.data) && oldpath && !strcmp(oldpath, path);
+        char *np = meta_field(meta_text, "passages");
+        char *nr = meta_field(meta_text, "respondents");
+        char *enc = meta_field(meta_text, "encoding");
+        if (same) {
+            res->unchanged = 1;
+            res->passages = np ? strtoul(np, NULL, 10) : 0;
+            res->respondents = nr ? strtoul(nr, NULL, 10) : 0;
+            res->encoding = !enc ? "" : !strcmp(enc, "windows-1252") ? "windows-1252"
+                                      : !strcmp(enc, "utf-8 with bom") ? "utf-8 with bom"
+                                                                       : "utf-8";
+        }
+        free(old);
+        free(oldpath);
+        free(np);
+        free(nr);
+        free(enc);
+        if (same)
+            goto out;
+    }
+
+    st = hsok_source_decode(path, bytes, len, &src, errmsg);
+    if (st != HSOK_OK)
+        goto out;
+    res->encoding = hsok_encoding_name(src.encoding);
+    hsok_segment_opts_t so = { respondent, 0 };
+    st = hsok_segment(path, src.text, src.len, &so, &seg, errmsg);
+    if (st != HSOK_OK)
+        goto out;
+    hsok_analyzer_t *an = db_analyzer(db, errmsg);
+    if (!an) {
+        st = HSOK_ERR_NOMEM;
+        goto out;
+    }
+
+    st = xap_begin(db->x, errmsg);
+    if (st != HSOK_OK)
+        goto out;
+    in_txn = 1;
+    buf_t fterm = BUF_INIT;
+    buf_addf(&fterm, "%s%s", PFX_FILE, key);
+    st = fterm.err ? HSOK_ERR_NOMEM : xap_delete_term(db->x, fterm.data, fterm.len, errmsg);
+    buf_free(&fterm);
+    if (st != HSOK_OK)
+        goto out;
+
+    size_t np = hsok_segdoc_passage_count(seg);
+    for (size_t i = 0; i < np; i++) {
+        const hsok_passage_t *p = hsok_segdoc_passage(seg, i);
+        buf_reset(&idbuf);
+        buf_addf(&idbuf, "%.8s.%u", key, p->ordinal);
+        hsok_record_t r = { 0 };
+        r.id = idbuf.data;
+        r.source = path;
+        r.respondent = p->respondent;
+        r.section = p->section;
+        r.text = p->text;
+        r.line = p->line;
+        r.end_line = p->end_line;
+        r.ordinal = p->ordinal;
+        r.start = p->start;
+        r.end = p->end;
+        buf_reset(&data);
+        db_rec_encode(&data, &r, p->kind, p->question_no, p->goal_no);
+
+        doc = xap_doc_new();
+        if (!doc || data.err || idbuf.err) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        tc.doc = doc;
+        tc.failed = 0;
+        unsigned pos = 0;
+        st = hsok_analyze(an, p->text, strlen(p->text), HSOK_ANALYZE_DOCUMENT, &pos, on_token, &tc);
+        if (st == HSOK_OK && !tc.failed)
+            hsok_analyze(an, p->section, strlen(p->section), HSOK_ANALYZE_QUERY, NULL,
+                         on_section_token, &tc);
+        char num[16];
+        int bad = st != HSOK_OK || tc.failed;
+        bad = bad || add_boolean(&tc, PFX_ID, r.id);
+        bad = bad || add_boolean(&tc, PFX_FILE, key);
+        bad = bad || add_boolean(&tc, PFX_KIND, kind_code(p->kind));
+        if (!bad && *p->respondent) {
+            char *rn = db_norm_name(p->respondent);
+            bad = !rn || add_boolean(&tc, PFX_RESPONDENT, rn);
+            free(rn);
+        }
+        if (!bad && p->question_no > 0) {
+            snprintf(num, sizeof num, "%d", p->question_no);
+            bad = add_boolean(&tc, PFX_QUESTION, num);
+        }
+        if (!bad && p->goal_no > 0) {
+            snprintf(num, sizeof num, "%d", p->goal_no);
+            bad = add_boolean(&tc, PFX_GOAL, num);
+        }
+        bad = bad || set_value_str(doc, SLOT_RESPONDENT, p->respondent) ||
+              set_value_str(doc, SLOT_SECTION, p->section) ||
+              set_value_str(doc, SLOT_SOURCE, path) || set_value_num(doc, SLOT_LINE, p->line) ||
+              set_value_num(doc, SLOT_ORDINAL, p->ordinal) ||
+              set_value_str(doc, SLOT_FILE, key) || xap_doc_set_data(doc, data.data, data.len);
+        if (bad) {
+            if (st == HSOK_OK)
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "cannot index '%s': out of memory",
+                                 path);
+            goto out;
+        }
+        st = xap_add(db->x, doc, NULL, errmsg);
+        xap_doc_free(doc);
+        doc = NULL;
+        if (st != HSOK_OK)
+            goto out;
+    }
+
+    /* the file record: one line of k=v fields, then one line per stance */
+    buf_t fr = BUF_INIT;
+    buf_addf(&fr, "sig=%s\tpassages=%zu\trespondents=%zu\tencoding=%s\tbytes=%zu\tpath=", sig.data,
+             np, hsok_segdoc_respondent_count(seg), res->encoding, len);
+    add_escaped(&fr, path);
+    buf_addstr(&fr, "\treal=");
+    add_escaped(&fr, real);
+    buf_addch(&fr, '\n');
+    for (size_t i = 0; i < hsok_segdoc_stance_count(seg); i++) {
+        const hsok_stance_t *s = hsok_segdoc_stance(seg, i);
+        buf_addf(&fr, "stance\t%d\t", s->question_no);
+        add_escaped(&fr, s->respondent);
+        buf_addch(&fr, '\t');
+        add_escaped(&fr, s->answer);
+        buf_addch(&fr, '\t');
+        add_escaped(&fr, s->question);
+        buf_addch(&fr, '\n');
+    }
+    st = fr.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
+                : xap_set_meta(db->x, rec.data, fr.data, errmsg);
+    buf_free(&fr);
+    if (st != HSOK_OK)
+        goto out;
+    st = xap_end(db->x, 1, errmsg);
+    in_txn = 0;
+    if (st == HSOK_OK) {
+        res->passages = np;
+        res->respondents = hsok_segdoc_respondent_count(seg);
+    }
+
+out:
+    if (in_txn)
+        xap_end(db->x, 0, NULL);
+    xap_doc_free(doc);
+    buf_free(&tc.term);
+    buf_free(&data);
+    buf_free(&sig);
+    buf_free(&rec);
+    buf_free(&idbuf);
+    hsok_segdoc_free(seg);
+    hsok_source_clear(&src);
+    free(meta_text);
+    free(respondent);
+    free(bytes);
+    return st;
+}
+
+/* ---- prune ---- */
+
+typedef struct prune_ctx {
+    hsok_db_t *db;
+    void (*fn)(void *, const char *);
+    void *fnctx;
+    size_t removed;
+    hsok_status_t st;
+    char **errmsg;
+} prune_ctx_t;
+
+static char *unescape_dup(const char *s, size_t n)
+{
+    char *o = malloc(n + 1), *w = o;
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            i++;
+            *w++ = s[i] == 'n' ? '\n' : s[i] == 't' ? '\t' : s[i];
+        } else {
+            *w++ = s[i];
+        }
+    }
+    *w = '\0';
+    return o;
+}
+
+static char *meta_field_unescaped(const char *rec, const char *key)
+{
+    char *raw = meta_field(rec, key);
+    if (!raw)
+        return NULL;
+    char *v = unescape_dup(raw, strlen(raw));
+    free(raw);
+    return v;
+}
+
+static int prune_one(void *ctx, const char *mkey)
+{
+    prune_ctx_t *pc = ctx;
+    char *val = NULL;
+    pc->st = xap_get_meta(pc->db->x, mkey, &val, pc->errmsg);
+    if (pc->st != HSOK_OK)
+        return 1;
+    char *real = meta_field_unescaped(val, "real");
+    char *path = meta_field_unescaped(val, "path");
+    struct stat sb;
+    if (real && stat(real, &sb) != 0 && errno == ENOENT) {
+        buf_t t = BUF_INIT;
+        buf_addf(&t, "%s%s", PFX_FILE, mkey + strlen(META_FILE));
+        pc->st = t.err ? HSOK_ERR_NOMEM : xap_begin(pc->db->x, pc->errmsg);
+        if (pc->st == HSOK_OK) {
+            pc->st = xap_delete_term(pc->db->x, t.data, t.len, pc->errmsg);
+            if (pc->st == HSOK_OK)
+                pc->st = xap_set_meta(pc->db->x, mkey, "", pc->errmsg);
+            hsok_status_t e = xap_end(pc->db->x, pc->st == HSOK_OK, pc->errmsg);
+            if (pc->st == HSOK_OK)
+                pc->st = e;
+        }
+        buf_free(&t);
+        if (pc->st == HSOK_OK) {
+            pc->removed++;
+            if (pc->fn)
+                pc->fn(pc->fnctx, path ? path : real);
+        }
+    }
+    free(real);
+    free(path);
+    free(val);
+    return pc->st != HSOK_OK;
+}
+
+hsok_status_t hsok_db_prune(hsok_db_t *db, void (*fn)(void *ctx, const char *path), void *ctx,
+                            size_t *removed, char **errmsg)
+{
+    prune_ctx_t pc = { db, fn, ctx, 0, HSOK_OK, errmsg };
+    if (removed)
+        *removed = 0;
+    if (!db->writable)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "index '%s' is open read-only", db->path);
+    hsok_status_t st = xap_meta_keys(db->x, META_FILE, prune_one, &pc, errmsg);
+    if (st == HSOK_OK)
+        st = pc.st;
+    if (removed)
+        *removed = pc.removed;
+    return st;
+}
+
+/* ---- stats ---- */
+
+typedef struct stats_priv {
+    hsok_stats_t pub;
+    hsok_stat_respondent_t *resp;
+    size_t cap;
+    char *path;
+} stats_priv_t;
+
+typedef struct stats_ctx {
+    stats_priv_t *sp;
+    xap_db_t *x;
+    char **errmsg;
+    int nomem;
+} stats_ctx_t;
+
+static int count_file(void *ctx, const char *key)
+{
+    (void)key;
+    ((stats_ctx_t *)ctx)->sp->pub.files++;
+    return 0;
+}
+
+static int count_word(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)freq;
+    /* word terms have no prefix: they never start with an ASCII capital */
+    if (len && !(term[0] >= 'A' && term[0] <= 'Z'))
+        ((stats_ctx_t *)ctx)->sp->pub.terms++;
+    return 0;
+}
+
+static uint64_t dir_size(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    uint64_t total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        buf_t p = BUF_INIT;
+        buf_addf(&p, "%s/%s", path, e->d_name);
+        struct stat sb;
+        if (!p.err && stat(p.data, &sb) == 0)
+            total += S_ISDIR(sb.st_mode) ? dir_size(p.data) : (uint64_t)sb.st_size;
+        buf_free(&p);
+    }
+    closedir(d);
+    return total;
+}
+
+static int cmp_resp(const void *a, const void *b)
+{
+    const hsok_stat_respondent_t *x = a, *y = b;
+    if (x->passages != y->passages)
+        return x->passages < y->passages ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+/* Respondent names come from the documents' stored value, not the normalised XR term:
+ * walk each XR term's first document. */
+static int count_respondent(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    stats_ctx_t *c = ctx;
+    stats_priv_t *sp = c->sp;
+    char *data = NULL;
+    size_t dlen = 0;
+    if (xap_data_by_term(c->x, term, len, &data, &dlen, NULL) != HSOK_OK)
+        return 0;
+    db_rec_t rec;
+    if (db_rec_decode(data, dlen, &rec) == 0) {
+        if (sp->pub.nrespondents == sp->cap) {
+            size_t ncap = sp->cap ? sp->cap * 2 : 8;
+            void *p = realloc(sp->resp, ncap * sizeof *sp->resp);
+            if (!p) {
+                c->nomem = 1;
+                db_rec_clear(&rec);
+                free(data);
+                return 1;
+            }
+            sp->resp = p;
+            sp->cap = ncap;
+        }
+        char *name = strdup(rec.pub.respondent);
+        if (!name) {
+            c->nomem = 1;
+        } else {
+            sp->resp[sp->pub.nrespondents].name = name;
+            sp->resp[sp->pub.nrespondents].passages = freq;
+            sp->pub.nrespondents++;
+        }
+        db_rec_clear(&rec);
+    }
+    free(data);
+    return c->nomem;
+}
+
+hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg)
+{
+    *out = NULL;
+    stats_priv_t *sp = calloc(1, sizeof *sp);
+    if (!sp || !(sp->path = strdup(db->path))) {
+        free(sp);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    stats_ctx_t c = { sp, db->x, errmsg, 0 };
+    sp->pub.path = sp->path;
+    sp->pub.passages = xap_doccount(db->x);
+    hsok_status_t st = xap_meta_keys(db->x, META_FILE, count_file, &c, errmsg);
+    if (st == HSOK_OK)
+        st = xap_terms(db->x, "", 0, count_word, &c, errmsg);
+    if (st == HSOK_OK)
+        st = xap_terms(db->x, PFX_RESPONDENT, strlen(PFX_RESPONDENT), count_respondent, &c,
+                       errmsg);
+    if (st == HSOK_OK && c.nomem)
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (st != HSOK_OK) {
+        hsok_stats_free(&sp->pub);
+        return st;
+    }
+    qsort(sp->resp, sp->pub.nrespondents, sizeof *sp->resp, cmp_resp);
+    sp->pub.respondents = sp->resp;
+    sp->pub.bytes_on_disk = dir_size(db->path);
+    *out = &sp->pub;
+    return HSOK_OK;
+}
+
+void hsok_stats_free(hsok_stats_t *st)
+{
+    if (!st)
+        return;
+    stats_priv_t *sp = (stats_priv_t *)st;
+    for (size_t i = 0; i < sp->pub.nrespondents; i++)
+        free((char *)sp->resp[i].name);
+    free(sp->resp);
+    free(sp->path);
+    free(sp);
+}
+
+/* ---- passages by id ---- */
+
+struct hsok_records {
+    db_rec_t *recs;
+    size_t n;
+};
+
+static hsok_status_t fetch_by_id(hsok_db_t *db, const char *id, db_rec_t *rec, char **errmsg)
+{
+    buf_t t = BUF_INIT;
+    buf_addf(&t, "%s%s", PFX_ID, id);
+    if (t.err)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    char *data = NULL;
+    size_t len = 0;
+    hsok_status_t st = xap_data_by_term(db->x, t.data, t.len, &data, &len, errmsg);
+    buf_free(&t);
+    if (st != HSOK_OK)
+        return st;
+    if (db_rec_decode(data, len, rec) != 0)
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    free(data);
+    return st;
+}
+
+hsok_status_t hsok_db_passage_context(hsok_db_t *db, const char *id, unsigned before,
+                                      unsigned after, hsok_records_t **out, size_t *target,
+                                      char **errmsg)
+{
+    *out = NULL;
+    const char *dot = strrchr(id, '.');
+    char *end = NULL;
+    unsigned long ord = dot ? strtoul(dot + 1, &end, 10) : 0;
+    if (!dot || dot == id || !end || *end || end == dot + 1 || strlen(id) > 64)
+        return hsok_seterr(errmsg, HSOK_ERR_NOT_FOUND, "no passage '%s'", id);
+    hsok_records_t *r = calloc(1, sizeof *r);
+    if (!r || !(r->recs = calloc((size_t)before + after + 1, sizeof *r->recs))) {
+        free(r);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    db_rec_t self;
+    hsok_status_t st = fetch_by_id(db, id, &self, errmsg);
+    if (st == HSOK_ERR_NOT_FOUND)
+        hsok_seterr(errmsg, st, "no passage '%s'", id);
+    if (st != HSOK_OK) {
+        hsok_records_free(r);
+        return st;
+    }
+    unsigned long first = ord > before ? ord - before : 0;
+    for (unsigned long o = first; o <= ord + after; o++) {
+        if (o == ord) {
+            *target = r->n;
+            r->recs[r->n++] = self;
+            continue;
+        }
+        char nid[96];
+        snprintf(nid, sizeof nid, "%.*s.%lu", (int)(dot - id), id, o);
+        db_rec_t rec;
+        st = fetch_by_id(db, nid, &rec, NULL);
+        if (st == HSOK_ERR_NOT_FOUND)
+            continue;
+        if (st != HSOK_OK) {
+            if (o < ord)
+                db_rec_clear(&self);
+            hsok_records_free(r);
+            return hsok_seterr(errmsg, st, "cannot read passage '%s'", nid);
+        }
+        r->recs[r->n++] = rec;
+    }
+    *out = r;
+    return HSOK_OK;
+}
+
+size_t hsok_records_count(const hsok_records_t *r)
+{
+    return r ? r->n : 0;
+}
+
+const hsok_record_t *hsok_records_get(const hsok_records_t *r, size_t i)
+{
+    return r && i < r->n ? &r->recs[i].pub : NULL;
+}
+
+void hsok_records_free(hsok_records_t *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        db_rec_clear(&r->recs[i]);
+    free(r->recs);
+    free(r);
+}

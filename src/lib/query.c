@@ -1,1 +1,928 @@
-/* placeholder: being written */
+/* query.c — the query language: lexer, parser, and the Xapian query tree built from hsok's
+ * own tokens (the same analyzer as indexing, in QUERY mode).
+ *
+ * Grammar:
+ *   or    := and ( "OR" and )*
+ *   and   := unary ( ["AND"] unary )*         juxtaposition is AND (relaxed to OR if empty)
+ *   unary := "NOT" unary | "-" primary | "+" primary | primary
+ *   primary := "(" or ")" | "\"" words "\"" | FIELD ":" value | word | word "*"
+ * Operators are recognised in capitals only (lowercase "or", "og", "not" are words).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefix.h"
+#include "query_internal.h"
+
+/* ---- string sets ---- */
+
+int strset_has(const strset_t *s, const char *p, size_t n)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i]) == n && !memcmp(s->v[i], p, n))
+            return 1;
+    return 0;
+}
+
+int strset_add(strset_t *s, const char *p, size_t n)
+{
+    if (strset_has(s, p, n))
+        return 0;
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 8;
+        char **v = realloc(s->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = nc;
+    }
+    if (!(s->v[s->n] = hsok_strndup(p, n)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
+void strset_clear(strset_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- lexer ---- */
+
+typedef enum {
+    T_END, T_WORD, T_PHRASE, T_FIELD, T_LPAREN, T_RPAREN, T_OR, T_AND, T_NOT
+} tok_kind_t;
+
+typedef enum { F_RESPONDENT, F_SECTION, F_GOAL, F_QUESTION, F_THEME } field_t;
+
+typedef struct qtok {
+    tok_kind_t kind;
+    size_t start, end;     /* text of word/phrase content/field value */
+    size_t col;            /* 1-based column of the token start */
+    int neg, wild;         /* "-" prefix; trailing "*" */
+    field_t field;
+    int quoted;            /* field value was quoted */
+} qtok_t;
+
+static const struct {
+    const char *name;
+    field_t field;
+} field_names[] = {
+    { "respondent", F_RESPONDENT }, { "fra", F_RESPONDENT },  { "from", F_RESPONDENT },
+    { "section", F_SECTION },       { "seksjon", F_SECTION }, { "del", F_SECTION },
+    { "mål", F_GOAL },              { "maal", F_GOAL },       { "goal", F_GOAL },
+    { "spørsmål", F_QUESTION },     { "question", F_QUESTION }, { "q", F_QUESTION },
+    { "theme", F_THEME },           { "tema", F_THEME },
+};
+
+/* Length of an opening/closing quote character at s (", “, ”, «, »), else 0. */
+static size_t quote_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == '"')
+        return 1;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x9C || u[2] == 0x9D || u[2] == 0x9E))
+        return 3;
+    if (u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB))
+        return 2;
+    return 0;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* byte offset → 1-based column in characters */
+static size_t column_of(const char *q, size_t off)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < off; i++)
+        if (((unsigned char)q[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+typedef struct lexer {
+    const char *q;
+    size_t len, pos;
+    char **errmsg;
+} lexer_t;
+
+static hsok_status_t lex_next(lexer_t *lx, qtok_t *t)
+{
+    const char *q = lx->q;
+    memset(t, 0, sizeof *t);
+    while (lx->pos < lx->len && is_space(q[lx->pos]))
+        lx->pos++;
+    size_t s = lx->pos;
+    t->col = column_of(q, s);
+    if (s >= lx->len) {
+        t->kind = T_END;
+        return HSOK_OK;
+    }
+    if (q[s] == '(' || q[s] == ')') {
+        t->kind = q[s] == '(' ? T_LPAREN : T_RPAREN;
+        lx->pos++;
+        return HSOK_OK;
+    }
+    if ((q[s] == '-' || q[s] == '+') && s + 1 < lx->len && !is_space(q[s + 1]) &&
+        q[s + 1] != ')') {
+        t->neg = q[s] == '-';
+        s++;
+        lx->pos = s;
+        if (q[s] == '(') {
+            /* -( … ) : negate a group: hand back NOT */
+            t->kind = t->neg ? T_NOT : T_END;
+            if (!t->neg) /* "+(" is just "(" */
+                return lex_next(lx, t);
+            return HSOK_OK;
+        }
+    }
+    size_t ql = quote_len(q + s);
+    if (ql) {
+        size_t i = s + ql, close = 0;
+        while (i < lx->len && !(close = quote_len(q + i)))
+            i++;
+        if (!close)
+            return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY, "unbalanced quote at column %zu",
+                               column_of(q, s));
+        t->kind = T_PHRASE;
+        t->start = s + ql;
+        t->end = i;
+        lx->pos = i + close;
+        return HSOK_OK;
+    }
+    size_t e = s;
+    while (e < lx->len && !is_space(q[e]) && q[e] != '(' && q[e] != ')' && !quote_len(q + e) &&
+           q[e] != ':')
+        e++;
+    /* field:value */
+    if (e < lx->len && q[e] == ':' && e > s) {
+        int alpha = 1;
+        for (size_t i = s; i < e; i++)
+            if (isdigit((unsigned char)q[i]) || q[i] == '-' || q[i] == '.' || q[i] == '/')
+                alpha = 0;
+        if (alpha) {
+            size_t nl = 0;
+            char *name = hsok_normalize(q + s, e - s, &nl);
+            if (!name)
+                return hsok_seterr(lx->errmsg, HSOK_ERR_NOMEM, "out of memory");
+            int found = -1;
+            for (size_t i = 0; i < sizeof field_names / sizeof *field_names; i++)
+                if (!strcmp(name, field_names[i].name))
+                    found = (int)i;
+            free(name);
+            if (found < 0)
+                return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY,
+                                   "unknown field '%.*s:' at column %zu (fields: respondent:, "
+                                   "fra:, section:, mål:, spørsmål:, theme:, tema:)",
+                                   (int)(e - s), q + s, t->col);
+            t->kind = T_FIELD;
+            t->field = field_names[found].field;
+            size_t v = e + 1;
+            size_t vq = v < lx->len ? quote_len(q + v) : 0;
+            if (vq) {
+                size_t i = v + vq, close = 0;
+                while (i < lx->len && !(close = quote_len(q + i)))
+                    i++;
+                if (!close)
+                    return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY,
+                                       "unbalanced quote at column %zu", column_of(q, v));
+                t->start = v + vq;
+                t->end = i;
+                t->quoted = 1;
+                lx->pos = i + close;
+            } else {
+                size_t ve = v;
+                while (ve < lx->len && !is_space(q[ve]) && q[ve] != '(' && q[ve] != ')')
+                    ve++;
+                t->start = v;
+                t->end = ve;
+                lx->pos = ve;
+            }
+            if (t->end == t->start)
+                return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY,
+                                   "field '%.*s:' needs a value at column %zu", (int)(e - s),
+                                   q + s, t->col);
+            return HSOK_OK;
+        }
+    }
+    /* a word may contain ':' (e.g. "kl.10:30") when it is not a field */
+    while (e < lx->len && !is_space(q[e]) && q[e] != '(' && q[e] != ')' && !quote_len(q + e))
+        e++;
+    lx->pos = e;
+    t->start = s;
+    t->end = e;
+    if (!t->neg) {
+        size_t n = e - s;
+        if (n == 2 && !memcmp(q + s, "OR", 2)) { t->kind = T_OR; return HSOK_OK; }
+        if (n == 3 && !memcmp(q + s, "AND", 3)) { t->kind = T_AND; return HSOK_OK; }
+        if (n == 3 && !memcmp(q + s, "NOT", 3)) { t->kind = T_NOT; return HSOK_OK; }
+    }
+    if (e > s && q[e - 1] == '*') {
+        t->wild = 1;
+        t->end = e - 1;
+        while (t->end > s && q[t->end - 1] == '*')
+            t->end--;
+    }
+    t->kind = T_WORD;
+    return HSOK_OK;
+}
+
+/* ---- parser: builds xap_query nodes directly ---- */
+
+typedef struct parser {
+    lexer_t lx;
+    qtok_t tok;
+    hsok_db_t *db;
+    hsok_analyzer_t *an;
+    qplan_t *plan;
+    int relaxed;   /* read implicit AND as OR */
+    int implicit;  /* the query has an implicit AND of two or more words */
+    int collect;   /* collect highlight sets and words (first pass only) */
+    char **errmsg;
+    hsok_status_t st;
+} parser_t;
+
+static void *palloc(parser_t *p, size_t n)
+{
+    qplan_t *pl = p->plan;
+    if (pl->npool == pl->cappool) {
+        size_t nc = pl->cappool ? pl->cappool * 2 : 32;
+        void **v = realloc(pl->pool, nc * sizeof *v);
+        if (!v)
+            return NULL;
+        pl->pool = v;
+        pl->cappool = nc;
+    }
+    void *m = calloc(1, n);
+    if (m)
+        pl->pool[pl->npool++] = m;
+    return m;
+}
+
+static xap_query_t *nomem(parser_t *p)
+{
+    if (p->st == HSOK_OK)
+        p->st = hsok_seterr(p->errmsg, HSOK_ERR_NOMEM, "out of memory");
+    return NULL;
+}
+
+static xap_query_t *mk(parser_t *p, xap_op_t op, size_t nsub)
+{
+    xap_query_t *q = palloc(p, sizeof *q);
+    if (!q)
+        return nomem(p);
+    q->op = op;
+    q->scale = 1.0;
+    if (nsub) {
+        q->sub = palloc(p, nsub * sizeof *q->sub);
+        if (!q->sub)
+            return nomem(p);
+    }
+    q->nsub = 0;
+    return q;
+}
+
+static xap_query_t *mk_term(parser_t *p, const char *pfx, const char *s, size_t n, xap_op_t op)
+{
+    size_t pl = strlen(pfx);
+    char *t = palloc(p, pl + n + 1);
+    xap_query_t *q = t ? mk(p, op, 0) : NULL;
+    if (!q)
+        return nomem(p);
+    memcpy(t, pfx, pl);
+    memcpy(t + pl, s, n);
+    q->term = t;
+    q->term_len = pl + n;
+    return q;
+}
+
+static xap_query_t *mk_scale(parser_t *p, xap_query_t *sub, double scale)
+{
+    xap_query_t *q = sub ? mk(p, XQ_SCALE, 1) : NULL;
+    if (!q)
+        return NULL;
+    q->scale = scale;
+    q->sub[q->nsub++] = sub;
+    return q;
+}
+
+/* Tokens of a piece of query text. */
+typedef struct toks {
+    char **norm, **stem;
+    unsigned *flags;
+    size_t n, cap;
+    int nomem;
+} toks_t;
+
+static int collect_tok(void *ctx, const hsok_token_t *t)
+{
+    toks_t *ts = ctx;
+    if (t->flags & HSOK_TOKEN_PART)
+        return 0;
+    if (ts->n == ts->cap) {
+        size_t nc = ts->cap ? ts->cap * 2 : 8;
+        char **a = realloc(ts->norm, nc * sizeof *a);
+        if (a) ts->norm = a;
+        char **b = realloc(ts->stem, nc * sizeof *b);
+        if (b) ts->stem = b;
+        unsigned *f = realloc(ts->flags, nc * sizeof *f);
+        if (f) ts->flags = f;
+        if (!a || !b || !f) {
+            ts->nomem = 1;
+            return 1;
+        }
+        ts->cap = nc;
+    }
+    ts->norm[ts->n] = hsok_strndup(t->norm, t->norm_len);
+    ts->stem[ts->n] = hsok_strndup(t->stem, t->stem_len);
+    ts->flags[ts->n] = t->flags;
+    if (!ts->norm[ts->n] || !ts->stem[ts->n]) {
+        free(ts->norm[ts->n]);
+        free(ts->stem[ts->n]);
+        ts->nomem = 1;
+        return 1;
+    }
+    ts->n++;
+    return 0;
+}
+
+static void toks_clear(toks_t *ts)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        free(ts->norm[i]);
+        free(ts->stem[i]);
+    }
+    free(ts->norm);
+    free(ts->stem);
+    free(ts->flags);
+    memset(ts, 0, sizeof *ts);
+}
+
+static int analyze_text(parser_t *p, size_t s, size_t e, toks_t *ts)
+{
+    memset(ts, 0, sizeof *ts);
+    hsok_analyze(p->an, p->lx.q + s, e - s, HSOK_ANALYZE_QUERY, NULL, collect_tok, ts);
+    if (ts->nomem) {
+        toks_clear(ts);
+        nomem(p);
+        return -1;
+    }
+    return 0;
+}
+
+/* One analysed word: every inflection (Z+stem), a bonus for the exact form, and compounds
+ * that contain it as a part at a lower weight. */
+static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
+{
+    xap_query_t *q = mk(p, XQ_OR, 3);
+    if (!q)
+        return NULL;
+    xap_query_t *z = mk_term(p, PFX_STEM, stem, strlen(stem), XQ_TERM);
+    xap_query_t *raw = mk_term(p, "", norm, strlen(norm), XQ_TERM);
+    xap_query_t *part = mk_scale(p, mk_term(p, PFX_PART, stem, strlen(stem), XQ_TERM), 0.5);
+    if (!z || !raw || !part)
+        return NULL;
+    q->sub[q->nsub++] = z;
+    q->sub[q->nsub++] = raw;
+    q->sub[q->nsub++] = part;
+    if (p->collect && strset_add(&p->plan->stems, stem, strlen(stem)))
+        return nomem(p);
+    return q;
+}
+
+static xap_query_t *phrase_query(parser_t *p, toks_t *ts)
+{
+    if (ts->n == 1) {
+        if (p->collect && strset_add(&p->plan->forms, ts->norm[0], strlen(ts->norm[0])))
+            return nomem(p);
+        return mk_term(p, "", ts->norm[0], strlen(ts->norm[0]), XQ_TERM);
+    }
+    xap_query_t *q = mk(p, XQ_PHRASE, ts->n);
+    if (!q)
+        return NULL;
+    for (size_t i = 0; i < ts->n; i++) {
+        xap_query_t *t = mk_term(p, "", ts->norm[i], strlen(ts->norm[i]), XQ_TERM);
+        if (!t)
+            return NULL;
+        q->sub[q->nsub++] = t;
+        if (p->collect && strset_add(&p->plan->forms, ts->norm[i], strlen(ts->norm[i])))
+            return nomem(p);
+    }
+    return q;
+}
+
+typedef struct resp_match {
+    const char *want;
+    parser_t *p;
+    xap_query_t *or;
+    size_t cap;
+} resp_match_t;
+
+static int match_respondent(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)freq;
+    resp_match_t *m = ctx;
+    size_t pl = strlen(PFX_RESPONDENT);
+    char *name = hsok_strndup(term + pl, len - pl);
+    if (!name)
+        return 1;
+    int hit = strstr(name, m->want) != NULL;
+    free(name);
+    if (!hit)
+        return 0;
+    if (m->or->nsub == m->cap) {
+        size_t nc = m->cap * 2;
+        xap_query_t **v = palloc(m->p, nc * sizeof *v);
+        if (!v)
+            return 1;
+        memcpy(v, m->or->sub, m->or->nsub * sizeof *v);
+        m->or->sub = v;
+        m->cap = nc;
+    }
+    xap_query_t *t = mk_term(m->p, "", term, len, XQ_TERM);
+    if (!t)
+        return 1;
+    m->or->sub[m->or->nsub++] = t;
+    return 0;
+}
+
+/* Filter for a respondent name: every indexed respondent whose name contains `value`
+ * (normalised, case-insensitive). No match → a query that matches nothing. */
+static xap_query_t *respondent_filter(parser_t *p, const char *value, size_t n)
+{
+    char *tmp = hsok_strndup(value, n);
+    char *want = tmp ? db_norm_name(tmp) : NULL;
+    free(tmp);
+    if (!want)
+        return nomem(p);
+    xap_query_t *q = NULL;
+    if (!p->db) {
+        q = mk_term(p, PFX_RESPONDENT, want, strlen(want), XQ_TERM);
+    } else {
+        resp_match_t m = { want, p, mk(p, XQ_OR, 8), 8 };
+        if (m.or) {
+            hsok_status_t st = xap_terms(p->db->x, PFX_RESPONDENT, strlen(PFX_RESPONDENT),
+                                         match_respondent, &m, p->errmsg);
+            if (st != HSOK_OK && p->st == HSOK_OK)
+                p->st = st;
+            q = m.or->nsub ? m.or : mk(p, XQ_NONE, 0);
+        }
+    }
+    free(want);
+    return q;
+}
+
+static xap_query_t *field_query(parser_t *p, const qtok_t *t)
+{
+    const char *v = p->lx.q + t->start;
+    size_t n = t->end - t->start;
+    int numeric = n > 0 && n < 6;
+    for (size_t i = 0; i < n && numeric; i++)
+        numeric = isdigit((unsigned char)v[i]);
+    switch (t->field) {
+    case F_RESPONDENT:
+        return respondent_filter(p, v, n);
+    case F_THEME: {
+        size_t nl = 0;
+        char *norm = hsok_normalize(v, n, &nl);
+        if (!norm)
+            return nomem(p);
+        xap_query_t *q = mk_term(p, PFX_THEME, norm, nl, XQ_TERM);
+        free(norm);
+        return q;
+    }
+    case F_GOAL:
+    case F_QUESTION:
+    case F_SECTION:
+        if (numeric)
+            return mk_term(p, t->field == F_GOAL ? PFX_GOAL : PFX_QUESTION, v, n, XQ_TERM);
+        break;
+    }
+    /* words of the section path: all required */
+    toks_t ts;
+    if (analyze_text(p, t->start, t->end, &ts))
+        return NULL;
+    xap_query_t *q = mk(p, XQ_AND, ts.n ? ts.n : 1);
+    for (size_t i = 0; q && i < ts.n; i++) {
+        if (ts.flags[i] & HSOK_TOKEN_STOPWORD)
+            continue;
+        xap_query_t *s = mk_term(p, PFX_SECTION, ts.stem[i], strlen(ts.stem[i]), XQ_TERM);
+        if (!s) {
+            q = NULL;
+            break;
+        }
+        q->sub[q->nsub++] = s;
+    }
+    toks_clear(&ts);
+    if (q && !q->nsub)
+        return hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "field at column %zu has no searchable "
+                           "word", t->col), p->st = HSOK_ERR_QUERY, (xap_query_t *)NULL;
+    return q;
+}
+
+static hsok_status_t advance(parser_t *p)
+{
+    hsok_status_t st = lex_next(&p->lx, &p->tok);
+    if (st != HSOK_OK && p->st == HSOK_OK)
+        p->st = st;
+    return st;
+}
+
+static xap_query_t *parse_or(parser_t *p, int depth);
+
+/* Result of parsing one operand: a node, and what it is for the enclosing AND. */
+typedef enum { R_POS, R_NEG, R_FILTER, R_SKIP, R_STOP } role_t;
+
+static xap_query_t *parse_word(parser_t *p, const qtok_t *t, int *stop)
+{
+    *stop = 0;
+    if (t->wild) {
+        size_t nl = 0;
+        char *norm = hsok_normalize(p->lx.q + t->start, t->end - t->start, &nl);
+        if (!norm)
+            return nomem(p);
+        if (nl == 0) {
+            free(norm);
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                "wildcard at column %zu needs letters before '*'", t->col);
+            return NULL;
+        }
+        xap_query_t *q = mk_term(p, "", norm, nl, XQ_WILDCARD);
+        if (q && p->collect && strset_add(&p->plan->prefixes, norm, nl))
+            q = nomem(p);
+        free(norm);
+        return q;
+    }
+    toks_t ts;
+    if (analyze_text(p, t->start, t->end, &ts))
+        return NULL;
+    xap_query_t *q = NULL;
+    if (ts.n == 0) {
+        *stop = 1; /* punctuation only: ignored */
+    } else if (ts.n == 1) {
+        *stop = (ts.flags[0] & HSOK_TOKEN_STOPWORD) != 0;
+        q = word_query(p, ts.norm[0], ts.stem[0]);
+        if (q && p->collect && !t->neg) {
+            qplan_t *pl = p->plan;
+            qword_t *w = realloc(pl->words, (pl->nwords + 1) * sizeof *w);
+            if (!w) {
+                q = nomem(p);
+            } else {
+                pl->words = w;
+                w[pl->nwords].start = t->start;
+                w[pl->nwords].end = t->end;
+                w[pl->nwords].norm = strdup(ts.norm[0]);
+                if (!w[pl->nwords].norm)
+                    q = nomem(p);
+                else
+                    pl->nwords++;
+            }
+        }
+    } else {
+        q = phrase_query(p, &ts); /* "helse/omsorg", "2,5": the pieces in order */
+    }
+    toks_clear(&ts);
+    return q;
+}
+
+static xap_query_t *parse_unary(parser_t *p, int depth, role_t *role)
+{
+    *role = R_POS;
+    if (p->tok.kind == T_NOT) {
+        size_t col = p->tok.col;
+        if (advance(p))
+            return NULL;
+        if (p->tok.kind == T_END || p->tok.kind == T_RPAREN || p->tok.kind == T_OR ||
+            p->tok.kind == T_AND) {
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                "'NOT' at column %zu needs a word after it", col);
+            return NULL;
+        }
+        role_t inner;
+        xap_query_t *q = parse_unary(p, depth, &inner);
+        *role = R_NEG;
+        return q;
+    }
+    qtok_t t = p->tok;
+    switch (t.kind) {
+    case T_LPAREN: {
+        if (depth > 50) {
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "query nests too deeply");
+            return NULL;
+        }
+        if (advance(p))
+            return NULL;
+        xap_query_t *q = parse_or(p, depth + 1);
+        if (!q && p->st != HSOK_OK)
+            return NULL;
+        if (p->tok.kind != T_RPAREN) {
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                "unbalanced parenthesis at column %zu", t.col);
+            return NULL;
+        }
+        if (advance(p))
+            return NULL;
+        if (!q)
+            *role = R_SKIP;
+        return q;
+    }
+    case T_PHRASE: {
+        if (advance(p))
+            return NULL;
+        toks_t ts;
+        if (analyze_text(p, t.start, t.end, &ts))
+            return NULL;
+        xap_query_t *q = ts.n ? phrase_query(p, &ts) : NULL;
+        toks_clear(&ts);
+        if (!q && p->st == HSOK_OK)
+            *role = R_SKIP;
+        else if (t.neg)
+            *role = R_NEG;
+        return q;
+    }
+    case T_FIELD: {
+        if (advance(p))
+            return NULL;
+        xap_query_t *q = field_query(p, &t);
+        *role = t.neg ? R_NEG : R_FILTER;
+        return q;
+    }
+    case T_WORD: {
+        if (advance(p))
+            return NULL;
+        int stop = 0;
+        xap_query_t *q = parse_word(p, &t, &stop);
+        if (!q && p->st == HSOK_OK)
+            *role = R_SKIP;
+        else if (t.neg)
+            *role = R_NEG;
+        else if (stop)
+            *role = R_STOP; /* a stopword: used only if nothing else remains */
+        return q;
+    }
+    case T_RPAREN:
+        p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unbalanced parenthesis at column %zu",
+                            t.col);
+        return NULL;
+    default:
+        p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unexpected '%.*s' at column %zu",
+                            t.kind == T_OR ? 2 : 3, t.kind == T_OR ? "OR" : "AND", t.col);
+        return NULL;
+    }
+}
+
+static xap_query_t *parse_and(parser_t *p, int depth)
+{
+    xap_query_t *pos[64], *neg[64], *flt[64], *stops[64];
+    size_t npos = 0, nneg = 0, nflt = 0, nstop = 0;
+    int explicit_and = 0;
+    while (p->tok.kind != T_END && p->tok.kind != T_RPAREN && p->tok.kind != T_OR) {
+        if (p->tok.kind == T_AND) {
+            size_t col = p->tok.col;
+            if (npos + nneg + nflt + nstop == 0) {
+                p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                    "'AND' at column %zu needs a word before it", col);
+                return NULL;
+            }
+            if (advance(p))
+                return NULL;
+            if (p->tok.kind == T_END || p->tok.kind == T_RPAREN || p->tok.kind == T_OR ||
+                p->tok.kind == T_AND) {
+                p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                    "'AND' at column %zu needs a word after it", col);
+                return NULL;
+            }
+            explicit_and = 1;
+            continue;
+        }
+        role_t role;
+        xap_query_t *q = parse_unary(p, depth, &role);
+        if (p->st != HSOK_OK)
+            return NULL;
+        if (npos >= 64 || nneg >= 64 || nflt >= 64 || nstop >= 64) {
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "query has too many words");
+            return NULL;
+        }
+        if (!q)
+            continue;
+        if (role == R_NEG) neg[nneg++] = q;
+        else if (role == R_FILTER) flt[nflt++] = q;
+        else if (role == R_POS) pos[npos++] = q;
+        else if (role == R_STOP) stops[nstop++] = q;
+    }
+    if (npos == 0) { /* only stopwords: search them after all */
+        memcpy(pos, stops, nstop * sizeof *pos);
+        npos = nstop;
+    }
+    if (npos >= 2 && !explicit_and)
+        p->implicit = 1;
+    xap_query_t *base = NULL;
+    if (npos == 1) {
+        base = pos[0];
+    } else if (npos > 1) {
+        base = mk(p, (p->relaxed && !explicit_and) ? XQ_OR : XQ_AND, npos);
+        if (!base)
+            return NULL;
+        memcpy(base->sub, pos, npos * sizeof *pos);
+        base->nsub = npos;
+    } else if (nneg || nflt) {
+        base = mk(p, XQ_ALL, 0);
+        if (!base)
+            return NULL;
+    }
+    if (base && nneg) {
+        xap_query_t *q = mk(p, XQ_AND_NOT, nneg + 1);
+        if (!q)
+            return NULL;
+        q->sub[q->nsub++] = base;
+        memcpy(q->sub + 1, neg, nneg * sizeof *neg);
+        q->nsub += nneg;
+        base = q;
+    }
+    if (base && nflt) {
+        xap_query_t *q = mk(p, XQ_FILTER, nflt + 1);
+        if (!q)
+            return NULL;
+        q->sub[q->nsub++] = base;
+        memcpy(q->sub + 1, flt, nflt * sizeof *flt);
+        q->nsub += nflt;
+        base = q;
+    }
+    return base;
+}
+
+static xap_query_t *parse_or(parser_t *p, int depth)
+{
+    xap_query_t *left = NULL;
+    if (p->tok.kind == T_OR) {
+        p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "'OR' at column %zu needs a word before "
+                            "it", p->tok.col);
+        return NULL;
+    }
+    left = parse_and(p, depth);
+    if (p->st != HSOK_OK)
+        return NULL;
+    xap_query_t *or = NULL;
+    while (p->tok.kind == T_OR) {
+        size_t col = p->tok.col;
+        if (advance(p))
+            return NULL;
+        if (p->tok.kind == T_END || p->tok.kind == T_RPAREN || p->tok.kind == T_OR) {
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                "'OR' at column %zu needs a word after it", col);
+            return NULL;
+        }
+        xap_query_t *right = parse_and(p, depth);
+        if (p->st != HSOK_OK)
+            return NULL;
+        if (!or) {
+            or = mk(p, XQ_OR, 64);
+            if (!or)
+                return NULL;
+            if (left)
+                or->sub[or->nsub++] = left;
+        }
+        if (right && or->nsub < 64)
+            or->sub[or->nsub++] = right;
+    }
+    if (or)
+        return or->nsub ? or : NULL;
+    return left;
+}
+
+static xap_query_t *build(parser_t *p, const char *query)
+{
+    p->lx.q = query;
+    p->lx.len = strlen(query);
+    p->lx.pos = 0;
+    p->lx.errmsg = p->errmsg;
+    p->st = HSOK_OK;
+    if (advance(p))
+        return NULL;
+    xap_query_t *q = parse_or(p, 0);
+    if (p->st != HSOK_OK)
+        return NULL;
+    if (p->tok.kind == T_RPAREN) {
+        p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unbalanced parenthesis at column %zu",
+                            p->tok.col);
+        return NULL;
+    }
+    return q;
+}
+
+static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_opts_t *o)
+{
+    if (!o || !q)
+        return q;
+    xap_query_t *f[2] = { NULL, NULL };
+    size_t nf = 0;
+    if (o->nrespondents) {
+        xap_query_t *or = mk(p, XQ_OR, o->nrespondents);
+        if (!or)
+            return NULL;
+        for (size_t i = 0; i < o->nrespondents; i++) {
+            xap_query_t *r = respondent_filter(p, o->respondents[i], strlen(o->respondents[i]));
+            if (!r)
+                return NULL;
+            or->sub[or->nsub++] = r;
+        }
+        f[nf++] = or;
+    }
+    if (o->nthemes) {
+        xap_query_t *or = mk(p, XQ_OR, o->nthemes);
+        if (!or)
+            return NULL;
+        for (size_t i = 0; i < o->nthemes; i++) {
+            size_t nl = 0;
+            char *norm = hsok_normalize(o->themes[i], strlen(o->themes[i]), &nl);
+            if (!norm)
+                return nomem(p);
+            xap_query_t *r = mk_term(p, PFX_THEME, norm, nl, XQ_TERM);
+            free(norm);
+            if (!r)
+                return NULL;
+            or->sub[or->nsub++] = r;
+        }
+        f[nf++] = or;
+    }
+    if (!nf)
+        return q;
+    xap_query_t *fq = mk(p, XQ_FILTER, nf + 1);
+    if (!fq)
+        return NULL;
+    fq->sub[fq->nsub++] = q;
+    for (size_t i = 0; i < nf; i++)
+        fq->sub[fq->nsub++] = f[i];
+    return fq;
+}
+
+hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
+                          qplan_t *plan, char **errmsg)
+{
+    memset(plan, 0, sizeof *plan);
+    parser_t p = { 0 };
+    p.db = db;
+    p.plan = plan;
+    p.errmsg = errmsg;
+    if (db) {
+        p.an = db_analyzer(db, errmsg);
+        if (!p.an)
+            return HSOK_ERR_NOMEM;
+    } else if (hsok_analyzer_new(&p.an, errmsg) != HSOK_OK) {
+        return HSOK_ERR_NOMEM;
+    }
+    hsok_status_t st = HSOK_OK;
+    p.collect = 1;
+    plan->strict = build(&p, query);
+    if (p.st == HSOK_OK && !plan->strict)
+        p.st = hsok_seterr(errmsg, HSOK_ERR_QUERY, "query has no searchable words");
+    if (p.st == HSOK_OK && p.implicit) {
+        p.collect = 0;
+        p.relaxed = 1;
+        plan->relaxed = build(&p, query);
+    }
+    if (p.st == HSOK_OK) {
+        plan->strict = with_filters(&p, plan->strict, opts);
+        if (plan->relaxed)
+            plan->relaxed = with_filters(&p, plan->relaxed, opts);
+    }
+    st = p.st;
+    if (!db)
+        hsok_analyzer_free(p.an);
+    if (st != HSOK_OK)
+        qplan_clear(plan);
+    return st;
+}
+
+void qplan_clear(qplan_t *plan)
+{
+    for (size_t i = 0; i < plan->npool; i++)
+        free(plan->pool[i]);
+    free(plan->pool);
+    strset_clear(&plan->stems);
+    strset_clear(&plan->forms);
+    strset_clear(&plan->prefixes);
+    for (size_t i = 0; i < plan->nwords; i++)
+        free(plan->words[i].norm);
+    free(plan->words);
+    memset(plan, 0, sizeof *plan);
+}
+
+hsok_status_t hsok_query_describe(hsok_db_t *db, const char *query, char **out, char **errmsg)
+{
+    *out = NULL;
+    qplan_t plan;
+    hsok_status_t st = qplan_build(db, query, NULL, &plan, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    *out = xap_query_describe(plan.strict);
+    qplan_clear(&plan);
+    return *out ? HSOK_OK : hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+}

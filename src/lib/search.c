@@ -1,1 +1,311 @@
-/* placeholder: being written */
+/* search.c — run a query plan, decode hits, cut snippets, highlight, suggest spellings.
+ *
+ * Highlighting re-reads the passage with the same analyzer (DOCUMENT mode) and marks every
+ * token whose stem, exact form or prefix the query asked for; a compound whose part matched
+ * is marked as a whole word. Offsets come from the tokens, so snippets are cut from the
+ * original bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefix.h"
+#include "query_internal.h"
+
+typedef struct hit_priv {
+    db_rec_t rec;
+    char *snippet;
+    hsok_span_t *spans;
+} hit_priv_t;
+
+struct hsok_results {
+    hsok_hit_t *hits;
+    hit_priv_t *priv;
+    size_t n;
+    size_t estimated;
+    int relaxed;
+    char *suggestion;
+};
+
+typedef struct spans {
+    hsok_span_t *v;
+    size_t n, cap;
+    const qplan_t *plan;
+    int nomem;
+} spans_t;
+
+static int has_prefix(const strset_t *s, const char *p, size_t n)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        size_t l = strlen(s->v[i]);
+        if (l <= n && !memcmp(s->v[i], p, l))
+            return 1;
+    }
+    return 0;
+}
+
+static int on_highlight(void *ctx, const hsok_token_t *t)
+{
+    spans_t *sp = ctx;
+    const qplan_t *pl = sp->plan;
+    int hit;
+    if (t->flags & HSOK_TOKEN_PART)
+        hit = strset_has(&pl->stems, t->stem, t->stem_len);
+    else
+        hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
+              strset_has(&pl->forms, t->norm, t->norm_len) ||
+              has_prefix(&pl->prefixes, t->norm, t->norm_len);
+    if (!hit)
+        return 0;
+    if (sp->n && sp->v[sp->n - 1].start == t->start)
+        return 0; /* a part of a word already marked */
+    if (sp->n == sp->cap) {
+        size_t nc = sp->cap ? sp->cap * 2 : 16;
+        hsok_span_t *v = realloc(sp->v, nc * sizeof *v);
+        if (!v) {
+            sp->nomem = 1;
+            return 1;
+        }
+        sp->v = v;
+        sp->cap = nc;
+    }
+    sp->v[sp->n].start = t->start;
+    sp->v[sp->n].end = t->end;
+    sp->n++;
+    return 0;
+}
+
+static int is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* Choose [*ws, *we) of at most width bytes covering as many spans as possible, starting at a
+ * sentence start when one is close before the first covered span, else at a word start. */
+static void choose_window(const char *text, size_t len, const spans_t *sp, size_t width,
+                          size_t *ws, size_t *we)
+{
+    if (len <= width) {
+        *ws = 0;
+        *we = len;
+        return;
+    }
+    size_t best = 0, best_count = 0;
+    for (size_t i = 0; i < sp->n; i++) {
+        size_t count = 0;
+        for (size_t j = i; j < sp->n && sp->v[j].end <= sp->v[i].start + width * 3 / 4; j++)
+            count++;
+        if (count > best_count) {
+            best_count = count;
+            best = i;
+        }
+    }
+    size_t anchor = sp->n ? sp->v[best].start : 0;
+    size_t s = anchor;
+    /* back to a sentence start within a third of the width, else some words of lead-in */
+    size_t limit = anchor > width / 3 ? anchor - width / 3 : 0;
+    size_t k = anchor;
+    int found = anchor == 0;
+    while (k > limit) {
+        if ((text[k - 1] == ' ' || text[k - 1] == '\n') && k >= 2 &&
+            (text[k - 2] == '.' || text[k - 2] == '?' || text[k - 2] == '!' ||
+             text[k - 2] == ':' || text[k - 2] == '\n')) {
+            found = 1;
+            break;
+        }
+        k--;
+    }
+    if (found || k == 0) {
+        s = k;
+    } else {
+        s = anchor > 40 ? anchor - 40 : 0;
+        while (s > 0 && text[s - 1] != ' ' && text[s - 1] != '\n')
+            s--;
+    }
+    size_t e = s + width < len ? s + width : len;
+    if (e < len) {
+        size_t e2 = e;
+        while (e2 > s && text[e2] != ' ' && text[e2] != '\n')
+            e2--;
+        if (e2 > s)
+            e = e2;
+        while (e > s && is_cont((unsigned char)text[e]))
+            e--;
+    }
+    while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n'))
+        e--;
+    *ws = s;
+    *we = e;
+}
+
+static int make_snippet(hit_priv_t *h, hsok_hit_t *pub, hsok_analyzer_t *an, const qplan_t *pl,
+                        size_t width)
+{
+    const char *text = h->rec.pub.text;
+    size_t len = strlen(text);
+    spans_t sp = { NULL, 0, 0, pl, 0 };
+    hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, NULL, on_highlight, &sp);
+    if (sp.nomem) {
+        free(sp.v);
+        return -1;
+    }
+    size_t ws, we;
+    choose_window(text, len, &sp, width, &ws, &we);
+    static const char ell[] = "\xE2\x80\xA6"; /* … */
+    buf_t b = BUF_INIT;
+    if (ws > 0)
+        buf_addstr(&b, ell);
+    size_t shift = b.len;
+    buf_add(&b, text + ws, we - ws);
+    if (we < len)
+        buf_addstr(&b, ell);
+    for (size_t i = 0; i < b.len; i++)
+        if (b.data[i] == '\n')
+            b.data[i] = ' ';
+    size_t n = 0;
+    for (size_t i = 0; i < sp.n; i++) {
+        if (sp.v[i].start >= ws && sp.v[i].end <= we) {
+            sp.v[n].start = sp.v[i].start - ws + shift;
+            sp.v[n].end = sp.v[i].end - ws + shift;
+            n++;
+        }
+    }
+    h->snippet = buf_detach(&b, NULL);
+    h->spans = sp.v;
+    if (!h->snippet)
+        return -1;
+    pub->snippet = h->snippet;
+    pub->spans = sp.v;
+    pub->nspans = n;
+    return 0;
+}
+
+static char *suggest(hsok_db_t *db, const char *query, const qplan_t *pl, char **errmsg)
+{
+    buf_t b = BUF_INIT;
+    size_t at = 0;
+    int changed = 0;
+    for (size_t i = 0; i < pl->nwords; i++) {
+        const qword_t *w = &pl->words[i];
+        if (xap_termfreq(db->x, w->norm, strlen(w->norm)) > 0)
+            continue;
+        char *s = NULL;
+        if (xap_spelling(db->x, w->norm, strlen(w->norm), &s, errmsg) != HSOK_OK || !s)
+            continue;
+        buf_add(&b, query + at, w->start - at);
+        buf_addstr(&b, s);
+        at = w->end;
+        free(s);
+        changed = 1;
+    }
+    if (!changed) {
+        buf_free(&b);
+        return NULL;
+    }
+    buf_addstr(&b, query + at);
+    return buf_detach(&b, NULL);
+}
+
+hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
+                          hsok_results_t **out, char **errmsg)
+{
+    static const hsok_search_opts_t defaults = { 0 };
+    if (!opts)
+        opts = &defaults;
+    *out = NULL;
+    unsigned limit = opts->limit ? opts->limit : 10;
+    size_t width = opts->snippet_chars ? opts->snippet_chars : 240;
+    qplan_t plan;
+    hsok_status_t st = qplan_build(db, query, opts, &plan, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    hsok_results_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        qplan_clear(&plan);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    xap_hits_t *hits = NULL;
+    st = xap_search(db->x, plan.strict, opts->offset, limit, -1, &hits, errmsg);
+    if (st == HSOK_OK && hits->estimated == 0 && plan.relaxed) {
+        xap_hits_free(hits);
+        hits = NULL;
+        st = xap_search(db->x, plan.relaxed, opts->offset, limit, -1, &hits, errmsg);
+        r->relaxed = st == HSOK_OK && hits->estimated > 0;
+    }
+    if (st != HSOK_OK)
+        goto fail;
+    r->estimated = hits->estimated;
+    if (hits->n) {
+        r->hits = calloc(hits->n, sizeof *r->hits);
+        r->priv = calloc(hits->n, sizeof *r->priv);
+        if (!r->hits || !r->priv)
+            goto nomem;
+    }
+    hsok_analyzer_t *an = db_analyzer(db, errmsg);
+    if (!an)
+        goto nomem;
+    for (size_t i = 0; i < hits->n; i++) {
+        hit_priv_t *h = &r->priv[i];
+        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, &h->rec))
+            goto nomem;
+        r->n++;
+        hsok_hit_t *pub = &r->hits[i];
+        pub->rec = h->rec.pub;
+        pub->rank = opts->offset + (unsigned)i + 1;
+        pub->score = hits->hits[i].score;
+        if (make_snippet(h, pub, an, &plan, width))
+            goto nomem;
+    }
+    if (r->estimated < 3)
+        r->suggestion = suggest(db, query, &plan, NULL);
+    xap_hits_free(hits);
+    qplan_clear(&plan);
+    *out = r;
+    return HSOK_OK;
+nomem:
+    st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+fail:
+    xap_hits_free(hits);
+    qplan_clear(&plan);
+    hsok_results_free(r);
+    return st;
+}
+
+size_t hsok_results_count(const hsok_results_t *r)
+{
+    return r ? r->n : 0;
+}
+
+const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i)
+{
+    return r && i < r->n ? &r->hits[i] : NULL;
+}
+
+size_t hsok_results_estimated(const hsok_results_t *r)
+{
+    return r ? r->estimated : 0;
+}
+
+int hsok_results_relaxed(const hsok_results_t *r)
+{
+    return r ? r->relaxed : 0;
+}
+
+const char *hsok_results_suggestion(const hsok_results_t *r)
+{
+    return r ? r->suggestion : NULL;
+}
+
+void hsok_results_free(hsok_results_t *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        db_rec_clear(&r->priv[i].rec);
+        free(r->priv[i].snippet);
+        free(r->priv[i].spans);
+    }
+    free(r->priv);
+    free(r->hits);
+    free(r->suggestion);
+    free(r);
+}

@@ -1,0 +1,42 @@
+/* query_internal.h — the parsed query plan shared by query.c (parsing, building) and search.c
+ * (running, highlighting, spelling). */
+#ifndef HSOK_QUERY_INTERNAL_H
+#define HSOK_QUERY_INTERNAL_H
+
+#include "db_internal.h"
+#include "hsok/query.h"
+
+typedef struct strset {
+    char **v;
+    size_t n, cap;
+} strset_t;
+
+int strset_add(strset_t *s, const char *p, size_t n); /* no duplicates; -1 on no memory */
+int strset_has(const strset_t *s, const char *p, size_t n);
+void strset_clear(strset_t *s);
+
+/* A word the user typed (outside phrases and fields), for spelling suggestions. */
+typedef struct qword {
+    size_t start, end; /* byte offsets in the query string */
+    char *norm;
+} qword_t;
+
+typedef struct qplan {
+    xap_query_t *strict;   /* several words: all required */
+    xap_query_t *relaxed;  /* the same with implicit AND read as OR; NULL if no difference */
+    strset_t stems;        /* stems of query words: highlight words and compound parts */
+    strset_t forms;        /* exact forms from phrases and quoted words */
+    strset_t prefixes;     /* wildcard prefixes */
+    qword_t *words;
+    size_t nwords;
+    void **pool;           /* every allocation of the xap_query trees */
+    size_t npool, cappool;
+} qplan_t;
+
+/* Parse `query` and build the plan. db may be NULL (no expansion of field filters: they
+ * become the literal term). The search options' respondent and theme filters are applied. */
+hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
+                          qplan_t *plan, char **errmsg);
+void qplan_clear(qplan_t *plan);
+
+#endif
