@@ -1,6 +1,437 @@
+/* test_search.c — index the real seeds, then search, filter, show and prune them. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-int main(void) { return 0; }
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hsok/db.h"
+#include "hsok/query.h"
+#include "hsok/text.h"
+
+static char tmpdir[256];
+static char dbpath[300];
+static char seed000[512], seed004[512];
+
+static void rm_rf(const char *path)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    const char *root = getenv("HSOK_SOURCE_ROOT");
+    if (!root)
+        root = ".";
+    snprintf(seed000, sizeof seed000, "%s/seeds/000_a029a37dc8fc4944.txt", root);
+    snprintf(seed004, sizeof seed004, "%s/seeds/004_6450df641f7c9d61.txt", root);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hsok-test-search-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/db", tmpdir);
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    if (hsok_db_open(dbpath, HSOK_DB_WRITE, &db, &err) != HSOK_OK) {
+        fprintf(stderr, "open: %s\n", err);
+        return -1;
+    }
+    const char *files[] = { seed000, seed004 };
+    for (int i = 0; i < 2; i++) {
+        hsok_index_result_t res;
+        if (hsok_db_index_file(db, files[i], NULL, &res, &err) != HSOK_OK) {
+            fprintf(stderr, "index: %s\n", err);
+            return -1;
+        }
+    }
+    return hsok_db_close(db, &err) == HSOK_OK ? 0 : -1;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    rm_rf(tmpdir);
+    return 0;
+}
+
+static hsok_db_t *open_read(void)
+{
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_db_open(dbpath, HSOK_DB_READ, &db, &err);
+    if (st != HSOK_OK)
+        fprintf(stderr, "%s\n", err);
+    assert_int_equal(st, HSOK_OK);
+    return db;
+}
+
+static hsok_results_t *run(hsok_db_t *db, const char *q, const hsok_search_opts_t *o)
+{
+    hsok_results_t *r = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_search(db, q, o, &r, &err);
+    if (st != HSOK_OK)
+        fprintf(stderr, "query '%s': %s\n", q, err);
+    assert_int_equal(st, HSOK_OK);
+    free(err);
+    return r;
+}
+
+/* case-insensitive (ASCII + æøå as bytes after lowering ASCII) substring */
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+static void test_stats_three_respondents(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_stats_t *st = NULL;
+    assert_int_equal(hsok_db_stats(db, &st, NULL), HSOK_OK);
+    assert_int_equal(st->files, 2);
+    assert_true(st->passages > 30);
+    assert_true(st->terms > 500);
+    assert_true(st->bytes_on_disk > 0);
+    assert_int_equal(st->nrespondents, 3);
+    const char *want[] = { "Norsk helsenett", "Drammen kommune", "Helse Sør-Øst RHF" };
+    for (int w = 0; w < 3; w++) {
+        int found = 0;
+        for (size_t i = 0; i < st->nrespondents; i++)
+            if (!strcmp(st->respondents[i].name, want[w]) && st->respondents[i].passages > 0)
+                found = 1;
+        assert_true(found);
+    }
+    hsok_stats_free(st);
+    hsok_db_close(db, NULL);
+}
+
+static void test_informasjonssikkerhet(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 50 };
+    hsok_results_t *r = run(db, "informasjonssikkerhet", &o);
+    size_t n = hsok_results_count(r);
+    assert_true(n >= 3);
+    int drammen = 0, hso = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        assert_int_equal(h->rank, i + 1);
+        assert_true(strlen(h->rec.text) < 2000);
+        assert_true(contains_ci(h->rec.text, "informasjonssikkerhet"));
+        drammen += !strcmp(h->rec.respondent, "Drammen kommune");
+        hso += !strcmp(h->rec.respondent, "Helse Sør-Øst RHF");
+        /* every highlight covers a form of the word */
+        assert_true(h->nspans >= 1);
+        for (size_t k = 0; k < h->nspans; k++) {
+            assert_true(h->spans[k].end <= strlen(h->snippet));
+            assert_true(contains_ci(h->snippet + h->spans[k].start, "informasjonssikkerhet"));
+        }
+        if (i)
+            assert_true(h->score <= hsok_results_get(r, i - 1)->score);
+    }
+    assert_true(drammen > 0);
+    assert_true(hso > 0);
+    assert_false(hsok_results_relaxed(r));
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
+/* "kommunene" finds passages that say "kommune", "kommuner" or "kommunen" (other forms). */
+static void test_inflection(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 100 };
+    hsok_results_t *r = run(db, "kommunene", &o);
+    int other_form = 0;
+    for (size_t i = 0; i < hsok_results_count(r); i++) {
+        const char *t = hsok_results_get(r, i)->rec.text;
+        if ((contains_ci(t, "kommune ") || contains_ci(t, "kommuner ") ||
+             contains_ci(t, "kommunen ")) && !contains_ci(t, "kommunene"))
+            other_form = 1;
+    }
+    assert_true(other_form);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
+static void test_phrase_and_exclusion(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 100 };
+    hsok_results_t *r = run(db, "\"digital kompetanse\"", &o);
+    assert_true(hsok_results_count(r) >= 2);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_true(contains_ci(hsok_results_get(r, i)->rec.text, "digital kompetanse"));
+    hsok_results_free(r);
+
+    r = run(db, "informasjonssikkerhet -personvern", &o);
+    assert_true(hsok_results_count(r) >= 1);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_false(contains_ci(hsok_results_get(r, i)->rec.text, "personvern"));
+    hsok_results_free(r);
+
+    r = run(db, "informasjonssikkerhet NOT personvern", &o);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_false(contains_ci(hsok_results_get(r, i)->rec.text, "personvern"));
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
+static size_t count(hsok_db_t *db, const char *q)
+{
+    hsok_search_opts_t o = { .limit = 500 };
+    hsok_results_t *r = run(db, q, &o);
+    size_t n = hsok_results_count(r);
+    hsok_results_free(r);
+    return n;
+}
+
+static void test_boolean_operators(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    size_t a = count(db, "helsenettet"), b = count(db, "velferdsteknologi");
+    size_t ab = count(db, "helsenettet OR velferdsteknologi");
+    assert_true(a > 0 && b > 0);
+    assert_true(ab >= a && ab >= b && ab <= a + b);
+    size_t both = count(db, "personvern AND informasjonssikkerhet");
+    size_t p = count(db, "personvern");
+    assert_true(both > 0 && both <= p);
+    size_t grouped = count(db, "(personvern OR taushetsplikt) informasjonssikkerhet");
+    assert_true(grouped >= both);
+    hsok_db_close(db, NULL);
+}
+
+static void test_respondent_filter(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    const char *resp[] = { "drammen" };
+    hsok_search_opts_t o = { .limit = 100, .respondents = resp, .nrespondents = 1 };
+    hsok_results_t *r = run(db, "informasjonssikkerhet", &o);
+    assert_true(hsok_results_count(r) > 0);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_string_equal(hsok_results_get(r, i)->rec.respondent, "Drammen kommune");
+    hsok_results_free(r);
+
+    hsok_search_opts_t o2 = { .limit = 100 };
+    r = run(db, "informasjonssikkerhet fra:\"sør-øst\"", &o2);
+    assert_true(hsok_results_count(r) > 0);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_string_equal(hsok_results_get(r, i)->rec.respondent, "Helse Sør-Øst RHF");
+    hsok_results_free(r);
+
+    r = run(db, "mål:3", &o2);
+    assert_true(hsok_results_count(r) > 0);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_non_null(strstr(hsok_results_get(r, i)->rec.section, "Mål 3"));
+    hsok_results_free(r);
+
+    r = run(db, "informasjonssikkerhet respondent:nosuchorganisation", &o2);
+    assert_int_equal(hsok_results_count(r), 0);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
+static void test_relaxed_and_spelling(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 10 };
+    hsok_results_t *r = run(db, "informasjonssikkerhet qqqzzzx", &o);
+    assert_true(hsok_results_relaxed(r));
+    assert_true(hsok_results_count(r) > 0);
+    hsok_results_free(r);
+
+    r = run(db, "informasjonsikkerhet", &o); /* one s missing */
+    assert_int_equal(hsok_results_count(r), 0);
+    assert_non_null(hsok_results_suggestion(r));
+    assert_string_equal(hsok_results_suggestion(r), "informasjonssikkerhet");
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
+static void test_malformed_queries(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    const char *bad[] = { "\"digital kompetanse", "(personvern OR samtykke", "personvern)",
+                          "OR personvern", "personvern OR", "NOT", "AND samtykke",
+                          "foo:bar", "respondent:", "*", "" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        hsok_results_t *r = NULL;
+        char *err = NULL;
+        hsok_status_t st = hsok_search(db, bad[i], NULL, &r, &err);
+        if (st != HSOK_ERR_QUERY)
+            fprintf(stderr, "query '%s' gave %d\n", bad[i], st);
+        assert_int_equal(st, HSOK_ERR_QUERY);
+        assert_null(r);
+        assert_non_null(err);
+        assert_null(strchr(err, '\n'));
+        assert_null(strstr(err, "Xapian"));
+        free(err);
+    }
+    hsok_db_close(db, NULL);
+}
+
+static void test_wildcard(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 100 };
+    hsok_results_t *r = run(db, "helsepersonell*", &o);
+    assert_true(hsok_results_count(r) > 0);
+    for (size_t i = 0; i < hsok_results_count(r); i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        assert_true(contains_ci(h->rec.text, "helsepersonell"));
+    }
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
+static void test_show_context(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_results_t *r = run(db, "helsenettet", NULL);
+    assert_true(hsok_results_count(r) > 0);
+    const hsok_hit_t *h = hsok_results_get(r, 0);
+    hsok_records_t *recs = NULL;
+    size_t target = 99;
+    assert_int_equal(hsok_db_passage_context(db, h->rec.id, 1, 1, &recs, &target, NULL), HSOK_OK);
+    assert_true(hsok_records_count(recs) >= 2 && hsok_records_count(recs) <= 3);
+    const hsok_record_t *t = hsok_records_get(recs, target);
+    assert_string_equal(t->id, h->rec.id);
+    assert_string_equal(t->text, h->rec.text);
+    for (size_t i = 1; i < hsok_records_count(recs); i++)
+        assert_int_equal(hsok_records_get(recs, i)->ordinal,
+                         hsok_records_get(recs, i - 1)->ordinal + 1);
+    hsok_records_free(recs);
+    hsok_results_free(r);
+
+    char *err = NULL;
+    assert_int_equal(hsok_db_passage_context(db, "nosuch.1", 1, 1, &recs, &target, &err),
+                     HSOK_ERR_NOT_FOUND);
+    assert_non_null(strstr(err, "nosuch.1"));
+    free(err);
+    hsok_db_close(db, NULL);
+}
+
+/* Re-indexing an unchanged file skips it; forcing it replaces its passages (ids stable). */
+static void test_reindex_and_prune(void **state)
+{
+    (void)state;
+    char db2[400], copy[400];
+    snprintf(db2, sizeof db2, "%s/db2", tmpdir);
+    snprintf(copy, sizeof copy, "%s/copy.txt", tmpdir);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", seed000, copy);
+    assert_int_equal(system(cmd), 0);
+
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(db2, HSOK_DB_WRITE, &db, NULL), HSOK_OK);
+    hsok_index_result_t res;
+    assert_int_equal(hsok_db_index_file(db, copy, NULL, &res, NULL), HSOK_OK);
+    assert_false(res.unchanged);
+    size_t passages = res.passages;
+    assert_true(passages > 5);
+    assert_int_equal(hsok_db_index_file(db, seed004, NULL, &res, NULL), HSOK_OK);
+    assert_int_equal(hsok_db_index_file(db, copy, NULL, &res, NULL), HSOK_OK);
+    assert_true(res.unchanged);
+    hsok_index_opts_t force = { NULL, 1 };
+    assert_int_equal(hsok_db_index_file(db, copy, &force, &res, NULL), HSOK_OK);
+    assert_false(res.unchanged);
+    assert_int_equal(res.passages, passages);
+    hsok_stats_t *st = NULL;
+    assert_int_equal(hsok_db_stats(db, &st, NULL), HSOK_OK);
+    size_t total = st->passages;
+    assert_int_equal(st->files, 2);
+    hsok_stats_free(st);
+
+    /* an override respondent is part of the signature: re-indexes */
+    hsok_index_opts_t over = { "Testkommune", 0 };
+    assert_int_equal(hsok_db_index_file(db, copy, &over, &res, NULL), HSOK_OK);
+    assert_false(res.unchanged);
+
+    /* a bad file changes nothing */
+    char bad[400];
+    snprintf(bad, sizeof bad, "%s/binary.txt", tmpdir);
+    FILE *f = fopen(bad, "wb");
+    assert_non_null(f);
+    fwrite("abc\0def\xff", 1, 8, f);
+    fclose(f);
+    char *err = NULL;
+    assert_int_not_equal(hsok_db_index_file(db, bad, NULL, &res, &err), HSOK_OK);
+    assert_non_null(strstr(err, "binary.txt"));
+    free(err);
+    err = NULL;
+    assert_int_not_equal(hsok_db_index_file(db, "/nonexistent/x.txt", NULL, &res, &err),
+                         HSOK_OK);
+    assert_non_null(strstr(err, "/nonexistent/x.txt"));
+    free(err);
+    assert_int_equal(hsok_db_stats(db, &st, NULL), HSOK_OK);
+    assert_int_equal(st->passages, total);
+    hsok_stats_free(st);
+
+    unlink(copy);
+    size_t removed = 0;
+    assert_int_equal(hsok_db_prune(db, NULL, NULL, &removed, NULL), HSOK_OK);
+    assert_int_equal(removed, 1);
+    assert_int_equal(hsok_db_stats(db, &st, NULL), HSOK_OK);
+    assert_int_equal(st->files, 1);
+    assert_int_equal(st->passages, total - passages);
+    hsok_stats_free(st);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+}
+
+static void test_missing_index(void **state)
+{
+    (void)state;
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_db_open("/nonexistent/hsok-index", HSOK_DB_READ, &db, &err),
+                     HSOK_ERR_NOT_FOUND);
+    assert_null(db);
+    assert_non_null(strstr(err, "/nonexistent/hsok-index"));
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stats_three_respondents),
+        cmocka_unit_test(test_informasjonssikkerhet),
+        cmocka_unit_test(test_inflection),
+        cmocka_unit_test(test_phrase_and_exclusion),
+        cmocka_unit_test(test_boolean_operators),
+        cmocka_unit_test(test_respondent_filter),
+        cmocka_unit_test(test_relaxed_and_spelling),
+        cmocka_unit_test(test_malformed_queries),
+        cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_show_context),
+        cmocka_unit_test(test_reindex_and_prune),
+        cmocka_unit_test(test_missing_index),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}

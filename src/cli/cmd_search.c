@@ -1,1 +1,261 @@
-/* placeholder */
+/* cmd_search.c — `hsok search`: run a query, print ranked hits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hsok/db.h"
+#include "hsok/query.h"
+#include "out.h"
+
+enum { OPT_OFFSET = CLI_OPT_FIRST_LOCAL };
+
+static const struct option search_opts[] = {
+    {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, OPT_OFFSET},
+    {"respondent", required_argument, NULL, 'r'},
+    {"theme", required_argument, NULL, 't'},
+    {"json", no_argument, NULL, CLI_OPT_JSON},
+    {"color", optional_argument, NULL, CLI_OPT_COLOR},
+    {"colour", optional_argument, NULL, CLI_OPT_COLOR},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct search_args {
+    const char *db;
+    int json;
+    out_color_t color;
+    hsok_search_opts_t opts;
+    const char **respondents, **themes;
+    char *query;
+} search_args_t;
+
+/* A word like "-helse" is an exclusion in the query, not a cluster of short options: before
+ * getopt sees it, drop the dash and remember the word's pointer (getopt only permutes
+ * pointers), to put the dash back when the query is joined. */
+static size_t hide_negations(int argc, char **argv, char **negated)
+{
+    size_t n = 0;
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strcmp(a, "-n") == 0 || strcmp(a, "-r") == 0 || strcmp(a, "-t") == 0 ||
+            strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
+            strcmp(a, "--respondent") == 0 || strcmp(a, "--theme") == 0 ||
+            strcmp(a, "--db") == 0) {
+            k++;
+            continue;
+        }
+        if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0') {
+            argv[k]++;
+            negated[n++] = argv[k];
+        }
+    }
+    return n;
+}
+
+static int is_negated(char *const *negated, size_t n, const char *w)
+{
+    for (size_t i = 0; i < n; i++)
+        if (negated[i] == w)
+            return 1;
+    return 0;
+}
+
+/* Parse argv into *a. Returns -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, search_args_t *a)
+{
+    char **negated = malloc((size_t)argc * sizeof *negated);
+    a->respondents = malloc((size_t)argc * sizeof *a->respondents);
+    a->themes = malloc((size_t)argc * sizeof *a->themes);
+    if (negated == NULL || a->respondents == NULL || a->themes == NULL) {
+        free(negated);
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    size_t nneg = hide_negations(argc, argv, negated);
+    int c, rc = -1;
+    while (rc < 0 && (c = cli_getopt(argc, argv, "hn:r:t:", search_opts)) != -1) {
+        switch (c) {
+        case 'h':
+            cli_cmd_help(cli_find_cmd("search"));
+            rc = CLI_OK;
+            break;
+        case 'n':
+            if (cli_parse_uint(argv[0], "--limit", optarg, 100000, &a->opts.limit) < 0)
+                rc = CLI_USAGE;
+            else if (a->opts.limit == 0)
+                rc = cli_usage_error(argv[0], "--limit must be at least 1");
+            break;
+        case OPT_OFFSET:
+            if (cli_parse_uint(argv[0], "--offset", optarg, 10000000, &a->opts.offset) < 0)
+                rc = CLI_USAGE;
+            break;
+        case 'r': a->respondents[a->opts.nrespondents++] = optarg; break;
+        case 't': a->themes[a->opts.nthemes++] = optarg; break;
+        case CLI_OPT_JSON: a->json = 1; break;
+        case CLI_OPT_COLOR:
+            if (out_color_parse(optarg, &a->color) < 0)
+                rc = cli_usage_error(argv[0], "invalid value '%s' for --color: expected "
+                                              "auto, always or never", optarg);
+            break;
+        case CLI_OPT_DB: a->db = optarg; break;
+        default: rc = CLI_USAGE; break;
+        }
+    }
+    if (rc < 0 && optind >= argc)
+        rc = cli_usage_error(argv[0], "no query given");
+    if (rc < 0) {
+        size_t len = 0;
+        FILE *q = open_memstream(&a->query, &len);
+        if (q == NULL) {
+            cli_error("out of memory");
+            rc = CLI_ERR;
+        } else {
+            for (int k = optind; k < argc; k++) {
+                if (k > optind)
+                    putc(' ', q);
+                if (is_negated(negated, nneg, argv[k]))
+                    putc('-', q);
+                fputs(argv[k], q);
+            }
+            if (fclose(q) != 0) {
+                cli_error("out of memory");
+                rc = CLI_ERR;
+            }
+        }
+    }
+    free(negated);
+    a->opts.respondents = a->respondents;
+    a->opts.themes = a->themes;
+    return rc;
+}
+
+static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
+{
+    const hsok_record_t *r = &h->rec;
+    oj_obj_begin(j);
+    oj_key(j, "format_version"); oj_uint(j, 1);
+    oj_key(j, "type"); oj_str(j, "hit");
+    oj_key(j, "rank"); oj_uint(j, h->rank);
+    oj_key(j, "score"); oj_double(j, h->score);
+    oj_key(j, "id"); oj_str(j, r->id);
+    oj_key(j, "source"); oj_str(j, r->source);
+    oj_key(j, "line"); oj_uint(j, r->line);
+    oj_key(j, "end_line"); oj_uint(j, r->end_line);
+    oj_key(j, "respondent"); oj_str(j, r->respondent ? r->respondent : "");
+    oj_key(j, "section"); oj_str(j, r->section ? r->section : "");
+    oj_key(j, "themes");
+    oj_arr_begin(j);
+    for (size_t i = 0; i < r->nthemes; i++)
+        oj_str(j, r->themes[i]);
+    oj_arr_end(j);
+    oj_key(j, "text"); oj_str(j, r->text);
+    oj_key(j, "snippet"); oj_str(j, h->snippet);
+    oj_key(j, "highlights");
+    oj_arr_begin(j);
+    for (size_t i = 0; i < h->nspans; i++) {
+        oj_arr_begin(j);
+        oj_uint(j, h->spans[i].start);
+        oj_uint(j, h->spans[i].end);
+        oj_arr_end(j);
+    }
+    oj_arr_end(j);
+    oj_obj_end(j);
+}
+
+static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
+{
+    const hsok_record_t *r = &h->rec;
+    out_sgr(stdout, color, OUT_SGR_BOLD);
+    printf("%u. %s", h->rank,
+           r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
+    if (r->section && r->section[0]) {
+        fputs(" — ", stdout);
+        out_abbrev(stdout, r->section, 70);
+    }
+    out_sgr(stdout, color, OUT_SGR_RESET);
+    putchar('\n');
+    out_sgr(stdout, color, OUT_SGR_DIM);
+    printf("   %s:%u  [%s]", r->source, r->line, r->id);
+    out_sgr(stdout, color, OUT_SGR_RESET);
+    putchar('\n');
+    const char *s = h->snippet ? h->snippet : "";
+    out_wrapped(stdout, s, strlen(s), h->spans, h->nspans, "   ", width, color);
+    putchar('\n');
+}
+
+static void print_results(const search_args_t *a, const hsok_results_t *res)
+{
+    size_t n = hsok_results_count(res), est = hsok_results_estimated(res);
+    int relaxed = hsok_results_relaxed(res);
+    const char *sugg = hsok_results_suggestion(res);
+
+    if (a->json) {
+        out_json_t j;
+        oj_init(&j, stdout);
+        for (size_t i = 0; i < n; i++)
+            print_hit_json(&j, hsok_results_get(res, i));
+        oj_obj_begin(&j);
+        oj_key(&j, "format_version"); oj_uint(&j, 1);
+        oj_key(&j, "type"); oj_str(&j, "summary");
+        oj_key(&j, "hits"); oj_uint(&j, n);
+        oj_key(&j, "estimated"); oj_uint(&j, est);
+        oj_key(&j, "relaxed"); oj_bool(&j, relaxed);
+        oj_key(&j, "suggestion"); oj_str(&j, sugg);
+        oj_obj_end(&j);
+        return;
+    }
+
+    int color = out_use_color(a->color, stdout);
+    unsigned width = out_width(stdout);
+    for (size_t i = 0; i < n; i++)
+        print_hit_human(hsok_results_get(res, i), color, width);
+    if (n == 0)
+        printf("no passage matches\n");
+    else if (est > a->opts.offset + n)
+        printf("%zu of about %zu passages\n", n, est);
+    else
+        printf("%zu passage%s\n", n, n == 1 ? "" : "s");
+    if (relaxed && n > 0)
+        printf("(no passage has all the words; showing passages with some of them)\n");
+    if (sugg != NULL)
+        printf("Mente du: %s?\n", sugg);
+}
+
+int cmd_search(int argc, char **argv)
+{
+    search_args_t a;
+    memset(&a, 0, sizeof a);
+    a.color = OUT_COLOR_AUTO;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        goto out;
+
+    hsok_db_t *db = NULL;
+    hsok_results_t *res = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    st = hsok_search(db, a.query, &a.opts, &res, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+    } else {
+        print_results(&a, res);
+        rc = hsok_results_count(res) > 0 ? CLI_OK : CLI_NONE;
+    }
+    if (res != NULL)
+        hsok_results_free(res);
+    hsok_db_close(db, NULL);
+out:
+    free(a.respondents);
+    free(a.themes);
+    free(a.query);
+    return rc;
+}

@@ -1,1 +1,270 @@
-int main(void) { return 0; }
+/* main.c — hsok's command table and dispatch (after git.c).
+ *
+ * `hsok COMMAND ...` runs a command; if the first word that is not an option is not a
+ * command, all the arguments are a search: `hsok --json personvern` == `hsok search --json
+ * personvern`. Options given before the command word are passed on to the command.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "out.h"
+
+static int cmd_help(int argc, char **argv);
+
+#define DB_HELP "  --db DIR            the index directory (default: $HSOK_DB, else ./index)\n"
+
+static const cli_cmd_t commands[] = {
+    {"search", cmd_search, "search the index (the default command)",
+     "hsok [search] [OPTIONS] QUERY...",
+     "  -n, --limit N       show at most N hits (default 10)\n"
+     "      --offset N      skip the first N hits\n"
+     "  -r, --respondent NAME\n"
+     "                      only passages whose respondent contains NAME (repeatable)\n"
+     "  -t, --theme ID      only passages tagged with theme ID (repeatable)\n"
+     "      --json          one JSON object per hit and a final summary object\n"
+     "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
+     "\n"
+     "Query words must all match (falling back to passages with some of them, with a note);\n"
+     "\"quoted phrases\", -word or NOT word, a OR b, a AND b, (groups), respondent:/fra:NAME,\n"
+     "section:/mål:TEXT, theme:/tema:ID, prefix* wildcards. Put -- before a query that\n"
+     "starts with an option-like word. Without colour, matched words are shown as **word**.\n"},
+    {"index", cmd_index, "add or update files in the index",
+     "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] PATH...",
+     "  -r, --respondent NAME\n"
+     "                      the respondent of every file given (default: detect, or the\n"
+     "                      FILE.meta sidecar line 'respondent: NAME')\n"
+     "  -f, --force         re-index files even if unchanged\n"
+     "      --prune         remove files from the index that no longer exist\n" DB_HELP
+     "\n"
+     "Directories are searched recursively for *.txt files (hidden files and *.meta\n"
+     "sidecars are skipped); a file named on the command line is indexed whatever its name.\n"},
+    {"show", cmd_show, "show a passage by id, with its neighbours",
+     "hsok show [--context N] [--json] [--db DIR] ID",
+     "  -C, --context N     also show N passages before and after (default 0)\n"
+     "      --json          one JSON object per passage (\"target\" marks ID)\n"
+     "      --color[=WHEN]  bold the target: auto (default), always, never\n" DB_HELP},
+    {"stats", cmd_stats, "show what the index holds",
+     "hsok stats [--json] [--db DIR]",
+     "      --json          one JSON object\n" DB_HELP},
+    {"help", cmd_help, "show help for hsok or for a command", "hsok help [COMMAND]", ""},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const cli_cmd_t *cli_find_cmd(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+void cli_cmd_help(const cli_cmd_t *cmd)
+{
+    printf("usage: %s\n\n%s.\n", cmd->usage, cmd->summary);
+    if (cmd->options[0] != '\0')
+        printf("\noptions:\n%s", cmd->options);
+}
+
+static void general_help(FILE *f)
+{
+    fputs("usage: hsok [--db DIR] COMMAND [OPTIONS] [ARGS]\n"
+          "       hsok [OPTIONS] QUERY...          (same as 'hsok search')\n"
+          "       hsok --help | --version\n"
+          "\n"
+          "Search Norwegian consultation responses (høringssvar).\n"
+          "\n"
+          "commands:\n",
+          f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "Run 'hsok COMMAND --help' for a command's options; 'man hsok' for the query syntax.\n"
+          "Every command takes --db DIR (default: $HSOK_DB, else ./index).\n"
+          "Without colour (NO_COLOR set, or output not a terminal), matched words are\n"
+          "shown as **word**.\n"
+          "\n"
+          "exit status: 0 ok, 1 no result or not found, 2 usage error, 3 error (index\n"
+          "missing or locked, I/O), 4 index: some files failed.\n",
+          f);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        general_help(stdout);
+        return CLI_OK;
+    }
+    if (argc > 2)
+        return cli_usage_error("help", "too many arguments");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        cli_cmd_help(cli_find_cmd("help"));
+        return CLI_OK;
+    }
+    const cli_cmd_t *cmd = cli_find_cmd(argv[1]);
+    if (cmd == NULL) {
+        cli_error("unknown command '%s'; see 'hsok --help'", argv[1]);
+        return CLI_USAGE;
+    }
+    cli_cmd_help(cmd);
+    return CLI_OK;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("hsok: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    putc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("hsok: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd == NULL || strcmp(cmd, "hsok") == 0)
+        fputs("; see 'hsok --help'\n", stderr);
+    else
+        fprintf(stderr, "; see 'hsok %s --help'\n", cmd);
+    return CLI_USAGE;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, ":%s", shortopts);
+    opterr = 0;
+    int c = getopt_long(argc, argv, opts, longopts, NULL);
+    if (c != '?' && c != ':')
+        return c;
+    /* Name the option as the user wrote it: a short option from optopt, a long one (for
+     * which optopt is 0 or its value) from the word getopt just passed. */
+    const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    char name[80];
+    if (strncmp(word, "--", 2) == 0) {
+        size_t n = strcspn(word, "=");
+        snprintf(name, sizeof name, "%.*s", (int)(n < 60 ? n : 60), word);
+    } else {
+        snprintf(name, sizeof name, "-%c", optopt ? optopt : '?');
+    }
+    if (c == ':')
+        cli_usage_error(argv[0], "option '%s' needs a value", name);
+    else
+        cli_usage_error(argv[0], "unknown option '%s'", name);
+    return -2;
+}
+
+int cli_parse_uint(const char *cmd, const char *opt, const char *arg, unsigned max,
+                   unsigned *out)
+{
+    char *end;
+    errno = 0;
+    if (arg[0] < '0' || arg[0] > '9') {
+        cli_usage_error(cmd, "invalid value '%s' for %s: expected a number", arg, opt);
+        return -1;
+    }
+    unsigned long v = strtoul(arg, &end, 10);
+    if (*end != '\0' || errno != 0 || v > max) {
+        cli_usage_error(cmd, "invalid value '%s' for %s: expected a number up to %u", arg,
+                        opt, max);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none)
+{
+    cli_error("%s", errmsg != NULL ? errmsg : hsok_status_str(st));
+    free(errmsg);
+    if (st == HSOK_ERR_QUERY || st == HSOK_ERR_INVALID)
+        return CLI_USAGE;
+    if (st == HSOK_ERR_NOT_FOUND && not_found_is_none)
+        return CLI_NONE;
+    return CLI_ERR;
+}
+
+/* Options that take their value in the next word, for finding the command word. */
+static int takes_value(const char *opt)
+{
+    static const char *const with_value[] = {
+        "--db", "--limit", "-n", "--offset", "--respondent", "-r", "--theme", "-t",
+        "--context", "-C",
+    };
+    for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
+        if (strcmp(opt, with_value[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "hsok: cannot write output: %s\n", strerror(errno));
+        return CLI_ERR;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        general_help(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        general_help(stdout);
+        return finish(CLI_OK);
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("hsok %s\n", hsok_version());
+        return finish(CLI_OK);
+    }
+
+    int i;
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            i = argc;
+            break;
+        }
+        if (argv[i][0] != '-' || argv[i][1] == '\0')
+            break;
+        if (takes_value(argv[i]))
+            i++;
+    }
+
+    const cli_cmd_t *cmd = i < argc ? cli_find_cmd(argv[i]) : NULL;
+    char **args = malloc(((size_t)argc + 1) * sizeof *args);
+    if (args == NULL) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    int n = 0;
+    if (cmd != NULL) {
+        /* argv[0] = command, then the options before it, then the rest. */
+        args[n++] = (char *)cmd->name;
+        for (int k = 1; k < argc; k++)
+            if (k != i)
+                args[n++] = argv[k];
+    } else {
+        cmd = cli_find_cmd("search");
+        args[n++] = "hsok"; /* messages point at 'hsok --help' */
+        for (int k = 1; k < argc; k++)
+            args[n++] = argv[k];
+    }
+    args[n] = NULL;
+    int rc = cmd->fn(n, args);
+    free(args);
+    return finish(rc);
+}

@@ -1,1 +1,335 @@
-/* placeholder */
+/* out.c — the CLI's output writer (see out.h). */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* TIOCGWINSZ */
+#endif
+#include "out.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int out_color_parse(const char *arg, out_color_t *mode)
+{
+    if (arg == NULL || strcmp(arg, "always") == 0)
+        *mode = OUT_COLOR_ALWAYS;
+    else if (strcmp(arg, "never") == 0)
+        *mode = OUT_COLOR_NEVER;
+    else if (strcmp(arg, "auto") == 0)
+        *mode = OUT_COLOR_AUTO;
+    else
+        return -1;
+    return 0;
+}
+
+int out_use_color(out_color_t mode, FILE *f)
+{
+    if (mode != OUT_COLOR_AUTO)
+        return mode == OUT_COLOR_ALWAYS;
+    const char *nc = getenv("NO_COLOR");
+    if (nc != NULL && nc[0] != '\0')
+        return 0;
+    return isatty(fileno(f));
+}
+
+void out_sgr(FILE *f, int color, const char *sgr)
+{
+    if (color)
+        fputs(sgr, f);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not valid (overlong forms,
+ * surrogates and code points above U+10FFFF are invalid). */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+void out_json_strn(FILE *f, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', f);
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        if (c >= 0x80) {
+            size_t n = utf8_valid_len(p + i, len - i);
+            if (n == 0) {
+                fputs("\\ufffd", f);
+                i++;
+            } else {
+                fwrite(p + i, 1, n, f);
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                fprintf(f, "\\u%04x", c);
+            else
+                putc(c, f);
+        }
+        i++;
+    }
+    putc('"', f);
+}
+
+void out_json_str(FILE *f, const char *s)
+{
+    if (s == NULL)
+        fputs("null", f);
+    else
+        out_json_strn(f, s, strlen(s));
+}
+
+void oj_init(out_json_t *j, FILE *f)
+{
+    memset(j, 0, sizeof *j);
+    j->f = f;
+}
+
+/* Separate a value from the one before it at the current level. */
+static void oj_value(out_json_t *j)
+{
+    if (j->after_key) {
+        j->after_key = 0;
+        return;
+    }
+    if (j->need_comma[j->depth])
+        putc(',', j->f);
+    j->need_comma[j->depth] = 1;
+}
+
+static void oj_open(out_json_t *j, char c)
+{
+    oj_value(j);
+    putc(c, j->f);
+    if (j->depth < OUT_JSON_DEPTH)
+        j->depth++;
+    j->need_comma[j->depth] = 0;
+}
+
+static void oj_close(out_json_t *j, char c)
+{
+    putc(c, j->f);
+    if (j->depth > 0)
+        j->depth--;
+    if (j->depth == 0) {
+        putc('\n', j->f);
+        j->need_comma[0] = 0;
+    }
+}
+
+void oj_obj_begin(out_json_t *j) { oj_open(j, '{'); }
+void oj_obj_end(out_json_t *j) { oj_close(j, '}'); }
+void oj_arr_begin(out_json_t *j) { oj_open(j, '['); }
+void oj_arr_end(out_json_t *j) { oj_close(j, ']'); }
+
+void oj_key(out_json_t *j, const char *key)
+{
+    oj_value(j);
+    out_json_str(j->f, key);
+    putc(':', j->f);
+    j->after_key = 1;
+}
+
+void oj_str(out_json_t *j, const char *s)
+{
+    oj_value(j);
+    out_json_str(j->f, s);
+}
+
+void oj_uint(out_json_t *j, uint64_t v)
+{
+    oj_value(j);
+    fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+void oj_double(out_json_t *j, double v)
+{
+    oj_value(j);
+    if (!isfinite(v))
+        v = 0;
+    fprintf(j->f, "%.6g", v);
+}
+
+void oj_bool(out_json_t *j, int v)
+{
+    oj_value(j);
+    fputs(v ? "true" : "false", j->f);
+}
+
+void oj_null(out_json_t *j)
+{
+    oj_value(j);
+    fputs("null", j->f);
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Code points in s[0..n): count the bytes that do not continue a sequence. */
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            k++;
+    return k;
+}
+
+void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans,
+                 size_t nspans, const char *indent, unsigned width, int color)
+{
+    size_t avail = width;
+    size_t iw = cp_count(indent, strlen(indent));
+    avail = avail > iw + 20 ? avail - iw : 20;
+    const char *open = color ? OUT_SGR_MATCH : OUT_MARK_OPEN;
+    const char *close = color ? OUT_SGR_RESET : OUT_MARK_CLOSE;
+
+    size_t col = 0, si = 0, p = 0;
+    int started = 0;
+    while (p < len) {
+        while (p < len && is_space((unsigned char)text[p]))
+            p++;
+        if (p == len)
+            break;
+        size_t ws = p;
+        while (p < len && !is_space((unsigned char)text[p]))
+            p++;
+        size_t we = p;
+        size_t w = cp_count(text + ws, we - ws);
+        if (!started) {
+            fputs(indent, f);
+            started = 1;
+        } else if (col + 1 + w > avail) {
+            putc('\n', f);
+            fputs(indent, f);
+            col = 0;
+        } else {
+            putc(' ', f);
+            col++;
+        }
+        /* A span crossing whitespace is closed at each word end and reopened at the next
+         * word, so markers and colours never straddle a line break. */
+        int in = 0;
+        for (size_t q = ws; q < we; q++) {
+            while (si < nspans && spans[si].end <= q)
+                si++;
+            int inside = si < nspans && spans[si].start <= q && q < spans[si].end;
+            if (inside != in) {
+                fputs(inside ? open : close, f);
+                in = inside;
+            }
+            putc(text[q], f);
+        }
+        if (in)
+            fputs(close, f);
+        col += w;
+    }
+    if (started)
+        putc('\n', f);
+}
+
+void out_abbrev(FILE *f, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (max < 2 || cp_count(s, n) <= max) {
+        fputs(s, f);
+        return;
+    }
+    /* Byte offset of code point max-1, leaving room for the ellipsis. */
+    size_t cut = 0, k = 0;
+    for (cut = 0; cut < n; cut++) {
+        if (((unsigned char)s[cut] & 0xc0) != 0x80) {
+            if (k == max - 1)
+                break;
+            k++;
+        }
+    }
+    size_t sp = cut;
+    while (sp > 0 && cp_count(s + sp, cut - sp) < 15 && s[sp - 1] != ' ')
+        sp--;
+    if (sp > 0 && s[sp - 1] == ' ')
+        cut = sp - 1;
+    while (cut > 0 && s[cut - 1] == ' ')
+        cut--;
+    fwrite(s, 1, cut, f);
+    fputs("…", f);
+}
+
+void out_human_size(char *buf, size_t size, uint64_t n)
+{
+    static const char *const unit[] = {"kB", "MB", "GB", "TB"};
+    if (n < 1000) {
+        snprintf(buf, size, "%llu B", (unsigned long long)n);
+        return;
+    }
+    double v = (double)n / 1000.0;
+    size_t u = 0;
+    while (v >= 999.95 && u + 1 < sizeof unit / sizeof unit[0]) {
+        v /= 1000.0;
+        u++;
+    }
+    snprintf(buf, size, "%.1f %s", v, unit[u]);
+}
+
+unsigned out_width(FILE *f)
+{
+    long w = 0;
+    if (!isatty(fileno(f)))
+        return 80;
+    const char *cols = getenv("COLUMNS");
+    if (cols != NULL && cols[0] != '\0')
+        w = strtol(cols, NULL, 10);
+    if (w <= 0) {
+        struct winsize ws;
+        if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0)
+            w = ws.ws_col;
+    }
+    if (w <= 0)
+        w = 80;
+    if (w > 100)
+        w = 100;
+    if (w < 40)
+        w = 40;
+    return (unsigned)w;
+}

@@ -1,1 +1,233 @@
-/* placeholder: being written */
+/* ingest.c — bytes of a source file become clean UTF-8 text (see ingest.h). */
+#include "hsok/ingest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
+static const unsigned short cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+const char *hsok_encoding_name(hsok_encoding_t enc)
+{
+    switch (enc) {
+    case HSOK_ENC_UTF8: return "utf-8";
+    case HSOK_ENC_UTF8_BOM: return "utf-8 with bom";
+    case HSOK_ENC_CP1252: return "windows-1252";
+    }
+    return "utf-8";
+}
+
+void hsok_source_clear(hsok_source_t *src)
+{
+    if (!src)
+        return;
+    free(src->text);
+    memset(src, 0, sizeof *src);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid (strict: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t k;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        k = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        k = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        k = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < k)
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < k; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return k;
+}
+
+static void add_cp(buf_t *b, unsigned cp)
+{
+    char u[4];
+    if (cp < 0x80) {
+        buf_addch(b, (char)cp);
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        buf_add(b, u, 2);
+    } else {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        buf_add(b, u, 3);
+    }
+}
+
+/* Append s[0..n) to b turning CRLF and lone CR into LF; returns nonzero if any CR was seen. */
+static int add_lf(buf_t *b, const char *s, size_t n)
+{
+    int cr = 0;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\r')
+            continue;
+        cr = 1;
+        buf_add(b, s + run, i - run);
+        buf_addch(b, '\n');
+        if (i + 1 < n && s[i + 1] == '\n')
+            i++;
+        run = i + 1;
+    }
+    buf_add(b, s + run, n - run);
+    return cr;
+}
+
+hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len,
+                                 hsok_source_t *src, char **errmsg)
+{
+    const unsigned char *u = (const unsigned char *)bytes;
+    memset(src, 0, sizeof *src);
+    if (!name)
+        name = "(input)";
+    if (!bytes && len)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "'%s': no input", name);
+
+    const void *nul = len ? memchr(bytes, '\0', len) : NULL;
+    if (nul)
+        return hsok_seterr(errmsg, HSOK_ERR_ENCODING, "'%s': binary data, not text (nul byte %zu)",
+                           name, (size_t)((const char *)nul - bytes));
+
+    size_t start = 0;
+    hsok_encoding_t enc = HSOK_ENC_UTF8;
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        start = 3;
+        enc = HSOK_ENC_UTF8_BOM;
+    }
+
+    size_t bad = len;
+    for (size_t i = start; i < len;) {
+        size_t k = utf8_seq(u + i, len - i);
+        if (!k) {
+            bad = i;
+            break;
+        }
+        i += k;
+    }
+
+    buf_t out = BUF_INIT;
+    if (bad == len) {
+        src->had_crlf = add_lf(&out, bytes + start, len - start);
+    } else {
+        if (enc == HSOK_ENC_UTF8_BOM)
+            return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
+                               "'%s': not valid UTF-8 or Windows-1252 text (byte %zu)", name, bad);
+        for (size_t i = 0; i < len; i++) {
+            unsigned c = u[i];
+            if (c >= 0x80 && c < 0xA0 && !cp1252_high[c - 0x80]) {
+                buf_free(&out);
+                return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
+                                   "'%s': not valid UTF-8 or Windows-1252 text (byte %zu)", name, i);
+            }
+        }
+        buf_t tmp = BUF_INIT;
+        for (size_t i = 0; i < len; i++) {
+            unsigned c = u[i];
+            add_cp(&tmp, c >= 0x80 && c < 0xA0 ? cp1252_high[c - 0x80] : c);
+        }
+        if (tmp.err) {
+            buf_free(&tmp);
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "'%s': out of memory", name);
+        }
+        src->had_crlf = add_lf(&out, tmp.data, tmp.len);
+        buf_free(&tmp);
+        enc = HSOK_ENC_CP1252;
+    }
+    size_t n = 0;
+    char *text = buf_detach(&out, &n);
+    if (!text) {
+        src->had_crlf = 0;
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "'%s': out of memory", name);
+    }
+    src->text = text;
+    src->len = n;
+    src->encoding = enc;
+    return HSOK_OK;
+}
+
+/* strerror with a lowercase first letter, as our messages want. */
+static void add_reason(buf_t *b, int err)
+{
+    const char *s = strerror(err);
+    if (*s) {
+        buf_addch(b, (char)tolower((unsigned char)*s));
+        buf_addstr(b, s + 1);
+    }
+}
+
+hsok_status_t hsok_source_read(const char *path, hsok_source_t *src, char **errmsg)
+{
+    memset(src, 0, sizeof *src);
+    FILE *f = fopen(path, "rb");
+    buf_t msg = BUF_INIT;
+    if (!f) {
+        int err = errno;
+        buf_addf(&msg, "cannot open '%s': ", path);
+        add_reason(&msg, err);
+        hsok_status_t st = err == ENOENT ? HSOK_ERR_NOT_FOUND : HSOK_ERR_IO;
+        if (errmsg && !msg.err) {
+            free(*errmsg);
+            *errmsg = buf_detach(&msg, NULL);
+        }
+        buf_free(&msg);
+        return st;
+    }
+    buf_t data = BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&data, chunk, n);
+    int rerr = ferror(f) ? errno : 0;
+    fclose(f);
+    if (rerr || data.err) {
+        hsok_status_t st = data.err ? HSOK_ERR_NOMEM : HSOK_ERR_IO;
+        buf_free(&data);
+        buf_addf(&msg, "cannot read '%s': ", path);
+        if (st == HSOK_ERR_NOMEM)
+            buf_addstr(&msg, "out of memory");
+        else
+            add_reason(&msg, rerr ? rerr : EIO);
+        if (errmsg && !msg.err) {
+            free(*errmsg);
+            *errmsg = buf_detach(&msg, NULL);
+        }
+        buf_free(&msg);
+        return st;
+    }
+    hsok_status_t st = hsok_source_decode(path, data.data, data.len, src, errmsg);
+    buf_free(&data);
+    return st;
+}

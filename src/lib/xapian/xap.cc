@@ -1,1 +1,584 @@
-// placeholder: being written
+// xap.cc — the C wrapper over Xapian declared in xap.h; the only C++ file of libhsok.
+//
+// Every extern "C" entry point runs its body through guarded(), which catches every exception
+// and turns it into a status plus a malloc'd message in one place (map_error()). No exception
+// leaves this file: unwinding through C frames is undefined behaviour.
+
+#include <xapian.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "buf.h"
+}
+#include "xap.h"
+
+struct xap_db {
+    Xapian::WritableDatabase wdb; // used when writable
+    Xapian::Database rdb;         // used when read-only
+    std::string path;
+    bool writable = false;
+    bool in_txn = false;
+
+    Xapian::Database &rd() { return writable ? wdb : rdb; }
+};
+
+struct xap_doc {
+    Xapian::Document doc;
+    bool failed = false; // an edit failed: the document is incomplete
+    bool nomem = false;  // ... because memory ran out (else Xapian refused an argument)
+};
+
+namespace {
+
+// Thrown by the wrapper itself for a malformed argument (NULL query node, read-only db, ...).
+struct invalid_arg : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string lower_first(std::string s)
+{
+    if (!s.empty())
+        s[0] = (char)std::tolower((unsigned char)s[0]);
+    return s;
+}
+
+// The Xapian message without its type name, with the system error if there is one.
+std::string xapian_msg(const Xapian::Error &e)
+{
+    std::string m = lower_first(e.get_msg());
+    const char *es = e.get_error_string();
+    if (es && *es)
+        m += std::string(" (") + es + ")";
+    return m;
+}
+
+// Map the exception being handled to a status and message. Call only from a catch block.
+// `opening_ro` is true while opening a database read-only: a missing index is then
+// HSOK_ERR_NOT_FOUND rather than a database error.
+hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg) noexcept
+{
+    const char *p = path.c_str();
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &) {
+        return hsok_seterr(errmsg, HSOK_ERR_LOCKED, "index '%s' is locked by another process", p);
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", p,
+                           xapian_msg(e).c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) { // includes DatabaseNotFoundError
+        if (opening_ro)
+            return hsok_seterr(errmsg, HSOK_ERR_NOT_FOUND,
+                               "no index at '%s': run 'hsok index' first", p);
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", p,
+                           xapian_msg(e).c_str());
+    } catch (const Xapian::DatabaseCreateError &e) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot create index '%s': %s", p,
+                           xapian_msg(e).c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s' is damaged: %s", p,
+                           xapian_msg(e).c_str());
+    } catch (const Xapian::DatabaseModifiedError &) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB,
+                           "index '%s' changed while being read: try again", p);
+    } catch (const Xapian::Error &e) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p,
+                           lower_first(e.get_description()).c_str());
+    } catch (const std::bad_alloc &) {
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    } catch (const invalid_arg &e) {
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "%s", e.what());
+    } catch (const std::exception &e) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p, e.what());
+    } catch (...) {
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': unknown error", p);
+    }
+}
+
+// Run f() (returning hsok_status_t) with every exception mapped. A DatabaseModifiedError
+// (a read-only db overtaken by a writer) reopens the database and retries once, so f must
+// not hand anything out before it has finished.
+template <class F> hsok_status_t guarded(xap_db *db, char **errmsg, F f) noexcept
+{
+    static const std::string nopath = "(none)";
+    const std::string &path = db ? db->path : nopath;
+    try {
+        return f();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        if (!db)
+            return map_error(path, false, errmsg);
+        try {
+            db->rd().reopen();
+            return f();
+        } catch (...) {
+            return map_error(path, false, errmsg);
+        }
+    } catch (...) {
+        return map_error(path, false, errmsg);
+    }
+}
+
+// malloc'd copy with a NUL; throws bad_alloc so the guard reports it.
+char *dup_bytes(const std::string &s)
+{
+    char *p = hsok_strndup(s.data(), s.size());
+    if (!p)
+        throw std::bad_alloc();
+    return p;
+}
+
+std::string str(const char *s, size_t len)
+{
+    return s ? std::string(s, len) : std::string();
+}
+
+void need_db(const xap_db *db)
+{
+    if (!db)
+        throw invalid_arg("no index");
+}
+
+void need_writable(const xap_db *db)
+{
+    need_db(db);
+    if (!db->writable)
+        throw invalid_arg("index '" + db->path + "' is open read-only");
+}
+
+Xapian::Query build_query(const xap_query_t *q)
+{
+    if (!q)
+        throw invalid_arg("query has an empty node");
+    std::vector<Xapian::Query> subs;
+    subs.reserve(q->nsub);
+    if (q->nsub && !q->sub)
+        throw invalid_arg("query node has no subqueries");
+    for (size_t i = 0; i < q->nsub; i++)
+        subs.push_back(build_query(q->sub[i]));
+
+    switch (q->op) {
+    case XQ_TERM:
+        if (!q->term)
+            throw invalid_arg("query term is missing");
+        // Xapian reads Query("") as "match everything"; an empty word matches nothing.
+        if (!q->term_len)
+            return Xapian::Query::MatchNothing;
+        return Xapian::Query(std::string(q->term, q->term_len));
+    case XQ_AND:
+        return Xapian::Query(Xapian::Query::OP_AND, subs.begin(), subs.end());
+    case XQ_OR:
+        return Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
+    // Xapian reads these three with several subqueries as sub[0] OP (the rest), where the
+    // rest are ORed for AND_NOT and AND_MAYBE and all required for FILTER.
+    case XQ_AND_NOT:
+        return Xapian::Query(Xapian::Query::OP_AND_NOT, subs.begin(), subs.end());
+    case XQ_AND_MAYBE:
+        return Xapian::Query(Xapian::Query::OP_AND_MAYBE, subs.begin(), subs.end());
+    case XQ_FILTER:
+        return Xapian::Query(Xapian::Query::OP_FILTER, subs.begin(), subs.end());
+    case XQ_PHRASE:
+        return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
+                             (Xapian::termcount)subs.size());
+    case XQ_NEAR:
+        return Xapian::Query(Xapian::Query::OP_NEAR, subs.begin(), subs.end(), q->window);
+    case XQ_SCALE:
+        if (subs.size() != 1)
+            throw invalid_arg("scaled query needs exactly one subquery");
+        if (!(q->scale >= 0))
+            throw invalid_arg("scaled query has a negative scale");
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, subs[0], q->scale);
+    case XQ_WILDCARD:
+        if (!q->term)
+            throw invalid_arg("wildcard term is missing");
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(q->term, q->term_len), 200,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    case XQ_ALL:
+        return Xapian::Query::MatchAll;
+    case XQ_NONE:
+        return Xapian::Query::MatchNothing;
+    }
+    throw invalid_arg("query node has an unknown operator");
+}
+
+// Frees a partly built result if the search throws half-way.
+struct hits_holder {
+    xap_hits_t *h = nullptr;
+    ~hits_holder() { xap_hits_free(h); }
+};
+
+} // namespace
+
+extern "C" {
+
+hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **errmsg)
+{
+    *out = nullptr;
+    std::string p;
+    try {
+        if (!path)
+            return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
+        p = path;
+        xap_db *db = new xap_db;
+        db->path = p;
+        db->writable = writable != 0;
+        try {
+            if (db->writable)
+                db->wdb = Xapian::WritableDatabase(p, Xapian::DB_CREATE_OR_OPEN);
+            else
+                db->rdb = Xapian::Database(p);
+        } catch (...) {
+            delete db;
+            throw;
+        }
+        *out = db;
+        return HSOK_OK;
+    } catch (...) {
+        return map_error(p, !writable, errmsg);
+    }
+}
+
+hsok_status_t xap_close(xap_db_t *db, char **errmsg)
+{
+    if (!db)
+        return HSOK_OK;
+    hsok_status_t st = guarded(db, errmsg, [&] {
+        if (db->writable) {
+            // A transaction left open by the caller is abandoned, not half-committed.
+            if (db->in_txn) {
+                db->in_txn = false;
+                db->wdb.cancel_transaction();
+            }
+            db->wdb.commit();
+        }
+        db->rd().close();
+        return HSOK_OK;
+    });
+    try {
+        delete db; // destructors of closed databases do not throw
+    } catch (...) {
+    }
+    return st;
+}
+
+hsok_status_t xap_commit(xap_db_t *db, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        db->wdb.commit();
+        return HSOK_OK;
+    });
+}
+
+// Flushed transactions: commit_transaction() makes the changes durable, and cancelling never
+// discards changes made before the transaction began (an unflushed cancel would).
+hsok_status_t xap_begin(xap_db_t *db, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (db->in_txn)
+            throw invalid_arg("index '" + db->path + "' is already in a transaction");
+        db->wdb.begin_transaction(true);
+        db->in_txn = true;
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_end(xap_db_t *db, int commit, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (!db->in_txn)
+            throw invalid_arg("index '" + db->path + "' is not in a transaction");
+        // Whatever happens, the transaction is over (Xapian ends it even when commit throws).
+        db->in_txn = false;
+        if (commit)
+            db->wdb.commit_transaction();
+        else
+            db->wdb.cancel_transaction();
+        return HSOK_OK;
+    });
+}
+
+xap_doc_t *xap_doc_new(void)
+{
+    try {
+        return new xap_doc;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void xap_doc_free(xap_doc_t *doc)
+{
+    try {
+        delete doc;
+    } catch (...) {
+    }
+}
+
+} // extern "C"
+
+namespace {
+
+// Run a document edit; any failure marks the document unusable.
+template <class F> int doc_edit(xap_doc_t *doc, F f) noexcept
+{
+    if (!doc || doc->failed)
+        return -1;
+    try {
+        f();
+        return 0;
+    } catch (const std::bad_alloc &) {
+        doc->failed = doc->nomem = true;
+        return -1;
+    } catch (...) {
+        doc->failed = true;
+        return -1;
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+int xap_doc_add_posting(xap_doc_t *doc, const char *term, size_t len, unsigned pos, unsigned wdf)
+{
+    return doc_edit(doc, [&] { doc->doc.add_posting(str(term, len), pos, wdf); });
+}
+
+int xap_doc_add_term(xap_doc_t *doc, const char *term, size_t len, unsigned wdf)
+{
+    return doc_edit(doc, [&] { doc->doc.add_term(str(term, len), wdf); });
+}
+
+int xap_doc_add_boolean(xap_doc_t *doc, const char *term, size_t len)
+{
+    return doc_edit(doc, [&] { doc->doc.add_boolean_term(str(term, len)); });
+}
+
+int xap_doc_set_value(xap_doc_t *doc, unsigned slot, const char *val, size_t len)
+{
+    return doc_edit(doc, [&] { doc->doc.add_value(slot, str(val, len)); });
+}
+
+int xap_doc_set_data(xap_doc_t *doc, const char *data, size_t len)
+{
+    return doc_edit(doc, [&] { doc->doc.set_data(str(data, len)); });
+}
+
+hsok_status_t xap_add(xap_db_t *db, xap_doc_t *doc, unsigned *docid, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (!doc)
+            throw invalid_arg("no document to add");
+        if (doc->nomem)
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM,
+                               "cannot add document to '%s': out of memory", db->path.c_str());
+        if (doc->failed)
+            return hsok_seterr(errmsg, HSOK_ERR_INVALID,
+                               "cannot add document to '%s': it holds an invalid term or value",
+                               db->path.c_str());
+        Xapian::docid id = db->wdb.add_document(doc->doc);
+        if (docid)
+            *docid = id;
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        db->wdb.delete_document(str(term, len));
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (len)
+            db->wdb.add_spelling(str(word, len));
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_spelling(xap_db_t *db, const char *word, size_t len, char **out, char **errmsg)
+{
+    *out = nullptr;
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        std::string s = db->rd().get_spelling_suggestion(str(word, len), 2);
+        *out = s.empty() ? nullptr : dup_bytes(s);
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_get_meta(xap_db_t *db, const char *key, char **val, char **errmsg)
+{
+    *val = nullptr;
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        if (!key || !*key)
+            throw invalid_arg("empty metadata key");
+        *val = dup_bytes(db->rd().get_metadata(key));
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_set_meta(xap_db_t *db, const char *key, const char *val, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (!key || !*key)
+            throw invalid_arg("empty metadata key");
+        db->wdb.set_metadata(key, val ? val : "");
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_meta_keys(xap_db_t *db, const char *prefix,
+                            int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        std::vector<std::string> keys;
+        Xapian::Database &d = db->rd();
+        std::string pfx = prefix ? prefix : "";
+        for (Xapian::TermIterator it = d.metadata_keys_begin(pfx); it != d.metadata_keys_end(pfx);
+             ++it)
+            keys.push_back(*it);
+        for (const std::string &k : keys)
+            if (fn(ctx, k.c_str()))
+                break;
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
+                        int (*fn)(void *ctx, const char *term, size_t len, unsigned freq),
+                        void *ctx, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        Xapian::Database &d = db->rd();
+        std::string pfx = str(prefix, prefix_len);
+        for (Xapian::TermIterator it = d.allterms_begin(pfx); it != d.allterms_end(pfx); ++it) {
+            std::string t = *it;
+            if (fn(ctx, t.data(), t.size(), it.get_termfreq()))
+                break;
+        }
+        return HSOK_OK;
+    });
+}
+
+unsigned xap_doccount(xap_db_t *db)
+{
+    unsigned n = 0;
+    guarded(db, nullptr, [&] {
+        need_db(db);
+        n = db->rd().get_doccount();
+        return HSOK_OK;
+    });
+    return n;
+}
+
+unsigned xap_termfreq(xap_db_t *db, const char *term, size_t len)
+{
+    unsigned n = 0;
+    guarded(db, nullptr, [&] {
+        need_db(db);
+        n = db->rd().get_termfreq(str(term, len));
+        return HSOK_OK;
+    });
+    return n;
+}
+
+hsok_status_t xap_data_by_term(xap_db_t *db, const char *term, size_t tlen, char **data,
+                               size_t *len, char **errmsg)
+{
+    *data = nullptr;
+    if (len)
+        *len = 0;
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        Xapian::Database &d = db->rd();
+        std::string t = str(term, tlen);
+        Xapian::PostingIterator it = d.postlist_begin(t);
+        if (it == d.postlist_end(t))
+            return hsok_seterr(errmsg, HSOK_ERR_NOT_FOUND, "no document for '%s' in '%s'",
+                               t.c_str(), db->path.c_str());
+        std::string s = d.get_document(*it).get_data();
+        *data = dup_bytes(s);
+        if (len)
+            *len = s.size();
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, unsigned limit,
+                         int sort_slot, xap_hits_t **out, char **errmsg)
+{
+    *out = nullptr;
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        Xapian::Enquire enq(db->rd());
+        enq.set_query(build_query(q));
+        enq.set_weighting_scheme(Xapian::BM25Weight());
+        if (sort_slot >= 0)
+            enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, false);
+        Xapian::MSet ms = enq.get_mset(offset, limit);
+
+        hits_holder hold;
+        hold.h = (xap_hits_t *)calloc(1, sizeof *hold.h);
+        if (!hold.h)
+            throw std::bad_alloc();
+        hold.h->estimated = ms.get_matches_estimated();
+        if (ms.size()) {
+            hold.h->hits = (xap_hit_t *)calloc(ms.size(), sizeof *hold.h->hits);
+            if (!hold.h->hits)
+                throw std::bad_alloc();
+        }
+        for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
+            xap_hit_t *hit = &hold.h->hits[hold.h->n];
+            std::string s = it.get_document().get_data();
+            hit->data = dup_bytes(s);
+            hit->data_len = s.size();
+            hit->docid = *it;
+            hit->score = it.get_weight();
+            hold.h->n++;
+        }
+        *out = hold.h;
+        hold.h = nullptr;
+        return HSOK_OK;
+    });
+}
+
+void xap_hits_free(xap_hits_t *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++)
+        free(h->hits[i].data);
+    free(h->hits);
+    free(h);
+}
+
+char *xap_query_describe(const xap_query_t *q)
+{
+    try {
+        return dup_bytes(build_query(q).get_description());
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+} // extern "C"

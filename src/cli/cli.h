@@ -1,0 +1,71 @@
+/* cli.h — declarations shared by the hsok command-line front end.
+ *
+ * The CLI parses arguments, calls libhsok, prints and picks the exit code; nothing else.
+ * Each command lives in cmd_<name>.c and is listed once in the command table in main.c.
+ */
+#ifndef HSOK_CLI_H
+#define HSOK_CLI_H
+
+#include <getopt.h>
+
+#include "hsok/hsok.h"
+
+/* Exit codes, documented in hsok(1) and `hsok --help`. */
+enum {
+    CLI_OK = 0,      /* success */
+    CLI_NONE = 1,    /* no result / not found */
+    CLI_USAGE = 2,   /* usage error (bad option, bad value, malformed query) */
+    CLI_ERR = 3,     /* error: index missing or locked, I/O */
+    CLI_PARTIAL = 4  /* index: some files failed, the rest were indexed */
+};
+
+/* A command: argv[0] is the command name; options may precede or follow the other words. */
+typedef struct cli_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary; /* one line, for `hsok --help` */
+    const char *usage;   /* synopsis line(s) without "usage: " */
+    const char *options; /* option help, one option per line, or "" */
+} cli_cmd_t;
+
+/* The command called name, or NULL. */
+const cli_cmd_t *cli_find_cmd(const char *name);
+
+/* Print `hsok NAME --help` to stdout. */
+void cli_cmd_help(const cli_cmd_t *cmd);
+
+/* Long option shared by every command (value is CLI_OPT_DB) and common option values. */
+enum {
+    CLI_OPT_DB = 0x100,
+    CLI_OPT_HELP = 'h',
+    CLI_OPT_JSON = 0x101,
+    CLI_OPT_COLOR = 0x102,
+    CLI_OPT_FIRST_LOCAL = 0x110 /* commands number their own long-only options from here */
+};
+
+/* getopt_long over argv with opterr off. Returns the option value like getopt_long; on an
+ * unknown option or a missing value prints the usage error and returns -2. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/* Usage error: "hsok: <message>; see 'hsok <cmd> --help'" on stderr. Returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse a non-negative decimal number for option `opt` (max `max`); on error print a usage
+ * error and return -1. */
+int cli_parse_uint(const char *cmd, const char *opt, const char *arg, unsigned max,
+                   unsigned *out);
+
+/* Print "hsok: <errmsg or status string>" to stderr, free errmsg, return the exit code that
+ * fits the status (CLI_USAGE for a malformed query or argument, CLI_NONE for not found when
+ * not_found_is_none, else CLI_ERR). */
+int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none);
+
+/* Print "hsok: <formatted>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif
