@@ -1,1 +1,1786 @@
-/* placeholder: being written */
+/* segment.c — PDF-extracted text becomes passages with respondent and section.
+ *
+ * Three passes:
+ *  1. lines: every source line with its trimmed extent, byte offset and number; the gaps
+ *     between text lines are classified: none (consecutive), soft (one empty line — in
+ *     double-spaced text, the artefact of PDF extraction) or hard (a whitespace-only line,
+ *     several blank lines, or a single blank line in single-spaced surroundings).
+ *  2. blocks: lines are joined into blocks (paragraph, bullet, heading, checkbox line,
+ *     footnote, title), rejoining hyphenated words and dropping footnote markers.
+ *  3. passages: blocks become passages (long paragraphs cut at sentence ends, short bullets
+ *     grouped), with their section path; responses are split at title lines and each part's
+ *     respondent is detected from who "stiller seg bak", "mener", "støtter" … in the text.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "hsok/segment.h"
+#include "hsok/text.h"
+
+#define DEFAULT_MAX_CHARS 1200
+#define BULLET_SHORT 120     /* bullets at most this long are grouped */
+#define BULLET_GROUP_MAX 5   /* at most this many bullets in one passage */
+#define BULLET_GROUP_CHARS 500
+#define HEADING_MAX 120      /* longest numbered heading that is not a question */
+#define UHEADING_MAX 70      /* longest unnumbered heading */
+#define UHEADING_WORDS 8
+
+/* ---------------------------------------------------------------------------------------- */
+/* UTF-8 helpers                                                                            */
+
+static utf8proc_int32_t cp_at(const char *s, size_t len, size_t i, size_t *n)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+    if (k <= 0) {
+        *n = 1;
+        return -1;
+    }
+    *n = (size_t)k;
+    return c;
+}
+
+/* the code point ending just before byte i */
+static utf8proc_int32_t cp_before(const char *s, size_t i, size_t *n)
+{
+    size_t j = i;
+    while (j > 0 && ((unsigned char)s[j - 1] & 0xC0) == 0x80 && i - j < 3)
+        j--;
+    if (j > 0)
+        j--;
+    size_t k;
+    utf8proc_int32_t c = cp_at(s, i, j, &k);
+    *n = i - j;
+    return c;
+}
+
+static int is_letter(utf8proc_int32_t c)
+{
+    if (c < 0)
+        return 0;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_upper(utf8proc_int32_t c)
+{
+    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+}
+
+static int is_lower(utf8proc_int32_t c)
+{
+    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
+}
+
+/* space, tab, NBSP, other Unicode spaces, form feed */
+static size_t space_len(const char *s, size_t len, size_t i)
+{
+    unsigned char b = (unsigned char)s[i];
+    if (b == ' ' || b == '\t' || b == '\f' || b == '\v' || b == '\r')
+        return 1;
+    if (b >= 0xC2) {
+        size_t n;
+        utf8proc_int32_t c = cp_at(s, len, i, &n);
+        if (c == 0xA0 || c == 0x2007 || c == 0x202F || c == 0xFEFF ||
+            (c >= 0x2000 && c <= 0x200B) || c == 0x3000)
+            return n;
+    }
+    return 0;
+}
+
+static int starts_with_ci(const char *s, size_t len, const char *p)
+{
+    size_t n = strlen(p);
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)s[i]) != tolower((unsigned char)p[i]))
+            return 0;
+    return 1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* pass 1: lines and gaps                                                                   */
+
+typedef struct line {
+    size_t start, end; /* trimmed content [start, end) in the text */
+    unsigned no;       /* 1-based */
+    int blank;         /* nothing but whitespace */
+    int ws;            /* blank, but with whitespace characters (PDF paragraph break) */
+    int ff;            /* contains a form feed (page break) */
+} line_t;
+
+enum { GAP_NONE, GAP_SOFT, GAP_HARD };
+
+typedef struct tline {
+    size_t start, end;
+    unsigned no;
+    int gap_before; /* gap between the previous text line and this one */
+} tline_t;
+
+/* ---------------------------------------------------------------------------------------- */
+/* pass 2: blocks                                                                           */
+
+enum bkind { B_PARA, B_BULLET, B_QUESTION, B_HEADING, B_UHEADING, B_TITLE, B_CHECKBOX, B_FOOTNOTE };
+
+typedef struct piece {
+    size_t out;  /* offset in the block's text */
+    size_t src;  /* source offset of that byte */
+    size_t n;    /* bytes copied from the source */
+    unsigned no; /* source line */
+} piece_t;
+
+typedef struct block {
+    enum bkind kind;
+    buf_t text;
+    piece_t *pieces;
+    size_t npieces, cappieces;
+    int number; /* question or heading number */
+    int goal;   /* "Mål N" */
+    int closed; /* a heading or checkbox line that takes no more lines */
+} block_t;
+
+/* ---------------------------------------------------------------------------------------- */
+/* the document                                                                             */
+
+struct hsok_segdoc {
+    hsok_passage_t *passages;
+    size_t npassages, cap;
+    hsok_stance_t *stances;
+    size_t nstances, capstances;
+    char **respondents;
+    size_t nrespondents;
+    char **strings; /* everything the passages and stances point at */
+    size_t nstrings, capstrings;
+};
+
+static const char *keep(hsok_segdoc_t *d, char *s)
+{
+    if (!s)
+        return NULL;
+    if (d->nstrings == d->capstrings) {
+        size_t nc = d->capstrings ? d->capstrings * 2 : 64;
+        char **p = realloc(d->strings, nc * sizeof *p);
+        if (!p) {
+            free(s);
+            return NULL;
+        }
+        d->strings = p;
+        d->capstrings = nc;
+    }
+    d->strings[d->nstrings++] = s;
+    return s;
+}
+
+static const char *keepn(hsok_segdoc_t *d, const char *s, size_t n)
+{
+    return keep(d, hsok_strndup(s, n));
+}
+
+void hsok_segdoc_free(hsok_segdoc_t *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nstrings; i++)
+        free(d->strings[i]);
+    free(d->strings);
+    free(d->passages);
+    free(d->stances);
+    free(d->respondents);
+    free(d);
+}
+
+size_t hsok_segdoc_passage_count(const hsok_segdoc_t *d) { return d ? d->npassages : 0; }
+const hsok_passage_t *hsok_segdoc_passage(const hsok_segdoc_t *d, size_t i)
+{
+    return d && i < d->npassages ? &d->passages[i] : NULL;
+}
+size_t hsok_segdoc_stance_count(const hsok_segdoc_t *d) { return d ? d->nstances : 0; }
+const hsok_stance_t *hsok_segdoc_stance(const hsok_segdoc_t *d, size_t i)
+{
+    return d && i < d->nstances ? &d->stances[i] : NULL;
+}
+size_t hsok_segdoc_respondent_count(const hsok_segdoc_t *d) { return d ? d->nrespondents : 0; }
+const char *hsok_segdoc_respondent(const hsok_segdoc_t *d, size_t i)
+{
+    return d && i < d->nrespondents ? d->respondents[i] : NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* segmentation state                                                                       */
+
+typedef struct seg {
+    const char *name;
+    const char *t;
+    size_t len;
+    tline_t *tl;
+    size_t ntl;
+    block_t *blocks;
+    size_t nblocks, capblocks;
+    int footnotes[100]; /* footnotes[n]: a footnote line "n text" exists and n is used as a marker */
+    int oom;
+} seg_t;
+
+static void block_free(block_t *b)
+{
+    buf_free(&b->text);
+    free(b->pieces);
+}
+
+static block_t *new_block(seg_t *s, enum bkind kind)
+{
+    if (s->nblocks == s->capblocks) {
+        size_t nc = s->capblocks ? s->capblocks * 2 : 64;
+        block_t *p = realloc(s->blocks, nc * sizeof *p);
+        if (!p) {
+            s->oom = 1;
+            return NULL;
+        }
+        s->blocks = p;
+        s->capblocks = nc;
+    }
+    block_t *b = &s->blocks[s->nblocks++];
+    memset(b, 0, sizeof *b);
+    buf_init(&b->text);
+    b->kind = kind;
+    return b;
+}
+
+static void add_piece(seg_t *s, block_t *b, size_t src, size_t n, unsigned no)
+{
+    if (b->npieces == b->cappieces) {
+        size_t nc = b->cappieces ? b->cappieces * 2 : 8;
+        piece_t *p = realloc(b->pieces, nc * sizeof *p);
+        if (!p) {
+            s->oom = 1;
+            return;
+        }
+        b->pieces = p;
+        b->cappieces = nc;
+    }
+    b->pieces[b->npieces++] = (piece_t){ b->text.len, src, n, no };
+}
+
+/* Map an offset in the block's text to a source offset and line. */
+static void block_src(const block_t *b, size_t out, int is_end, size_t *src, unsigned *no)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < b->npieces; i++) {
+        if (b->pieces[i].out > out || (is_end && b->pieces[i].out == out && i > 0))
+            break;
+        k = i;
+    }
+    if (b->npieces == 0) {
+        *src = 0;
+        *no = 1;
+        return;
+    }
+    const piece_t *p = &b->pieces[k];
+    size_t d = out - p->out;
+    if (d > p->n)
+        d = p->n;
+    *src = p->src + d;
+    *no = p->no;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* line classification                                                                      */
+
+static const char *const bullet_marks[] = { "\xe2\x80\xa2", /* • */
+                                            "\xe2\x96\xaa", /* ▪ */
+                                            "\xe2\x97\xa6", /* ◦ */
+                                            "\xe2\x80\xa3", /* ‣ */
+                                            "\xe2\x97\x8f", /* ● */
+                                            "\xe2\x96\xa0", /* ■ as bullet when alone */
+                                            "\xef\x82\xb7", /*  (Symbol font bullet) */
+                                            "\xc2\xb7",     /* · */
+                                            "*",
+                                            NULL };
+static const char *const dash_marks[] = { "-", "\xe2\x80\x93" /* – */, "\xe2\x80\x94" /* — */,
+                                          NULL };
+
+/* Length of a bullet mark plus following space at s (0 if none); *dash set for dashes. */
+static size_t bullet_len(const char *s, size_t n, int *dash)
+{
+    for (int d = 0; d < 2; d++) {
+        const char *const *marks = d ? dash_marks : bullet_marks;
+        for (size_t i = 0; marks[i]; i++) {
+            size_t m = strlen(marks[i]);
+            if (n > m && !memcmp(s, marks[i], m)) {
+                size_t sp = space_len(s, n, m);
+                if (!sp)
+                    continue;
+                size_t k = m;
+                while (k < n && (sp = space_len(s, n, k)) > 0)
+                    k += sp;
+                if (k >= n)
+                    continue;
+                *dash = d;
+                return k;
+            }
+        }
+    }
+    return 0;
+}
+
+static const char *const box_checked[] = { "\xe2\x98\x92" /* ☒ */, "\xe2\x98\x91" /* ☑ */,
+                                           "\xe2\x8a\xa0" /* ⊠ */, "\xe2\x96\xa0" /* ■ */,
+                                           "[x]", "[X]", NULL };
+static const char *const box_empty[] = { "\xe2\x98\x90" /* ☐ */, "\xe2\x96\xa1" /* □ */,
+                                         "[ ]", NULL };
+
+/* Length of a checkbox at s, 0 if none; *checked set. */
+static size_t box_at(const char *s, size_t n, int *checked)
+{
+    for (int c = 0; c < 2; c++) {
+        const char *const *boxes = c ? box_checked : box_empty;
+        for (size_t i = 0; boxes[i]; i++) {
+            size_t m = strlen(boxes[i]);
+            if (n >= m && !memcmp(s, boxes[i], m)) {
+                *checked = c;
+                return m;
+            }
+        }
+    }
+    return 0;
+}
+
+static int count_boxes(const char *s, size_t n)
+{
+    int k = 0, c;
+    for (size_t i = 0; i < n;) {
+        size_t m = box_at(s + i, n - i, &c);
+        if (m) {
+            k++;
+            i += m;
+        } else {
+            i++;
+        }
+    }
+    return k;
+}
+
+/* "12" at s: value, or -1; *used gets the digit count (1-3). */
+static int number_at(const char *s, size_t n, size_t *used)
+{
+    size_t i = 0;
+    int v = 0;
+    while (i < n && i < 3 && isdigit((unsigned char)s[i]))
+        v = v * 10 + (s[i++] - '0');
+    if (i == 0 || (i < n && isdigit((unsigned char)s[i])))
+        return -1;
+    *used = i;
+    return v;
+}
+
+/* "N) " or "N. " (with optional "Spørsmål "): the question number, else -1; *skip: bytes to text */
+static int question_at(const char *s, size_t n, size_t *skip)
+{
+    size_t i = 0, k;
+    if (starts_with_ci(s, n, "sp\xc3\xb8rsm\xc3\xa5l ")) {
+        i = strlen("sp\xc3\xb8rsm\xc3\xa5l ");
+        int v = number_at(s + i, n - i, &k);
+        if (v < 0)
+            return -1;
+        i += k;
+        if (i < n && (s[i] == ')' || s[i] == '.' || s[i] == ':'))
+            i++;
+        while (i < n && space_len(s, n, i))
+            i += space_len(s, n, i);
+        *skip = i;
+        return i < n ? v : -1;
+    }
+    int v = number_at(s, n, &k);
+    if (v < 0 || k >= n || (s[k] != ')' && s[k] != '.'))
+        return -1;
+    i = k + 1;
+    if (i >= n || !space_len(s, n, i))
+        return -1;
+    while (i < n && space_len(s, n, i))
+        i += space_len(s, n, i);
+    *skip = i;
+    return i < n ? v : -1;
+}
+
+static const char *const heading_words[] = {
+    "m\xc3\xa5l", "hovedm\xc3\xa5l", "delm\xc3\xa5l", "kapittel", "kap.", "del", "tema",
+    "innsatsomr\xc3\xa5" "de", "punkt", "omr\xc3\xa5" "de", "tiltak", "vedlegg", "steg",
+    "anbefaling", "prinsipp", "artikkel", "\xc2\xa7", NULL };
+
+/* "Mål 3: …", "Kapittel 2 …", "2.1 Tittel": returns 1 and the number (goal: 1 if Mål) */
+static int keyword_heading(const char *s, size_t n, int *num, int *goal)
+{
+    size_t k;
+    for (size_t w = 0; heading_words[w]; w++) {
+        size_t m = strlen(heading_words[w]);
+        if (n > m + 1 && starts_with_ci(s, n, heading_words[w]) && space_len(s, n, m)) {
+            size_t i = m + space_len(s, n, m);
+            int v = number_at(s + i, n - i, &k);
+            if (v < 0)
+                return 0;
+            i += k;
+            while (i + 1 < n && s[i] == '.' && isdigit((unsigned char)s[i + 1])) {
+                i++;
+                while (i < n && isdigit((unsigned char)s[i]))
+                    i++;
+            }
+            if (i < n && !(s[i] == ':' || s[i] == '.' || s[i] == ')' || s[i] == ' ' ||
+                           s[i] == '-' || (unsigned char)s[i] == 0xE2 || s[i] == '\t'))
+                return 0;
+            *num = v;
+            *goal = w <= 2; /* mål, hovedmål, delmål */
+            if (w == 2)
+                *goal = 0;
+            return 1;
+        }
+    }
+    /* "2.1 Tittel" */
+    int v = number_at(s, n, &k);
+    if (v >= 0 && k + 2 < n && s[k] == '.' && isdigit((unsigned char)s[k + 1])) {
+        size_t i = k;
+        while (i + 1 < n && s[i] == '.' && isdigit((unsigned char)s[i + 1])) {
+            i++;
+            while (i < n && isdigit((unsigned char)s[i]))
+                i++;
+        }
+        if (i < n && s[i] == '.')
+            i++;
+        if (i < n && space_len(s, n, i)) {
+            size_t c;
+            i += space_len(s, n, i);
+            if (i < n && is_upper(cp_at(s, n, i, &c))) {
+                *num = v;
+                *goal = 0;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static const char *const title_words[] = {
+    "h\xc3\xb8ringssvar", "h\xc3\xb8ringsuttalelse", "h\xc3\xb8ringsinnspill",
+    "h\xc3\xb8ringsfr\xc3\xa5segn", "uttalelse til", "uttalelse om", "innspill til",
+    "svar p\xc3\xa5 h\xc3\xb8ring", NULL };
+
+static int title_at(const char *s, size_t n)
+{
+    for (size_t i = 0; title_words[i]; i++)
+        if (starts_with_ci(s, n, title_words[i]))
+            return 1;
+    return 0;
+}
+
+/* Footnote definition "1 KIT står for …": the number, or -1 */
+static int footnote_def(const seg_t *sg, const char *s, size_t n, size_t *skip)
+{
+    size_t k;
+    int v = number_at(s, n, &k);
+    if (v < 1 || v > 99 || k >= n || !space_len(s, n, k) || !sg->footnotes[v])
+        return -1;
+    *skip = k + space_len(s, n, k);
+    return v;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* text helpers for joining                                                                 */
+
+static int ends_sentence(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == ')' || s[n - 1] == '"' || s[n - 1] == '\''))
+        n--;
+    if (n >= 2 && !memcmp(s + n - 2, "\xc2\xbb", 2)) /* » */
+        n -= 2;
+    return n > 0 && (s[n - 1] == '.' || s[n - 1] == '?' || s[n - 1] == '!' || s[n - 1] == ':' ||
+                     s[n - 1] == ';');
+}
+
+/* the last word of s[0..n) (letters only), lower-cased ASCII compare */
+static int last_word_is(const char *s, size_t n, const char *const *words)
+{
+    size_t e = n, b;
+    while (e > 0 && s[e - 1] == ' ')
+        e--;
+    b = e;
+    while (b > 0 && s[b - 1] != ' ')
+        b--;
+    for (size_t i = 0; words[i]; i++)
+        if (e - b == strlen(words[i]) && starts_with_ci(s + b, e - b, words[i]))
+            return 1;
+    return 0;
+}
+
+static const char *const function_words[] = {
+    "og", "i", "for", "av", "til", "med", "p\xc3\xa5", "om", "fra", "som", "at", "en", "et",
+    "den", "det", "de", "eller", "samt", "ved", "etter", "mot", "under", "over", "uten",
+    "mellom", "hos", "der", "og/eller", "a", "du", "eit", "ein", "til", "frå", "ikkje", NULL };
+
+static const char *const conj_after_hyphen[] = { "og", "eller", "samt", "enn", "men", "m.m.",
+                                                 NULL };
+
+/* ---------------------------------------------------------------------------------------- */
+/* pass 2                                                                                   */
+
+/* Append line content [a, b) to block text: collapsed spaces, footnote markers removed. */
+static void append_content(seg_t *sg, block_t *bl, size_t a, size_t b, unsigned no)
+{
+    const char *t = sg->t;
+    size_t i = a;
+    while (i < b) {
+        /* run of non-space */
+        size_t j = i;
+        while (j < b && !space_len(t, b, j))
+            j++;
+        /* footnote marker: letters immediately followed by the digits of a known footnote */
+        size_t we = j;
+        while (we > i && strchr(".,;:)!?\"'", t[we - 1]))
+            we--;
+        size_t ds = we;
+        while (ds > i && isdigit((unsigned char)t[ds - 1]))
+            ds--;
+        size_t cut_from = j, cut_to = j;
+        if (ds < we && we - ds <= 2 && ds > i) {
+            size_t cn;
+            utf8proc_int32_t c = cp_before(t, ds, &cn);
+            int v = atoi(t + ds);
+            if (is_letter(c) && v > 0 && v < 100 && sg->footnotes[v] && ds - i >= 2) {
+                cut_from = ds;
+                cut_to = we;
+            }
+        }
+        if (cut_from < cut_to) {
+            add_piece(sg, bl, i, cut_from - i, no);
+            buf_add(&bl->text, t + i, cut_from - i);
+            add_piece(sg, bl, cut_to, j - cut_to, no);
+            buf_add(&bl->text, t + cut_to, j - cut_to);
+        } else {
+            add_piece(sg, bl, i, j - i, no);
+            buf_add(&bl->text, t + i, j - i);
+        }
+        i = j;
+        while (i < b && space_len(t, b, i))
+            i += space_len(t, b, i);
+        if (i < b)
+            buf_addch(&bl->text, ' ');
+    }
+}
+
+/* Join the next line [a, b) to the block: rejoin hyphenation, else a space. */
+static void join_line(seg_t *sg, block_t *bl, size_t a, size_t b, unsigned no)
+{
+    buf_t *x = &bl->text;
+    const char *t = sg->t;
+    if (x->len == 0) {
+        append_content(sg, bl, a, b, no);
+        return;
+    }
+    size_t n1;
+    utf8proc_int32_t next = cp_at(t, b, a, &n1);
+    if (x->len >= 2 && x->data[x->len - 1] == '-') {
+        size_t cn;
+        utf8proc_int32_t before = cp_before(x->data, x->len - 1, &cn);
+        if (is_letter(before)) {
+            /* the word before the hyphen */
+            size_t ws = x->len - 1;
+            while (ws > 0 && x->data[ws - 1] != ' ')
+                ws--;
+            const char *w = x->data + ws;
+            size_t wl = x->len - 1 - ws;
+            int caps = 1;
+            for (size_t i = 0; i < wl; i++)
+                if (islower((unsigned char)w[i]) || (unsigned char)w[i] >= 0x80)
+                    caps = 0;
+            size_t we = a;
+            while (we < b && t[we] != ' ')
+                we++;
+            if (is_lower(next)) {
+                int conj = 0;
+                for (size_t i = 0; conj_after_hyphen[i]; i++)
+                    if (we - a == strlen(conj_after_hyphen[i]) &&
+                        !memcmp(t + a, conj_after_hyphen[i], we - a))
+                        conj = 1;
+                if (conj) {
+                    buf_addch(x, ' ');
+                } else if (!(caps && wl >= 2)) {
+                    x->len--; /* informa- + sjon */
+                    x->data[x->len] = '\0';
+                }
+                append_content(sg, bl, a, b, no);
+                return;
+            }
+            if (is_upper(next) || is_letter(next) || (next >= '0' && next <= '9')) {
+                append_content(sg, bl, a, b, no); /* Sør- + Øst */
+                return;
+            }
+        }
+    }
+    buf_addch(x, ' ');
+    append_content(sg, bl, a, b, no);
+}
+
+/* Is the line a bullet, given the block it would continue? Returns mark length or 0. */
+static size_t line_bullet(const seg_t *sg, const block_t *cur, const char *s, size_t n)
+{
+    int dash = 0;
+    size_t m = bullet_len(s, n, &dash);
+    if (!m)
+        return 0;
+    (void)sg;
+    if (dash && cur && !cur->closed && (cur->kind == B_PARA || cur->kind == B_BULLET) &&
+        cur->text.len > 0 && !ends_sentence(cur->text.data, cur->text.len)) {
+        size_t cn;
+        utf8proc_int32_t c = cp_at(s, n, m, &cn);
+        if (!is_upper(c) && !(c >= '0' && c <= '9'))
+            return 0; /* "tilby tjenester" / "- trygt, sikkert og lovlig": a dash in a sentence */
+    }
+    return m;
+}
+
+static int short_heading_line(const char *s, size_t n)
+{
+    size_t cn;
+    if (n == 0 || n > UHEADING_MAX || !is_upper(cp_at(s, n, 0, &cn)))
+        return 0;
+    char last = s[n - 1];
+    if (strchr(".,;:!?-", last))
+        return 0;
+    if (last_word_is(s, n, function_words))
+        return 0;
+    int words = 1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ' ')
+            words++;
+    if (words > UHEADING_WORDS)
+        return 0;
+    /* a heading has letters */
+    int letters = 0;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c = cp_at(s, n, i, &cn);
+        letters += is_letter(c);
+        i += cn;
+    }
+    return letters >= 3;
+}
+
+static void close_heading_if_done(block_t *b)
+{
+    if (b->kind == B_QUESTION) {
+        if (b->text.len && b->text.data[b->text.len - 1] == '?')
+            b->closed = 1;
+    } else if (b->kind == B_HEADING || b->kind == B_TITLE) {
+        if (!last_word_is(b->text.data, b->text.len, function_words) &&
+            !(b->text.len && (b->text.data[b->text.len - 1] == '-' ||
+                              b->text.data[b->text.len - 1] == ',')))
+            b->closed = 1;
+    }
+}
+
+static void build_blocks(seg_t *sg)
+{
+    const char *t = sg->t;
+    block_t *cur = NULL;
+    for (size_t li = 0; li < sg->ntl && !sg->oom; li++) {
+        const tline_t *L = &sg->tl[li];
+        const char *s = t + L->start;
+        size_t n = L->end - L->start;
+        size_t cn;
+        utf8proc_int32_t first = cp_at(s, n, 0, &cn);
+        int hard = L->gap_before == GAP_HARD;
+
+        /* a page break or a hard gap inside a sentence: keep going when the next line
+         * plainly continues it (lower-case start after no sentence end) */
+        if (hard && cur && !cur->closed && cur->kind != B_CHECKBOX && is_lower(first) &&
+            !ends_sentence(cur->text.data, cur->text.len))
+            hard = 0;
+
+        int checked;
+        (void)checked;
+        size_t skip = 0, bm = 0;
+        int qn = -1, fnn = -1, hnum = 0, hgoal = 0;
+        enum bkind kind = B_PARA;
+        int starts = 0;
+        if (count_boxes(s, n) >= 2) {
+            kind = B_CHECKBOX;
+            starts = 1;
+        } else if ((bm = line_bullet(sg, cur, s, n)) > 0) {
+            kind = B_BULLET;
+            starts = 1;
+        } else if ((fnn = footnote_def(sg, s, n, &skip)) > 0) {
+            kind = B_FOOTNOTE;
+            starts = 1;
+        } else if ((qn = question_at(s, n, &skip)) >= 0) {
+            kind = B_QUESTION;
+            starts = 1;
+        } else if (n <= HEADING_MAX && keyword_heading(s, n, &hnum, &hgoal) &&
+                   !ends_sentence(s, n)) {
+            kind = B_HEADING;
+            starts = 1;
+        } else if (n <= 200 && title_at(s, n) && !ends_sentence(s, n)) {
+            kind = B_TITLE;
+            starts = 1;
+        }
+
+        if (!starts && cur && !cur->closed && !hard && cur->kind != B_CHECKBOX) {
+            /* an unnumbered heading: a short first line followed by a capitalised line */
+            if (cur->kind == B_PARA && cur->npieces > 0 && cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
+                (is_upper(first) || (first >= '0' && first <= '9')) &&
+                short_heading_line(cur->text.data, cur->text.len)) {
+                cur->kind = B_UHEADING;
+                cur->closed = 1;
+            } else {
+                join_line(sg, cur, L->start, L->end, L->no);
+                close_heading_if_done(cur);
+                continue;
+            }
+        }
+        /* a single-line paragraph that looks like a heading and ended at a hard gap */
+        if (cur && cur->kind == B_PARA && cur->npieces > 0 &&
+            cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
+            short_heading_line(cur->text.data, cur->text.len))
+            cur->kind = B_UHEADING;
+
+        cur = new_block(sg, kind);
+        if (!cur)
+            return;
+        if (kind == B_QUESTION)
+            cur->number = qn;
+        if (kind == B_HEADING) {
+            cur->number = hnum;
+            cur->goal = hgoal;
+        }
+        if (kind == B_FOOTNOTE)
+            cur->number = fnn;
+        size_t from = L->start + (kind == B_BULLET ? bm : kind == B_FOOTNOTE ? skip : 0);
+        append_content(sg, cur, from, L->end, L->no);
+        if (kind == B_CHECKBOX)
+            cur->closed = 1;
+        close_heading_if_done(cur);
+    }
+    if (cur && cur->kind == B_PARA && cur->npieces > 0 &&
+        cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
+        short_heading_line(cur->text.data, cur->text.len) && sg->nblocks > 1)
+        cur->kind = B_UHEADING;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* pass 1                                                                                   */
+
+static int build_lines(seg_t *sg)
+{
+    const char *t = sg->t;
+    size_t len = sg->len, nlines = 0, cap = 0;
+    line_t *lines = NULL;
+    size_t i = 0;
+    unsigned no = 1;
+    while (i < len || (i == len && len == 0 && 0)) {
+        size_t e = i;
+        while (e < len && t[e] != '\n')
+            e++;
+        line_t L = { i, e, no, 1, 0, 0 };
+        size_t a = i, b = e;
+        for (size_t k = i; k < e; k++)
+            if (t[k] == '\f')
+                L.ff = 1;
+        while (a < b && space_len(t, b, a))
+            a += space_len(t, b, a);
+        while (b > a) {
+            size_t cn;
+            cp_before(t, b, &cn);
+            if (space_len(t, b, b - cn) == cn)
+                b -= cn;
+            else
+                break;
+        }
+        L.start = a;
+        L.end = b;
+        L.blank = a == b;
+        L.ws = L.blank && e > i;
+        if (nlines == cap) {
+            cap = cap ? cap * 2 : 256;
+            line_t *p = realloc(lines, cap * sizeof *p);
+            if (!p) {
+                free(lines);
+                return -1;
+            }
+            lines = p;
+        }
+        lines[nlines++] = L;
+        i = e + 1;
+        no++;
+    }
+
+    /* text lines with raw gaps */
+    sg->tl = malloc((nlines ? nlines : 1) * sizeof *sg->tl);
+    if (!sg->tl) {
+        free(lines);
+        return -1;
+    }
+    size_t prev = (size_t)-1;
+    for (size_t k = 0; k < nlines; k++) {
+        if (lines[k].blank)
+            continue;
+        int gap = GAP_NONE;
+        if (prev != (size_t)-1) {
+            size_t between = k - prev - 1;
+            int ws = 0, ff = lines[k].ff;
+            for (size_t j = prev + 1; j < k; j++) {
+                ws |= lines[j].ws;
+                ff |= lines[j].ff;
+            }
+            gap = between == 0 ? GAP_NONE : (between == 1 && !ws && !ff) ? GAP_SOFT : GAP_HARD;
+        }
+        sg->tl[sg->ntl++] = (tline_t){ lines[k].start, lines[k].end, lines[k].no, gap };
+        prev = k;
+    }
+    free(lines);
+
+    /* resolve soft gaps: in double-spaced surroundings one blank line is an artefact,
+     * in single-spaced surroundings it is a paragraph break */
+    int *raw = malloc((sg->ntl ? sg->ntl : 1) * sizeof *raw);
+    if (!raw)
+        return -1;
+    for (size_t k = 0; k < sg->ntl; k++) {
+        int dash;
+        raw[k] = sg->tl[k].gap_before;
+        /* bullet lists are often single-spaced in double-spaced text: they don't vote */
+        if (raw[k] == GAP_NONE &&
+            bullet_len(sg->t + sg->tl[k].start, sg->tl[k].end - sg->tl[k].start, &dash))
+            raw[k] = -1;
+    }
+    for (size_t k = 1; k < sg->ntl; k++) {
+        if (raw[k] != GAP_SOFT)
+            continue;
+        int soft = 0, none = 0;
+        size_t lo = k > 4 ? k - 4 : 1, hi = k + 4 < sg->ntl ? k + 4 : sg->ntl - 1;
+        for (size_t j = lo; j <= hi; j++) {
+            if (j == k)
+                continue;
+            soft += raw[j] == GAP_SOFT;
+            none += raw[j] == GAP_NONE;
+        }
+        sg->tl[k].gap_before = soft > none ? GAP_NONE : GAP_HARD;
+    }
+    free(raw);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* respondent detection                                                                     */
+
+typedef struct cand {
+    char *name;
+    int verbs;
+    int strong;
+    int order;
+} cand_t;
+
+typedef struct cands {
+    cand_t *v;
+    size_t n, cap;
+    int oom;
+} cands_t;
+
+static cand_t *cand_get(cands_t *c, const char *s, size_t n)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strlen(c->v[i].name) == n && !memcmp(c->v[i].name, s, n))
+            return &c->v[i];
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        cand_t *p = realloc(c->v, nc * sizeof *p);
+        if (!p) {
+            c->oom = 1;
+            return NULL;
+        }
+        c->v = p;
+        c->cap = nc;
+    }
+    char *name = hsok_strndup(s, n);
+    if (!name) {
+        c->oom = 1;
+        return NULL;
+    }
+    c->v[c->n] = (cand_t){ name, 0, 0, (int)c->n };
+    return &c->v[c->n++];
+}
+
+static void cands_free(cands_t *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].name);
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+/* words that start sentences but never organisation names */
+static const char *const not_name[] = {
+    "det", "dette", "den", "denne", "de", "dei", "disse", "desse", "vi", "me", "vår", "våre",
+    "vårt", "i", "en", "et", "ein", "eit", "som", "her", "når", "for", "og", "men", "med", "på",
+    "til", "fra", "frå", "om", "at", "alle", "mange", "flere", "fleire", "noen", "nokre",
+    "hvis", "dersom", "slik", "derfor", "difor", "også", "samtidig", "videre", "vidare", "han",
+    "hun", "ho", "man", "jeg", "eg", "du", "dere", "de", "hvordan", "korleis", "hva", "kva",
+    "hvor", "kor", "hvorfor", "kvifor", "ved", "etter", "under", "over", "innen", "uten",
+    "mellom", "både", "enten", "ikke", "ikkje", "kun", "bare", "berre", "ny", "nye",
+    "strategien", "forslaget", "utkastet", "departementet", "direktoratet", "regjeringen",
+    "høringsnotatet", "meldingen", "dokumentet", "rapporten", "utvalget", "kommunene",
+    "kommunen", "helsepersonell", "pasienter", "brukere", "innbyggere", NULL };
+
+/* organisation words: a name containing one is very likely the writer */
+static const char *const org_words[] = {
+    "kommune", "fylkeskommune", "fylke", "rhf", "hf", "helseforetak", "sykehus", "sykehuset",
+    "universitet", "universitetet", "høgskole", "høgskolen", "direktoratet", "direktorat",
+    "departementet", "tilsynet", "forening", "foreningen", "forbund", "forbundet", "as", "asa",
+    "sa", "iks", "ks", "rådet", "ombudet", "etaten", "senter", "senteret", "stiftelse",
+    "stiftelsen", "institutt", "instituttet", "helsenett", "organisasjon", "nettverk",
+    "kommunesektorens", "statsforvalteren", "fylkesmannen", "helse", "nav", "lo", "nho",
+    "unio", "ys", "akademikerne", "sintef", "ehelse", NULL };
+
+static const char *const verbs[] = {
+    "takker", "takkar", "støtter", "støttar", "stiller seg", "mener", "meiner", "synes",
+    "ønsker", "ønskjer", "foreslår", "føreslår", "anbefaler", "tilrår", "savner", "saknar",
+    "viser til", "er enig", "er samd", "er uenig", "er usamd", "er positiv", "er positive",
+    "er kritisk", "er kritiske", "er av den oppfatning", "er opptatt", "er oppteken",
+    "er bekymret", "er glad", "er fornøyd", "vil trekke", "vil understreke", "vil påpeke",
+    "vil peike", "vil peke", "vil bidra", "vil også", "vil gjerne", "ber om", "opplever",
+    "deler", "slutter seg", "har følgende", "har ingen", "har merknader", "har noen",
+    "har vurdert", "bidrar gjerne", "bidreg", "registrerer", "merker seg", "understreker",
+    "påpeker", "peker på", "erfarer", "skal bidra", "kan stille", "gir sin", "etterlyser",
+    "imøteser", "avgir", "uttaler", "legger til grunn", "har lest", "har gått gjennom",
+    "er godt fornøyd", "stiller", "går inn for", "anser", "vurderer", "ser positivt",
+    "ser behov", "ser det", NULL };
+
+static int in_list(const char *const *list, const char *s, size_t n)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strlen(list[i]) == n && starts_with_ci(s, n, list[i]))
+            return 1;
+    /* utf-8 letters: compare lower-cased ASCII + exact bytes for the rest */
+    return 0;
+}
+
+/* lower-case a short UTF-8 word into out (cap bytes); returns length */
+static size_t lower_word(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t cn;
+        utf8proc_int32_t c = cp_at(s, n, i, &cn);
+        utf8proc_int32_t l = c >= 0 ? utf8proc_tolower(c) : c;
+        utf8proc_uint8_t tmp[4];
+        utf8proc_ssize_t k = l >= 0 ? utf8proc_encode_char(l, tmp) : 0;
+        if (o + (size_t)k >= cap)
+            break;
+        memcpy(out + o, tmp, (size_t)k);
+        o += (size_t)k;
+        i += cn;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static int word_in(const char *const *list, const char *s, size_t n)
+{
+    char low[64];
+    size_t l = lower_word(s, n, low, sizeof low);
+    return in_list(list, low, l);
+}
+
+typedef struct word {
+    size_t a, b;  /* bytes of the word without trailing punctuation */
+    int punct;    /* trailing punctuation followed */
+} word_t;
+
+/* Does the text at word index k start a stance verb phrase? */
+static int verb_at(const char *s, const word_t *w, size_t nw, size_t k)
+{
+    for (size_t v = 0; verbs[v]; v++) {
+        const char *p = verbs[v];
+        size_t j = k;
+        int ok = 1;
+        while (*p) {
+            const char *sp = strchr(p, ' ');
+            size_t pl = sp ? (size_t)(sp - p) : strlen(p);
+            if (j >= nw) {
+                ok = 0;
+                break;
+            }
+            char low[64];
+            size_t l = lower_word(s + w[j].a, w[j].b - w[j].a, low, sizeof low);
+            if (l != pl || memcmp(low, p, pl)) {
+                ok = 0;
+                break;
+            }
+            j++;
+            p += pl;
+            if (*p == ' ')
+                p++;
+        }
+        if (ok)
+            return 1;
+    }
+    return 0;
+}
+
+static int cap_word(const char *s, size_t n)
+{
+    size_t cn;
+    utf8proc_int32_t c = cp_at(s, n, 0, &cn);
+    return is_upper(c);
+}
+
+/* Find "NAME verb" at sentence starts in s[0..n) and record candidates. */
+static void scan_candidates(cands_t *cs, const char *s, size_t n)
+{
+    word_t w[2048];
+    size_t nw = 0;
+    for (size_t i = 0; i < n && nw < 2048;) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        size_t a = i;
+        while (i < n && s[i] != ' ' && s[i] != '\n')
+            i++;
+        size_t b = i;
+        int punct = 0;
+        while (b > a && strchr(".,;:!?()\"'", s[b - 1])) {
+            punct = 1;
+            b--;
+        }
+        size_t a2 = a;
+        while (a2 < b && strchr("(\"'", s[a2]))
+            a2++;
+        w[nw++] = (word_t){ a2, b, punct };
+        if (i < n && s[i] == '\n') {
+            w[nw - 1].punct = 1;
+            i++;
+        }
+    }
+    int sentence_start = 1;
+    for (size_t k = 0; k < nw; k++) {
+        size_t wl = w[k].b - w[k].a;
+        if (wl == 0) {
+            sentence_start = w[k].punct;
+            continue;
+        }
+        if (sentence_start && cap_word(s + w[k].a, wl) && !word_in(not_name, s + w[k].a, wl)) {
+            /* NAME: up to 5 words: capitalised or all-caps, or lower-case words after the first,
+             * or "for/i/og/på" between name words */
+            for (size_t len = 1; len <= 5 && k + len < nw; len++) {
+                const word_t *last = &w[k + len - 1];
+                if (len > 1) {
+                    const char *lw = s + last->a;
+                    size_t ll = last->b - last->a;
+                    if (ll == 0)
+                        break;
+                    static const char *const joiners[] = { "for", "i", "og", "på", NULL };
+                    int ok = cap_word(lw, ll) || word_in(org_words, lw, ll) ||
+                             (len == 2 && !word_in(function_words, lw, ll)) ||
+                             (word_in(joiners, lw, ll) && k + len < nw);
+                    if (!ok || word_in(verbs, lw, ll))
+                        break;
+                }
+                if (w[k + len - 1].punct)
+                    break;
+                if (verb_at(s, w, nw, k + len)) {
+                    /* a name does not end in a joiner */
+                    static const char *const joiners[] = { "for", "i", "og", "på", NULL };
+                    if (word_in(joiners, s + last->a, last->b - last->a))
+                        continue;
+                    cand_t *c = cand_get(cs, s + w[k].a, w[k + len - 1].b - w[k].a);
+                    if (c)
+                        c->verbs++;
+                    break;
+                }
+            }
+        }
+        sentence_start = w[k].punct && (s[w[k].b] == '.' || s[w[k].b] == '?' || s[w[k].b] == '!' ||
+                                         s[w[k].b] == ':' || (w[k].b < n && s[w[k].b] == '\n'));
+        if (wl == 1 && (s[w[k].a] == '-' || (unsigned char)s[w[k].a] == 0xE2))
+            sentence_start = 1;
+    }
+}
+
+/* "Høringssvar fra X", "Fra: X", "Avsender: X": strong evidence */
+static void scan_from(cands_t *cs, const char *s, size_t n)
+{
+    static const char *const labels[] = { "fra:", "avsender:", "innsender:", "organisasjon:",
+                                          "høringsinstans:", "navn på organisasjon:",
+                                          "virksomhet:", "frå:", NULL };
+    size_t a = 0;
+    for (size_t i = 0; labels[i]; i++)
+        if (starts_with_ci(s, n, labels[i]))
+            a = strlen(labels[i]);
+    if (!a && title_at(s, n)) {
+        const char *f = NULL;
+        for (size_t i = 0; i + 5 < n; i++)
+            if (!memcmp(s + i, " fra ", 5) || (i + 6 <= n && !memcmp(s + i, " fr\xc3\xa5 ", 6))) {
+                f = s + i + (s[i + 3] == 'a' ? 5 : 6);
+                break;
+            }
+        if (!f)
+            return;
+        a = (size_t)(f - s);
+    }
+    if (!a)
+        return;
+    while (a < n && s[a] == ' ')
+        a++;
+    size_t b = a;
+    while (b < n && s[b] != ',' && s[b] != '\n' && !(b + 2 < n && !memcmp(s + b, " - ", 3)) &&
+           !(b + 4 < n && !memcmp(s + b, " til ", 5)) && !(b + 3 < n && !memcmp(s + b, " om ", 4)))
+        b++;
+    while (b > a && strchr(" .;:", s[b - 1]))
+        b--;
+    if (b > a && b - a <= 80 && cap_word(s + a, b - a)) {
+        cand_t *c = cand_get(cs, s + a, b - a);
+        if (c)
+            c->strong++;
+    }
+}
+
+static size_t count_mentions(const char *s, size_t n, const char *name)
+{
+    size_t m = strlen(name), k = 0;
+    if (!m)
+        return 0;
+    for (size_t i = 0; i + m <= n; i++)
+        if (!memcmp(s + i, name, m))
+            k++;
+    return k;
+}
+
+static int has_org_word(const char *name)
+{
+    const char *p = name;
+    while (*p) {
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        size_t l = (size_t)(e - p);
+        if (word_in(org_words, p, l))
+            return 1;
+        char low[64];
+        size_t ll = lower_word(p, l, low, sizeof low);
+        static const char *const suffixes[] = { "kommune", "foreningen", "forbundet",
+                                                "direktoratet", "departementet", "tilsynet",
+                                                "sykehus", "sykehuset", "instituttet", "rådet",
+                                                "ombudet", "etaten", "senteret", NULL };
+        for (size_t i = 0; suffixes[i]; i++) {
+            size_t sl = strlen(suffixes[i]);
+            if (ll > sl && !memcmp(low + ll - sl, suffixes[i], sl))
+                return 1;
+        }
+        p = *e ? e + 1 : e;
+    }
+    return 0;
+}
+
+static int all_caps(const char *s)
+{
+    int letters = 0;
+    for (; *s; s++) {
+        if (islower((unsigned char)*s))
+            return 0;
+        letters += isupper((unsigned char)*s) != 0;
+    }
+    return letters >= 2;
+}
+
+/* the respondent of blocks [from, to), malloc'd, or NULL */
+static char *detect_respondent(seg_t *sg, size_t from, size_t to)
+{
+    cands_t cs = { 0 };
+    buf_t all = BUF_INIT;
+    for (size_t i = from; i < to; i++) {
+        const block_t *b = &sg->blocks[i];
+        buf_add(&all, b->text.data, b->text.len);
+        buf_addch(&all, '\n');
+        if (b->kind == B_TITLE || b->kind == B_UHEADING || b->kind == B_PARA || b->kind == B_HEADING)
+            scan_from(&cs, b->text.data, b->text.len);
+        if (b->kind == B_PARA || b->kind == B_BULLET || b->kind == B_FOOTNOTE)
+            scan_candidates(&cs, b->text.data, b->text.len);
+    }
+    char *best = NULL;
+    long bestscore = 0;
+    for (size_t i = 0; i < cs.n && !all.err; i++) {
+        cand_t *c = &cs.v[i];
+        int org = has_org_word(c->name) || all_caps(c->name);
+        int words = 1;
+        for (const char *p = c->name; *p; p++)
+            words += *p == ' ';
+        if (!c->strong && !org && c->verbs < 2)
+            continue;
+        if (!c->strong && words == 1 && !org && c->verbs < 3)
+            continue;
+        long score = (long)c->strong * 1000 + c->verbs * 3 +
+                     (long)count_mentions(all.data, all.len, c->name) + (org ? 5 : 0);
+        if (score > bestscore) {
+            bestscore = score;
+            best = c->name;
+        }
+    }
+    char *r = best ? strdup(best) : NULL;
+    cands_free(&cs);
+    buf_free(&all);
+    return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* pass 3: passages                                                                         */
+
+typedef struct ctx {
+    hsok_segdoc_t *d;
+    seg_t *sg;
+    const char *respondent;
+    const char *q, *g, *u; /* open headings */
+    int qno, gno;
+    const char *section;   /* path, kept */
+    unsigned max_chars;
+} ctx_t;
+
+static const char *section_path(ctx_t *c)
+{
+    buf_t p = BUF_INIT;
+    const char *parts[3] = { c->q, c->g, c->u };
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i] || !*parts[i])
+            continue;
+        if (p.len)
+            buf_addstr(&p, " \xe2\x80\xba "); /* › */
+        buf_addstr(&p, parts[i]);
+    }
+    if (p.len == 0) {
+        buf_free(&p);
+        return "";
+    }
+    return keep(c->d, buf_detach(&p, NULL));
+}
+
+static int add_passage(ctx_t *c, const char *text, size_t n, const block_t *first, size_t fo,
+                       const block_t *last, size_t lo, hsok_passage_kind_t kind)
+{
+    hsok_segdoc_t *d = c->d;
+    while (n > 0 && text[n - 1] == ' ')
+        n--;
+    if (n == 0)
+        return 0;
+    if (d->npassages == d->cap) {
+        size_t nc = d->cap ? d->cap * 2 : 64;
+        hsok_passage_t *p = realloc(d->passages, nc * sizeof *p);
+        if (!p)
+            return -1;
+        d->passages = p;
+        d->cap = nc;
+    }
+    hsok_passage_t *p = &d->passages[d->npassages];
+    memset(p, 0, sizeof *p);
+    p->text = keepn(d, text, n);
+    if (!p->text)
+        return -1;
+    p->respondent = c->respondent;
+    p->section = c->section;
+    p->question = c->q ? c->q : "";
+    p->question_no = c->qno;
+    p->goal_no = c->gno;
+    p->kind = kind;
+    p->ordinal = (unsigned)d->npassages;
+    block_src(first, fo, 0, &p->start, &p->line);
+    block_src(last, lo, 1, &p->end, &p->end_line);
+    if (p->end < p->start)
+        p->end = p->start;
+    d->npassages++;
+    return 0;
+}
+
+static const char *const abbrevs[] = { "f.eks", "bl.a", "dvs", "mv", "osv", "ca", "nr", "jf",
+                                       "pkt", "evt", "ev", "kap", "mht", "iht", "vedr", "ift",
+                                       "m.m", "o.l", "t.d", "m.a", "pga", "etc", "inkl", "ref",
+                                       "jfr", "nb", "st", "mill", "mrd", "kr", NULL };
+
+/* byte offsets just after sentence ends in s[0..n) */
+static int sentence_end_at(const char *s, size_t n, size_t i)
+{
+    /* s[i] is '.', '?' or '!' and s[i+1] == ' ' */
+    if (i + 2 >= n || s[i + 1] != ' ')
+        return 0;
+    size_t cn;
+    utf8proc_int32_t c = cp_at(s, n, i + 2, &cn);
+    if (!(is_upper(c) || (c >= '0' && c <= '9') || c == '"' || c == 0xAB /* « */ ||
+          c == '(' || c == '-'))
+        return 0;
+    if (s[i] == '.') {
+        size_t b = i;
+        while (b > 0 && s[b - 1] != ' ')
+            b--;
+        if (in_list(abbrevs, s + b, i - b))
+            return 0;
+        if (i - b == 1) /* "A. Hansen", "1." */
+            return 0;
+    }
+    return 1;
+}
+
+static int emit_long(ctx_t *c, const block_t *b, hsok_passage_kind_t kind)
+{
+    const char *s = b->text.data;
+    size_t n = b->text.len;
+    size_t max = c->max_chars;
+    if (n <= max)
+        return add_passage(c, s, n, b, 0, b, n, kind);
+    size_t parts = (n + max - 1) / max;
+    size_t target = n / parts;
+    size_t start = 0;
+    while (start < n) {
+        size_t rest = n - start;
+        if (rest <= max)
+            return add_passage(c, s + start, rest, b, start, b, n, kind);
+        size_t cut = 0, last_ok = 0;
+        for (size_t i = start; i < start + max && i < n; i++) {
+            if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && sentence_end_at(s, n, i)) {
+                last_ok = i + 1;
+                if (i + 1 - start >= target) {
+                    cut = i + 1;
+                    break;
+                }
+            }
+        }
+        if (!cut)
+            cut = last_ok;
+        if (!cut || cut - start < max / 4) {
+            /* no sentence end: cut at a space near the limit */
+            cut = start + max;
+            while (cut > start + max / 2 && s[cut] != ' ')
+                cut--;
+            if (s[cut] != ' ')
+                cut = start + max;
+            while (cut < n && ((unsigned char)s[cut] & 0xC0) == 0x80)
+                cut++;
+        }
+        if (add_passage(c, s + start, cut - start, b, start, b, cut, kind) < 0)
+            return -1;
+        start = cut;
+        while (start < n && s[start] == ' ')
+            start++;
+    }
+    return 0;
+}
+
+static int add_stance(ctx_t *c, const block_t *b)
+{
+    hsok_segdoc_t *d = c->d;
+    const char *s = b->text.data;
+    size_t n = b->text.len;
+    buf_t opts = BUF_INIT;
+    const char *answer = NULL;
+    size_t alen = 0;
+    int checked;
+    for (size_t i = 0; i < n;) {
+        size_t m = box_at(s + i, n - i, &checked);
+        if (!m) {
+            i++;
+            continue;
+        }
+        size_t a = i + m;
+        while (a < n && s[a] == ' ')
+            a++;
+        size_t e = a;
+        int c2;
+        while (e < n && !box_at(s + e, n - e, &c2))
+            e++;
+        size_t le = a;
+        while (le < e && s[le] != ',')
+            le++;
+        while (le > a && s[le - 1] == ' ')
+            le--;
+        if (opts.len)
+            buf_addch(&opts, '|');
+        buf_add(&opts, s + a, le - a);
+        if (checked && !answer) {
+            answer = s + a;
+            alen = le - a;
+        }
+        i = e;
+    }
+    if (opts.err) {
+        buf_free(&opts);
+        return -1;
+    }
+    if (d->nstances == d->capstances) {
+        size_t nc = d->capstances ? d->capstances * 2 : 8;
+        hsok_stance_t *p = realloc(d->stances, nc * sizeof *p);
+        if (!p) {
+            buf_free(&opts);
+            return -1;
+        }
+        d->stances = p;
+        d->capstances = nc;
+    }
+    hsok_stance_t *st = &d->stances[d->nstances];
+    st->respondent = c->respondent;
+    st->question = c->q ? c->q : "";
+    st->question_no = c->qno;
+    st->answer = answer ? keepn(d, answer, alen) : "";
+    st->options = keep(d, buf_detach(&opts, NULL));
+    size_t src;
+    block_src(b, 0, 0, &src, &st->line);
+    if (!st->answer || !st->options)
+        return -1;
+    d->nstances++;
+    return 0;
+}
+
+static int add_respondent(hsok_segdoc_t *d, const char *r)
+{
+    if (!*r)
+        return 0;
+    for (size_t i = 0; i < d->nrespondents; i++)
+        if (!strcmp(d->respondents[i], r))
+            return 0;
+    char **p = realloc(d->respondents, (d->nrespondents + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    d->respondents = p;
+    d->respondents[d->nrespondents++] = (char *)r;
+    return 0;
+}
+
+/* emit passages for blocks [from, to) of one response */
+static int emit_part(ctx_t *c, size_t from, size_t to, const char *override)
+{
+    seg_t *sg = c->sg;
+    if (override) {
+        c->respondent = override;
+    } else {
+        char *r = detect_respondent(sg, from, to);
+        c->respondent = r ? keep(c->d, r) : "";
+        if (!c->respondent)
+            return -1;
+    }
+    if (add_respondent(c->d, c->respondent) < 0)
+        return -1;
+    c->q = c->g = c->u = NULL;
+    c->qno = c->gno = 0;
+    c->section = "";
+    for (size_t i = from; i < to; i++) {
+        block_t *b = &sg->blocks[i];
+        switch (b->kind) {
+        case B_TITLE:
+            c->q = c->g = c->u = NULL;
+            c->qno = c->gno = 0;
+            c->section = "";
+            break;
+        case B_QUESTION:
+            c->q = keepn(c->d, b->text.data, b->text.len);
+            c->qno = b->number;
+            c->g = c->u = NULL;
+            c->gno = 0;
+            c->section = section_path(c);
+            break;
+        case B_HEADING:
+            c->g = keepn(c->d, b->text.data, b->text.len);
+            c->gno = b->goal ? b->number : 0;
+            c->u = NULL;
+            c->section = section_path(c);
+            break;
+        case B_UHEADING:
+            c->u = keepn(c->d, b->text.data, b->text.len);
+            c->section = section_path(c);
+            break;
+        case B_CHECKBOX:
+            if (add_stance(c, b) < 0)
+                return -1;
+            break;
+        case B_FOOTNOTE:
+            if (emit_long(c, b, HSOK_PASSAGE_FOOTNOTE) < 0)
+                return -1;
+            break;
+        case B_PARA:
+            if (emit_long(c, b, HSOK_PASSAGE_PARAGRAPH) < 0)
+                return -1;
+            break;
+        case B_BULLET: {
+            if (b->text.len > BULLET_SHORT) {
+                if (emit_long(c, b, HSOK_PASSAGE_BULLETS) < 0)
+                    return -1;
+                break;
+            }
+            /* a run of short bullets */
+            size_t j = i + 1, total = b->text.len;
+            while (j < to && j - i < BULLET_GROUP_MAX && sg->blocks[j].kind == B_BULLET &&
+                   sg->blocks[j].text.len <= BULLET_SHORT &&
+                   total + sg->blocks[j].text.len + 1 <= BULLET_GROUP_CHARS) {
+                total += sg->blocks[j].text.len + 1;
+                j++;
+            }
+            buf_t g = BUF_INIT;
+            for (size_t k = i; k < j; k++) {
+                if (k > i)
+                    buf_addch(&g, '\n');
+                buf_add(&g, sg->blocks[k].text.data, sg->blocks[k].text.len);
+            }
+            int rc = g.err ? -1
+                           : add_passage(c, g.data, g.len, b, 0, &sg->blocks[j - 1],
+                                         sg->blocks[j - 1].text.len, HSOK_PASSAGE_BULLETS);
+            buf_free(&g);
+            if (rc < 0)
+                return -1;
+            i = j - 1;
+            break;
+        }
+        }
+        if (!c->section || (b->kind == B_QUESTION && !c->q))
+            return -1;
+    }
+    return 0;
+}
+
+static int has_content(const seg_t *sg, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (sg->blocks[i].kind == B_PARA || sg->blocks[i].kind == B_BULLET)
+            return 1;
+    return 0;
+}
+
+/* footnote numbers: a line "N text" and a word ending in N elsewhere */
+static void find_footnotes(seg_t *sg)
+{
+    const char *t = sg->t;
+    for (size_t li = 0; li < sg->ntl; li++) {
+        const char *s = t + sg->tl[li].start;
+        size_t n = sg->tl[li].end - sg->tl[li].start, k;
+        int v = number_at(s, n, &k);
+        if (v < 1 || v > 99 || k >= n || !space_len(s, n, k))
+            continue;
+        char num[4];
+        snprintf(num, sizeof num, "%d", v);
+        size_t nl = strlen(num);
+        for (size_t lj = 0; lj < sg->ntl && !sg->footnotes[v]; lj++) {
+            if (lj == li)
+                continue;
+            const char *u = t + sg->tl[lj].start;
+            size_t m = sg->tl[lj].end - sg->tl[lj].start;
+            for (size_t i = 2; i + nl <= m; i++) {
+                if (memcmp(u + i, num, nl))
+                    continue;
+                if (i + nl < m && (isdigit((unsigned char)u[i + nl]) ||
+                                   !strchr(" .,;:)!?", u[i + nl])))
+                    continue;
+                size_t cn;
+                utf8proc_int32_t c1 = cp_before(u, i, &cn);
+                if (!is_letter(c1) || i < cn + 1)
+                    continue;
+                utf8proc_int32_t c0 = cp_before(u, i - cn, &cn);
+                if (is_letter(c0)) {
+                    sg->footnotes[v] = 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
+                           const hsok_segment_opts_t *opts, hsok_segdoc_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (!name)
+        name = "(text)";
+    if (!text && len)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "%s: no text", name);
+    hsok_segdoc_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    seg_t sg = { 0 };
+    sg.name = name;
+    sg.t = text ? text : "";
+    sg.len = len;
+    hsok_status_t st = HSOK_OK;
+    if (build_lines(&sg) < 0) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    find_footnotes(&sg);
+    build_blocks(&sg);
+    if (sg.oom) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < sg.nblocks; i++)
+        if (sg.blocks[i].text.err) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+
+    ctx_t c = { 0 };
+    c.d = d;
+    c.sg = &sg;
+    c.max_chars = opts && opts->max_passage_chars ? opts->max_passage_chars : DEFAULT_MAX_CHARS;
+    if (c.max_chars < 200)
+        c.max_chars = 200;
+    const char *override = opts && opts->respondent && *opts->respondent
+                               ? keep(d, strdup(opts->respondent))
+                               : NULL;
+    if (opts && opts->respondent && *opts->respondent && !override) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    /* split into responses at title lines, and where a form restarts at question 1 */
+    size_t from = 0;
+    int maxq = 0;
+    for (size_t i = 0; i <= sg.nblocks; i++) {
+        int split = 0;
+        if (i < sg.nblocks && i > from) {
+            const block_t *b = &sg.blocks[i];
+            if (b->kind == B_TITLE && has_content(&sg, from, i))
+                split = 1;
+            if (b->kind == B_QUESTION && b->number == 1 && maxq >= 2 && has_content(&sg, from, i))
+                split = 1;
+        }
+        if (i == sg.nblocks || split) {
+            if (emit_part(&c, from, i, override) < 0) {
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            from = i;
+            maxq = 0;
+        }
+        if (i < sg.nblocks && sg.blocks[i].kind == B_QUESTION && sg.blocks[i].number > maxq)
+            maxq = sg.blocks[i].number;
+    }
+    if (d->npassages == 0 && len > 0) {
+        int any = 0;
+        for (size_t i = 0; i < len; i++)
+            if (!isspace((unsigned char)text[i]))
+                any = 1;
+        if (any && d->nstances == 0 && sg.nblocks > 0) {
+            /* only headings: keep them as passages, so no text is lost */
+            for (size_t i = 0; i < sg.nblocks; i++)
+                if (emit_long(&c, &sg.blocks[i], HSOK_PASSAGE_PARAGRAPH) < 0) {
+                    st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                    goto out;
+                }
+        }
+    }
+out:
+    for (size_t i = 0; i < sg.nblocks; i++)
+        block_free(&sg.blocks[i]);
+    free(sg.blocks);
+    free(sg.tl);
+    if (st != HSOK_OK) {
+        hsok_segdoc_free(d);
+        return st;
+    }
+    *out = d;
+    return HSOK_OK;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* sidecar                                                                                  */
+
+static hsok_status_t read_meta_file(const char *mp, char **respondent, char **errmsg)
+{
+    FILE *f = fopen(mp, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return HSOK_ERR_NOT_FOUND;
+        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read '%s': %s", mp, strerror(errno));
+    }
+    char line[4096];
+    unsigned no = 0;
+    hsok_status_t st = HSOK_OK;
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s' line %u: line too long", mp, no);
+            break;
+        }
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
+                         line[n - 1] == '\t'))
+            line[--n] = '\0';
+        char *p = line;
+        if (no == 1 && !strncmp(p, "\xef\xbb\xbf", 3))
+            p += 3;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0' || *p == '#')
+            continue;
+        char *colon = strchr(p, ':');
+        if (!colon) {
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s' line %u: expected 'key: value'", mp,
+                             no);
+            break;
+        }
+        char *k = p, *ke = colon;
+        while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+            ke--;
+        char *v = colon + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if ((size_t)(ke - k) == strlen("respondent") && !strncasecmp(k, "respondent", 10)) {
+            if (!*v) {
+                st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s' line %u: empty respondent", mp,
+                                 no);
+                break;
+            }
+            if (!hsok_utf8_valid(v, strlen(v), NULL)) {
+                st = hsok_seterr(errmsg, HSOK_ERR_ENCODING, "'%s' line %u: not UTF-8", mp, no);
+                break;
+            }
+            free(*respondent);
+            *respondent = strdup(v);
+            if (!*respondent) {
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                break;
+            }
+        }
+        /* other keys are ignored, so newer sidecars still work */
+    }
+    if (st == HSOK_OK && ferror(f))
+        st = hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read '%s'", mp);
+    fclose(f);
+    if (st != HSOK_OK) {
+        free(*respondent);
+        *respondent = NULL;
+    }
+    return st;
+}
+
+hsok_status_t hsok_read_meta(const char *path, char **respondent, char **errmsg)
+{
+    *respondent = NULL;
+    buf_t mp = BUF_INIT;
+    /* "x.txt.meta", then "x.meta" */
+    buf_addf(&mp, "%s.meta", path);
+    if (mp.err)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    hsok_status_t st = read_meta_file(mp.data, respondent, errmsg);
+    if (st == HSOK_ERR_NOT_FOUND) {
+        const char *slash = strrchr(path, '/');
+        const char *dot = strrchr(path, '.');
+        st = HSOK_OK;
+        if (dot && (!slash || dot > slash + 1) && strcmp(dot, ".meta")) {
+            buf_reset(&mp);
+            buf_add(&mp, path, (size_t)(dot - path));
+            buf_addstr(&mp, ".meta");
+            if (mp.err) {
+                buf_free(&mp);
+                return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            }
+            st = read_meta_file(mp.data, respondent, errmsg);
+            if (st == HSOK_ERR_NOT_FOUND)
+                st = HSOK_OK;
+        }
+    }
+    buf_free(&mp);
+    return st;
+}
