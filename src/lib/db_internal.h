@@ -12,6 +12,8 @@ struct hsok_db {
     char *path;
     int writable;
     hsok_analyzer_t *an; /* created on first use */
+    struct hsok_lexicon *lex; /* compound lexicon, loaded when the first file is indexed */
+    int lex_tried;
 };
 
 /* The analyzer of db, created on first use. NULL on failure (errmsg set). */

@@ -15,13 +15,14 @@
 #include <sys/stat.h>
 
 #include "db_internal.h"
+#include "hsok/compound.h"
 #include "hsok/ingest.h"
 #include "hsok/segment.h"
 #include "hsok_config.h"
 #include "prefix.h"
 
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "1"
+#define INDEX_FORMAT "2" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -68,6 +69,7 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
         return HSOK_OK;
     hsok_status_t st = xap_close(db->x, errmsg);
     hsok_analyzer_free(db->an);
+    hsok_lexicon_free(db->lex);
     free(db->path);
     free(db);
     return st;
@@ -368,6 +370,43 @@ static void file_key(const char *real, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)hsok_hash64(real, strlen(real)));
 }
 
+/* Load the compound lexicon: $HSOK_LEXICON (files separated by ':'; empty: no compound
+ * splitting), else Debian's word lists. Without a lexicon, indexing goes on unsplit and the
+ * index records it ("compounds" metadata), so `hsok stats` can tell. */
+static hsok_status_t load_lexicon(hsok_db_t *db, char **errmsg)
+{
+    const char *env = getenv("HSOK_LEXICON");
+    const char *paths[16];
+    size_t n = 0;
+    char *copy = NULL;
+    if (env) {
+        copy = strdup(env);
+        if (!copy)
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        for (char *p = strtok(copy, ":"); p && n < 15; p = strtok(NULL, ":"))
+            if (*p)
+                paths[n++] = p;
+    } else {
+        const char *const *d = hsok_lexicon_default_paths();
+        while (d[n] && n < 15) {
+            paths[n] = d[n];
+            n++;
+        }
+    }
+    paths[n] = NULL;
+    hsok_status_t st = HSOK_ERR_NOT_FOUND;
+    char *lerr = NULL;
+    if (n > 0)
+        st = hsok_lexicon_load(paths, n, &db->lex, &lerr);
+    free(copy);
+    free(lerr);
+    if (st == HSOK_ERR_NOMEM)
+        return hsok_seterr(errmsg, st, "out of memory loading the compound lexicon");
+    if (st == HSOK_OK)
+        hsok_analyzer_set_splitter(db->an, hsok_compound_split, db->lex);
+    return xap_set_meta(db->x, "compounds", st == HSOK_OK ? "on" : "off", errmsg);
+}
+
 hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
                                  hsok_index_result_t *res, char **errmsg)
 {
@@ -463,6 +502,12 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     if (!an) {
         st = HSOK_ERR_NOMEM;
         goto out;
+    }
+    if (!db->lex_tried) {
+        db->lex_tried = 1;
+        st = load_lexicon(db, errmsg);
+        if (st != HSOK_OK)
+            goto out;
     }
 
     st = xap_begin(db->x, errmsg);

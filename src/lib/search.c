@@ -49,7 +49,8 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
     const qplan_t *pl = sp->plan;
     int hit;
     if (t->flags & HSOK_TOKEN_PART)
-        hit = strset_has(&pl->stems, t->stem, t->stem_len);
+        hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
+              has_prefix(&pl->stems, t->norm, t->norm_len);
     else
         hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
               strset_has(&pl->forms, t->norm, t->norm_len) ||
@@ -72,6 +73,36 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
     sp->v[sp->n].end = t->end;
     sp->n++;
     return 0;
+}
+
+/* Highlighting needs no lexicon: a word is split where a query stem (at least 4 bytes) occurs
+ * inside it, which is what matched its compound part at index time ("sikker" in
+ * "informasjonssikkerhet"). The part runs from there to the end of the word, or from the start
+ * of the word to the end of the stem for a modifier ("tilgang" in "tilgangsstyring"). */
+static size_t query_split(void *ctx, const char *word, size_t len, size_t starts[], size_t ends[],
+                          size_t max)
+{
+    const qplan_t *pl = ctx;
+    size_t n = 0;
+    for (size_t i = 0; i < pl->stems.n && n + 2 <= max; i++) {
+        const char *st = pl->stems.v[i];
+        size_t sl = strlen(st);
+        if (sl < 4 || sl >= len)
+            continue;
+        for (size_t p = 0; p + sl <= len; p++) {
+            if (memcmp(word + p, st, sl))
+                continue;
+            if (p > 0) {
+                starts[n] = p;
+                ends[n++] = len;
+            } else {
+                starts[n] = 0;
+                ends[n++] = sl;
+            }
+            break;
+        }
+    }
+    return n;
 }
 
 static int is_cont(unsigned char c)
@@ -143,7 +174,9 @@ static int make_snippet(hit_priv_t *h, hsok_hit_t *pub, hsok_analyzer_t *an, con
     const char *text = h->rec.pub.text;
     size_t len = strlen(text);
     spans_t sp = { NULL, 0, 0, pl, 0 };
+    hsok_analyzer_set_splitter(an, query_split, (void *)pl);
     hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, NULL, on_highlight, &sp);
+    hsok_analyzer_set_splitter(an, NULL, NULL);
     if (sp.nomem) {
         free(sp.v);
         return -1;

@@ -62,6 +62,7 @@ struct hsok_analyzer {
     buf_t stem;          /* result of hsok_stem */
     buf_t seen;          /* parts already emitted for the current word, NUL-separated */
     size_t starts[MAX_SPLIT], ends[MAX_SPLIT];
+    buf_t susp;          /* suspended compound: "helse" of "helse- og omsorgstjenesten" */
 };
 
 /* ---- UTF-8 and character classes ---- */
@@ -347,6 +348,7 @@ hsok_status_t hsok_analyzer_new(hsok_analyzer_t **out, char **errmsg)
     buf_init(&an->part);
     buf_init(&an->stem);
     buf_init(&an->seen);
+    buf_init(&an->susp);
     an->stemmer = sb_stemmer_new("norwegian", "UTF_8");
     if (!an->stemmer) {
         hsok_analyzer_free(an);
@@ -374,6 +376,7 @@ void hsok_analyzer_free(hsok_analyzer_t *an)
     buf_free(&an->part);
     buf_free(&an->stem);
     buf_free(&an->seen);
+    buf_free(&an->susp);
     free(an);
 }
 
@@ -599,6 +602,71 @@ static size_t letter_run(const char *text, size_t len, size_t i, enum cclass *af
     }
 }
 
+/* Suspended compounds: in "helse- og omsorgstjenesten" the first word stands for
+ * "helsetjenesten". After the word that follows "X- og"/"X- eller", X + the head of that word
+ * (from the splitter) is emitted as a word of its own at X's position and offsets. */
+typedef struct susp {
+    int state;      /* 0 none, 1 after "X-", 2 after "X- og" */
+    unsigned pos;   /* X's position */
+    size_t start, end;
+} susp_t;
+
+static int suspended(emit_t *e, susp_t *sp, const char *text, size_t len, size_t s, size_t z)
+{
+    hsok_analyzer_t *an = e->an;
+    const char *w = an->word.data;
+    size_t wl = an->word.len;
+    int k, k2;
+    if (sp->state == 1 && ((wl == 2 && !memcmp(w, "og", 2)) ||
+                           (wl == 5 && !memcmp(w, "eller", 5)) ||
+                           (wl == 4 && !memcmp(w, "samt", 4)))) {
+        sp->state = 2;
+        return 0;
+    }
+    if (sp->state == 2 && wl > 0) {
+        sp->state = 0;
+        size_t n = an->split(an->split_ctx, w, wl, an->starts, an->ends, MAX_SPLIT);
+        size_t head = wl;
+        for (size_t j = 0; j < n && j < MAX_SPLIT; j++)
+            if (an->ends[j] == wl && an->starts[j] > 0 && an->starts[j] < head)
+                head = an->starts[j];
+        if (head < wl) {
+            buf_t synth = BUF_INIT;
+            buf_add(&synth, an->susp.data, an->susp.len);
+            buf_add(&synth, w + head, wl - head);
+            if (synth.err)
+                return -1;
+            size_t os = e->start, oe = e->end;
+            unsigned op = e->pos;
+            e->start = sp->start;
+            e->end = sp->end;
+            e->pos = sp->pos;
+            int rc = emit_token(e, synth.data, synth.len, 0, 0);
+            e->start = os;
+            e->end = oe;
+            e->pos = op;
+            buf_free(&synth);
+            if (rc)
+                return rc;
+        }
+    } else {
+        sp->state = 0;
+    }
+    /* "X-" followed by a space: a suspended first part */
+    if (z < len && class_at(text, len, z, &k) == C_HYPHEN && wl >= 2 &&
+        (z + (size_t)k >= len || class_at(text, len, z + (size_t)k, &k2) == C_SEP)) {
+        buf_reset(&an->susp);
+        buf_add(&an->susp, w, wl);
+        if (an->susp.err)
+            return -1;
+        sp->state = 1;
+        sp->pos = e->pos;
+        sp->start = s;
+        sp->end = z;
+    }
+    return 0;
+}
+
 hsok_status_t hsok_analyze(hsok_analyzer_t *an, const char *text, size_t len,
                            hsok_analyze_mode_t mode, unsigned *pos,
                            hsok_token_fn fn, void *ctx)
@@ -608,6 +676,7 @@ hsok_status_t hsok_analyze(hsok_analyzer_t *an, const char *text, size_t len,
     emit_t e = { an, fn, ctx, 0, 0, pos ? *pos : 0, 0 };
     int rc = 0;
     size_t i = 0;
+    susp_t sp = { 0, 0, 0, 0 };
     while (i < len && !rc) {
         int k;
         enum cclass c = class_at(text, len, i, &k);
@@ -687,6 +756,8 @@ hsok_status_t hsok_analyze(hsok_analyzer_t *an, const char *text, size_t len,
             i += (size_t)k;
         }
         rc = emit_word(&e, text, s, i, numeric ? HSOK_TOKEN_NUMBER : 0, dotted, hyphen, mode);
+        if (!rc && mode == HSOK_ANALYZE_DOCUMENT && an->split)
+            rc = suspended(&e, &sp, text, len, s, i);
     }
     if (pos)
         *pos = e.pos;

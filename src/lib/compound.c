@@ -1,0 +1,495 @@
+/* compound.c — Norwegian compound splitting from a full-form lexicon (see compound.h).
+ *
+ * The lexicon is a set of normalised words in one arena, indexed by an open-addressing hash
+ * table of arena offsets. Loading Debian's bokmål + nynorsk lists (1.5 million words, 20 MB)
+ * takes a fraction of a second and is done once per `hsok index` run, never for a search.
+ *
+ * Splitting: every split point where the head is a lexicon word (full form, so inflected heads
+ * such as "sikkerheten" work) and the modifier is a lexicon word, directly or after dropping a
+ * linking -s- or -e-, is a candidate; the most balanced candidate wins (the longest shorter
+ * side), which prefers "informasjon|s|sikkerhet" over odd splits with tiny parts. Head and
+ * modifier are split again (depth-limited), so "kommunehelsetjenesten" gives kommune,
+ * helsetjenesten, helse, tjenesten.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "hsok/compound.h"
+#include "hsok/text.h"
+
+#define MIN_PART_CHARS 5 /* shorter parts only from short_parts[] */
+#define MIN_WORD_CHARS 8
+#define MAX_DEPTH 3
+#define MAX_PARTS 8
+
+/* Modifiers that are prefixes or particles: a split on them changes the meaning
+ * ("forsikring" is not "for" + "sikring"). Shorter than MIN_MOD_CHARS are excluded anyway. */
+static const char *const bad_modifiers[] = {
+    "over", "under", "etter", "gjennom", "mellom", "sammen", "imot", "innen", "utenom",
+    "omkring", "forut", "forbi", "fore", "frem", "fram", "bort", "hjem", "inne", "ute", "oppe",
+    "nede", "vekk", "tilbake", "ikke", "ikkje", "anti", "inter", "multi", "super", "mega",
+    "selv", "sjølv", "utover", "innover", "nedover", "oppover", "bakover", "framover",
+    "fremover", "iblant", "blant", "unntaks", "også", "samt", "uten", "utan", "hver", "kvar",
+    "alle", "ingen", "noen", "nokon", "mange", "flere", "fleire", "dens", "deres", "disse",
+    "andre", "annen", "annet", "egen", "eget", "eigen", "eige", "være", "vere", "blir", "bli",
+    "skal", "ville", "kunne", "måtte", "burde", "samme", "slik", "sånn", "hvor", "kor",
+    "aner", "ende", "ting", "stor", "store", "småe", NULL };
+
+/* Common short compound elements: parts of 3-4 letters are accepted only from this list, since
+ * a full-form lexicon is full of short fragments ("samar|beid", "tekno|logi", "utvi|kling"). */
+static const char *const short_parts[] = {
+    "data", "nett", "plan", "lege", "krav", "bruk", "rett", "verk", "vern", "hjem", "lønn",
+    "form", "vann", "barn", "syke", "drift", "mål", "tid", "dag", "lov", "del", "sak", "råd",
+    "vei", "veg", "hus", "bil", "mat", "liv", "helg", "land", "fag", "team", "rom", "side",
+    "sted", "stad", "time", "uke", "veke", "år", "ansvar", "kost", "pris", "skatt", "avgift",
+    "kurs", "lag", "felt", "gang", "makt", "test", "kode", "nivå", "vakt", "post", "kart",
+    NULL };
+
+/* Heads that are suffixes rather than words in a compound. */
+static const char *const bad_heads[] = {
+    "else", "elsen", "elser", "elsene", "ning", "ninga", "ningen", "ninger", "ningene", "skap",
+    "skapet", "skaper", "skapene", "heten", "heter", "hetene", "heit", "heita", "heiter",
+    "sjon", "sjonen", "sjoner", "sjonene", "aktig", "aktige", "messig", "messige", "ende",
+    "ande", "inga", "ingen", "inger", "ingene", "eriet", "erier", "eriene", "ere", "erne",
+    "ene", "ing", "lige", "lighet", "barhet", "somhet", "nings", "elig", "vis", "ters",
+    "anser", "ansen", "ansene", "enser", "ensen", "logien", "logiar", "kling", "klinga",
+    "klingen", "ering", "eringen", "eringer", "iteten", "isten", "ister", "ismen", NULL };
+
+typedef struct cache_ent {
+    char *word;
+    uint16_t n;
+    uint16_t s[MAX_PARTS], e[MAX_PARTS];
+    struct cache_ent *next;
+} cache_ent_t;
+
+struct hsok_lexicon {
+    char *arena;
+    size_t alen, acap;
+    uint32_t *slots; /* arena offset + 1; 0 = empty */
+    size_t nslots, nwords;
+    cache_ent_t **cache;
+    size_t ncache, cachecap;
+    hsok_analyzer_t *an; /* for the stopword check */
+};
+
+const char *const *hsok_lexicon_default_paths(void)
+{
+    static const char *const paths[] = { "/usr/share/dict/bokmaal", "/usr/share/dict/nynorsk",
+                                         NULL };
+    return paths;
+}
+
+static uint32_t hash(const char *s, size_t n)
+{
+    return (uint32_t)hsok_hash64(s, n);
+}
+
+static int lex_find(const hsok_lexicon_t *lex, const char *w, size_t n, size_t *slot)
+{
+    size_t mask = lex->nslots - 1, i = hash(w, n) & mask;
+    for (;;) {
+        uint32_t v = lex->slots[i];
+        if (!v) {
+            *slot = i;
+            return 0;
+        }
+        const char *s = lex->arena + v - 1;
+        if (!strncmp(s, w, n) && s[n] == '\0') {
+            *slot = i;
+            return 1;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static int lex_grow(hsok_lexicon_t *lex)
+{
+    size_t ns = lex->nslots ? lex->nslots * 2 : 1u << 16;
+    uint32_t *nt = calloc(ns, sizeof *nt);
+    if (!nt)
+        return -1;
+    uint32_t *old = lex->slots;
+    size_t on = lex->nslots;
+    lex->slots = nt;
+    lex->nslots = ns;
+    for (size_t i = 0; i < on; i++) {
+        if (!old[i])
+            continue;
+        const char *s = lex->arena + old[i] - 1;
+        size_t slot;
+        lex_find(lex, s, strlen(s), &slot);
+        lex->slots[slot] = old[i];
+    }
+    free(old);
+    return 0;
+}
+
+static int lex_add(hsok_lexicon_t *lex, const char *w, size_t n)
+{
+    if (n == 0 || n > 200)
+        return 0;
+    if ((lex->nwords + 1) * 2 > lex->nslots && lex_grow(lex) < 0)
+        return -1;
+    size_t slot;
+    if (lex_find(lex, w, n, &slot))
+        return 0;
+    if (lex->alen + n + 1 > lex->acap) {
+        size_t nc = lex->acap ? lex->acap * 2 : 1u << 20;
+        while (nc < lex->alen + n + 1)
+            nc *= 2;
+        if (nc > UINT32_MAX)
+            return -1;
+        char *p = realloc(lex->arena, nc);
+        if (!p)
+            return -1;
+        lex->arena = p;
+        lex->acap = nc;
+    }
+    memcpy(lex->arena + lex->alen, w, n);
+    lex->arena[lex->alen + n] = '\0';
+    lex->slots[slot] = (uint32_t)(lex->alen + 1);
+    lex->alen += n + 1;
+    lex->nwords++;
+    return 0;
+}
+
+int hsok_lexicon_has(const hsok_lexicon_t *lex, const char *word, size_t len)
+{
+    size_t slot;
+    return lex && lex->nslots && lex_find(lex, word, len, &slot);
+}
+
+static hsok_lexicon_t *lex_new(char **errmsg)
+{
+    hsok_lexicon_t *lex = calloc(1, sizeof *lex);
+    if (!lex)
+        return NULL;
+    if (lex_grow(lex) < 0 || hsok_analyzer_new(&lex->an, errmsg) != HSOK_OK) {
+        hsok_lexicon_free(lex);
+        return NULL;
+    }
+    return lex;
+}
+
+/* Only words of letters (a dictionary's "A4-format" or "o'l" are no use as parts). */
+static int letters_only_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return 0;
+    }
+    return 1;
+}
+
+/* Add the lines of a buffer: UTF-8 (normalised) or, if not valid UTF-8, ISO-8859-1. */
+static int add_lines(hsok_lexicon_t *lex, const char *p, size_t len)
+{
+    int utf8 = hsok_utf8_valid(p, len, NULL);
+    buf_t w = BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < len && rc == 0;) {
+        size_t e = i;
+        while (e < len && p[e] != '\n')
+            e++;
+        size_t b = i, z = e;
+        while (z > b && (p[z - 1] == '\r' || p[z - 1] == ' ' || p[z - 1] == '\t'))
+            z--;
+        while (b < z && (p[b] == ' ' || p[b] == '\t'))
+            b++;
+        i = e + 1;
+        if (z == b || p[b] == '#')
+            continue;
+        if (utf8) {
+            if (!letters_only_utf8(p + b, z - b))
+                continue;
+            size_t nl;
+            char *norm = hsok_normalize(p + b, z - b, &nl);
+            if (!norm) {
+                rc = -1;
+                break;
+            }
+            rc = lex_add(lex, norm, nl);
+            free(norm);
+            continue;
+        }
+        buf_reset(&w);
+        int ok = 1;
+        for (size_t k = b; k < z; k++) {
+            unsigned char c = (unsigned char)p[k];
+            if (c < 0x80) {
+                if (c >= 'A' && c <= 'Z')
+                    c = (unsigned char)(c + 32);
+                else if (!(c >= 'a' && c <= 'z')) {
+                    ok = 0;
+                    break;
+                }
+                buf_addch(&w, (char)c);
+            } else if (c >= 0xC0 && c != 0xD7 && c != 0xF7) {
+                if (c <= 0xDE)
+                    c = (unsigned char)(c + 32); /* Latin-1 upper → lower */
+                buf_addch(&w, (char)(0xC0 | (c >> 6)));
+                buf_addch(&w, (char)(0x80 | (c & 0x3F)));
+            } else {
+                ok = 0;
+                break;
+            }
+        }
+        if (w.err) {
+            rc = -1;
+            break;
+        }
+        if (ok)
+            rc = lex_add(lex, w.data, w.len);
+    }
+    buf_free(&w);
+    return rc;
+}
+
+hsok_status_t hsok_lexicon_load(const char *const *paths, size_t n, hsok_lexicon_t **out,
+                                char **errmsg)
+{
+    *out = NULL;
+    hsok_lexicon_t *lex = lex_new(errmsg);
+    if (!lex)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    size_t found = 0;
+    for (size_t i = 0; i < n && paths[i]; i++) {
+        FILE *f = fopen(paths[i], "rb");
+        if (!f) {
+            if (errno == ENOENT)
+                continue;
+            hsok_lexicon_free(lex);
+            return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read lexicon '%s': %s", paths[i],
+                               strerror(errno));
+        }
+        buf_t data = BUF_INIT;
+        char chunk[65536];
+        size_t k;
+        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+            buf_add(&data, chunk, k);
+        int bad = ferror(f);
+        fclose(f);
+        if (bad || data.err) {
+            buf_free(&data);
+            hsok_lexicon_free(lex);
+            return hsok_seterr(errmsg, bad ? HSOK_ERR_IO : HSOK_ERR_NOMEM,
+                               "cannot read lexicon '%s'", paths[i]);
+        }
+        int rc = add_lines(lex, data.data, data.len);
+        buf_free(&data);
+        if (rc < 0) {
+            hsok_lexicon_free(lex);
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory loading '%s'", paths[i]);
+        }
+        found++;
+    }
+    if (!found) {
+        hsok_lexicon_free(lex);
+        return hsok_seterr(errmsg, HSOK_ERR_NOT_FOUND,
+                           "no lexicon found (install Debian's wnorwegian)");
+    }
+    *out = lex;
+    return HSOK_OK;
+}
+
+hsok_status_t hsok_lexicon_from_string(const char *words, hsok_lexicon_t **out, char **errmsg)
+{
+    *out = NULL;
+    hsok_lexicon_t *lex = lex_new(errmsg);
+    if (!lex)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (words && add_lines(lex, words, strlen(words)) < 0) {
+        hsok_lexicon_free(lex);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    *out = lex;
+    return HSOK_OK;
+}
+
+void hsok_lexicon_free(hsok_lexicon_t *lex)
+{
+    if (!lex)
+        return;
+    for (size_t i = 0; i < lex->cachecap; i++) {
+        cache_ent_t *c = lex->cache ? lex->cache[i] : NULL;
+        while (c) {
+            cache_ent_t *nx = c->next;
+            free(c->word);
+            free(c);
+            c = nx;
+        }
+    }
+    free(lex->cache);
+    free(lex->arena);
+    free(lex->slots);
+    hsok_analyzer_free(lex->an);
+    free(lex);
+}
+
+/* ---- splitting ---- */
+
+static size_t nchars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+static int in_list(const char *const *list, const char *s, size_t n)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strlen(list[i]) == n && !memcmp(list[i], s, n))
+            return 1;
+    return 0;
+}
+
+static int long_enough(const char *s, size_t n)
+{
+    size_t k = nchars(s, n);
+    return k >= MIN_PART_CHARS || (k >= 3 && in_list(short_parts, s, n));
+}
+
+static int good_modifier(const hsok_lexicon_t *lex, const char *s, size_t n)
+{
+    return long_enough(s, n) && !in_list(bad_modifiers, s, n) &&
+           !hsok_is_stopword(lex->an, s, n) && hsok_lexicon_has(lex, s, n);
+}
+
+static int good_head(const hsok_lexicon_t *lex, const char *s, size_t n)
+{
+    return long_enough(s, n) && !in_list(bad_heads, s, n) &&
+           !hsok_is_stopword(lex->an, s, n) && hsok_lexicon_has(lex, s, n);
+}
+
+typedef struct parts {
+    size_t n;
+    size_t s[MAX_PARTS], e[MAX_PARTS];
+} parts_t;
+
+static void add_part(parts_t *p, size_t s, size_t e)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->s[i] == s && p->e[i] == e)
+            return;
+    if (p->n < MAX_PARTS) {
+        p->s[p->n] = s;
+        p->e[p->n] = e;
+        p->n++;
+    }
+}
+
+/* Split w[a..b) (offsets into the whole word) and add its parts. */
+static void split_rec(const hsok_lexicon_t *lex, const char *w, size_t a, size_t b, int depth,
+                      parts_t *out)
+{
+    if (depth > MAX_DEPTH || nchars(w + a, b - a) < MIN_WORD_CHARS)
+        return;
+    size_t best_i = 0, best_me = 0, best_score = 0;
+    for (size_t i = a + 1; i < b; i++) {
+        if (((unsigned char)w[i] & 0xC0) == 0x80)
+            continue;
+        if (!good_head(lex, w + i, b - i))
+            continue;
+        size_t me = 0; /* modifier end: without a linking -s-/-e- when that is a word too */
+        if ((w[i - 1] == 's' || w[i - 1] == 'e') && i - 1 > a &&
+            good_modifier(lex, w + a, i - 1 - a))
+            me = i - 1;
+        else if (good_modifier(lex, w + a, i - a))
+            me = i;
+        if (!me)
+            continue;
+        size_t hm = nchars(w + a, me - a), hh = nchars(w + i, b - i);
+        size_t score = hm < hh ? hm : hh;
+        if (score > best_score) {
+            best_score = score;
+            best_i = i;
+            best_me = me;
+        }
+    }
+    if (!best_score)
+        return;
+    add_part(out, a, best_me);
+    add_part(out, best_i, b);
+    split_rec(lex, w, best_i, b, depth + 1, out);
+    split_rec(lex, w, a, best_me, depth + 1, out);
+}
+
+static cache_ent_t *cache_get(hsok_lexicon_t *lex, const char *w, size_t n, uint32_t h)
+{
+    if (!lex->cachecap)
+        return NULL;
+    for (cache_ent_t *c = lex->cache[h & (lex->cachecap - 1)]; c; c = c->next)
+        if (!strncmp(c->word, w, n) && c->word[n] == '\0')
+            return c;
+    return NULL;
+}
+
+static void cache_put(hsok_lexicon_t *lex, const char *w, size_t n, uint32_t h, const parts_t *p)
+{
+    if (lex->ncache + 1 > lex->cachecap) {
+        size_t nc = lex->cachecap ? lex->cachecap * 2 : 4096;
+        cache_ent_t **t = calloc(nc, sizeof *t);
+        if (!t)
+            return; /* no cache: still correct, only slower */
+        for (size_t i = 0; i < lex->cachecap; i++) {
+            cache_ent_t *c = lex->cache[i];
+            while (c) {
+                cache_ent_t *nx = c->next;
+                size_t j = hash(c->word, strlen(c->word)) & (nc - 1);
+                c->next = t[j];
+                t[j] = c;
+                c = nx;
+            }
+        }
+        free(lex->cache);
+        lex->cache = t;
+        lex->cachecap = nc;
+    }
+    cache_ent_t *c = calloc(1, sizeof *c);
+    if (!c || !(c->word = hsok_strndup(w, n))) {
+        free(c);
+        return;
+    }
+    c->n = (uint16_t)p->n;
+    for (size_t i = 0; i < p->n; i++) {
+        c->s[i] = (uint16_t)p->s[i];
+        c->e[i] = (uint16_t)p->e[i];
+    }
+    size_t j = h & (lex->cachecap - 1);
+    c->next = lex->cache[j];
+    lex->cache[j] = c;
+    lex->ncache++;
+}
+
+size_t hsok_compound_split(void *lexicon, const char *word, size_t len, size_t starts[],
+                           size_t ends[], size_t max)
+{
+    hsok_lexicon_t *lex = lexicon;
+    if (!lex || !word || len < MIN_WORD_CHARS || len > 120)
+        return 0;
+    uint32_t h = hash(word, len);
+    parts_t p = { 0 };
+    cache_ent_t *c = cache_get(lex, word, len, h);
+    if (c) {
+        p.n = c->n;
+        for (size_t i = 0; i < p.n; i++) {
+            p.s[i] = c->s[i];
+            p.e[i] = c->e[i];
+        }
+    } else {
+        split_rec(lex, word, 0, len, 0, &p);
+        cache_put(lex, word, len, h, &p);
+    }
+    size_t n = p.n < max ? p.n : max;
+    for (size_t i = 0; i < n; i++) {
+        starts[i] = p.s[i];
+        ends[i] = p.e[i];
+    }
+    return n;
+}
