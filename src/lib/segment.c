@@ -854,9 +854,25 @@ static int build_lines(seg_t *sg)
             bullet_len(sg->t + sg->tl[k].start, sg->tl[k].end - sg->tl[k].start, &dash))
             raw[k] = -1;
     }
+    /* In PDF extractions most lines are wrapped mid-sentence; in text with one line per
+     * paragraph, every line before a blank line ends a sentence: there a blank line is a
+     * paragraph break whatever the surroundings. */
+    size_t nsoft = 0, wrapped = 0;
     for (size_t k = 1; k < sg->ntl; k++) {
         if (raw[k] != GAP_SOFT)
             continue;
+        nsoft++;
+        const tline_t *P = &sg->tl[k - 1];
+        wrapped += !ends_sentence(sg->t + P->start, P->end - P->start);
+    }
+    int pdf_like = nsoft > 0 && wrapped * 10 >= nsoft * 3;
+    for (size_t k = 1; k < sg->ntl; k++) {
+        if (raw[k] != GAP_SOFT)
+            continue;
+        if (!pdf_like) {
+            sg->tl[k].gap_before = GAP_HARD;
+            continue;
+        }
         int soft = 0, none = 0;
         size_t lo = k > 4 ? k - 4 : 1, hi = k + 4 < sg->ntl ? k + 4 : sg->ntl - 1;
         for (size_t j = lo; j <= hi; j++) {

@@ -1,0 +1,383 @@
+/* test_norwegian.c — compounds, suspended compounds, encodings and nynorsk, end to end.
+ *
+ * Uses Debian's wnorwegian word lists (installed by scripts/setup) for compound splitting,
+ * and small documents written here, indexed into a temporary database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hsok/compound.h"
+#include "hsok/db.h"
+#include "hsok/ingest.h"
+#include "hsok/query.h"
+#include "hsok/text.h"
+
+static hsok_lexicon_t *lex;
+static char tmpdir[256];
+static char dbpath[300];
+
+/* ---- helpers ---- */
+
+static void write_bytes(const char *name, const char *bytes, size_t n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_text(const char *name, const char *text)
+{
+    write_bytes(name, text, strlen(text));
+}
+
+static hsok_status_t index_one(const char *name, char **err)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    hsok_db_t *db = NULL;
+    hsok_status_t st = hsok_db_open(dbpath, HSOK_DB_WRITE, &db, err);
+    assert_int_equal(st, HSOK_OK);
+    hsok_index_result_t res;
+    st = hsok_db_index_file(db, path, NULL, &res, err);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+    return st;
+}
+
+static hsok_results_t *search(const char *q)
+{
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_db_open(dbpath, HSOK_DB_READ, &db, &err), HSOK_OK);
+    hsok_results_t *r = NULL;
+    hsok_search_opts_t o = { 0 };
+    o.limit = 50;
+    hsok_status_t st = hsok_search(db, q, &o, &r, &err);
+    if (st != HSOK_OK)
+        fprintf(stderr, "query '%s': %s\n", q, err);
+    assert_int_equal(st, HSOK_OK);
+    hsok_db_close(db, NULL);
+    return r;
+}
+
+/* index of the first hit whose text contains s, or -1 */
+static int hit_with(const hsok_results_t *r, const char *s)
+{
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        if (strstr(hsok_results_get(r, i)->rec.text, s))
+            return (int)i;
+    return -1;
+}
+
+/* is the word w highlighted in hit i's snippet? */
+static int highlighted(const hsok_hit_t *h, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = 0; i < h->nspans; i++)
+        if (h->spans[i].end - h->spans[i].start == n &&
+            !memcmp(h->snippet + h->spans[i].start, w, n))
+            return 1;
+    return 0;
+}
+
+static int setup_all(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    const char *const *paths = hsok_lexicon_default_paths();
+    if (hsok_lexicon_load(paths, 2, &lex, &err) != HSOK_OK) {
+        fprintf(stderr, "lexicon: %s (scripts/setup installs wnorwegian)\n", err);
+        free(err);
+        return -1;
+    }
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hsok-test-no-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/db", tmpdir);
+    unsetenv("HSOK_LEXICON");
+    return 0;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    hsok_lexicon_free(lex);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- compound splitting ---- */
+
+static int splits_into(const char *word, const char *a, const char *b)
+{
+    size_t s[8], e[8];
+    size_t n = hsok_compound_split(lex, word, strlen(word), s, e, 8);
+    int fa = 0, fb = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = e[i] - s[i];
+        if (l == strlen(a) && !memcmp(word + s[i], a, l))
+            fa = 1;
+        if (l == strlen(b) && !memcmp(word + s[i], b, l))
+            fb = 1;
+    }
+    return fa && fb;
+}
+
+static size_t nparts(const char *word)
+{
+    size_t s[8], e[8];
+    return hsok_compound_split(lex, word, strlen(word), s, e, 8);
+}
+
+static void test_true_splits(void **state)
+{
+    (void)state;
+    /* modifier, linking -s-/-e- dropped, head (inflected heads too) */
+    assert_true(splits_into("informasjonssikkerhet", "informasjon", "sikkerhet"));
+    assert_true(splits_into("informasjonssikkerheten", "informasjon", "sikkerheten"));
+    assert_true(splits_into("tilgangsstyring", "tilgang", "styring"));
+    assert_true(splits_into("kompetanseheving", "kompetanse", "heving"));
+    assert_true(splits_into("arbeidshverdag", "arbeid", "hverdag"));
+    assert_true(splits_into("samhandlingsløsninger", "samhandling", "løsninger"));
+    assert_true(splits_into("helseopplysninger", "helse", "opplysninger"));
+    assert_true(splits_into("pasientsikkerhet", "pasient", "sikkerhet"));
+    assert_true(splits_into("velferdsteknologi", "velferd", "teknologi"));
+    assert_true(splits_into("helsedata", "helse", "data"));
+    assert_true(splits_into("personvern", "person", "vern"));
+    assert_true(splits_into("datakvalitet", "data", "kvalitet"));
+    assert_true(splits_into("omsorgstjenesten", "omsorg", "tjenesten"));
+    /* three parts: the head or modifier splits again */
+    assert_true(nparts("kommunehelsetjenesten") >= 3);
+}
+
+static void test_false_splits(void **state)
+{
+    (void)state;
+    /* prefixes, derivations and lexicon fragments are not compounds */
+    const char *whole[] = { "forsikring", "samarbeid", "oppfølging", "innbygger",
+                            "tilgjengelighet", "betydning", "utvikling", "forbedring",
+                            "behandling", "virksomheter", "kommunene", "anerkjenne",
+                            "forutsetning", "sikkerhet", "overordnet", "underveis",
+                            "gjennomgang", "utfordringer", "teknologi", "kompetanse",
+                            "tjenesten", NULL };
+    for (size_t i = 0; whole[i]; i++) {
+        if (nparts(whole[i]) != 0)
+            fail_msg("'%s' should not split", whole[i]);
+    }
+    /* short words never split */
+    assert_int_equal(nparts("helse"), 0);
+    assert_int_equal(nparts(""), 0);
+}
+
+static void test_lexicon_from_string(void **state)
+{
+    (void)state;
+    hsok_lexicon_t *l = NULL;
+    assert_int_equal(hsok_lexicon_from_string("# comment\nBåt\nhus\nnaust\nbåthus\n", &l, NULL),
+                     HSOK_OK);
+    assert_true(hsok_lexicon_has(l, "båt", strlen("båt")));   /* case folded */
+    assert_true(hsok_lexicon_has(l, "naust", 5));
+    assert_false(hsok_lexicon_has(l, "# comment", 9));
+    assert_false(hsok_lexicon_has(l, "bil", 3));
+    hsok_lexicon_free(l);
+    /* no file at all */
+    const char *none[] = { "/nonexistent/hsok-lexicon" };
+    char *err = NULL;
+    assert_int_equal(hsok_lexicon_load(none, 1, &l, &err), HSOK_ERR_NOT_FOUND);
+    assert_non_null(err);
+    assert_null(l);
+    free(err);
+}
+
+/* ---- compounds in search ---- */
+
+static void test_compound_search(void **state)
+{
+    (void)state;
+    write_text("compound.txt",
+               "Eksempel kommune mener at tilgangsstyring må bli bedre.\n\n"
+               "Vi ser behov for kompetanseheving blant de ansatte.\n\n"
+               "En enklere arbeidshverdag er målet for helsepersonell.\n\n"
+               "Informasjonssikkerheten i kommunen må styrkes.\n\n"
+               "Sikkerhet er viktig for alle tjenester, og sikkerheten må vurderes.\n\n"
+               "Eksempel kommune har tegnet forsikring for bygningene.\n");
+    char *err = NULL;
+    assert_int_equal(index_one("compound.txt", &err), HSOK_OK);
+
+    hsok_results_t *r = search("tilgang");
+    assert_true(hit_with(r, "tilgangsstyring") >= 0);
+    hsok_results_free(r);
+    r = search("kompetanse");
+    assert_true(hit_with(r, "kompetanseheving") >= 0);
+    hsok_results_free(r);
+    r = search("hverdag");
+    assert_true(hit_with(r, "arbeidshverdag") >= 0);
+    hsok_results_free(r);
+
+    /* an exact or inflected match ranks above a compound part; the compound is found and
+     * highlighted as a whole word */
+    r = search("sikkerhet");
+    int exact = hit_with(r, "Sikkerhet er viktig");
+    int part = hit_with(r, "Informasjonssikkerheten");
+    assert_true(exact >= 0);
+    assert_true(part >= 0);
+    assert_true(exact < part);
+    assert_true(highlighted(hsok_results_get(r, (size_t)part), "Informasjonssikkerheten"));
+    hsok_results_free(r);
+
+    /* no false split: "sikring" does not find "forsikring" */
+    r = search("sikring");
+    assert_int_equal(hit_with(r, "forsikring"), -1);
+    hsok_results_free(r);
+}
+
+static void test_suspended_compounds(void **state)
+{
+    (void)state;
+    write_text("suspended.txt",
+               "Eksempel kommune mener at helse- og omsorgstjenesten trenger mer ressurser.\n\n"
+               "Satsing på informasjons- og kommunikasjonsteknologi er nødvendig.\n\n"
+               "Arbeidet med e-helse går for sakte.\n");
+    char *err = NULL;
+    assert_int_equal(index_one("suspended.txt", &err), HSOK_OK);
+    hsok_results_t *r = search("helsetjenester");
+    assert_true(hit_with(r, "helse- og omsorgstjenesten") >= 0);
+    hsok_results_free(r);
+    r = search("informasjonsteknologi");
+    assert_true(hit_with(r, "informasjons- og kommunikasjonsteknologi") >= 0);
+    hsok_results_free(r);
+    /* a real hyphen stays: "e-helse" is found as itself */
+    r = search("\"e-helse\"");
+    assert_true(hit_with(r, "e-helse går") >= 0);
+    hsok_results_free(r);
+}
+
+/* ---- encodings ---- */
+
+static void test_encodings(void **state)
+{
+    (void)state;
+    /* Windows-1252 / ISO-8859-1: "Kommunen ønsker bedre tilgang på helseopplysninger, særlig
+     * for små aktører." with CRLF line ends */
+    const char cp1252[] = "Eksempel kommune \xf8nsker bedre tilgang p\xe5 helseopplysninger, "
+                          "s\xe6rlig for sm\xe5 akt\xf8rer \x96 ogs\xe5 i \xc5lesund.\r\n";
+    write_bytes("latin1.txt", cp1252, sizeof cp1252 - 1);
+    char *err = NULL;
+    assert_int_equal(index_one("latin1.txt", &err), HSOK_OK);
+    hsok_results_t *r = search("aktører");
+    int i = hit_with(r, "særlig for små aktører – også i Ålesund.");
+    assert_true(i >= 0);
+    /* CR removed */
+    assert_null(strchr(hsok_results_get(r, (size_t)i)->rec.text, '\r'));
+    hsok_results_free(r);
+
+    /* UTF-8 with BOM and CRLF */
+    const char bom[] = "\xef\xbb\xbf"
+                       "Eksempel kommune st\xc3\xb8tter forslaget om \xc3\xa5pne data.\r\n";
+    write_bytes("bom.txt", bom, sizeof bom - 1);
+    assert_int_equal(index_one("bom.txt", &err), HSOK_OK);
+    r = search("forslaget");
+    i = hit_with(r, "støtter forslaget om åpne data.");
+    assert_true(i >= 0);
+    assert_ptr_equal(strstr(hsok_results_get(r, (size_t)i)->rec.text, "Eksempel"),
+                     hsok_results_get(r, (size_t)i)->rec.text); /* no BOM left */
+    hsok_results_free(r);
+
+    /* binary: refused with a message naming the file; the index is intact */
+    const char bin[] = "Eksempel\0\x01\x02\xff\xfe binary";
+    write_bytes("binary.txt", bin, sizeof bin - 1);
+    err = NULL;
+    hsok_status_t st = index_one("binary.txt", &err);
+    assert_int_equal(st, HSOK_ERR_ENCODING);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "binary.txt"));
+    assert_null(strchr(err, '\n'));
+    free(err);
+    r = search("forslaget");
+    assert_true(hit_with(r, "åpne data") >= 0);
+    hsok_results_free(r);
+}
+
+static void test_decode_direct(void **state)
+{
+    (void)state;
+    hsok_source_t src = { 0 };
+    char *err = NULL;
+    /* æøå ÆØÅ in Latin-1 → UTF-8 exactly */
+    const char l1[] = "\xe6\xf8\xe5 \xc6\xd8\xc5";
+    assert_int_equal(hsok_source_decode("l1", l1, sizeof l1 - 1, &src, &err), HSOK_OK);
+    assert_string_equal(src.text, "æøå ÆØÅ");
+    assert_int_equal(src.encoding, HSOK_ENC_CP1252);
+    hsok_source_clear(&src);
+    /* valid UTF-8 stays as is, CRLF and lone CR become LF */
+    const char u[] = "æ\r\nø\rå";
+    assert_int_equal(hsok_source_decode("u", u, sizeof u - 1, &src, &err), HSOK_OK);
+    assert_string_equal(src.text, "æ\nø\nå");
+    assert_int_equal(src.encoding, HSOK_ENC_UTF8);
+    hsok_source_clear(&src);
+    /* bytes undefined in Windows-1252 (0x81) and not UTF-8: refused, naming file and offset */
+    const char bad[] = "abc \x81\x8d";
+    assert_int_equal(hsok_source_decode("bad.txt", bad, sizeof bad - 1, &src, &err),
+                     HSOK_ERR_ENCODING);
+    assert_non_null(strstr(err, "bad.txt"));
+    free(err);
+}
+
+/* ---- nynorsk ---- */
+
+static void test_nynorsk(void **state)
+{
+    (void)state;
+    write_text("nynorsk.txt",
+               "Høyringsfråsegn frå Vestland fylkeskommune\n\n"
+               "Vestland fylkeskommune meiner at kommunane ikkje har nok kompetanse på "
+               "informasjonstryggleik.\n\n"
+               "Vi støttar forslaget, men kva som skjer med dei minste kommunane er uklart. "
+               "Eg meiner òg at tenestene må vere tilgjengelege for alle.\n");
+    char *err = NULL;
+    assert_int_equal(index_one("nynorsk.txt", &err), HSOK_OK);
+    hsok_results_t *r = search("kommunane");
+    assert_true(hit_with(r, "meiner at kommunane") >= 0);
+    assert_true(hit_with(r, "dei minste kommunane") >= 0);
+    assert_string_equal(hsok_results_get(r, 0)->rec.respondent, "Vestland fylkeskommune");
+    hsok_results_free(r);
+    /* nynorsk stopwords are ignored in a query with other words */
+    r = search("ikkje kompetanse");
+    assert_true(hit_with(r, "nok kompetanse") >= 0);
+    assert_false(hsok_results_relaxed(r));
+    hsok_results_free(r);
+    /* inflection: "tenesta" / "tenestene" share a stem */
+    r = search("tenestene");
+    assert_true(hit_with(r, "tenestene må vere") >= 0);
+    hsok_results_free(r);
+    /* a nynorsk compound splits with the nynorsk word list */
+    r = search("tryggleik");
+    assert_true(hit_with(r, "informasjonstryggleik") >= 0);
+    hsok_results_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_true_splits),
+        cmocka_unit_test(test_false_splits),
+        cmocka_unit_test(test_lexicon_from_string),
+        cmocka_unit_test(test_compound_search),
+        cmocka_unit_test(test_suspended_compounds),
+        cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_decode_direct),
+        cmocka_unit_test(test_nynorsk),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
