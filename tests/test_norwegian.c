@@ -211,7 +211,8 @@ static void test_compound_search(void **state)
                "En enklere arbeidshverdag er målet for helsepersonell.\n\n"
                "Informasjonssikkerheten i kommunen må styrkes.\n\n"
                "Sikkerhet er viktig for alle tjenester, og sikkerheten må vurderes.\n\n"
-               "Eksempel kommune har tegnet forsikring for bygningene.\n");
+               "Eksempel kommune har tegnet forsikring for bygningene.\n\n"
+               "Arbeidet med sikkerhet og beredskap må prioriteres.\n");
     char *err = NULL;
     assert_int_equal(index_one("compound.txt", &err), HSOK_OK);
 
@@ -234,6 +235,13 @@ static void test_compound_search(void **state)
     assert_true(part >= 0);
     assert_true(exact < part);
     assert_true(highlighted(hsok_results_get(r, (size_t)part), "Informasjonssikkerheten"));
+    hsok_results_free(r);
+
+    /* a compound the index does not have is split with the index's vocabulary, and both
+     * parts are required */
+    r = search("sikkerhetsarbeid");
+    assert_true(hit_with(r, "Arbeidet med sikkerhet") >= 0);
+    assert_int_equal(hit_with(r, "Sikkerhet er viktig"), -1);
     hsok_results_free(r);
 
     /* no false split: "sikring" does not find "forsikring" */

@@ -377,10 +377,102 @@ static int analyze_text(parser_t *p, size_t s, size_t e, toks_t *ts)
     return 0;
 }
 
+static size_t termfreq(parser_t *p, const char *prefix, const char *t, size_t n)
+{
+    char buf[256];
+    size_t pl = strlen(prefix);
+    if (!p->db || pl + n >= sizeof buf)
+        return 0;
+    memcpy(buf, prefix, pl);
+    memcpy(buf + pl, t, n);
+    return xap_termfreq(p->db->x, buf, pl + n);
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Is w[0..n) a word of the index (as written, or a stem of a word or of a compound part)? */
+static int in_vocabulary(parser_t *p, const char *w, size_t n)
+{
+    if (termfreq(p, "", w, n))
+        return 1;
+    size_t sl;
+    const char *st = hsok_stem(p->an, w, n, &sl);
+    return st && (termfreq(p, PFX_STEM, st, sl) || termfreq(p, PFX_PART, st, sl));
+}
+
+static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem);
+
+/* A compound query word the index does not have ("sikkerhetsarbeid") is split with the
+ * index's own vocabulary, no lexicon needed: the most balanced split into two words the index
+ * has, dropping a linking -s-/-e-, and both parts are required. NULL if it does not split. */
+static xap_query_t *split_query(parser_t *p, const char *norm)
+{
+    size_t n = strlen(norm);
+    if (!p->db || utf8_chars(norm, n) < 8 || n > 120)
+        return NULL;
+    size_t best = 0, best_me = 0, best_score = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (((unsigned char)norm[i] & 0xC0) == 0x80)
+            continue;
+        size_t hc = utf8_chars(norm + i, n - i);
+        if (hc < 4 || hsok_is_stopword(p->an, norm + i, n - i))
+            continue;
+        size_t me = 0;
+        if ((norm[i - 1] == 's' || norm[i - 1] == 'e') && utf8_chars(norm, i - 1) >= 4 &&
+            !hsok_is_stopword(p->an, norm, i - 1) && in_vocabulary(p, norm, i - 1))
+            me = i - 1;
+        else if (utf8_chars(norm, i) >= 4 && !hsok_is_stopword(p->an, norm, i) &&
+                 in_vocabulary(p, norm, i))
+            me = i;
+        if (!me || !in_vocabulary(p, norm + i, n - i))
+            continue;
+        size_t mc = utf8_chars(norm, me);
+        size_t score = mc < hc ? mc : hc;
+        if (score > best_score) {
+            best_score = score;
+            best = i;
+            best_me = me;
+        }
+    }
+    if (!best_score)
+        return NULL;
+    char *parts[2] = { hsok_strndup(norm, best_me), hsok_strndup(norm + best, n - best) };
+    xap_query_t *q = NULL;
+    if (parts[0] && parts[1] && (q = mk(p, XQ_AND, 2))) {
+        for (int k = 0; k < 2 && q; k++) {
+            size_t sl;
+            const char *st = hsok_stem(p->an, parts[k], strlen(parts[k]), &sl);
+            char *stem = st ? hsok_strndup(st, sl) : NULL;
+            xap_query_t *sub = stem ? word_query(p, parts[k], stem) : NULL;
+            free(stem);
+            if (!sub)
+                q = NULL;
+            else
+                q->sub[q->nsub++] = sub;
+        }
+    }
+    free(parts[0]);
+    free(parts[1]);
+    return q;
+}
+
 /* One analysed word: every inflection (Z+stem), a bonus for the exact form, and compounds
- * that contain it as a part at a lower weight. */
+ * that contain it as a part at a lower weight. A compound the index does not have at all is
+ * searched by its parts (split_query). */
 static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
 {
+    if (p->db && !termfreq(p, PFX_STEM, stem, strlen(stem)) &&
+        !termfreq(p, "", norm, strlen(norm)) && !termfreq(p, PFX_PART, stem, strlen(stem))) {
+        xap_query_t *sq = split_query(p, norm);
+        if (sq)
+            return sq;
+    }
     xap_query_t *q = mk(p, XQ_OR, 3);
     if (!q)
         return NULL;
