@@ -264,10 +264,23 @@ static void test_relaxed_and_spelling(void **state)
     assert_true(hsok_results_count(r) > 0);
     hsok_results_free(r);
 
-    r = run(db, "informasjonsikkerhet", &o); /* one s missing */
-    assert_int_equal(hsok_results_count(r), 0);
+    /* one s missing: found through its parts (informasjon + sikkerhet), and corrected */
+    r = run(db, "informasjonsikkerhet", &o);
     assert_non_null(hsok_results_suggestion(r));
     assert_string_equal(hsok_results_suggestion(r), "informasjonssikkerhet");
+    hsok_results_free(r);
+
+    /* a typo that does not split: nothing found, and corrected */
+    r = run(db, "persnvern", &o);
+    assert_int_equal(hsok_results_count(r), 0);
+    assert_non_null(hsok_results_suggestion(r));
+    assert_string_equal(hsok_results_suggestion(r), "personvern");
+    hsok_results_free(r);
+
+    /* a word the index has in another form gets no suggestion */
+    r = run(db, "kommunene", &o);
+    assert_true(hsok_results_count(r) > 0);
+    assert_null(hsok_results_suggestion(r));
     hsok_results_free(r);
     hsok_db_close(db, NULL);
 }

@@ -212,6 +212,25 @@ static int make_snippet(hit_priv_t *h, hsok_hit_t *pub, hsok_analyzer_t *an, con
     return 0;
 }
 
+static int any_unknown(hsok_db_t *db, hsok_analyzer_t *an, const qplan_t *pl)
+{
+    for (size_t i = 0; i < pl->nwords; i++) {
+        const char *w = pl->words[i].norm;
+        size_t n = strlen(w), sl;
+        if (xap_termfreq(db->x, w, n) > 0)
+            continue;
+        const char *st = hsok_stem(an, w, n, &sl);
+        if (!st || sl + 2 > 256)
+            continue;
+        char term[256];
+        memcpy(term, PFX_STEM, strlen(PFX_STEM));
+        memcpy(term + strlen(PFX_STEM), st, sl);
+        if (xap_termfreq(db->x, term, strlen(PFX_STEM) + sl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static char *suggest(hsok_db_t *db, const char *query, const qplan_t *pl, char **errmsg)
 {
     buf_t b = BUF_INIT;
@@ -288,7 +307,9 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         if (make_snippet(h, pub, an, &plan, width))
             goto nomem;
     }
-    if (r->estimated < 3)
+    /* a spelling suggestion when little is found, or when a word is not in the index in any
+     * form (it may still have matched through its parts: "informasjonsikkerhet") */
+    if (r->estimated < 3 || any_unknown(db, an, &plan))
         r->suggestion = suggest(db, query, &plan, NULL);
     xap_hits_free(hits);
     qplan_clear(&plan);
