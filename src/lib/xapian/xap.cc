@@ -72,10 +72,13 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
     } catch (const Xapian::DatabaseVersionError &e) {
         return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", p,
                            xapian_msg(e).c_str());
-    } catch (const Xapian::DatabaseOpeningError &e) { // includes DatabaseNotFoundError
+    } catch (const Xapian::DatabaseNotFoundError &e) {
         if (opening_ro)
             return hsok_seterr(errmsg, HSOK_ERR_NOT_FOUND,
                                "no index at '%s': run 'hsok index' first", p);
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", p,
+                           xapian_msg(e).c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) { // an index that exists but is damaged
         return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", p,
                            xapian_msg(e).c_str());
     } catch (const Xapian::DatabaseCreateError &e) {
@@ -88,8 +91,7 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
         return hsok_seterr(errmsg, HSOK_ERR_DB,
                            "index '%s' changed while being read: try again", p);
     } catch (const Xapian::Error &e) {
-        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p,
-                           lower_first(e.get_description()).c_str());
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p, xapian_msg(e).c_str());
     } catch (const std::bad_alloc &) {
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     } catch (const invalid_arg &e) {
@@ -471,11 +473,13 @@ hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
         need_db(db);
         Xapian::Database &d = db->rd();
         std::string pfx = str(prefix, prefix_len);
-        for (Xapian::TermIterator it = d.allterms_begin(pfx); it != d.allterms_end(pfx); ++it) {
-            std::string t = *it;
-            if (fn(ctx, t.data(), t.size(), it.get_termfreq()))
+        // collect first: guarded() may retry the body, and nothing may be handed out twice
+        std::vector<std::pair<std::string, unsigned>> terms;
+        for (Xapian::TermIterator it = d.allterms_begin(pfx); it != d.allterms_end(pfx); ++it)
+            terms.emplace_back(*it, it.get_termfreq());
+        for (const auto &t : terms)
+            if (fn(ctx, t.first.data(), t.first.size(), t.second))
                 break;
-        }
         return HSOK_OK;
     });
 }
