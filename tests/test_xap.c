@@ -1085,11 +1085,11 @@ static void test_spelling(void **state)
     xap_db_t *w = open_ok(path, 1);
     const char *words[] = { "helsenett", "kommune", "høringssvar", "kommune" };
     for (size_t i = 0; i < 4; i++) {
-        assert_int_equal(xap_add_spelling(w, words[i], strlen(words[i]), &err), HSOK_OK);
+        assert_int_equal(xap_add_spelling(w, words[i], strlen(words[i]), 1, &err), HSOK_OK);
         assert_null(err);
     }
     /* an empty word is ignored */
-    assert_int_equal(xap_add_spelling(w, "", 0, &err), HSOK_OK);
+    assert_int_equal(xap_add_spelling(w, "", 0, 1, &err), HSOK_OK);
     assert_null(err);
     close_ok(w);
 
@@ -1101,7 +1101,7 @@ static void test_spelling(void **state)
     spelling_is(r, "haeringsvor", NULL); /* four edits away */
     spelling_is(r, "qwertyuiop", NULL);
     /* read-only */
-    assert_int_equal(xap_add_spelling(r, "ord", 3, &err), HSOK_ERR_INVALID);
+    assert_int_equal(xap_add_spelling(r, "ord", 3, 1, &err), HSOK_ERR_INVALID);
     check_msg(&err, path);
     close_ok(r);
 
@@ -1132,14 +1132,29 @@ static void test_transactions(void **state)
     check_msg(&err, NULL);
     assert_int_equal(xap_end(w, 1, &err), HSOK_OK);
     assert_null(err);
-    /* durable without an explicit commit: a reader sees it */
+    /* the writer sees it at once; readers after the next commit */
+    assert_int_equal(xap_doccount(w), 2);
     xap_db_t *r = open_ok(path, 0);
+    assert_int_equal(xap_doccount(r), 0);
+    close_ok(r);
+    assert_int_equal(xap_commit(w, &err), HSOK_OK);
+    r = open_ok(path, 0);
     assert_int_equal(xap_doccount(r), 2);
     get_meta_is(r, "k", "v");
     close_ok(r);
 
-    /* cancelled: gone, but what came before the transaction stays */
+    /* cancelled: gone, and so is what was added since the last commit (documented) */
+    add_doc(w, "lost", "Q9", "9");
+    assert_int_equal(xap_begin(w, &err), HSOK_OK);
+    add_doc(w, "four", "Q4", "4");
+    assert_int_equal(xap_end(w, 0, &err), HSOK_OK);
+    assert_int_equal(xap_termfreq(w, "Q9", 2), 0);
+    assert_int_equal(xap_termfreq(w, "Q4", 2), 0);
+    assert_int_equal(xap_doccount(w), 2);
+
+    /* cancelled after a commit: what came before the transaction stays */
     add_doc(w, "three", "Q3", "3");
+    assert_int_equal(xap_commit(w, &err), HSOK_OK);
     assert_int_equal(xap_begin(w, &err), HSOK_OK);
     add_doc(w, "four", "Q4", "4");
     assert_int_equal(xap_delete_term(w, "Q1", 2, &err), HSOK_OK);
@@ -1164,6 +1179,7 @@ static void test_transactions(void **state)
 
     /* a transaction left open at close is abandoned, not committed */
     add_doc(w, "five", "Q5", "5");
+    assert_int_equal(xap_commit(w, &err), HSOK_OK);
     assert_int_equal(xap_begin(w, &err), HSOK_OK);
     add_doc(w, "six", "Q6", "6");
     close_ok(w);

@@ -14,6 +14,8 @@ struct hsok_db {
     hsok_analyzer_t *an; /* created on first use */
     struct hsok_lexicon *lex; /* compound lexicon, loaded when the first file is indexed */
     int lex_tried;
+    size_t uncommitted; /* source bytes indexed since the last commit */
+    size_t uncommitted_files;
 };
 
 /* The analyzer of db, created on first use. NULL on failure (errmsg set). */

@@ -22,6 +22,7 @@
 #include "prefix.h"
 
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
+#define COMMIT_BYTES (16u << 20) /* source bytes between commits */
 #define INDEX_FORMAT "2" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
@@ -77,6 +78,8 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
 
 hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg)
 {
+    db->uncommitted = 0;
+    db->uncommitted_files = 0;
     return xap_commit(db->x, errmsg);
 }
 
@@ -239,6 +242,7 @@ typedef struct term_ctx {
     xap_doc_t *doc;
     buf_t term;
     int spelling;  /* add words to the spelling table */
+    buf_t words;   /* the file's spelling words, NUL-separated, added once per distinct word */
     int failed;
     char **errmsg;
 } term_ctx_t;
@@ -270,13 +274,49 @@ static int on_token(void *ctx, const hsok_token_t *t)
             rc = add_prefixed(c, PFX_STEM, t->stem, t->stem_len, 0);
         if (!rc && c->spelling && !(t->flags & (HSOK_TOKEN_STOPWORD | HSOK_TOKEN_NUMBER)) &&
             t->norm_len >= 3 && t->norm_len <= 64) {
-            if (xap_add_spelling(c->x, t->norm, t->norm_len, c->errmsg) != HSOK_OK)
+            buf_add(&c->words, t->norm, t->norm_len);
+            buf_addch(&c->words, '\0');
+            if (c->words.err)
                 rc = -1;
         }
     }
     if (rc)
         c->failed = 1;
     return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add the collected words to the spelling table, each distinct word once with its count:
+ * Xapian's spelling table is slow to update word by word. */
+static hsok_status_t add_spellings(term_ctx_t *c, char **errmsg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->words.len; i++)
+        n += c->words.data[i] == '\0';
+    if (!n)
+        return HSOK_OK;
+    char **v = malloc(n * sizeof *v);
+    if (!v)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < c->words.len; i += strlen(c->words.data + i) + 1)
+        v[k++] = c->words.data + i;
+    qsort(v, n, sizeof *v, cmp_str);
+    hsok_status_t st = HSOK_OK;
+    for (size_t i = 0; i < n && st == HSOK_OK;) {
+        size_t j = i + 1;
+        while (j < n && !strcmp(v[j], v[i]))
+            j++;
+        st = xap_add_spelling(c->x, v[i], strlen(v[i]), (unsigned)(j - i), errmsg);
+        i = j;
+    }
+    free(v);
+    buf_reset(&c->words);
+    return st;
 }
 
 static int add_boolean(term_ctx_t *c, const char *pfx, const char *s)
@@ -439,7 +479,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     hsok_segdoc_t *seg = NULL;
     xap_doc_t *doc = NULL;
     buf_t data = BUF_INIT, sig = BUF_INIT, rec = BUF_INIT, idbuf = BUF_INIT;
-    term_ctx_t tc = { db->x, NULL, BUF_INIT, 1, 0, errmsg };
+    term_ctx_t tc = { db->x, NULL, BUF_INIT, 1, BUF_INIT, 0, errmsg };
     int in_txn = 0;
 
     /* the sidecar and the override are part of the file's signature */
@@ -588,6 +628,9 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             goto out;
     }
 
+    st = add_spellings(&tc, errmsg);
+    if (st != HSOK_OK)
+        goto out;
     /* the file record: one line of k=v fields, then one line per stance */
     buf_t fr = BUF_INIT;
     buf_addf(&fr, "sig=%s\tpassages=%zu\trespondents=%zu\tencoding=%s\tbytes=%zu\tpath=", sig.data,
@@ -616,13 +659,36 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     if (st == HSOK_OK) {
         res->passages = np;
         res->respondents = hsok_segdoc_respondent_count(seg);
+        /* commit now and then, so memory stays bounded and little is redone after a crash */
+        db->uncommitted += len;
+        db->uncommitted_files++;
+        if (db->uncommitted >= COMMIT_BYTES) {
+            st = xap_commit(db->x, errmsg);
+            db->uncommitted = 0;
+            db->uncommitted_files = 0;
+        }
     }
 
 out:
-    if (in_txn)
+    if (in_txn) {
+        /* only an index error or out of memory gets here; cancelling also drops the files
+         * indexed since the last commit (they have no record either, so they are redone) */
         xap_end(db->x, 0, NULL);
+        if (db->uncommitted_files && errmsg && *errmsg) {
+            char *m = NULL;
+            hsok_seterr(&m, st, "%s; the %zu file(s) indexed before it in this run were "
+                        "not saved: run 'hsok index' again", *errmsg, db->uncommitted_files);
+            if (m) {
+                free(*errmsg);
+                *errmsg = m;
+            }
+        }
+        db->uncommitted = 0;
+        db->uncommitted_files = 0;
+    }
     xap_doc_free(doc);
     buf_free(&tc.term);
+    buf_free(&tc.words);
     buf_free(&data);
     buf_free(&sig);
     buf_free(&rec);

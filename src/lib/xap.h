@@ -28,7 +28,10 @@ hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **er
 hsok_status_t xap_close(xap_db_t *db, char **errmsg);
 hsok_status_t xap_commit(xap_db_t *db, char **errmsg);
 
-/* Transactions (writable only): begin, then commit or cancel. */
+/* Transactions (writable only): begin, then commit or cancel. A transaction's changes are
+ * applied together or not at all; they reach the disk (and readers) at the next xap_commit or
+ * xap_close. Cancelling discards the transaction's changes and also any made since the last
+ * commit (Xapian's unflushed transactions): commit first when earlier work must survive. */
 hsok_status_t xap_begin(xap_db_t *db, char **errmsg);
 hsok_status_t xap_end(xap_db_t *db, int commit, char **errmsg);
 
@@ -46,8 +49,9 @@ int xap_doc_set_data(xap_doc_t *doc, const char *data, size_t len);
 hsok_status_t xap_add(xap_db_t *db, xap_doc_t *doc, unsigned *docid, char **errmsg);
 /* Delete every document indexed by term. */
 hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char **errmsg);
-/* Add a word to the spelling table (writable db). */
-hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, char **errmsg);
+/* Add a word to the spelling table (writable db), `freq` occurrences (0 counts as 1). */
+hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, unsigned freq,
+                               char **errmsg);
 /* Spelling suggestion for one word: *out malloc'd, or NULL if none. */
 hsok_status_t xap_spelling(xap_db_t *db, const char *word, size_t len, char **out, char **errmsg);
 

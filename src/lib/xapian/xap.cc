@@ -277,15 +277,19 @@ hsok_status_t xap_commit(xap_db_t *db, char **errmsg)
     });
 }
 
-// Flushed transactions: commit_transaction() makes the changes durable, and cancelling never
-// discards changes made before the transaction began (an unflushed cancel would).
+// Unflushed transactions: a file's changes are applied all together or not at all, and they
+// reach the disk at the next xap_commit (hsok commits every few MB and at close) — a flushed
+// transaction per file would write the changed B-tree blocks for every file, and index a few
+// MB of responses at under 0.1 MB/s. Caveat: cancelling also discards the changes made since
+// the last commit (Xapian's rule); those files have no "file:" record either, so the next
+// `hsok index` indexes them again.
 hsok_status_t xap_begin(xap_db_t *db, char **errmsg)
 {
     return guarded(db, errmsg, [&] {
         need_writable(db);
         if (db->in_txn)
             throw invalid_arg("index '" + db->path + "' is already in a transaction");
-        db->wdb.begin_transaction(true);
+        db->wdb.begin_transaction(false);
         db->in_txn = true;
         return HSOK_OK;
     });
@@ -403,12 +407,13 @@ hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char *
     });
 }
 
-hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, char **errmsg)
+hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, unsigned freq,
+                               char **errmsg)
 {
     return guarded(db, errmsg, [&] {
         need_writable(db);
         if (len)
-            db->wdb.add_spelling(str(word, len));
+            db->wdb.add_spelling(str(word, len), freq ? freq : 1);
         return HSOK_OK;
     });
 }
