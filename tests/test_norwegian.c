@@ -375,6 +375,29 @@ static void test_nynorsk(void **state)
     hsok_results_free(r);
 }
 
+/* the genitive of -het nouns stems with the noun (Snowball alone gives "sikkerh") */
+static void test_genitive_stem(void **state)
+{
+    (void)state;
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+    const char *pairs[][2] = { { "sikkerhets", "sikkerhet" }, { "virksomhets", "virksomhet" },
+                               { "sikkerhetens", "sikkerhet" }, { "kommunens", "kommune" } };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        size_t n;
+        const char *s = hsok_stem(an, pairs[i][0], strlen(pairs[i][0]), &n);
+        char a[64];
+        assert_true(n < sizeof a);
+        memcpy(a, s, n);
+        a[n] = '\0';
+        s = hsok_stem(an, pairs[i][1], strlen(pairs[i][1]), &n);
+        if (strlen(a) != n || memcmp(a, s, n))
+            fail_msg("'%s' and '%s' stem apart: '%s' vs '%.*s'", pairs[i][0], pairs[i][1], a,
+                     (int)n, s);
+    }
+    hsok_analyzer_free(an);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_decode_direct),
         cmocka_unit_test(test_nynorsk),
+        cmocka_unit_test(test_genitive_stem),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -37,7 +37,8 @@ static const char *const bad_modifiers[] = {
     "alle", "ingen", "noen", "nokon", "mange", "flere", "fleire", "dens", "deres", "disse",
     "andre", "annen", "annet", "egen", "eget", "eigen", "eige", "være", "vere", "blir", "bli",
     "skal", "ville", "kunne", "måtte", "burde", "samme", "slik", "sånn", "hvor", "kor",
-    "aner", "ende", "ting", "stor", "store", "småe", NULL };
+    "aner", "ende", "ting", "stor", "store", "småe", "trans", "unders", "overs", "fores",
+    "priori", "regjer", "kjern", NULL };
 
 /* Common short compound elements: parts of 3-4 letters are accepted only from this list, since
  * a full-form lexicon is full of short fragments ("samar|beid", "tekno|logi", "utvi|kling"). */
@@ -384,40 +385,57 @@ static void add_part(parts_t *p, size_t s, size_t e)
     }
 }
 
-/* Split w[a..b) (offsets into the whole word) and add its parts. */
+typedef struct cand {
+    size_t i;      /* head start */
+    size_t me[2];  /* modifier ends: with and without a linking letter (0: not a word) */
+    size_t score;
+} cand_t;
+
+/* Split w[a..b) (offsets into the whole word) and add its parts. The best split is taken, and
+ * a runner-up that is nearly as balanced too: a lexicon cannot tell "helse|næringen" from
+ * "helsen|æringen", and a missed part costs recall while an odd extra part costs little (part
+ * matches rank low, and nobody searches "æringen"). When a modifier is a word both with and
+ * without its linking letter ("felles"/"felle", "informasjons"/"informasjon"), both are parts. */
 static void split_rec(const hsok_lexicon_t *lex, const char *w, size_t a, size_t b, int depth,
                       parts_t *out)
 {
     if (depth > MAX_DEPTH || nchars(w + a, b - a) < MIN_WORD_CHARS)
         return;
-    size_t best_i = 0, best_me = 0, best_score = 0;
+    cand_t best[2] = { { 0, { 0, 0 }, 0 }, { 0, { 0, 0 }, 0 } };
     for (size_t i = a + 1; i < b; i++) {
         if (((unsigned char)w[i] & 0xC0) == 0x80)
             continue;
         if (!good_head(lex, w + i, b - i))
             continue;
-        size_t me = 0; /* modifier end: without a linking -s-/-e- when that is a word too */
+        cand_t c = { i, { 0, 0 }, 0 };
+        if (good_modifier(lex, w + a, i - a))
+            c.me[0] = i;
         if ((w[i - 1] == 's' || w[i - 1] == 'e') && i - 1 > a &&
             good_modifier(lex, w + a, i - 1 - a))
-            me = i - 1;
-        else if (good_modifier(lex, w + a, i - a))
-            me = i;
+            c.me[1] = i - 1;
+        size_t me = c.me[1] ? c.me[1] : c.me[0];
         if (!me)
             continue;
         size_t hm = nchars(w + a, me - a), hh = nchars(w + i, b - i);
-        size_t score = hm < hh ? hm : hh;
-        if (score > best_score) {
-            best_score = score;
-            best_i = i;
-            best_me = me;
+        c.score = hm < hh ? hm : hh;
+        if (c.score > best[0].score) {
+            best[1] = best[0];
+            best[0] = c;
+        } else if (c.score > best[1].score) {
+            best[1] = c;
         }
     }
-    if (!best_score)
-        return;
-    add_part(out, a, best_me);
-    add_part(out, best_i, b);
-    split_rec(lex, w, best_i, b, depth + 1, out);
-    split_rec(lex, w, a, best_me, depth + 1, out);
+    for (int k = 0; k < 2; k++) {
+        const cand_t *c = &best[k];
+        if (!c->score || (k == 1 && c->score + 2 < best[0].score))
+            continue;
+        for (int v = 0; v < 2; v++)
+            if (c->me[v])
+                add_part(out, a, c->me[v]);
+        add_part(out, c->i, b);
+        split_rec(lex, w, c->i, b, depth + 1, out);
+        split_rec(lex, w, a, c->me[1] ? c->me[1] : c->me[0], depth + 1, out);
+    }
 }
 
 static cache_ent_t *cache_get(hsok_lexicon_t *lex, const char *w, size_t n, uint32_t h)

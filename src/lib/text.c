@@ -404,8 +404,14 @@ const char *hsok_stem(hsok_analyzer_t *an, const char *norm, size_t len, size_t 
         head--;
     if (head == len)
         head = 0; /* trailing "-" or none: stem the whole word */
+    /* Snowball takes "-ets" off the genitive "sikkerhets" but "-het" off "sikkerhet": drop the
+     * genitive -s of -het/-heit nouns first so both meet at "sikker" */
+    size_t slen = len - head;
+    if ((slen > 5 && !memcmp(norm + len - 4, "hets", 4)) ||
+        (slen > 6 && !memcmp(norm + len - 5, "heits", 5)))
+        slen--;
     const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)norm + head,
-                                         (int)(len - head));
+                                         (int)slen);
     if (!s)
         return NULL;
     size_t n = (size_t)sb_stemmer_length(an->stemmer);
