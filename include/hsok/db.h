@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "hsok/hsok.h"
+#include "hsok/themes.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,14 +44,19 @@ typedef struct hsok_record {
     unsigned line, end_line; /* 1-based lines in the source */
     unsigned ordinal;        /* position of the passage in its file, from 0 */
     size_t start, end;       /* byte offsets in the decoded source */
-    const char *const *themes; /* theme ids (empty until themes are tagged) */
+    const char *const *themes; /* theme ids of tags[], in codebook order */
     size_t nthemes;
+    const hsok_tag_t *tags;  /* the themes with score and evidence */
+    size_t ntags;
+    int question_no;         /* the numbered question the passage answers, 0 if none */
+    int goal_no;             /* the "Mål N" it is under, 0 if none */
 } hsok_record_t;
 
 typedef struct hsok_index_opts {
     const char *respondent; /* override respondent detection for this file (NULL: detect,
                                or the sidecar FILE.meta if it names one) */
     int force;              /* re-index even if the file is unchanged */
+    const hsok_codebook_t *codebook; /* tag passages with these themes (NULL: no tagging) */
 } hsok_index_opts_t;
 
 typedef struct hsok_index_result {
@@ -94,6 +100,80 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg);
 void hsok_stats_free(hsok_stats_t *st);
 
 typedef struct hsok_records hsok_records_t;
+
+/* ---- themes in the index ---- */
+
+/* Re-tag every passage of the index with cb (no source file is read). The codebook's themes
+ * (id, label, description, parent) and fingerprint are stored in the index. *passages counts
+ * the passages re-tagged. */
+hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *passages,
+                            char **errmsg);
+
+/* The fingerprint of the codebook the index was last tagged with ("" if never). malloc'd. */
+hsok_status_t hsok_db_codebook_fingerprint(hsok_db_t *db, char **out, char **errmsg);
+
+/* A theme as stored in the index by the last tagging. */
+typedef struct hsok_db_theme {
+    const char *id, *label, *description, *parent;
+} hsok_db_theme_t;
+
+/* Respondent × theme counts of passages. */
+typedef struct hsok_theme_matrix {
+    size_t nthemes;
+    const hsok_db_theme_t *themes;    /* codebook order */
+    size_t nrespondents;
+    const char *const *respondents;   /* by passages, descending */
+    const size_t *counts;             /* counts[r * nthemes + t]: passages of respondent r
+                                         tagged with theme t */
+    const size_t *theme_passages;     /* per theme: passages */
+    const size_t *theme_respondents;  /* per theme: respondents with at least one passage */
+    const size_t *respondent_passages;/* per respondent: all its passages, tagged or not */
+    size_t passages;                  /* passages counted (after the filter) */
+    size_t tagged;                    /* of them, with at least one theme */
+} hsok_theme_matrix_t;
+
+/* Which passages: all given filters must hold. */
+typedef struct hsok_select {
+    const char *query;                /* a query (query.h syntax), or NULL for all passages */
+    const char *const *themes;        /* tagged with one of these theme ids (OR) */
+    size_t nthemes;
+    const char *const *respondents;   /* respondent contains one of these, case-insensitive */
+    size_t nrespondents;
+    int tagged_only;                  /* only passages with at least one theme */
+} hsok_select_t;
+
+/* The matrix over the selected passages (sel may be NULL: all). Free with
+ * hsok_theme_matrix_free. */
+hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
+                                   hsok_theme_matrix_t **out, char **errmsg);
+void hsok_theme_matrix_free(hsok_theme_matrix_t *m);
+
+/* The selected passages, ordered by respondent, then source file, then ordinal. A malformed
+ * query gives HSOK_ERR_QUERY. Free with hsok_records_free. */
+hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_records_t **out,
+                             char **errmsg);
+
+/* ---- stances ---- */
+
+/* One respondent's checkbox answer to a numbered question. */
+typedef struct hsok_db_stance {
+    const char *respondent;
+    int question_no;
+    const char *question;  /* the question heading, "" if none */
+    const char *answer;    /* the checked option, "" if none was checked */
+    const char *options;   /* "Ja|Nei|Vet ikke" */
+    const char *source;
+    unsigned line;
+} hsok_db_stance_t;
+
+typedef struct hsok_stances hsok_stances_t;
+
+/* Every stance in the index, by question number, then respondent. Free with
+ * hsok_stances_free. */
+hsok_status_t hsok_db_stances(hsok_db_t *db, hsok_stances_t **out, char **errmsg);
+size_t hsok_stances_count(const hsok_stances_t *s);
+const hsok_db_stance_t *hsok_stances_get(const hsok_stances_t *s, size_t i);
+void hsok_stances_free(hsok_stances_t *s);
 
 /* The passage `id` with up to `before` passages before it and `after` after it in the same
  * file. HSOK_ERR_NOT_FOUND if no passage has that id. *target is the index of `id` in *out. */

@@ -40,6 +40,8 @@ enum {
     CLI_OPT_HELP = 'h',
     CLI_OPT_JSON = 0x101,
     CLI_OPT_COLOR = 0x102,
+    CLI_OPT_THEMES = 0x103,
+    CLI_OPT_THRESHOLD = 0x104,
     CLI_OPT_FIRST_LOCAL = 0x110 /* commands number their own long-only options from here */
 };
 
@@ -67,5 +69,17 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_themes(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_retag(int argc, char **argv);
+
+/* The codebook for --themes DIR (NULL: the default directory) with --threshold (0: default).
+ * *out is NULL when no DIR was given and the default directory does not exist (no tagging).
+ * Returns CLI_OK, or prints the error (naming the file and line) and returns CLI_ERR. */
+struct hsok_codebook;
+int cli_load_codebook(const char *dir, double threshold, struct hsok_codebook **out);
+
+/* Parse a --threshold value (> 0); on error print a usage error and return -1. */
+int cli_parse_threshold(const char *cmd, const char *arg, double *out);
 
 #endif

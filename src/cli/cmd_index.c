@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "hsok/db.h"
+#include "hsok/themes.h"
 
 enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL };
 
@@ -17,6 +18,8 @@ static const struct option index_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"force", no_argument, NULL, 'f'},
     {"prune", no_argument, NULL, OPT_PRUNE},
+    {"themes", required_argument, NULL, CLI_OPT_THEMES},
+    {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
     {"db", required_argument, NULL, CLI_OPT_DB},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -227,8 +230,9 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
 
 int cmd_index(int argc, char **argv)
 {
-    hsok_index_opts_t opts = {NULL, 0};
-    const char *dbpath = NULL;
+    hsok_index_opts_t opts = {NULL, 0, NULL};
+    const char *dbpath = NULL, *themes_dir = NULL;
+    double threshold = 0;
     int prune = 0, c;
     while ((c = cli_getopt(argc, argv, "hr:f", index_opts)) != -1) {
         switch (c) {
@@ -236,12 +240,23 @@ int cmd_index(int argc, char **argv)
         case 'r': opts.respondent = optarg; break;
         case 'f': opts.force = 1; break;
         case OPT_PRUNE: prune = 1; break;
+        case CLI_OPT_THEMES: themes_dir = optarg; break;
+        case CLI_OPT_THRESHOLD:
+            if (cli_parse_threshold(argv[0], optarg, &threshold) < 0)
+                return CLI_USAGE;
+            break;
         case CLI_OPT_DB: dbpath = optarg; break;
         default: return CLI_USAGE;
         }
     }
     if (optind >= argc && !prune)
         return cli_usage_error(argv[0], "no path given");
+
+    hsok_codebook_t *cb = NULL;
+    int crc = cli_load_codebook(themes_dir, threshold, &cb);
+    if (crc != CLI_OK)
+        return crc;
+    opts.codebook = cb;
 
     index_run_t run;
     memset(&run, 0, sizeof run);
@@ -262,11 +277,24 @@ int cmd_index(int argc, char **argv)
     hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_WRITE, &db, &err);
     if (st != HSOK_OK) {
         list_free(&fl);
+        hsok_codebook_free(cb);
         return cli_fail(st, err, 0);
+    }
+    char *old_fp = NULL;
+    if (cb && hsok_db_codebook_fingerprint(db, &old_fp, NULL) != HSOK_OK) {
+        free(old_fp);
+        old_fp = NULL;
     }
     int rc = run_index(db, &fl, &opts, prune, &run);
     list_free(&fl);
+    /* unchanged files keep the tags of the codebook they were indexed with */
+    if (cb && old_fp && *old_fp && strcmp(old_fp, hsok_codebook_fingerprint(cb)) &&
+        run.unchanged > 0)
+        cli_error("note: the codebook has changed since the index was tagged; run 'hsok "
+                  "retag' to re-tag the unchanged files");
+    free(old_fp);
     st = hsok_db_close(db, &err);
+    hsok_codebook_free(cb);
     if (st != HSOK_OK) {
         if (rc != CLI_OK) {
             free(err);

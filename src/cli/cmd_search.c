@@ -181,6 +181,11 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
     putchar('\n');
     out_sgr(stdout, color, OUT_SGR_DIM);
     printf("   %s:%u  [%s]", r->source, r->line, r->id);
+    if (r->nthemes) {
+        fputs("  tema:", stdout);
+        for (size_t t = 0; t < r->nthemes; t++)
+            printf("%s%s", t ? "," : " ", r->themes[t]);
+    }
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
     const char *s = h->snippet ? h->snippet : "";

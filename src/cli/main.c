@@ -38,7 +38,10 @@ static const cli_cmd_t commands[] = {
      "                      the respondent of every file given (default: detect, or the\n"
      "                      FILE.meta sidecar line 'respondent: NAME')\n"
      "  -f, --force         re-index files even if unchanged\n"
-     "      --prune         remove files from the index that no longer exist\n" DB_HELP
+     "      --prune         remove files from the index that no longer exist\n"
+     "      --themes DIR    tag passages with this codebook (default: $HSOK_THEMES, else\n"
+     "                      ./themes, else the installed themes; none found: no tags)\n"
+     "      --threshold X   tag when a theme's score reaches X (default 2)\n" DB_HELP
      "\n"
      "Directories are searched recursively for *.txt files (hidden files and *.meta\n"
      "sidecars are skipped); a file named on the command line is indexed whatever its name.\n"},
@@ -50,6 +53,32 @@ static const cli_cmd_t commands[] = {
     {"stats", cmd_stats, "show what the index holds",
      "hsok stats [--json] [--db DIR]",
      "      --json          one JSON object\n" DB_HELP},
+    {"themes", cmd_themes, "the theme index: who says what about each theme",
+     "hsok themes [--json] [-r NAME]... [--db DIR] [THEME]",
+     "  -r, --respondent NAME\n"
+     "                      only respondents whose name contains NAME (repeatable)\n"
+     "      --json          one JSON object per theme, then the matrix\n"
+     "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
+     "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
+     "\n"
+     "Without THEME: per theme the passages and respondents, and a respondent x theme table\n"
+     "of passage counts. With THEME: its passages grouped by respondent, with the evidence.\n"},
+    {"tag", cmd_tag, "show the themes of the passages of files, without indexing",
+     "hsok tag [--themes DIR] [--threshold X] [--all] [--json] FILE...",
+     "      --themes DIR    the codebook (default: $HSOK_THEMES, else ./themes, else the\n"
+     "                      installed themes)\n"
+     "      --threshold X   tag when a theme's score reaches X (default 2)\n"
+     "      --all           also list passages without themes\n"
+     "      --json          one JSON object per passage\n"
+     "  -r, --respondent NAME\n"
+     "                      the respondent of every file given\n"},
+    {"retag", cmd_retag, "re-tag every passage after a codebook change",
+     "hsok retag [--themes DIR] [--threshold X] [--db DIR]",
+     "      --themes DIR    the codebook (default: $HSOK_THEMES, else ./themes, else the\n"
+     "                      installed themes)\n"
+     "      --threshold X   tag when a theme's score reaches X (default 2)\n" DB_HELP
+     "\n"
+     "Reads the passages from the index; the source files are not needed.\n"},
     {"help", cmd_help, "show help for hsok or for a command", "hsok help [COMMAND]", ""},
 };
 

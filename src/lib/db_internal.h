@@ -14,6 +14,7 @@ struct hsok_db {
     hsok_analyzer_t *an; /* created on first use */
     struct hsok_lexicon *lex; /* compound lexicon, loaded when the first file is indexed */
     int lex_tried;
+    const hsok_codebook_t *stored_cb; /* codebook whose themes are in the metadata */
     size_t uncommitted; /* source bytes indexed since the last commit */
     size_t uncommitted_files;
 };
@@ -26,11 +27,32 @@ typedef struct db_rec {
     hsok_record_t pub;
     char *mem;            /* unescaped data block the strings point into */
     const char **themes;  /* pub.themes points here */
+    hsok_tag_t *tags;     /* pub.tags points here */
+    const char **evs;     /* evidence pointers of all tags */
+    const char *filekey;  /* key of the file (XF term) */
+    unsigned kind;        /* hsok_passage_kind_t */
 } db_rec_t;
 
+struct hsok_records {
+    db_rec_t *recs;
+    size_t n;
+};
+
 /* Encode the stored form of a passage (key\tvalue lines, escaped) into out. */
-void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, int question_no,
-                   int goal_no);
+void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const char *filekey);
+
+/* Build the Xapian document of a passage: its terms, values, data and, if cb is not NULL, its
+ * themes (rec's themes/tags are ignored and replaced by a fresh tagging). *out is freed with
+ * xap_doc_free. Words are not added to the spelling table. */
+hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kind,
+                           const char *filekey, const hsok_codebook_t *cb, xap_doc_t **out,
+                           char **errmsg);
+
+/* Load the compound lexicon for indexing (once per handle). */
+hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg);
+
+/* Store the codebook's themes and fingerprint in the index metadata. */
+hsok_status_t db_store_codebook(hsok_db_t *db, const hsok_codebook_t *cb, char **errmsg);
 /* Decode data[0..len) into rec (caller calls db_rec_clear). -1 on out of memory. */
 int db_rec_decode(const char *data, size_t len, db_rec_t *rec);
 void db_rec_clear(db_rec_t *rec);

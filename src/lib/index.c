@@ -18,12 +18,13 @@
 #include "hsok/compound.h"
 #include "hsok/ingest.h"
 #include "hsok/segment.h"
+#include "hsok/themes.h"
 #include "hsok_config.h"
 #include "prefix.h"
 
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
 #define COMMIT_BYTES (16u << 20) /* source bytes between commits */
-#define INDEX_FORMAT "3" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "4" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -105,16 +106,23 @@ static void add_field(buf_t *b, const char *key, const char *val)
     buf_addch(b, '\n');
 }
 
-void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, int question_no,
-                   int goal_no)
+/* evidence words never hold control characters: they separate fields in a "tag" value */
+static void add_clean(buf_t *b, const char *s)
+{
+    for (; *s; s++)
+        buf_addch(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+}
+
+void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const char *filekey)
 {
     add_field(out, "id", rec->id);
+    add_field(out, "file", filekey);
     add_field(out, "source", rec->source);
     add_field(out, "respondent", rec->respondent);
     add_field(out, "section", rec->section);
     buf_addf(out, "line\t%u\nend_line\t%u\nordinal\t%u\nstart\t%zu\nend\t%zu\n", rec->line,
              rec->end_line, rec->ordinal, rec->start, rec->end);
-    buf_addf(out, "kind\t%u\nquestion\t%d\ngoal\t%d\n", kind, question_no, goal_no);
+    buf_addf(out, "kind\t%u\nquestion\t%d\ngoal\t%d\n", kind, rec->question_no, rec->goal_no);
     buf_addstr(out, "themes\t");
     for (size_t i = 0; i < rec->nthemes; i++) {
         if (i)
@@ -122,6 +130,23 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, int ques
         add_escaped(out, rec->themes[i]);
     }
     buf_addch(out, '\n');
+    /* one line per tag: id RS score RS evidence US evidence ... */
+    for (size_t i = 0; i < rec->ntags; i++) {
+        const hsok_tag_t *t = &rec->tags[i];
+        buf_t v = BUF_INIT;
+        add_clean(&v, t->theme);
+        buf_addf(&v, "\x1e%.2f\x1e", t->score);
+        for (size_t k = 0; k < t->nevidence; k++) {
+            if (k)
+                buf_addch(&v, '\x1f');
+            add_clean(&v, t->evidence[k]);
+        }
+        if (v.err)
+            out->err = 1;
+        else
+            add_field(out, "tag", v.data);
+        buf_free(&v);
+    }
     add_field(out, "text", rec->text);
 }
 
@@ -143,6 +168,8 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
     hsok_record_t *r = &rec->pub;
     r->id = r->source = r->respondent = r->section = r->text = empty;
     const char *themes = empty;
+    size_t ntags = 0;
+    rec->filekey = empty;
     while (p < end) {
         const char *key = w;
         while (p < end && *p != '\t' && *p != '\n')
@@ -174,6 +201,64 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
         else if (!strcmp(key, "start")) r->start = to_ulong(val);
         else if (!strcmp(key, "end")) r->end = to_ulong(val);
         else if (!strcmp(key, "themes")) themes = val;
+        else if (!strcmp(key, "file")) rec->filekey = val;
+        else if (!strcmp(key, "kind")) rec->kind = (unsigned)to_ulong(val);
+        else if (!strcmp(key, "question")) r->question_no = atoi(val);
+        else if (!strcmp(key, "goal")) r->goal_no = atoi(val);
+        else if (!strcmp(key, "tag")) ntags++;
+    }
+    /* tags: walk the unescaped block again for the "tag" values */
+    if (ntags) {
+        size_t nev = 0;
+        for (char *q = rec->mem; q < w;) {
+            char *k = q;
+            q += strlen(q) + 1;
+            char *v = q;
+            q += strlen(q) + 1;
+            if (!strcmp(k, "tag")) {
+                nev++;
+                for (char *c = v; *c; c++)
+                    nev += *c == '\x1f';
+            }
+        }
+        rec->tags = calloc(ntags, sizeof *rec->tags);
+        rec->evs = calloc(nev ? nev : 1, sizeof *rec->evs);
+        if (!rec->tags || !rec->evs) {
+            db_rec_clear(rec);
+            return -1;
+        }
+        size_t t = 0, e = 0;
+        for (char *q = rec->mem; q < w && t < ntags;) {
+            char *k = q;
+            q += strlen(q) + 1;
+            char *v = q;
+            q += strlen(q) + 1;
+            if (strcmp(k, "tag"))
+                continue;
+            hsok_tag_t *tag = &rec->tags[t++];
+            tag->theme = v;
+            char *rs = strchr(v, '\x1e');
+            if (!rs)
+                continue;
+            *rs = '\0';
+            tag->score = strtod(rs + 1, NULL);
+            char *ev = strchr(rs + 1, '\x1e');
+            tag->evidence = rec->evs + e;
+            if (!ev || !ev[1])
+                continue;
+            for (char *c = ev + 1;;) {
+                char *us = strchr(c, '\x1f');
+                if (us)
+                    *us = '\0';
+                rec->evs[e++] = c;
+                tag->nevidence++;
+                if (!us)
+                    break;
+                c = us + 1;
+            }
+        }
+        r->tags = rec->tags;
+        r->ntags = t;
     }
     /* themes: comma-separated ids (ids never contain commas) */
     size_t n = 0;
@@ -207,6 +292,8 @@ void db_rec_clear(db_rec_t *rec)
 {
     free(rec->mem);
     free(rec->themes);
+    free(rec->tags);
+    free(rec->evs);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -447,10 +534,170 @@ static hsok_status_t load_lexicon(hsok_db_t *db, char **errmsg)
     return xap_set_meta(db->x, "compounds", st == HSOK_OK ? "on" : "off", errmsg);
 }
 
+/* The document of one passage (see db_build_doc). tc collects spelling words if enabled. */
+static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_t *rec_in,
+                               unsigned kind, const char *key, const hsok_codebook_t *cb,
+                               xap_doc_t **out, char **errmsg)
+{
+    *out = NULL;
+    hsok_analyzer_t *an = db_analyzer(db, errmsg);
+    if (!an)
+        return HSOK_ERR_NOMEM;
+    hsok_record_t r = *rec_in;
+    hsok_tagging_t *tg = NULL;
+    const char **ids = NULL;
+    hsok_tag_t *tags = NULL;
+    hsok_status_t st = HSOK_OK;
+    if (cb) {
+        st = hsok_tag_text(cb, an, r.text, strlen(r.text), &tg, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        size_t n = hsok_tagging_count(tg);
+        ids = calloc(n + 1, sizeof *ids);
+        tags = calloc(n + 1, sizeof *tags);
+        if (!ids || !tags) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            tags[i] = *hsok_tagging_get(tg, i);
+            ids[i] = tags[i].theme;
+        }
+        r.themes = ids;
+        r.nthemes = n;
+        r.tags = tags;
+        r.ntags = n;
+    }
+    buf_t data = BUF_INIT;
+    db_rec_encode(&data, &r, kind, key);
+    xap_doc_t *doc = xap_doc_new();
+    if (!doc || data.err) {
+        buf_free(&data);
+        xap_doc_free(doc);
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    tc->doc = doc;
+    tc->failed = 0;
+    unsigned pos = 0;
+    st = hsok_analyze(an, r.text, strlen(r.text), HSOK_ANALYZE_DOCUMENT, &pos, on_token, tc);
+    if (st == HSOK_OK && !tc->failed)
+        hsok_analyze(an, r.section, strlen(r.section), HSOK_ANALYZE_QUERY, NULL,
+                     on_section_token, tc);
+    char num[16];
+    int bad = st != HSOK_OK || tc->failed;
+    bad = bad || add_boolean(tc, PFX_ID, r.id);
+    bad = bad || add_boolean(tc, PFX_FILE, key);
+    bad = bad || add_boolean(tc, PFX_KIND, kind_code((hsok_passage_kind_t)kind));
+    for (size_t i = 0; !bad && i < r.nthemes; i++)
+        bad = add_boolean(tc, PFX_THEME, r.themes[i]);
+    if (!bad && *r.respondent) {
+        char *rn = db_norm_name(r.respondent);
+        bad = !rn || add_boolean(tc, PFX_RESPONDENT, rn);
+        free(rn);
+    }
+    if (!bad && r.question_no > 0) {
+        snprintf(num, sizeof num, "%d", r.question_no);
+        bad = add_boolean(tc, PFX_QUESTION, num);
+    }
+    if (!bad && r.goal_no > 0) {
+        snprintf(num, sizeof num, "%d", r.goal_no);
+        bad = add_boolean(tc, PFX_GOAL, num);
+    }
+    bad = bad || set_value_str(doc, SLOT_RESPONDENT, r.respondent) ||
+          set_value_str(doc, SLOT_SECTION, r.section) ||
+          set_value_str(doc, SLOT_SOURCE, r.source) || set_value_num(doc, SLOT_LINE, r.line) ||
+          set_value_num(doc, SLOT_ORDINAL, r.ordinal) || set_value_str(doc, SLOT_FILE, key) ||
+          xap_doc_set_data(doc, data.data, data.len);
+    buf_free(&data);
+    if (bad) {
+        if (st == HSOK_OK)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "cannot index '%s': out of memory",
+                             r.source);
+        xap_doc_free(doc);
+        goto out;
+    }
+    *out = doc;
+out:
+    free(ids);
+    free(tags);
+    hsok_tagging_free(tg);
+    return st;
+}
+
+hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kind,
+                           const char *filekey, const hsok_codebook_t *cb, xap_doc_t **out,
+                           char **errmsg)
+{
+    term_ctx_t tc = { db->x, NULL, BUF_INIT, 0, BUF_INIT, 0, errmsg };
+    hsok_status_t st = build_doc(&tc, db, rec, kind, filekey, cb, out, errmsg);
+    buf_free(&tc.term);
+    buf_free(&tc.words);
+    return st;
+}
+
+static int meta_put(hsok_db_t *db, buf_t *k, buf_t *v, char **errmsg, hsok_status_t *st)
+{
+    if (k->err || v->err) {
+        *st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    *st = xap_set_meta(db->x, k->data, v->data, errmsg);
+    return *st == HSOK_OK ? 0 : -1;
+}
+
+hsok_status_t db_store_codebook(hsok_db_t *db, const hsok_codebook_t *cb, char **errmsg)
+{
+    if (db->stored_cb == cb)
+        return HSOK_OK;
+    hsok_status_t st = HSOK_OK;
+    buf_t k = BUF_INIT, v = BUF_INIT, list = BUF_INIT;
+    for (size_t i = 0; i < hsok_codebook_count(cb); i++) {
+        const hsok_theme_info_t *t = hsok_codebook_theme(cb, i);
+        buf_reset(&k);
+        buf_reset(&v);
+        buf_addf(&k, "theme:%s", t->id);
+        add_field(&v, "label", t->label);
+        add_field(&v, "description", t->description);
+        add_field(&v, "parent", t->parent);
+        if (meta_put(db, &k, &v, errmsg, &st))
+            goto out;
+        if (i)
+            buf_addch(&list, ',');
+        buf_addstr(&list, t->id);
+    }
+    buf_reset(&k);
+    buf_addstr(&k, "themes");
+    if (meta_put(db, &k, &list, errmsg, &st))
+        goto out;
+    buf_reset(&k);
+    buf_reset(&v);
+    buf_addstr(&k, "codebook");
+    buf_addstr(&v, hsok_codebook_fingerprint(cb));
+    if (meta_put(db, &k, &v, errmsg, &st))
+        goto out;
+    db->stored_cb = cb;
+out:
+    buf_free(&k);
+    buf_free(&v);
+    buf_free(&list);
+    return st;
+}
+
+hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg)
+{
+    if (db->lex_tried)
+        return HSOK_OK;
+    if (!db_analyzer(db, errmsg))
+        return HSOK_ERR_NOMEM;
+    db->lex_tried = 1;
+    return load_lexicon(db, errmsg);
+}
+
 hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
                                  hsok_index_result_t *res, char **errmsg)
 {
-    static const hsok_index_opts_t defaults = { NULL, 0 };
+    static const hsok_index_opts_t defaults = { NULL, 0, NULL };
     if (!opts)
         opts = &defaults;
     memset(res, 0, sizeof *res);
@@ -543,12 +790,11 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         st = HSOK_ERR_NOMEM;
         goto out;
     }
-    if (!db->lex_tried) {
-        db->lex_tried = 1;
-        st = load_lexicon(db, errmsg);
-        if (st != HSOK_OK)
-            goto out;
-    }
+    st = db_need_lexicon(db, errmsg);
+    if (st == HSOK_OK && opts->codebook)
+        st = db_store_codebook(db, opts->codebook, errmsg);
+    if (st != HSOK_OK)
+        goto out;
 
     st = xap_begin(db->x, errmsg);
     if (st != HSOK_OK)
@@ -566,6 +812,10 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         const hsok_passage_t *p = hsok_segdoc_passage(seg, i);
         buf_reset(&idbuf);
         buf_addf(&idbuf, "%.8s.%u", key, p->ordinal);
+        if (idbuf.err) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         hsok_record_t r = { 0 };
         r.id = idbuf.data;
         r.source = path;
@@ -577,50 +827,11 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         r.ordinal = p->ordinal;
         r.start = p->start;
         r.end = p->end;
-        buf_reset(&data);
-        db_rec_encode(&data, &r, p->kind, p->question_no, p->goal_no);
-
-        doc = xap_doc_new();
-        if (!doc || data.err || idbuf.err) {
-            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        r.question_no = p->question_no;
+        r.goal_no = p->goal_no;
+        st = build_doc(&tc, db, &r, p->kind, key, opts->codebook, &doc, errmsg);
+        if (st != HSOK_OK)
             goto out;
-        }
-        tc.doc = doc;
-        tc.failed = 0;
-        unsigned pos = 0;
-        st = hsok_analyze(an, p->text, strlen(p->text), HSOK_ANALYZE_DOCUMENT, &pos, on_token, &tc);
-        if (st == HSOK_OK && !tc.failed)
-            hsok_analyze(an, p->section, strlen(p->section), HSOK_ANALYZE_QUERY, NULL,
-                         on_section_token, &tc);
-        char num[16];
-        int bad = st != HSOK_OK || tc.failed;
-        bad = bad || add_boolean(&tc, PFX_ID, r.id);
-        bad = bad || add_boolean(&tc, PFX_FILE, key);
-        bad = bad || add_boolean(&tc, PFX_KIND, kind_code(p->kind));
-        if (!bad && *p->respondent) {
-            char *rn = db_norm_name(p->respondent);
-            bad = !rn || add_boolean(&tc, PFX_RESPONDENT, rn);
-            free(rn);
-        }
-        if (!bad && p->question_no > 0) {
-            snprintf(num, sizeof num, "%d", p->question_no);
-            bad = add_boolean(&tc, PFX_QUESTION, num);
-        }
-        if (!bad && p->goal_no > 0) {
-            snprintf(num, sizeof num, "%d", p->goal_no);
-            bad = add_boolean(&tc, PFX_GOAL, num);
-        }
-        bad = bad || set_value_str(doc, SLOT_RESPONDENT, p->respondent) ||
-              set_value_str(doc, SLOT_SECTION, p->section) ||
-              set_value_str(doc, SLOT_SOURCE, path) || set_value_num(doc, SLOT_LINE, p->line) ||
-              set_value_num(doc, SLOT_ORDINAL, p->ordinal) ||
-              set_value_str(doc, SLOT_FILE, key) || xap_doc_set_data(doc, data.data, data.len);
-        if (bad) {
-            if (st == HSOK_OK)
-                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "cannot index '%s': out of memory",
-                                 path);
-            goto out;
-        }
         st = xap_add(db->x, doc, NULL, errmsg);
         xap_doc_free(doc);
         doc = NULL;
@@ -646,6 +857,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         buf_addch(&fr, '\t');
         add_escaped(&fr, s->answer);
         buf_addch(&fr, '\t');
+        add_escaped(&fr, s->options);
+        buf_addf(&fr, "\t%u\t", s->line);
         add_escaped(&fr, s->question);
         buf_addch(&fr, '\n');
     }
@@ -933,10 +1146,6 @@ void hsok_stats_free(hsok_stats_t *st)
 
 /* ---- passages by id ---- */
 
-struct hsok_records {
-    db_rec_t *recs;
-    size_t n;
-};
 
 static hsok_status_t fetch_by_id(hsok_db_t *db, const char *id, db_rec_t *rec, char **errmsg)
 {

@@ -993,6 +993,27 @@ hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_op
     return st;
 }
 
+hsok_status_t qplan_filters(hsok_db_t *db, const hsok_search_opts_t *opts, qplan_t *plan,
+                            char **errmsg)
+{
+    memset(plan, 0, sizeof *plan);
+    parser_t p = { 0 };
+    p.db = db;
+    p.plan = plan;
+    p.errmsg = errmsg;
+    p.an = db_analyzer(db, errmsg);
+    if (!p.an)
+        return HSOK_ERR_NOMEM;
+    xap_query_t *all = mk(&p, XQ_ALL, 0);
+    if (all)
+        plan->strict = with_filters(&p, all, opts);
+    if (p.st == HSOK_OK && !plan->strict)
+        p.st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (p.st != HSOK_OK)
+        qplan_clear(plan);
+    return p.st;
+}
+
 void qplan_clear(qplan_t *plan)
 {
     for (size_t i = 0; i < plan->npool; i++)

@@ -37,6 +37,9 @@ typedef struct qplan {
  * become the literal term). The search options' respondent and theme filters are applied. */
 hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
                           qplan_t *plan, char **errmsg);
+/* A plan that matches every passage passing the options' respondent and theme filters. */
+hsok_status_t qplan_filters(hsok_db_t *db, const hsok_search_opts_t *opts, qplan_t *plan,
+                            char **errmsg);
 void qplan_clear(qplan_t *plan);
 
 #endif

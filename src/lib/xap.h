@@ -47,6 +47,8 @@ int xap_doc_set_data(xap_doc_t *doc, const char *data, size_t len);
 
 /* Add doc (writable db). *docid may be NULL. */
 hsok_status_t xap_add(xap_db_t *db, xap_doc_t *doc, unsigned *docid, char **errmsg);
+/* Replace document docid with doc (writable db). */
+hsok_status_t xap_replace(xap_db_t *db, unsigned docid, xap_doc_t *doc, char **errmsg);
 /* Delete every document indexed by term. */
 hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char **errmsg);
 /* Add a word to the spelling table (writable db), `freq` occurrences (0 counts as 1). */

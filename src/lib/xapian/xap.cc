@@ -398,6 +398,25 @@ hsok_status_t xap_add(xap_db_t *db, xap_doc_t *doc, unsigned *docid, char **errm
     });
 }
 
+hsok_status_t xap_replace(xap_db_t *db, unsigned docid, xap_doc_t *doc, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (!doc || !docid)
+            throw invalid_arg("no document to replace");
+        if (doc->nomem)
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM,
+                               "cannot replace document in '%s': out of memory",
+                               db->path.c_str());
+        if (doc->failed)
+            return hsok_seterr(errmsg, HSOK_ERR_INVALID,
+                               "cannot replace document in '%s': it holds an invalid term or value",
+                               db->path.c_str());
+        db->wdb.replace_document(docid, doc->doc);
+        return HSOK_OK;
+    });
+}
+
 hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char **errmsg)
 {
     return guarded(db, errmsg, [&] {

@@ -1,0 +1,72 @@
+/* export.h — tagged excerpts in the formats a summary report is written from.
+ *
+ * One writer per format behind one call (after notmuch's sprinter); every string that comes
+ * from a document goes through the small escaping helpers below, which are tested on their own.
+ *
+ *  csv   RFC 4180, UTF-8, CRLF line ends, a header row; one row per passage. With `excel`, a
+ *        UTF-8 BOM first. A cell that begins with '=', '+', '-', '@', TAB or CR is neutralised
+ *        with a leading apostrophe (spreadsheet formula injection).
+ *        Columns: id, respondent, section, themes (ids joined by "; "), evidence
+ *        ("theme: word, word; theme: …"), source, line, text.
+ *  jsonl One JSON object per passage and line: format_version, type "passage", id, source,
+ *        line, end_line, respondent, section, question, goal, themes (array of ids), evidence
+ *        (object: theme id → array of words), scores (object: theme id → number), text.
+ *  md    A title, then a heading per theme (label and id), under it a sub-heading per
+ *        respondent and each passage as a block quote with its attribution
+ *        ("— Respondent, section, source:line"); passages without themes under "Uten tema"
+ *        (only when they were selected). Markdown special characters in document text are
+ *        escaped so a quote renders as the text it is.
+ *  html  One self-contained UTF-8 file (inline CSS, no scripts, no network requests): a title,
+ *        what was selected, a respondent × theme heatmap (passage counts; cell shade by count),
+ *        the stances per question if given, then the excerpts grouped by theme and respondent,
+ *        with evidence words marked. Readable on screen and in print. Everything from a
+ *        document is HTML-escaped.
+ */
+#ifndef HSOK_EXPORT_H
+#define HSOK_EXPORT_H
+
+#include <stdio.h>
+
+#include "hsok/db.h"
+#include "hsok/hsok.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hsok_export_format {
+    HSOK_EXPORT_CSV,
+    HSOK_EXPORT_JSONL,
+    HSOK_EXPORT_MD,
+    HSOK_EXPORT_HTML
+} hsok_export_format_t;
+
+/* "csv", "jsonl" (also "json"), "md" (also "markdown"), "html": 0 and *out set, else -1. */
+int hsok_export_format_parse(const char *name, hsok_export_format_t *out);
+
+typedef struct hsok_export_opts {
+    hsok_export_format_t format;
+    int excel;                          /* csv: write a UTF-8 BOM first */
+    const char *title;                  /* md/html title; NULL: "Utdrag fra høringssvar" */
+    const char *selection;              /* md/html: what was selected, e.g. "tema: kit"; or NULL */
+    const hsok_theme_matrix_t *matrix;  /* html heatmap, md table, theme labels; may be NULL */
+    const hsok_stances_t *stances;      /* md/html: answers per question; may be NULL */
+} hsok_export_opts_t;
+
+/* Write recs to out. Errors: HSOK_ERR_IO ("cannot write: ...") if out fails. */
+hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_export_opts_t *opts,
+                          char **errmsg);
+
+/* Escaping helpers (each returns 0, or -1 on a write error). */
+int hsok_write_csv_cell(FILE *out, const char *s);      /* quoted when needed, neutralised */
+int hsok_write_json_string(FILE *out, const char *s);   /* with the quotes; \u escapes for
+                                                           control characters */
+int hsok_write_html(FILE *out, const char *s);          /* & < > " ' escaped */
+int hsok_write_md(FILE *out, const char *s);            /* \ ` * _ [ ] < > # | escaped; a line
+                                                           start that would be a list or a
+                                                           heading is escaped too */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

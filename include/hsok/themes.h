@@ -1,0 +1,111 @@
+/* themes.h — the codebook (theme files) and tagging passages with themes.
+ *
+ * A codebook is a directory of theme files, one theme per file, `NAME.theme`, UTF-8:
+ *
+ *     # personvern.theme — lines starting with '#' are comments
+ *     id: personvern
+ *     label: Personvern
+ *     description: Privacy and data protection: GDPR, consent, confidentiality, access.
+ *     parent: samfunn            (optional: the id of a broader theme)
+ *     threshold: 2               (optional: this theme's tagging threshold)
+ *
+ *     terms:
+ *       3    personvern
+ *       2    samtykke
+ *       2.5  "behandling av personopplysninger"
+ *       1    personopplysning*
+ *     exclude:
+ *       "innsyn i saken"
+ *
+ * Header keys (`id` and `label` required; `id` is lowercase letters, digits and '-') come
+ * before the lists. Under `terms:` each line is an optional weight (default 1) and a term: a
+ * word, a "quoted phrase" or a prefix ending in '*'. Under `exclude:` a term vetoes the theme
+ * for a passage it occurs in. Terms go through the same analyzer as search (text.h): a word
+ * matches every inflection (same stem) and compounds that contain it as a part (at 0.7 of its
+ * weight); a phrase matches its words in order; a prefix matches word forms that start with it.
+ *
+ * Scoring: each term that occurs in a passage adds weight × (1 + 0.5 × (occurrences − 1)),
+ * at most 2 × weight. A theme is tagged when its score reaches its threshold (the theme's own,
+ * else the codebook's, default 2). A tagged theme also tags its parent (with the child's score
+ * and evidence if the parent did not reach its own threshold). Evidence is the list of distinct
+ * word forms, as written in the passage, that matched.
+ */
+#ifndef HSOK_THEMES_H
+#define HSOK_THEMES_H
+
+#include <stddef.h>
+
+#include "hsok/hsok.h"
+#include "hsok/text.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HSOK_DEFAULT_THRESHOLD 2.0
+
+typedef struct hsok_codebook hsok_codebook_t;
+
+typedef struct hsok_theme_info {
+    const char *id;
+    const char *label;
+    const char *description; /* "" if none */
+    const char *parent;      /* parent theme id, "" if none */
+    const char *file;        /* the file it came from, "" if parsed from a string */
+    double threshold;        /* this theme's threshold, 0 = the codebook's */
+    size_t nterms;           /* number of terms (not counting exclusions) */
+} hsok_theme_info_t;
+
+/* The codebook directory used when none is given: $HSOK_THEMES if set, else ./themes if it
+ * exists, else the installed data directory's themes. Static string. */
+const char *hsok_codebook_default_dir(void);
+
+/* Load every *.theme file of dir (in name order). A file with an error gives HSOK_ERR_PARSE and
+ * "'dir/x.theme' line N: ...". Duplicate ids, and parents that are not in the codebook (or
+ * form a cycle), are errors too. An empty directory is HSOK_ERR_EMPTY. */
+hsok_status_t hsok_codebook_load_dir(const char *dir, hsok_codebook_t **out, char **errmsg);
+
+/* An empty codebook; add themes with hsok_codebook_add (then call hsok_codebook_check). */
+hsok_status_t hsok_codebook_new(hsok_codebook_t **out, char **errmsg);
+/* Parse one theme file's text; `name` is used in messages and as the theme's file. */
+hsok_status_t hsok_codebook_add(hsok_codebook_t *cb, const char *name, const char *text,
+                                size_t len, char **errmsg);
+/* Check parents (exist, no cycles). */
+hsok_status_t hsok_codebook_check(hsok_codebook_t *cb, char **errmsg);
+void hsok_codebook_free(hsok_codebook_t *cb);
+
+/* The default threshold for themes without their own (must be > 0). */
+void hsok_codebook_set_threshold(hsok_codebook_t *cb, double threshold);
+double hsok_codebook_threshold(const hsok_codebook_t *cb);
+
+size_t hsok_codebook_count(const hsok_codebook_t *cb);
+const hsok_theme_info_t *hsok_codebook_theme(const hsok_codebook_t *cb, size_t i);
+const hsok_theme_info_t *hsok_codebook_find(const hsok_codebook_t *cb, const char *id);
+
+/* A 16-hex-digit fingerprint of the codebook's content and threshold (written to the index,
+ * so hsok can tell when passages were tagged with another codebook). Static per codebook. */
+const char *hsok_codebook_fingerprint(const hsok_codebook_t *cb);
+
+/* One theme on one passage. */
+typedef struct hsok_tag {
+    const char *theme;            /* theme id */
+    double score;
+    const char *const *evidence;  /* distinct matched word forms, as written */
+    size_t nevidence;
+} hsok_tag_t;
+
+typedef struct hsok_tagging hsok_tagging_t;
+
+/* Tag text[0..len) with the codebook, using an analyzer (no splitter needed: compound parts
+ * are found by the splitter installed on `an` if any, else the word forms alone are matched).
+ * *out lists the tagged themes in codebook order; free with hsok_tagging_free. */
+hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
+                            size_t len, hsok_tagging_t **out, char **errmsg);
+size_t hsok_tagging_count(const hsok_tagging_t *t);
+const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i);
+void hsok_tagging_free(hsok_tagging_t *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

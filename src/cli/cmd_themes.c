@@ -1,0 +1,656 @@
+/* cmd_themes.c — the theme commands: `hsok themes` (the theme index), `hsok tag` (tag files
+ * without indexing, for tuning a theme) and `hsok retag` (re-tag the index after a codebook
+ * change); and the codebook loading shared with `hsok index`.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hsok/compound.h"
+#include "hsok/db.h"
+#include "hsok/ingest.h"
+#include "hsok/segment.h"
+#include "hsok/themes.h"
+#include "out.h"
+
+int cli_parse_threshold(const char *cmd, const char *arg, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !(v > 0) || v > 1000) {
+        cli_usage_error(cmd, "--threshold wants a number above 0, not '%s'", arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_load_codebook(const char *dir, double threshold, hsok_codebook_t **out)
+{
+    *out = NULL;
+    const char *d = dir ? dir : hsok_codebook_default_dir();
+    if (!dir) {
+        DIR *probe = opendir(d);
+        if (!probe)
+            return CLI_OK; /* no codebook installed: index without themes */
+        closedir(probe);
+    }
+    char *err = NULL;
+    hsok_status_t st = hsok_codebook_load_dir(d, out, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st == HSOK_ERR_NOT_FOUND ? HSOK_ERR_IO : st, err, 0);
+    if (threshold > 0)
+        hsok_codebook_set_threshold(*out, threshold);
+    return CLI_OK;
+}
+
+/* Spans of the evidence words in text (at word boundaries), sorted; at most max. */
+static int is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+static size_t evidence_spans(const char *text, const hsok_tag_t *tags, size_t ntags,
+                             hsok_span_t *spans, size_t max)
+{
+    size_t n = 0, len = strlen(text);
+    for (size_t t = 0; t < ntags; t++)
+        for (size_t e = 0; e < tags[t].nevidence; e++) {
+            const char *w = tags[t].evidence[e];
+            size_t wl = strlen(w);
+            for (const char *p = text; wl && (p = strstr(p, w)) != NULL; p += wl) {
+                size_t s = (size_t)(p - text), z = s + wl;
+                if ((s > 0 && is_word_byte((unsigned char)text[s - 1])) ||
+                    (z < len && is_word_byte((unsigned char)text[z])))
+                    continue;
+                int overlap = 0;
+                for (size_t k = 0; k < n; k++)
+                    if (s < spans[k].end && spans[k].start < z)
+                        overlap = 1;
+                if (!overlap && n < max)
+                    spans[n++] = (hsok_span_t){ s, z };
+            }
+        }
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && spans[b].start < spans[b - 1].start; b--) {
+            hsok_span_t x = spans[b];
+            spans[b] = spans[b - 1];
+            spans[b - 1] = x;
+        }
+    return n;
+}
+
+static void print_tags_line(const hsok_tag_t *tags, size_t ntags, int color)
+{
+    fputs("   ", stdout);
+    for (size_t t = 0; t < ntags; t++) {
+        if (t)
+            fputs(";", stdout);
+        fputc(' ', stdout);
+        out_sgr(stdout, color, OUT_SGR_BOLD);
+        fputs(tags[t].theme, stdout);
+        out_sgr(stdout, color, OUT_SGR_RESET);
+        printf(" %.1f (", tags[t].score);
+        for (size_t e = 0; e < tags[t].nevidence; e++)
+            printf("%s%s", e ? ", " : "", tags[t].evidence[e]);
+        fputs(")", stdout);
+    }
+    fputc('\n', stdout);
+}
+
+static void json_tags(out_json_t *j, const hsok_tag_t *tags, size_t ntags)
+{
+    oj_key(j, "themes");
+    oj_arr_begin(j);
+    for (size_t t = 0; t < ntags; t++)
+        oj_str(j, tags[t].theme);
+    oj_arr_end(j);
+    oj_key(j, "scores");
+    oj_obj_begin(j);
+    for (size_t t = 0; t < ntags; t++) {
+        oj_key(j, tags[t].theme);
+        oj_double(j, tags[t].score);
+    }
+    oj_obj_end(j);
+    oj_key(j, "evidence");
+    oj_obj_begin(j);
+    for (size_t t = 0; t < ntags; t++) {
+        oj_key(j, tags[t].theme);
+        oj_arr_begin(j);
+        for (size_t e = 0; e < tags[t].nevidence; e++)
+            oj_str(j, tags[t].evidence[e]);
+        oj_arr_end(j);
+    }
+    oj_obj_end(j);
+}
+
+/* ---- hsok themes ---- */
+
+static const struct option themes_opts[] = {
+    {"json", no_argument, NULL, CLI_OPT_JSON},
+    {"respondent", required_argument, NULL, 'r'},
+    {"limit", required_argument, NULL, 'n'},
+    {"color", optional_argument, NULL, CLI_OPT_COLOR},
+    {"colour", optional_argument, NULL, CLI_OPT_COLOR},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static size_t ncols(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void pad(size_t n)
+{
+    while (n--)
+        fputc(' ', stdout);
+}
+
+static void print_matrix(const hsok_theme_matrix_t *m, int color)
+{
+    printf("%zu passages from %zu respondent%s, %zu with a theme\n\n", m->passages,
+           m->nrespondents, m->nrespondents == 1 ? "" : "s", m->tagged);
+    size_t idw = 5;
+    for (size_t t = 0; t < m->nthemes; t++)
+        if (ncols(m->themes[t].id) > idw)
+            idw = ncols(m->themes[t].id);
+    out_sgr(stdout, color, OUT_SGR_BOLD);
+    fputs("theme", stdout);
+    pad(idw - 5);
+    fputs("  passages  respondents  label\n", stdout);
+    out_sgr(stdout, color, OUT_SGR_RESET);
+    for (size_t t = 0; t < m->nthemes; t++) {
+        fputs(m->themes[t].id, stdout);
+        pad(idw - ncols(m->themes[t].id));
+        printf("  %8zu  %11zu  ", m->theme_passages[t], m->theme_respondents[t]);
+        out_abbrev(stdout, m->themes[t].label, 48);
+        fputc('\n', stdout);
+    }
+    if (!m->nrespondents || !m->nthemes)
+        return;
+    /* respondent × theme: column headers are the theme ids */
+    size_t rw = 10;
+    for (size_t r = 0; r < m->nrespondents; r++) {
+        size_t w = ncols(*m->respondents[r] ? m->respondents[r] : "(unknown)");
+        if (w > rw)
+            rw = w;
+    }
+    if (rw > 34)
+        rw = 34;
+    fputc('\n', stdout);
+    out_sgr(stdout, color, OUT_SGR_BOLD);
+    pad(rw);
+    for (size_t t = 0; t < m->nthemes; t++) {
+        fputs("  ", stdout);
+        fputs(m->themes[t].id, stdout);
+    }
+    fputs("  all\n", stdout);
+    out_sgr(stdout, color, OUT_SGR_RESET);
+    for (size_t r = 0; r < m->nrespondents; r++) {
+        const char *name = *m->respondents[r] ? m->respondents[r] : "(unknown)";
+        size_t w = ncols(name);
+        if (w > rw) {
+            out_abbrev(stdout, name, rw);
+            w = rw;
+        } else {
+            fputs(name, stdout);
+        }
+        pad(rw - w);
+        for (size_t t = 0; t < m->nthemes; t++) {
+            size_t c = m->counts[r * m->nthemes + t];
+            char num[32];
+            snprintf(num, sizeof num, "%zu", c);
+            pad(2 + ncols(m->themes[t].id) - strlen(num));
+            if (!c)
+                out_sgr(stdout, color, OUT_SGR_DIM);
+            fputs(num, stdout);
+            if (!c)
+                out_sgr(stdout, color, OUT_SGR_RESET);
+        }
+        printf("  %3zu\n", m->respondent_passages[r]);
+    }
+}
+
+static void json_matrix(const hsok_theme_matrix_t *m)
+{
+    out_json_t j;
+    for (size_t t = 0; t < m->nthemes; t++) {
+        oj_init(&j, stdout);
+        oj_obj_begin(&j);
+        oj_key(&j, "format_version"); oj_uint(&j, 1);
+        oj_key(&j, "type"); oj_str(&j, "theme");
+        oj_key(&j, "id"); oj_str(&j, m->themes[t].id);
+        oj_key(&j, "label"); oj_str(&j, m->themes[t].label);
+        oj_key(&j, "parent"); oj_str(&j, *m->themes[t].parent ? m->themes[t].parent : NULL);
+        oj_key(&j, "passages"); oj_uint(&j, m->theme_passages[t]);
+        oj_key(&j, "respondents"); oj_uint(&j, m->theme_respondents[t]);
+        oj_key(&j, "by_respondent");
+        oj_obj_begin(&j);
+        for (size_t r = 0; r < m->nrespondents; r++) {
+            size_t c = m->counts[r * m->nthemes + t];
+            if (!c)
+                continue;
+            oj_key(&j, m->respondents[r]);
+            oj_uint(&j, c);
+        }
+        oj_obj_end(&j);
+        oj_obj_end(&j);
+    }
+    oj_init(&j, stdout);
+    oj_obj_begin(&j);
+    oj_key(&j, "format_version"); oj_uint(&j, 1);
+    oj_key(&j, "type"); oj_str(&j, "matrix");
+    oj_key(&j, "passages"); oj_uint(&j, m->passages);
+    oj_key(&j, "tagged"); oj_uint(&j, m->tagged);
+    oj_key(&j, "themes");
+    oj_arr_begin(&j);
+    for (size_t t = 0; t < m->nthemes; t++)
+        oj_str(&j, m->themes[t].id);
+    oj_arr_end(&j);
+    oj_key(&j, "respondents");
+    oj_arr_begin(&j);
+    for (size_t r = 0; r < m->nrespondents; r++) {
+        oj_obj_begin(&j);
+        oj_key(&j, "name"); oj_str(&j, m->respondents[r]);
+        oj_key(&j, "passages"); oj_uint(&j, m->respondent_passages[r]);
+        oj_key(&j, "counts");
+        oj_arr_begin(&j);
+        for (size_t t = 0; t < m->nthemes; t++)
+            oj_uint(&j, m->counts[r * m->nthemes + t]);
+        oj_arr_end(&j);
+        oj_obj_end(&j);
+    }
+    oj_arr_end(&j);
+    oj_obj_end(&j);
+}
+
+static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *theme,
+                      const char *const *resp, size_t nresp, unsigned limit, int json,
+                      int color)
+{
+    size_t ti = m->nthemes;
+    for (size_t t = 0; t < m->nthemes; t++)
+        if (!strcmp(m->themes[t].id, theme))
+            ti = t;
+    if (ti == m->nthemes) {
+        fflush(stdout);
+        fprintf(stderr, "hsok: unknown theme '%s'", theme);
+        for (size_t t = 0; t < m->nthemes; t++)
+            fprintf(stderr, "%s%s", t ? ", " : "; known: ", m->themes[t].id);
+        if (!m->nthemes)
+            fputs("; the index has no themes (see 'hsok index --help')", stderr);
+        fputc('\n', stderr);
+        return CLI_USAGE;
+    }
+    const char *themes[1] = { theme };
+    hsok_select_t sel = { NULL, themes, 1, resp, nresp, 1 };
+    hsok_records_t *recs = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st, err, 0);
+    size_t n = hsok_records_count(recs);
+    if (!json) {
+        out_sgr(stdout, color, OUT_SGR_BOLD);
+        printf("%s — %s", m->themes[ti].id, m->themes[ti].label);
+        out_sgr(stdout, color, OUT_SGR_RESET);
+        printf(": %zu passage%s\n", n, n == 1 ? "" : "s");
+    }
+    unsigned width = out_width(stdout);
+    const char *cur = NULL;
+    unsigned shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        if (!cur || strcmp(cur, r->respondent)) {
+            cur = r->respondent;
+            shown = 0;
+            if (!json) {
+                size_t k = 0;
+                for (size_t j = i; j < n && !strcmp(hsok_records_get(recs, j)->respondent, cur);
+                     j++)
+                    k++;
+                fputc('\n', stdout);
+                out_sgr(stdout, color, OUT_SGR_BOLD);
+                fputs(*cur ? cur : "(unknown respondent)", stdout);
+                out_sgr(stdout, color, OUT_SGR_RESET);
+                printf(" (%zu)\n", k);
+            }
+        }
+        if (limit && shown >= limit)
+            continue;
+        shown++;
+        if (json) {
+            out_json_t j;
+            oj_init(&j, stdout);
+            oj_obj_begin(&j);
+            oj_key(&j, "format_version"); oj_uint(&j, 1);
+            oj_key(&j, "type"); oj_str(&j, "passage");
+            oj_key(&j, "theme"); oj_str(&j, theme);
+            oj_key(&j, "id"); oj_str(&j, r->id);
+            oj_key(&j, "source"); oj_str(&j, r->source);
+            oj_key(&j, "line"); oj_uint(&j, r->line);
+            oj_key(&j, "respondent"); oj_str(&j, r->respondent);
+            oj_key(&j, "section"); oj_str(&j, r->section);
+            json_tags(&j, r->tags, r->ntags);
+            oj_key(&j, "text"); oj_str(&j, r->text);
+            oj_obj_end(&j);
+            continue;
+        }
+        const hsok_tag_t *tag = NULL;
+        for (size_t t = 0; t < r->ntags; t++)
+            if (!strcmp(r->tags[t].theme, theme))
+                tag = &r->tags[t];
+        printf("  %s:%u  [%s]", r->source, r->line, r->id);
+        if (*r->section) {
+            fputs("  ", stdout);
+            out_abbrev(stdout, r->section, 60);
+        }
+        fputc('\n', stdout);
+        hsok_span_t spans[64];
+        size_t ns = tag ? evidence_spans(r->text, tag, 1, spans, 64) : 0;
+        out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
+        if (tag) {
+            fputs("    evidence: ", stdout);
+            for (size_t e = 0; e < tag->nevidence; e++)
+                printf("%s%s", e ? ", " : "", tag->evidence[e]);
+            printf(" (score %.1f)\n", tag->score);
+        }
+    }
+    hsok_records_free(recs);
+    return n ? CLI_OK : CLI_NONE;
+}
+
+int cmd_themes(int argc, char **argv)
+{
+    const char *dbpath = NULL;
+    const char *resp[64];
+    size_t nresp = 0;
+    unsigned limit = 0;
+    int json = 0, c;
+    out_color_t cmode = OUT_COLOR_AUTO;
+    while ((c = cli_getopt(argc, argv, "hr:n:", themes_opts)) != -1) {
+        switch (c) {
+        case 'h': cli_cmd_help(cli_find_cmd("themes")); return CLI_OK;
+        case CLI_OPT_JSON: json = 1; break;
+        case 'r':
+            if (nresp == 64)
+                return cli_usage_error(argv[0], "too many --respondent options");
+            resp[nresp++] = optarg;
+            break;
+        case 'n':
+            if (cli_parse_uint(argv[0], "--limit", optarg, 100000, &limit) < 0)
+                return CLI_USAGE;
+            break;
+        case CLI_OPT_COLOR:
+            if (out_color_parse(optarg, &cmode) < 0)
+                return cli_usage_error(argv[0], "--color wants auto, always or never");
+            break;
+        case CLI_OPT_DB: dbpath = optarg; break;
+        default: return CLI_USAGE;
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(argv[0], "one theme at a time ('%s' and '%s')", argv[optind],
+                               argv[optind + 1]);
+    int color = !json && out_use_color(cmode, stdout);
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st, err, 0);
+    hsok_select_t sel = { NULL, NULL, 0, resp, nresp, 0 };
+    hsok_theme_matrix_t *m = NULL;
+    int rc = CLI_OK;
+    st = hsok_db_theme_matrix(db, &sel, &m, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+    } else if (optind < argc) {
+        rc = list_theme(db, m, argv[optind], resp, nresp, limit, json, color);
+    } else if (json) {
+        json_matrix(m);
+    } else {
+        if (m->nthemes == 0) {
+            fflush(stdout);
+            cli_error("the index has no themes: index with a codebook (hsok index --themes "
+                      "DIR) or run 'hsok retag'");
+            rc = CLI_NONE;
+        } else {
+            print_matrix(m, color);
+        }
+    }
+    hsok_theme_matrix_free(m);
+    hsok_db_close(db, NULL);
+    return rc;
+}
+
+/* ---- hsok tag ---- */
+
+enum { OPT_ALL = CLI_OPT_FIRST_LOCAL };
+
+static const struct option tag_opts[] = {
+    {"themes", required_argument, NULL, CLI_OPT_THEMES},
+    {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"json", no_argument, NULL, CLI_OPT_JSON},
+    {"respondent", required_argument, NULL, 'r'},
+    {"color", optional_argument, NULL, CLI_OPT_COLOR},
+    {"colour", optional_argument, NULL, CLI_OPT_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                    const char *respondent, int all, int json, int color, unsigned width)
+{
+    hsok_source_t src = { 0 };
+    char *err = NULL, *meta = NULL;
+    hsok_status_t st = hsok_source_read(path, &src, &err);
+    if (st == HSOK_OK && !respondent)
+        st = hsok_read_meta(path, &meta, &err);
+    hsok_segdoc_t *doc = NULL;
+    if (st == HSOK_OK) {
+        hsok_segment_opts_t so = { respondent ? respondent : meta, 0 };
+        st = hsok_segment(path, src.text, src.len, &so, &doc, &err);
+    }
+    for (size_t i = 0; st == HSOK_OK && i < hsok_segdoc_passage_count(doc); i++) {
+        const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
+        hsok_tagging_t *tg = NULL;
+        st = hsok_tag_text(cb, an, p->text, strlen(p->text), &tg, &err);
+        if (st != HSOK_OK)
+            break;
+        size_t nt = hsok_tagging_count(tg);
+        hsok_tag_t tags[64];
+        if (nt > 64)
+            nt = 64;
+        for (size_t t = 0; t < nt; t++)
+            tags[t] = *hsok_tagging_get(tg, t);
+        if (nt || all) {
+            if (json) {
+                out_json_t j;
+                oj_init(&j, stdout);
+                oj_obj_begin(&j);
+                oj_key(&j, "format_version"); oj_uint(&j, 1);
+                oj_key(&j, "type"); oj_str(&j, "passage");
+                oj_key(&j, "source"); oj_str(&j, path);
+                oj_key(&j, "line"); oj_uint(&j, p->line);
+                oj_key(&j, "ordinal"); oj_uint(&j, p->ordinal);
+                oj_key(&j, "respondent"); oj_str(&j, p->respondent);
+                oj_key(&j, "section"); oj_str(&j, p->section);
+                json_tags(&j, tags, nt);
+                oj_key(&j, "text"); oj_str(&j, p->text);
+                oj_obj_end(&j);
+            } else {
+                out_sgr(stdout, color, OUT_SGR_BOLD);
+                printf("%s:%u", path, p->line);
+                out_sgr(stdout, color, OUT_SGR_RESET);
+                printf("  %s", *p->respondent ? p->respondent : "(unknown respondent)");
+                if (*p->section) {
+                    fputs(" — ", stdout);
+                    out_abbrev(stdout, p->section, 60);
+                }
+                fputc('\n', stdout);
+                if (nt)
+                    print_tags_line(tags, nt, color);
+                else
+                    fputs("    (no theme)\n", stdout);
+                hsok_span_t spans[64];
+                size_t ns = evidence_spans(p->text, tags, nt, spans, 64);
+                out_wrapped(stdout, p->text, strlen(p->text), spans, ns, "    ", width, color);
+                fputc('\n', stdout);
+            }
+        }
+        hsok_tagging_free(tg);
+    }
+    hsok_segdoc_free(doc);
+    hsok_source_clear(&src);
+    free(meta);
+    if (st != HSOK_OK) {
+        cli_error("%s", err ? err : hsok_status_str(st));
+        free(err);
+        return st == HSOK_ERR_NOMEM ? CLI_ERR : CLI_PARTIAL;
+    }
+    return CLI_OK;
+}
+
+int cmd_tag(int argc, char **argv)
+{
+    const char *dir = NULL, *respondent = NULL;
+    double threshold = 0;
+    int all = 0, json = 0, c;
+    out_color_t cmode = OUT_COLOR_AUTO;
+    while ((c = cli_getopt(argc, argv, "hr:", tag_opts)) != -1) {
+        switch (c) {
+        case 'h': cli_cmd_help(cli_find_cmd("tag")); return CLI_OK;
+        case CLI_OPT_THEMES: dir = optarg; break;
+        case CLI_OPT_THRESHOLD:
+            if (cli_parse_threshold(argv[0], optarg, &threshold) < 0)
+                return CLI_USAGE;
+            break;
+        case OPT_ALL: all = 1; break;
+        case CLI_OPT_JSON: json = 1; break;
+        case 'r': respondent = optarg; break;
+        case CLI_OPT_COLOR:
+            if (out_color_parse(optarg, &cmode) < 0)
+                return cli_usage_error(argv[0], "--color wants auto, always or never");
+            break;
+        default: return CLI_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(argv[0], "no file given");
+    hsok_codebook_t *cb = NULL;
+    int rc = cli_load_codebook(dir, threshold, &cb);
+    if (rc != CLI_OK)
+        return rc;
+    if (!cb) {
+        cli_error("no codebook: no directory '%s' (give --themes DIR)",
+                  hsok_codebook_default_dir());
+        return CLI_ERR;
+    }
+    hsok_analyzer_t *an = NULL;
+    hsok_lexicon_t *lex = NULL;
+    char *err = NULL;
+    if (hsok_analyzer_new(&an, &err) != HSOK_OK) {
+        hsok_codebook_free(cb);
+        return cli_fail(HSOK_ERR_NOMEM, err, 0);
+    }
+    /* compound parts, as at index time (without the word list, words only) */
+    if (hsok_lexicon_load(hsok_lexicon_default_paths(), 2, &lex, NULL) == HSOK_OK)
+        hsok_analyzer_set_splitter(an, hsok_compound_split, lex);
+    int color = !json && out_use_color(cmode, stdout);
+    unsigned width = out_width(stdout);
+    int failed = 0;
+    for (int i = optind; i < argc; i++) {
+        int r = tag_file(argv[i], cb, an, respondent, all, json, color, width);
+        if (r == CLI_ERR) {
+            rc = CLI_ERR;
+            break;
+        }
+        failed |= r != CLI_OK;
+    }
+    hsok_analyzer_free(an);
+    hsok_lexicon_free(lex);
+    hsok_codebook_free(cb);
+    if (rc == CLI_OK && failed)
+        rc = CLI_PARTIAL;
+    return rc;
+}
+
+/* ---- hsok retag ---- */
+
+static const struct option retag_opts[] = {
+    {"themes", required_argument, NULL, CLI_OPT_THEMES},
+    {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_retag(int argc, char **argv)
+{
+    const char *dir = NULL, *dbpath = NULL;
+    double threshold = 0;
+    int c;
+    while ((c = cli_getopt(argc, argv, "h", retag_opts)) != -1) {
+        switch (c) {
+        case 'h': cli_cmd_help(cli_find_cmd("retag")); return CLI_OK;
+        case CLI_OPT_THEMES: dir = optarg; break;
+        case CLI_OPT_THRESHOLD:
+            if (cli_parse_threshold(argv[0], optarg, &threshold) < 0)
+                return CLI_USAGE;
+            break;
+        case CLI_OPT_DB: dbpath = optarg; break;
+        default: return CLI_USAGE;
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    hsok_codebook_t *cb = NULL;
+    int rc = cli_load_codebook(dir, threshold, &cb);
+    if (rc != CLI_OK)
+        return rc;
+    if (!cb) {
+        cli_error("no codebook: no directory '%s' (give --themes DIR)",
+                  hsok_codebook_default_dir());
+        return CLI_ERR;
+    }
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    const char *path = hsok_db_default_path(dbpath);
+    /* retag needs an existing index: check read-only first, so a typo does not create one */
+    hsok_status_t st = hsok_db_open(path, HSOK_DB_READ, &db, &err);
+    if (st == HSOK_OK) {
+        hsok_db_close(db, NULL);
+        db = NULL;
+        st = hsok_db_open(path, HSOK_DB_WRITE, &db, &err);
+    }
+    if (st != HSOK_OK) {
+        hsok_codebook_free(cb);
+        return cli_fail(st, err, 0);
+    }
+    size_t n = 0;
+    st = hsok_db_retag(db, cb, &n, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        hsok_db_close(db, NULL);
+    } else {
+        st = hsok_db_close(db, &err);
+        if (st != HSOK_OK)
+            rc = cli_fail(st, err, 0);
+        else
+            printf("re-tagged %zu passage%s with %zu theme%s\n", n, n == 1 ? "" : "s",
+                   hsok_codebook_count(cb), hsok_codebook_count(cb) == 1 ? "" : "s");
+    }
+    hsok_codebook_free(cb);
+    return rc;
+}

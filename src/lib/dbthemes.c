@@ -1,0 +1,572 @@
+/* dbthemes.c — themes and stances in the index: re-tagging, the respondent × theme matrix,
+ * selecting passages for export, and the checkbox answers (see db.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+#include "prefix.h"
+#include "query_internal.h"
+
+/* Every document matching q, with its data. */
+static hsok_status_t all_hits(hsok_db_t *db, const xap_query_t *q, xap_hits_t **out,
+                              char **errmsg)
+{
+    unsigned n = xap_doccount(db->x);
+    return xap_search(db->x, q, 0, n ? n : 1, -1, out, errmsg);
+}
+
+/* ---- retag ---- */
+
+hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *passages,
+                            char **errmsg)
+{
+    if (passages)
+        *passages = 0;
+    if (!db->writable)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "index '%s' is open read-only", db->path);
+    if (!cb)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no codebook");
+    hsok_status_t st = db_need_lexicon(db, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    xap_query_t all = { XQ_ALL, NULL, 0, 0, 0, NULL, 0 };
+    xap_hits_t *hits = NULL;
+    st = all_hits(db, &all, &hits, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    /* one transaction: the index is re-tagged as a whole or not at all */
+    st = hsok_db_commit(db, errmsg);
+    if (st == HSOK_OK)
+        st = xap_begin(db->x, errmsg);
+    int in_txn = st == HSOK_OK;
+    if (st == HSOK_OK)
+        st = db_store_codebook(db, cb, errmsg);
+    size_t done = 0;
+    for (size_t i = 0; i < hits->n && st == HSOK_OK; i++) {
+        db_rec_t rec;
+        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, &rec) < 0) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            break;
+        }
+        xap_doc_t *doc = NULL;
+        st = db_build_doc(db, &rec.pub, rec.kind, rec.filekey, cb, &doc, errmsg);
+        if (st == HSOK_OK)
+            st = xap_replace(db->x, hits->hits[i].docid, doc, errmsg);
+        xap_doc_free(doc);
+        db_rec_clear(&rec);
+        done++;
+    }
+    if (in_txn) {
+        hsok_status_t e = xap_end(db->x, st == HSOK_OK, st == HSOK_OK ? errmsg : NULL);
+        if (st == HSOK_OK)
+            st = e;
+    }
+    if (st == HSOK_OK)
+        st = hsok_db_commit(db, errmsg);
+    xap_hits_free(hits);
+    if (st == HSOK_OK && passages)
+        *passages = done;
+    return st;
+}
+
+hsok_status_t hsok_db_codebook_fingerprint(hsok_db_t *db, char **out, char **errmsg)
+{
+    return xap_get_meta(db->x, "codebook", out, errmsg);
+}
+
+/* ---- themes stored in the index ---- */
+
+typedef struct stored_themes {
+    hsok_db_theme_t *v;
+    size_t n;
+    char **mem; /* one block per theme */
+} stored_themes_t;
+
+static char *field_of(char *rec, const char *key)
+{
+    size_t kl = strlen(key);
+    for (char *line = rec; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (!strncmp(line, key, kl) && line[kl] == '\t') {
+            if (nl)
+                *nl = '\0';
+            /* unescape in place */
+            char *r = line + kl + 1, *w = r;
+            for (char *p = r; *p; p++) {
+                if (*p == '\\' && p[1]) {
+                    p++;
+                    *w++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+                } else {
+                    *w++ = *p;
+                }
+            }
+            *w = '\0';
+            return r;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+static void stored_free(stored_themes_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->mem[i]);
+    free(s->mem);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+static hsok_status_t stored_load(hsok_db_t *db, stored_themes_t *s, char **errmsg)
+{
+    memset(s, 0, sizeof *s);
+    char *list = NULL;
+    hsok_status_t st = xap_get_meta(db->x, "themes", &list, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    size_t n = *list ? 1 : 0;
+    for (char *p = list; *p; p++)
+        n += *p == ',';
+    s->v = calloc(n ? n : 1, sizeof *s->v);
+    s->mem = calloc(n ? n : 1, sizeof *s->mem);
+    if (!s->v || !s->mem) {
+        free(list);
+        stored_free(s);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    for (char *id = list; n && id && *id && st == HSOK_OK;) {
+        char *c = strchr(id, ',');
+        if (c)
+            *c = '\0';
+        buf_t k = BUF_INIT;
+        buf_addf(&k, "theme:%s", id);
+        char *val = NULL;
+        st = k.err ? HSOK_ERR_NOMEM : xap_get_meta(db->x, k.data, &val, errmsg);
+        buf_free(&k);
+        if (st == HSOK_OK) {
+            /* block: id \0 then the record */
+            size_t il = strlen(id), vl = strlen(val);
+            char *m = malloc(il + vl + 2);
+            if (!m) {
+                free(val);
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                break;
+            }
+            memcpy(m, id, il + 1);
+            memcpy(m + il + 1, val, vl + 1);
+            free(val);
+            s->mem[s->n] = m;
+            hsok_db_theme_t *t = &s->v[s->n++];
+            t->id = m;
+            /* field_of edits in place and ends the line: extract in file order */
+            char *rec = m + il + 1;
+            char *label = field_of(rec, "label");
+            char *after = label ? label + strlen(label) + 1 : rec;
+            char *desc = field_of(after, "description");
+            char *after2 = desc ? desc + strlen(desc) + 1 : after;
+            char *parent = field_of(after2, "parent");
+            t->label = label ? label : id;
+            t->description = desc ? desc : "";
+            t->parent = parent ? parent : "";
+        }
+        id = c ? c + 1 : NULL;
+    }
+    free(list);
+    if (st != HSOK_OK)
+        stored_free(s);
+    return st;
+}
+
+/* ---- matrix ---- */
+
+typedef struct matrix_priv {
+    hsok_theme_matrix_t pub;
+    stored_themes_t themes;
+    char **respondents;
+    size_t *counts, *tp, *tr, *rp;
+} matrix_priv_t;
+
+void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
+{
+    if (!m)
+        return;
+    matrix_priv_t *p = (matrix_priv_t *)m;
+    stored_free(&p->themes);
+    for (size_t i = 0; i < m->nrespondents; i++)
+        free(p->respondents[i]);
+    free(p->respondents);
+    free(p->counts);
+    free(p->tp);
+    free(p->tr);
+    free(p->rp);
+    free(p);
+}
+
+/* The plan for a selection: the query (strict, relaxed if that finds nothing is not done for
+ * a selection: the query means what it says) with the filters, or the filters alone. */
+static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hits_t **out,
+                                 char **errmsg)
+{
+    hsok_search_opts_t o = { 0 };
+    if (sel) {
+        o.respondents = sel->respondents;
+        o.nrespondents = sel->nrespondents;
+        o.themes = sel->themes;
+        o.nthemes = sel->nthemes;
+    }
+    qplan_t plan;
+    hsok_status_t st = sel && sel->query && *sel->query
+                           ? qplan_build(db, sel->query, &o, &plan, errmsg)
+                           : qplan_filters(db, &o, &plan, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    st = all_hits(db, plan.strict, out, errmsg);
+    if (st == HSOK_OK && (*out)->n == 0 && plan.relaxed) {
+        xap_hits_free(*out);
+        *out = NULL;
+        st = all_hits(db, plan.relaxed, out, errmsg);
+    }
+    qplan_clear(&plan);
+    return st;
+}
+
+hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
+                                   hsok_theme_matrix_t **out, char **errmsg)
+{
+    *out = NULL;
+    matrix_priv_t *m = calloc(1, sizeof *m);
+    if (!m)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    hsok_status_t st = stored_load(db, &m->themes, errmsg);
+    xap_hits_t *hits = NULL;
+    if (st == HSOK_OK)
+        st = select_hits(db, sel, &hits, errmsg);
+    size_t nt = m->themes.n;
+    size_t cap = 0;
+    if (st == HSOK_OK) {
+        m->tp = calloc(nt + 1, sizeof *m->tp);
+        m->tr = calloc(nt + 1, sizeof *m->tr);
+        if (!m->tp || !m->tr)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; st == HSOK_OK && i < hits->n; i++) {
+        db_rec_t rec;
+        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, &rec) < 0) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (sel && sel->tagged_only && rec.pub.nthemes == 0) {
+            db_rec_clear(&rec);
+            continue;
+        }
+        const char *resp = *rec.pub.respondent ? rec.pub.respondent : "";
+        size_t r = 0;
+        while (r < m->pub.nrespondents && strcmp(m->respondents[r], resp))
+            r++;
+        if (r == m->pub.nrespondents) {
+            if (r == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                char **a = realloc(m->respondents, nc * sizeof *a);
+                size_t *c = a ? realloc(m->counts, nc * (nt + 1) * sizeof *c) : NULL;
+                size_t *rp = c ? realloc(m->rp, nc * sizeof *rp) : NULL;
+                if (a)
+                    m->respondents = a;
+                if (c)
+                    m->counts = c;
+                if (rp)
+                    m->rp = rp;
+                if (!a || !c || !rp) {
+                    db_rec_clear(&rec);
+                    st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                    break;
+                }
+                memset(m->counts + cap * (nt + 1), 0, (nc - cap) * (nt + 1) * sizeof *c);
+                memset(m->rp + cap, 0, (nc - cap) * sizeof *rp);
+                cap = nc;
+            }
+            if (!(m->respondents[r] = strdup(resp))) {
+                db_rec_clear(&rec);
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                break;
+            }
+            m->pub.nrespondents++;
+        }
+        m->rp[r]++;
+        m->pub.passages++;
+        if (rec.pub.nthemes)
+            m->pub.tagged++;
+        for (size_t k = 0; k < rec.pub.nthemes; k++)
+            for (size_t t = 0; t < nt; t++)
+                if (!strcmp(rec.pub.themes[k], m->themes.v[t].id)) {
+                    m->counts[r * (nt + 1) + t]++;
+                    m->tp[t]++;
+                }
+        db_rec_clear(&rec);
+    }
+    xap_hits_free(hits);
+    if (st != HSOK_OK) {
+        hsok_theme_matrix_free(&m->pub);
+        return st;
+    }
+    /* respondents by passages, descending (stable by name) */
+    size_t nr = m->pub.nrespondents;
+    for (size_t a = 1; a < nr; a++) {
+        for (size_t b = a; b > 0; b--) {
+            size_t x = b - 1, y = b;
+            int swap = m->rp[y] > m->rp[x] ||
+                       (m->rp[y] == m->rp[x] && strcmp(m->respondents[y], m->respondents[x]) < 0);
+            if (!swap)
+                break;
+            char *tn = m->respondents[x];
+            m->respondents[x] = m->respondents[y];
+            m->respondents[y] = tn;
+            size_t tc = m->rp[x];
+            m->rp[x] = m->rp[y];
+            m->rp[y] = tc;
+            for (size_t t = 0; t <= nt; t++) {
+                size_t v = m->counts[x * (nt + 1) + t];
+                m->counts[x * (nt + 1) + t] = m->counts[y * (nt + 1) + t];
+                m->counts[y * (nt + 1) + t] = v;
+            }
+        }
+    }
+    /* pack counts to [r * nt + t] */
+    for (size_t r = 0; r < nr; r++)
+        for (size_t t = 0; t < nt; t++)
+            m->counts[r * nt + t] = m->counts[r * (nt + 1) + t];
+    for (size_t t = 0; t < nt; t++)
+        for (size_t r = 0; r < nr; r++)
+            m->tr[t] += m->counts[r * nt + t] > 0;
+    m->pub.nthemes = nt;
+    m->pub.themes = m->themes.v;
+    m->pub.respondents = (const char *const *)m->respondents;
+    m->pub.counts = m->counts;
+    m->pub.theme_passages = m->tp;
+    m->pub.theme_respondents = m->tr;
+    m->pub.respondent_passages = m->rp;
+    *out = &m->pub;
+    return HSOK_OK;
+}
+
+/* ---- select ---- */
+
+
+static int cmp_recs(const void *a, const void *b)
+{
+    const hsok_record_t *x = &((const db_rec_t *)a)->pub, *y = &((const db_rec_t *)b)->pub;
+    int c = strcmp(x->respondent, y->respondent);
+    if (c)
+        return c;
+    c = strcmp(x->source, y->source);
+    if (c)
+        return c;
+    return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
+}
+
+hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_records_t **out,
+                             char **errmsg)
+{
+    *out = NULL;
+    xap_hits_t *hits = NULL;
+    hsok_status_t st = select_hits(db, sel, &hits, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    hsok_records_t *r = calloc(1, sizeof *r);
+    if (!r || !(r->recs = calloc(hits->n ? hits->n : 1, sizeof *r->recs))) {
+        free(r);
+        xap_hits_free(hits);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < hits->n; i++) {
+        db_rec_t *rec = &r->recs[r->n];
+        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, rec) < 0) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (sel && sel->tagged_only && rec->pub.nthemes == 0) {
+            db_rec_clear(rec);
+            continue;
+        }
+        r->n++;
+    }
+    xap_hits_free(hits);
+    if (st != HSOK_OK) {
+        hsok_records_free(r);
+        return st;
+    }
+    qsort(r->recs, r->n, sizeof *r->recs, cmp_recs);
+    *out = r;
+    return HSOK_OK;
+}
+
+/* ---- stances ---- */
+
+struct hsok_stances {
+    hsok_db_stance_t *v;
+    size_t n, cap;
+    char **mem;
+    size_t nmem;
+};
+
+size_t hsok_stances_count(const hsok_stances_t *s)
+{
+    return s ? s->n : 0;
+}
+
+const hsok_db_stance_t *hsok_stances_get(const hsok_stances_t *s, size_t i)
+{
+    return s && i < s->n ? &s->v[i] : NULL;
+}
+
+void hsok_stances_free(hsok_stances_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nmem; i++)
+        free(s->mem[i]);
+    free(s->mem);
+    free(s->v);
+    free(s);
+}
+
+/* unescape \\ \n \t in place */
+static void unescape(char *s)
+{
+    char *w = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            *w++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+}
+
+typedef struct stance_ctx {
+    hsok_db_t *db;
+    hsok_stances_t *s;
+    hsok_status_t st;
+    char **errmsg;
+} stance_ctx_t;
+
+static char *kv(char *line, const char *key)
+{
+    /* line of "k=v\tk=v" fields: returns v of key (in place, NUL at the tab) */
+    size_t kl = strlen(key);
+    for (char *f = line; f && *f;) {
+        char *tab = strchr(f, '\t');
+        if (!strncmp(f, key, kl) && f[kl] == '=') {
+            if (tab)
+                *tab = '\0';
+            return f + kl + 1;
+        }
+        f = tab ? tab + 1 : NULL;
+    }
+    return NULL;
+}
+
+static int on_file_meta(void *ctx, const char *key)
+{
+    stance_ctx_t *c = ctx;
+    char *val = NULL;
+    c->st = xap_get_meta(c->db->x, key, &val, c->errmsg);
+    if (c->st != HSOK_OK)
+        return 1;
+    /* first line: fields; then "stance\tN\trespondent\tanswer\toptions\tline\tquestion" */
+    char *nl = strchr(val, '\n');
+    if (!nl) {
+        free(val);
+        return 0;
+    }
+    *nl = '\0';
+    char *first = val;
+    char *path = kv(first, "path");
+    const char *source = path ? path : "";
+    if (path)
+        unescape(path);
+    int any = 0;
+    for (char *line = nl + 1; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (!strncmp(line, "stance\t", 7)) {
+            char *f[6] = { 0 };
+            char *p = line + 7;
+            for (int i = 0; i < 6 && p; i++) {
+                f[i] = p;
+                char *t = i < 5 ? strchr(p, '\t') : NULL;
+                if (t)
+                    *t++ = '\0';
+                p = t;
+            }
+            if (f[5]) {
+                if (c->s->n == c->s->cap) {
+                    size_t ncap = c->s->cap ? c->s->cap * 2 : 16;
+                    hsok_db_stance_t *v = realloc(c->s->v, ncap * sizeof *v);
+                    if (!v) {
+                        c->st = hsok_seterr(c->errmsg, HSOK_ERR_NOMEM, "out of memory");
+                        free(val);
+                        return 1;
+                    }
+                    c->s->v = v;
+                    c->s->cap = ncap;
+                }
+                for (int i = 1; i < 6; i++)
+                    unescape(f[i]);
+                hsok_db_stance_t *s = &c->s->v[c->s->n++];
+                s->question_no = atoi(f[0]);
+                s->respondent = f[1];
+                s->answer = f[2];
+                s->options = f[3];
+                s->line = (unsigned)strtoul(f[4], NULL, 10);
+                s->question = f[5];
+                s->source = source;
+                any = 1;
+            }
+        }
+        line = next;
+    }
+    if (!any) {
+        free(val);
+        return 0;
+    }
+    char **m = realloc(c->s->mem, (c->s->nmem + 1) * sizeof *m);
+    if (!m) {
+        free(val);
+        c->st = hsok_seterr(c->errmsg, HSOK_ERR_NOMEM, "out of memory");
+        return 1;
+    }
+    c->s->mem = m;
+    c->s->mem[c->s->nmem++] = val;
+    return 0;
+}
+
+static int cmp_stance(const void *a, const void *b)
+{
+    const hsok_db_stance_t *x = a, *y = b;
+    if (x->question_no != y->question_no)
+        return x->question_no < y->question_no ? -1 : 1;
+    return strcmp(x->respondent, y->respondent);
+}
+
+hsok_status_t hsok_db_stances(hsok_db_t *db, hsok_stances_t **out, char **errmsg)
+{
+    *out = NULL;
+    hsok_stances_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    stance_ctx_t c = { db, s, HSOK_OK, errmsg };
+    hsok_status_t st = xap_meta_keys(db->x, META_FILE, on_file_meta, &c, errmsg);
+    if (st == HSOK_OK)
+        st = c.st;
+    if (st != HSOK_OK) {
+        hsok_stances_free(s);
+        return st;
+    }
+    qsort(s->v, s->n, sizeof *s->v, cmp_stance);
+    *out = s;
+    return HSOK_OK;
+}

@@ -1,0 +1,911 @@
+/* themes.c — the codebook parser and the passage tagger (see themes.h for the file format and
+ * the scoring rule).
+ *
+ * Terms are analysed once, at load time, with the same analyzer as search (QUERY mode); a
+ * passage is analysed once (DOCUMENT mode, so compound parts come from the analyzer's splitter)
+ * into a token array, and every theme's terms are matched against that array.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "hsok/themes.h"
+#include "hsok_config.h"
+
+#define PART_FACTOR 0.7
+#define MAX_COUNT_FACTOR 2.0
+
+typedef enum { T_WORD, T_PHRASE, T_PREFIX } tkind_t;
+
+typedef struct term {
+    tkind_t kind;
+    double weight;
+    char **stems;   /* T_WORD: 1 stem; T_PHRASE: n stems; T_PREFIX: 1 normalised prefix */
+    size_t n;
+    char *text;     /* as written in the file, for messages */
+} term_t;
+
+typedef struct theme {
+    hsok_theme_info_t info;
+    char *id, *label, *description, *parent, *file;
+    term_t *terms;
+    size_t nterms, capterms;
+    term_t *excl;
+    size_t nexcl, capexcl;
+    size_t parent_ix; /* index of the parent theme, or (size_t)-1 */
+} theme_t;
+
+struct hsok_codebook {
+    theme_t *themes;
+    size_t n, cap;
+    double threshold;
+    hsok_analyzer_t *an;
+    uint64_t hash;
+    char fingerprint[17];
+};
+
+/* ---- codebook ---- */
+
+const char *hsok_codebook_default_dir(void)
+{
+    const char *env = getenv("HSOK_THEMES");
+    if (env && *env)
+        return env;
+    DIR *d = opendir("themes");
+    if (d) {
+        closedir(d);
+        return "themes";
+    }
+    return HSOK_DATADIR "/themes";
+}
+
+hsok_status_t hsok_codebook_new(hsok_codebook_t **out, char **errmsg)
+{
+    *out = NULL;
+    hsok_codebook_t *cb = calloc(1, sizeof *cb);
+    if (!cb)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    hsok_status_t st = hsok_analyzer_new(&cb->an, errmsg);
+    if (st != HSOK_OK) {
+        free(cb);
+        return st;
+    }
+    cb->threshold = HSOK_DEFAULT_THRESHOLD;
+    cb->hash = 1469598103934665603ull;
+    *out = cb;
+    return HSOK_OK;
+}
+
+static void term_free(term_t *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->stems[i]);
+    free(t->stems);
+    free(t->text);
+}
+
+static void theme_free(theme_t *t)
+{
+    free(t->id);
+    free(t->label);
+    free(t->description);
+    free(t->parent);
+    free(t->file);
+    for (size_t i = 0; i < t->nterms; i++)
+        term_free(&t->terms[i]);
+    free(t->terms);
+    for (size_t i = 0; i < t->nexcl; i++)
+        term_free(&t->excl[i]);
+    free(t->excl);
+}
+
+void hsok_codebook_free(hsok_codebook_t *cb)
+{
+    if (!cb)
+        return;
+    for (size_t i = 0; i < cb->n; i++)
+        theme_free(&cb->themes[i]);
+    free(cb->themes);
+    hsok_analyzer_free(cb->an);
+    free(cb);
+}
+
+void hsok_codebook_set_threshold(hsok_codebook_t *cb, double threshold)
+{
+    if (cb && threshold > 0)
+        cb->threshold = threshold;
+}
+
+double hsok_codebook_threshold(const hsok_codebook_t *cb)
+{
+    return cb ? cb->threshold : HSOK_DEFAULT_THRESHOLD;
+}
+
+size_t hsok_codebook_count(const hsok_codebook_t *cb)
+{
+    return cb ? cb->n : 0;
+}
+
+const hsok_theme_info_t *hsok_codebook_theme(const hsok_codebook_t *cb, size_t i)
+{
+    return cb && i < cb->n ? &cb->themes[i].info : NULL;
+}
+
+const hsok_theme_info_t *hsok_codebook_find(const hsok_codebook_t *cb, const char *id)
+{
+    for (size_t i = 0; cb && id && i < cb->n; i++)
+        if (!strcmp(cb->themes[i].id, id))
+            return &cb->themes[i].info;
+    return NULL;
+}
+
+const char *hsok_codebook_fingerprint(const hsok_codebook_t *cb)
+{
+    hsok_codebook_t *m = (hsok_codebook_t *)cb;
+    char th[32];
+    snprintf(th, sizeof th, "%.6g", cb->threshold);
+    uint64_t h = cb->hash ^ hsok_hash64(th, strlen(th));
+    snprintf(m->fingerprint, sizeof m->fingerprint, "%016llx", (unsigned long long)h);
+    return m->fingerprint;
+}
+
+/* ---- parsing ---- */
+
+typedef struct pctx {
+    hsok_codebook_t *cb;
+    const char *name;
+    unsigned line;
+    char **errmsg;
+} pctx_t;
+
+static hsok_status_t perr(pctx_t *p, const char *fmt, const char *arg)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, arg);
+    return hsok_seterr(p->errmsg, HSOK_ERR_PARSE, "'%s' line %u: %s", p->name, p->line, msg);
+}
+
+typedef struct tokv {
+    char **stem;
+    char **norm;
+    size_t n, cap;
+    int stopwords;
+    int nomem;
+} tokv_t;
+
+static int collect(void *ctx, const hsok_token_t *t)
+{
+    tokv_t *v = ctx;
+    if (t->flags & HSOK_TOKEN_PART)
+        return 0;
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 8;
+        char **a = realloc(v->stem, nc * sizeof *a);
+        if (a)
+            v->stem = a;
+        char **b = realloc(v->norm, nc * sizeof *b);
+        if (b)
+            v->norm = b;
+        if (!a || !b) {
+            v->nomem = 1;
+            return 1;
+        }
+        v->cap = nc;
+    }
+    v->stem[v->n] = hsok_strndup(t->stem, t->stem_len);
+    v->norm[v->n] = hsok_strndup(t->norm, t->norm_len);
+    if (!v->stem[v->n] || !v->norm[v->n]) {
+        free(v->stem[v->n]);
+        free(v->norm[v->n]);
+        v->nomem = 1;
+        return 1;
+    }
+    v->stopwords += (t->flags & HSOK_TOKEN_STOPWORD) != 0;
+    v->n++;
+    return 0;
+}
+
+static void tokv_free(tokv_t *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->stem[i]);
+        free(v->norm[i]);
+    }
+    free(v->stem);
+    free(v->norm);
+}
+
+/* Parse "[weight] term" into t. */
+static hsok_status_t parse_term(pctx_t *p, char *s, term_t *t, int with_weight)
+{
+    memset(t, 0, sizeof *t);
+    t->weight = 1.0;
+    if (with_weight && (isdigit((unsigned char)*s) || *s == '.')) {
+        char *end;
+        errno = 0;
+        double w = strtod(s, &end);
+        if (errno || end == s || !(*end == ' ' || *end == '\t'))
+            return perr(p, "a weight must be a number followed by the term%s", "");
+        if (!(w > 0) || w > 100)
+            return perr(p, "weight %s is out of range (0 < weight <= 100)", s);
+        t->weight = w;
+        s = end;
+        while (*s == ' ' || *s == '\t')
+            s++;
+    }
+    size_t n = strlen(s);
+    int phrase = 0, prefix = 0;
+    if (n && (*s == '"' || !strncmp(s, "\xe2\x80\x9c", 3) || !strncmp(s, "\xc2\xab", 2))) {
+        size_t open = *s == '"' ? 1 : (unsigned char)*s == 0xE2 ? 3 : 2;
+        const char *closers[] = { "\"", "\xe2\x80\x9d", "\xc2\xbb" };
+        size_t cl = 0;
+        for (int k = 0; k < 3 && !cl; k++) {
+            size_t kl = strlen(closers[k]);
+            if (n >= open + kl && !memcmp(s + n - kl, closers[k], kl))
+                cl = kl;
+        }
+        if (!cl)
+            return perr(p, "unbalanced quote in %s", s);
+        s[n - cl] = '\0';
+        s += open;
+        n = strlen(s);
+        phrase = 1;
+    } else if (n && s[n - 1] == '*') {
+        s[--n] = '\0';
+        prefix = 1;
+    }
+    if (!n)
+        return perr(p, "empty term%s", "");
+    if (!hsok_utf8_valid(s, n, NULL))
+        return perr(p, "term is not UTF-8%s", "");
+    t->text = strdup(s);
+    if (!t->text)
+        return hsok_seterr(p->errmsg, HSOK_ERR_NOMEM, "out of memory");
+    tokv_t v = { 0 };
+    hsok_analyze(p->cb->an, s, n, HSOK_ANALYZE_QUERY, NULL, collect, &v);
+    if (v.nomem) {
+        tokv_free(&v);
+        return hsok_seterr(p->errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    if (v.n == 0) {
+        tokv_free(&v);
+        return perr(p, "'%s' has no words", t->text);
+    }
+    if (prefix) {
+        if (v.n != 1) {
+            tokv_free(&v);
+            return perr(p, "a prefix term is one word: '%s*'", t->text);
+        }
+        t->kind = T_PREFIX;
+        t->stems = malloc(sizeof *t->stems);
+        if (!t->stems) {
+            tokv_free(&v);
+            return hsok_seterr(p->errmsg, HSOK_ERR_NOMEM, "out of memory");
+        }
+        t->stems[0] = v.norm[0];
+        v.norm[0] = NULL;
+        t->n = 1;
+        tokv_free(&v);
+        return HSOK_OK;
+    }
+    if (v.n == 1 && !phrase && v.stopwords) {
+        tokv_free(&v);
+        return perr(p, "'%s' is a stopword: it would match almost every passage", t->text);
+    }
+    t->kind = v.n == 1 ? T_WORD : T_PHRASE;
+    t->stems = v.stem;
+    t->n = v.n;
+    v.stem = NULL;
+    for (size_t i = 0; i < v.n; i++)
+        free(v.norm[i]);
+    free(v.norm);
+    return HSOK_OK;
+}
+
+static int push_term(term_t **v, size_t *n, size_t *cap, term_t *t)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        term_t *p = realloc(*v, nc * sizeof *p);
+        if (!p)
+            return -1;
+        *v = p;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = *t;
+    return 0;
+}
+
+static int valid_id(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+hsok_status_t hsok_codebook_add(hsok_codebook_t *cb, const char *name, const char *text,
+                                size_t len, char **errmsg)
+{
+    if (!cb || (!text && len))
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no codebook or text");
+    if (!name)
+        name = "(theme)";
+    pctx_t p = { cb, name, 0, errmsg };
+    if (!hsok_utf8_valid(text, len, NULL)) {
+        p.line = 1;
+        size_t bad = 0;
+        hsok_utf8_valid(text, len, &bad);
+        for (size_t i = 0; i < bad; i++)
+            p.line += text[i] == '\n';
+        return perr(&p, "not valid UTF-8%s", "");
+    }
+    theme_t th;
+    memset(&th, 0, sizeof th);
+    th.parent_ix = (size_t)-1;
+    double threshold = 0;
+    enum { HEAD, TERMS, EXCL } mode = HEAD;
+    hsok_status_t st = HSOK_OK;
+    char *copy = hsok_strndup(text ? text : "", len);
+    if (!copy)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    char *s = copy;
+    if (!strncmp(s, "\xef\xbb\xbf", 3))
+        s += 3;
+    /* split lines by hand: strtok_r would skip empty lines and break line numbers */
+    char *line = s;
+    while (line && st == HSOK_OK) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        p.line++;
+        char *l = trim(line);
+        line = nl ? nl + 1 : NULL;
+        if (!*l || *l == '#')
+            continue;
+        if (!strcmp(l, "terms:")) {
+            mode = TERMS;
+            continue;
+        }
+        if (!strcmp(l, "exclude:")) {
+            mode = EXCL;
+            continue;
+        }
+        char *colon = strchr(l, ':');
+        int is_key = 0;
+        if (colon && mode == HEAD) {
+            is_key = 1;
+        } else if (colon && mode != HEAD) {
+            /* "label: x" after the lists is a header line out of place; a term never has an
+             * unquoted ':' followed by a space except in phrases */
+            char *k = l;
+            while (*k && ((*k >= 'a' && *k <= 'z')))
+                k++;
+            if (k == colon && (colon[1] == ' ' || colon[1] == '\0') && *l != '"')
+                is_key = 1;
+        }
+        if (is_key) {
+            if (mode != HEAD) {
+                st = perr(&p, "header line '%s' after the term lists", l);
+                break;
+            }
+            *colon = '\0';
+            char *key = trim(l), *val = trim(colon + 1);
+            char **slot = NULL;
+            if (!strcmp(key, "id"))
+                slot = &th.id;
+            else if (!strcmp(key, "label"))
+                slot = &th.label;
+            else if (!strcmp(key, "description"))
+                slot = &th.description;
+            else if (!strcmp(key, "parent"))
+                slot = &th.parent;
+            else if (!strcmp(key, "threshold")) {
+                char *end;
+                double v = strtod(val, &end);
+                if (end == val || *end || !(v > 0) || v > 1000) {
+                    st = perr(&p, "threshold '%s' is not a positive number", val);
+                    break;
+                }
+                threshold = v;
+                continue;
+            } else {
+                st = perr(&p, "unknown key '%s' (known: id, label, description, parent, "
+                              "threshold, terms:, exclude:)", key);
+                break;
+            }
+            if (*slot) {
+                st = perr(&p, "'%s' given twice", key);
+                break;
+            }
+            if (slot == &th.id && !valid_id(val)) {
+                st = perr(&p, "id '%s' must be lowercase letters, digits and '-'", val);
+                break;
+            }
+            if (slot == &th.parent && *val && !valid_id(val)) {
+                st = perr(&p, "parent '%s' is not a theme id", val);
+                break;
+            }
+            if (!(*slot = strdup(val))) {
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                break;
+            }
+            continue;
+        }
+        if (mode == HEAD) {
+            st = perr(&p, "expected 'key: value' or 'terms:', got '%s'", l);
+            break;
+        }
+        term_t t;
+        st = parse_term(&p, l, &t, mode == TERMS);
+        if (st != HSOK_OK)
+            break;
+        int rc = mode == TERMS ? push_term(&th.terms, &th.nterms, &th.capterms, &t)
+                               : push_term(&th.excl, &th.nexcl, &th.capexcl, &t);
+        if (rc < 0) {
+            term_free(&t);
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        }
+    }
+    free(copy);
+    if (st == HSOK_OK) {
+        p.line = 0;
+        if (!th.id)
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': no 'id:' line", name);
+        else if (!th.label)
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': no 'label:' line", name);
+        else if (th.nterms == 0)
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': no terms (add a 'terms:' list)",
+                             name);
+        else if (hsok_codebook_find(cb, th.id))
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': theme id '%s' is used twice", name,
+                             th.id);
+    }
+    if (st == HSOK_OK && cb->n == cb->cap) {
+        size_t nc = cb->cap ? cb->cap * 2 : 8;
+        theme_t *v = realloc(cb->themes, nc * sizeof *v);
+        if (!v)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        else {
+            cb->themes = v;
+            cb->cap = nc;
+        }
+    }
+    if (st == HSOK_OK && ((!th.description && !(th.description = strdup(""))) ||
+                          (!th.parent && !(th.parent = strdup(""))) ||
+                          !(th.file = strdup(name))))
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (st != HSOK_OK) {
+        theme_free(&th);
+        return st;
+    }
+    th.info.id = th.id;
+    th.info.label = th.label;
+    th.info.description = th.description;
+    th.info.parent = th.parent;
+    th.info.file = th.file;
+    th.info.threshold = threshold;
+    th.info.nterms = th.nterms;
+    cb->themes[cb->n++] = th;
+    cb->hash ^= hsok_hash64(text ? text : "", len) + 0x9e3779b97f4a7c15ull + (cb->hash << 6);
+    return HSOK_OK;
+}
+
+hsok_status_t hsok_codebook_check(hsok_codebook_t *cb, char **errmsg)
+{
+    for (size_t i = 0; i < cb->n; i++) {
+        theme_t *t = &cb->themes[i];
+        t->parent_ix = (size_t)-1;
+        if (!*t->parent)
+            continue;
+        for (size_t j = 0; j < cb->n; j++)
+            if (!strcmp(cb->themes[j].id, t->parent))
+                t->parent_ix = j;
+        if (t->parent_ix == (size_t)-1)
+            return hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': parent '%s' is not a theme",
+                               t->file, t->parent);
+        if (t->parent_ix == i)
+            return hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': theme '%s' is its own parent",
+                               t->file, t->id);
+    }
+    for (size_t i = 0; i < cb->n; i++) {
+        size_t k = i, steps = 0;
+        while (cb->themes[k].parent_ix != (size_t)-1) {
+            k = cb->themes[k].parent_ix;
+            if (++steps > cb->n)
+                return hsok_seterr(errmsg, HSOK_ERR_PARSE,
+                                   "'%s': the parents of theme '%s' form a cycle",
+                                   cb->themes[i].file, cb->themes[i].id);
+        }
+    }
+    return HSOK_OK;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+hsok_status_t hsok_codebook_load_dir(const char *dir, hsok_codebook_t **out, char **errmsg)
+{
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return hsok_seterr(errmsg, errno == ENOENT ? HSOK_ERR_NOT_FOUND : HSOK_ERR_IO,
+                           "cannot open theme directory '%s': %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    hsok_status_t st = HSOK_OK;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (e->d_name[0] == '.' || l < 7 || strcmp(e->d_name + l - 6, ".theme"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **v = realloc(names, cap * sizeof *v);
+            if (!v) {
+                st = HSOK_ERR_NOMEM;
+                break;
+            }
+            names = v;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            st = HSOK_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    hsok_codebook_t *cb = NULL;
+    if (st == HSOK_OK)
+        st = hsok_codebook_new(&cb, errmsg);
+    else
+        hsok_seterr(errmsg, st, "out of memory");
+    if (st == HSOK_OK && n == 0)
+        st = hsok_seterr(errmsg, HSOK_ERR_EMPTY, "no *.theme files in '%s'", dir);
+    if (st == HSOK_OK)
+        qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n && st == HSOK_OK; i++) {
+        buf_t path = BUF_INIT, data = BUF_INIT;
+        buf_addf(&path, "%s/%s", dir, names[i]);
+        FILE *f = path.err ? NULL : fopen(path.data, "rb");
+        if (!f) {
+            st = hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read '%s': %s", path.data,
+                             strerror(errno));
+        } else {
+            char chunk[8192];
+            size_t k;
+            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+                buf_add(&data, chunk, k);
+            if (ferror(f))
+                st = hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read '%s'", path.data);
+            fclose(f);
+            if (st == HSOK_OK && data.err)
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            if (st == HSOK_OK)
+                st = hsok_codebook_add(cb, path.data, data.data, data.len, errmsg);
+        }
+        buf_free(&path);
+        buf_free(&data);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (st == HSOK_OK)
+        st = hsok_codebook_check(cb, errmsg);
+    if (st != HSOK_OK) {
+        hsok_codebook_free(cb);
+        return st;
+    }
+    *out = cb;
+    return HSOK_OK;
+}
+
+/* ---- tagging ---- */
+
+typedef struct ptok {
+    char *norm, *stem;
+    size_t start, end;  /* the surface word (a part carries its word's offsets) */
+    unsigned pos;
+    int part;
+} ptok_t;
+
+typedef struct ptoks {
+    ptok_t *v;
+    size_t n, cap;
+    int nomem;
+} ptoks_t;
+
+static int collect_passage(void *ctx, const hsok_token_t *t)
+{
+    ptoks_t *p = ctx;
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 64;
+        ptok_t *v = realloc(p->v, nc * sizeof *v);
+        if (!v) {
+            p->nomem = 1;
+            return 1;
+        }
+        p->v = v;
+        p->cap = nc;
+    }
+    ptok_t *k = &p->v[p->n];
+    k->norm = hsok_strndup(t->norm, t->norm_len);
+    k->stem = hsok_strndup(t->stem, t->stem_len);
+    if (!k->norm || !k->stem) {
+        free(k->norm);
+        free(k->stem);
+        p->nomem = 1;
+        return 1;
+    }
+    k->start = t->start;
+    k->end = t->end;
+    k->pos = t->pos;
+    k->part = (t->flags & HSOK_TOKEN_PART) != 0;
+    p->n++;
+    return 0;
+}
+
+static void ptoks_free(ptoks_t *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->v[i].norm);
+        free(p->v[i].stem);
+    }
+    free(p->v);
+}
+
+typedef struct tagacc {
+    double score;
+    int vetoed;
+    buf_t ev;       /* evidence words, NUL-separated, distinct */
+    size_t nev;
+} tagacc_t;
+
+static void add_evidence(tagacc_t *a, const char *s, size_t n)
+{
+    for (size_t off = 0; off < a->ev.len;) {
+        const char *w = a->ev.data + off;
+        size_t wl = strlen(w);
+        if (wl == n && !memcmp(w, s, n))
+            return;
+        off += wl + 1;
+    }
+    buf_add(&a->ev, s, n);
+    buf_addch(&a->ev, '\0');
+    a->nev++;
+}
+
+/* Count a term's occurrences in the passage: *full (word/phrase as such), *part (as a
+ * compound part). Evidence words are added to acc when acc != NULL. */
+static void match_term(const term_t *t, const ptoks_t *p, const char *text, size_t *full,
+                       size_t *part, tagacc_t *acc)
+{
+    *full = *part = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const ptok_t *k = &p->v[i];
+        if (t->kind == T_WORD) {
+            if (strcmp(k->stem, t->stems[0]))
+                continue;
+            if (k->part) {
+                (*part)++;
+            } else {
+                (*full)++;
+            }
+            if (acc)
+                add_evidence(acc, text + k->start, k->end - k->start);
+        } else if (t->kind == T_PREFIX) {
+            size_t pl = strlen(t->stems[0]);
+            if (k->part || strncmp(k->norm, t->stems[0], pl))
+                continue;
+            (*full)++;
+            if (acc)
+                add_evidence(acc, text + k->start, k->end - k->start);
+        } else {
+            if (k->part || strcmp(k->stem, t->stems[0]))
+                continue;
+            /* the next words (skipping compound parts) must follow in order */
+            size_t j = i, m = 1;
+            size_t last = i;
+            while (m < t->n) {
+                j++;
+                while (j < p->n && p->v[j].part)
+                    j++;
+                if (j >= p->n || p->v[j].pos != p->v[last].pos + 1 ||
+                    strcmp(p->v[j].stem, t->stems[m]))
+                    break;
+                last = j;
+                m++;
+            }
+            if (m < t->n)
+                continue;
+            (*full)++;
+            if (acc)
+                add_evidence(acc, text + k->start, p->v[last].end - k->start);
+        }
+    }
+}
+
+struct hsok_tagging {
+    hsok_tag_t *tags;
+    size_t n;
+    char **strings; /* evidence arrays' backing */
+    size_t nstrings;
+    const char ***evs;
+};
+
+size_t hsok_tagging_count(const hsok_tagging_t *t)
+{
+    return t ? t->n : 0;
+}
+
+const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i)
+{
+    return t && i < t->n ? &t->tags[i] : NULL;
+}
+
+void hsok_tagging_free(hsok_tagging_t *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->evs && t->evs[i]) {
+            for (size_t k = 0; k < t->tags[i].nevidence; k++)
+                free((char *)t->evs[i][k]);
+            free(t->evs[i]);
+        }
+    }
+    free(t->evs);
+    free(t->tags);
+    free(t);
+}
+
+hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
+                            size_t len, hsok_tagging_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (!cb || !an || (!text && len))
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no codebook, analyzer or text");
+    ptoks_t p = { 0 };
+    hsok_status_t st = hsok_analyze(an, text ? text : "", len, HSOK_ANALYZE_DOCUMENT, NULL,
+                                    collect_passage, &p);
+    tagacc_t *acc = calloc(cb->n ? cb->n : 1, sizeof *acc);
+    hsok_tagging_t *tg = calloc(1, sizeof *tg);
+    if (st != HSOK_OK || p.nomem || !acc || !tg) {
+        ptoks_free(&p);
+        free(acc);
+        free(tg);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < cb->n; i++)
+        buf_init(&acc[i].ev);
+
+    for (size_t i = 0; i < cb->n; i++) {
+        const theme_t *th = &cb->themes[i];
+        tagacc_t *a = &acc[i];
+        size_t full, part;
+        for (size_t e = 0; e < th->nexcl && !a->vetoed; e++) {
+            match_term(&th->excl[e], &p, text, &full, &part, NULL);
+            if (full)
+                a->vetoed = 1;
+        }
+        if (a->vetoed)
+            continue;
+        for (size_t k = 0; k < th->nterms; k++) {
+            const term_t *t = &th->terms[k];
+            match_term(t, &p, text, &full, &part, NULL);
+            size_t c = full + part;
+            if (!c)
+                continue;
+            double w = t->weight * (full ? 1.0 : PART_FACTOR);
+            double f = 1.0 + 0.5 * (double)(c - 1);
+            if (f > MAX_COUNT_FACTOR)
+                f = MAX_COUNT_FACTOR;
+            a->score += w * f;
+            match_term(t, &p, text, &full, &part, a);
+        }
+    }
+    /* tagged themes, then their parents */
+    int *on = calloc(cb->n ? cb->n : 1, sizeof *on);
+    if (!on) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < cb->n; i++) {
+        double th = cb->themes[i].info.threshold > 0 ? cb->themes[i].info.threshold
+                                                     : cb->threshold;
+        if (!acc[i].vetoed && acc[i].score >= th - 1e-9)
+            on[i] = 1;
+    }
+    for (size_t i = 0; i < cb->n; i++) {
+        if (on[i] != 1)
+            continue;
+        size_t k = cb->themes[i].parent_ix;
+        size_t child = i;
+        while (k != (size_t)-1) {
+            if (!on[k]) {
+                on[k] = 2; /* implied by a child */
+                if (acc[k].score < acc[child].score)
+                    acc[k].score = acc[child].score;
+                for (size_t off = 0; off < acc[child].ev.len;) {
+                    const char *w = acc[child].ev.data + off;
+                    size_t wl = strlen(w);
+                    add_evidence(&acc[k], w, wl);
+                    off += wl + 1;
+                }
+            }
+            child = k;
+            k = cb->themes[k].parent_ix;
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < cb->n; i++)
+        n += on[i] != 0;
+    tg->tags = calloc(n ? n : 1, sizeof *tg->tags);
+    tg->evs = calloc(n ? n : 1, sizeof *tg->evs);
+    if (!tg->tags || !tg->evs) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < cb->n; i++) {
+        if (!on[i])
+            continue;
+        if (acc[i].ev.err) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        hsok_tag_t *t = &tg->tags[tg->n];
+        const char **ev = calloc(acc[i].nev ? acc[i].nev : 1, sizeof *ev);
+        if (!ev) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        tg->evs[tg->n] = ev;
+        t->theme = cb->themes[i].id;
+        t->score = round(acc[i].score * 100.0) / 100.0;
+        t->evidence = ev;
+        tg->n++;
+        size_t k = 0;
+        for (size_t off = 0; off < acc[i].ev.len; k++) {
+            const char *w = acc[i].ev.data + off;
+            size_t wl = strlen(w);
+            ev[k] = hsok_strndup(w, wl);
+            if (!ev[k]) {
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            t->nevidence = k + 1;
+            off += wl + 1;
+        }
+    }
+out:
+    free(on);
+    for (size_t i = 0; i < cb->n; i++)
+        buf_free(&acc[i].ev);
+    free(acc);
+    ptoks_free(&p);
+    if (st != HSOK_OK) {
+        hsok_tagging_free(tg);
+        return st;
+    }
+    *out = tg;
+    return HSOK_OK;
+}
