@@ -1,6 +1,1226 @@
+/* test_segment.c — the segmenter: passages, reflow, hyphenation, bullets, headings and
+ * sections, stances, footnotes, respondent detection and splitting, and the sidecar reader.
+ *
+ * The seed cases run on the real PDF-extracted responses in $HSOK_SOURCE_ROOT/seeds (read
+ * with hsok_source_read, as the indexer does); the other cases run on small crafted texts.
+ * Expected values are derived from the source text (line numbers are looked up in it, texts
+ * are the source words rejoined), not copied from the segmenter's output. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-int main(void) { return 0; }
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hsok/ingest.h"
+#include "hsok/segment.h"
+#include "hsok/text.h"
+
+#define SEED_NHN "000_"   /* Norsk helsenett */
+#define SEED_TWO "004_"   /* Drammen kommune, then Helse Sør-Øst RHF */
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* Read the seed whose file name starts with prefix. */
+static void read_seed(const char *prefix, hsok_source_t *src, char *path, size_t cap)
+{
+    const char *root = getenv("HSOK_SOURCE_ROOT");
+    assert_non_null(root);
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%s/seeds", root);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int found = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (!strncmp(e->d_name, prefix, strlen(prefix)) && n > 4 &&
+            !strcmp(e->d_name + n - 4, ".txt")) {
+            snprintf(path, cap, "%s/%s", dir, e->d_name);
+            found = 1;
+            break;
+        }
+    }
+    closedir(d);
+    if (!found)
+        fail_msg("no seed %s*.txt in %s", prefix, dir);
+    char *err = NULL;
+    memset(src, 0, sizeof *src);
+    hsok_status_t st = hsok_source_read(path, src, &err);
+    if (st != HSOK_OK)
+        fail_msg("cannot read seed %s: %s", path, err ? err : "?");
+    assert_non_null(src->text);
+    assert_true(src->len > 1000);
+}
+
+static hsok_segdoc_t *segment_opts(const char *text, size_t len, const hsok_segment_opts_t *o)
+{
+    hsok_segdoc_t *doc = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_segment("test", text, len, o, &doc, &err);
+    if (st != HSOK_OK)
+        fail_msg("hsok_segment failed: %d %s", (int)st, err ? err : "");
+    assert_null(err);
+    assert_non_null(doc);
+    return doc;
+}
+
+static hsok_segdoc_t *segment_str(const char *text)
+{
+    return segment_opts(text, strlen(text), NULL);
+}
+
+static size_t npass(const hsok_segdoc_t *d) { return hsok_segdoc_passage_count(d); }
+static const hsok_passage_t *pass(const hsok_segdoc_t *d, size_t i)
+{
+    const hsok_passage_t *p = hsok_segdoc_passage(d, i);
+    assert_non_null(p);
+    return p;
+}
+
+/* the first passage whose text contains needle, or NULL */
+static const hsok_passage_t *find_passage(const hsok_segdoc_t *d, const char *needle)
+{
+    for (size_t i = 0; i < npass(d); i++)
+        if (strstr(pass(d, i)->text, needle))
+            return pass(d, i);
+    return NULL;
+}
+
+static const hsok_passage_t *must_find(const hsok_segdoc_t *d, const char *needle)
+{
+    const hsok_passage_t *p = find_passage(d, needle);
+    if (!p)
+        fail_msg("no passage contains \"%s\"", needle);
+    return p;
+}
+
+static int any_passage_contains(const hsok_segdoc_t *d, const char *needle)
+{
+    return find_passage(d, needle) != NULL;
+}
+
+/* 1-based line number of byte offset off in text */
+static unsigned line_at(const char *text, size_t off)
+{
+    unsigned no = 1;
+    for (size_t i = 0; i < off; i++)
+        no += text[i] == '\n';
+    return no;
+}
+
+/* line of the first occurrence of needle in text (fails if absent) */
+static unsigned line_of(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    if (!p)
+        fail_msg("source has no \"%s\"", needle);
+    return line_at(text, (size_t)(p - text));
+}
+
+/* Unicode characters in s */
+static size_t u8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* s with every run of whitespace made one space, trimmed; malloc'd */
+static char *collapse_ws(const char *s)
+{
+    char *o = malloc(strlen(s) + 1);
+    assert_non_null(o);
+    size_t k = 0;
+    int sp = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\n' || *s == '\t') {
+            sp = k > 0;
+            continue;
+        }
+        if (sp)
+            o[k++] = ' ';
+        sp = 0;
+        o[k++] = *s;
+    }
+    o[k] = '\0';
+    return o;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Properties every segmentation must have. */
+static void check_invariants(const hsok_segdoc_t *d, const char *text, size_t len)
+{
+    size_t prev_start = 0;
+    for (size_t i = 0; i < npass(d); i++) {
+        const hsok_passage_t *p = pass(d, i);
+        assert_non_null(p->text);
+        assert_non_null(p->respondent);
+        assert_non_null(p->section);
+        assert_non_null(p->question);
+        size_t n = strlen(p->text);
+        if (n == 0)
+            fail_msg("passage %zu is empty", i);
+        if (u8_chars(p->text) >= 2000)
+            fail_msg("passage %zu has %zu chars (a whole page?)", i, u8_chars(p->text));
+        assert_true(hsok_utf8_valid(p->text, n, NULL));
+        assert_int_equal(p->ordinal, i);
+        if (p->line < 1 || p->line > p->end_line)
+            fail_msg("passage %zu: line %u, end_line %u", i, p->line, p->end_line);
+        if (!(p->start < p->end && p->end <= len))
+            fail_msg("passage %zu: offsets [%zu, %zu) in a text of %zu bytes", i, p->start,
+                     p->end, len);
+        if (p->start < prev_start)
+            fail_msg("passage %zu starts at %zu, before passage %zu (%zu)", i, p->start, i - 1,
+                     prev_start);
+        prev_start = p->start;
+        /* the offsets point at the source: it starts with the passage's first word ... */
+        size_t w = strcspn(p->text, " \n");
+        if (p->start + w > len || memcmp(text + p->start, p->text, w))
+            fail_msg("passage %zu: source at %zu reads \"%.40s\", passage starts \"%.*s\"", i,
+                     p->start, text + p->start, (int)w, p->text);
+        /* ... and ends with its last character */
+        if (text[p->end - 1] != p->text[n - 1])
+            fail_msg("passage %zu: source byte before %zu is '%c', passage ends with '%c'", i,
+                     p->end, text[p->end - 1], p->text[n - 1]);
+        /* lines agree with the offsets */
+        if (line_at(text, p->start) != p->line)
+            fail_msg("passage %zu: start %zu is on line %u, passage says line %u", i, p->start,
+                     line_at(text, p->start), p->line);
+        if (line_at(text, p->end - 1) != p->end_line)
+            fail_msg("passage %zu: end %zu is on line %u, passage says end_line %u", i, p->end,
+                     line_at(text, p->end - 1), p->end_line);
+        /* reflowed: one line (bullet runs: one line per bullet), no stray spaces */
+        if (p->kind != HSOK_PASSAGE_BULLETS && strchr(p->text, '\n'))
+            fail_msg("passage %zu (kind %d) has a line break: \"%s\"", i, (int)p->kind, p->text);
+        if (p->text[0] == ' ' || p->text[n - 1] == ' ' || strstr(p->text, "  ") ||
+            strstr(p->text, "\n\n") || strstr(p->text, " \n") || strstr(p->text, "\n "))
+            fail_msg("passage %zu has stray whitespace: \"%s\"", i, p->text);
+        /* checkbox lines are stances, not text */
+        if (strstr(p->text, "\xe2\x98\x92") || strstr(p->text, "\xe2\x98\x90"))
+            fail_msg("passage %zu holds a checkbox: \"%s\"", i, p->text);
+        /* a passage's question is the first part of its section */
+        if (p->question_no > 0) {
+            assert_true(p->question[0] != '\0');
+            assert_int_equal(strncmp(p->section, p->question, strlen(p->question)), 0);
+        } else {
+            assert_string_equal(p->question, "");
+        }
+    }
+    for (size_t i = 0; i < hsok_segdoc_stance_count(d); i++) {
+        const hsok_stance_t *s = hsok_segdoc_stance(d, i);
+        assert_non_null(s);
+        assert_non_null(s->respondent);
+        assert_non_null(s->question);
+        assert_non_null(s->answer);
+        assert_non_null(s->options);
+    }
+    assert_null(hsok_segdoc_passage(d, npass(d)));
+    assert_null(hsok_segdoc_stance(d, hsok_segdoc_stance_count(d)));
+    assert_null(hsok_segdoc_respondent(d, hsok_segdoc_respondent_count(d)));
+}
+
+typedef struct seed {
+    hsok_source_t src;
+    hsok_segdoc_t *doc;
+    char path[4096];
+} seed_t;
+
+static void seed_load(seed_t *s, const char *prefix)
+{
+    read_seed(prefix, &s->src, s->path, sizeof s->path);
+    s->doc = segment_opts(s->src.text, s->src.len, NULL);
+    check_invariants(s->doc, s->src.text, s->src.len);
+}
+
+static void seed_free(seed_t *s)
+{
+    hsok_segdoc_free(s->doc);
+    hsok_source_clear(&s->src);
+}
+
+/* ---- seeds: invariants ------------------------------------------------------------------ */
+
+static void test_seed_invariants(void **state)
+{
+    (void)state;
+    seed_t a, b;
+    seed_load(&a, SEED_NHN);
+    seed_load(&b, SEED_TWO);
+    /* real responses give many passages, not one per page */
+    assert_true(npass(a.doc) >= 20);
+    assert_true(npass(b.doc) >= 20);
+    seed_free(&a);
+    seed_free(&b);
+}
+
+/* ---- seed 000: Norsk helsenett ---------------------------------------------------------- */
+
+static void test_nhn_question1_several_passages(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    const char *t = s.src.text;
+    unsigned q1 = line_of(t, "1) Kan dere stille dere bak");
+    unsigned q2 = line_of(t, "2) Har dere tilbakemelding");
+    size_t in_q1 = 0;
+    for (size_t i = 0; i < npass(s.doc); i++) {
+        const hsok_passage_t *p = pass(s.doc, i);
+        if (p->line > q1 && p->line < q2) {
+            in_q1++;
+            if (p->question_no != 1)
+                fail_msg("passage on line %u (answer to question 1) has question_no %d",
+                         p->line, p->question_no);
+        }
+        if (p->question_no == 1 && !(p->line > q1 && p->line < q2))
+            fail_msg("passage on line %u is outside question 1 but has question_no 1", p->line);
+    }
+    if (in_q1 < 3)
+        fail_msg("the answer to question 1 gave %zu passages, expected several (>= 3)", in_q1);
+    seed_free(&s);
+}
+
+static void test_nhn_sentence_whole(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    const char *sentence = "Norsk helsenett stiller seg bak retningen som de fem m\xc3\xa5lene i "
+                           "utkastet til den nasjonale e-helsestrategien gir.";
+    /* in the source it is broken over lines */
+    assert_null(strstr(s.src.text, sentence));
+    const hsok_passage_t *p = must_find(s.doc, sentence);
+    assert_int_equal(p->kind, HSOK_PASSAGE_PARAGRAPH);
+    assert_int_equal(p->question_no, 1);
+    assert_true(p->end_line > p->line);
+    seed_free(&s);
+}
+
+static void test_nhn_respondent(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    assert_int_equal(hsok_segdoc_respondent_count(s.doc), 1);
+    assert_string_equal(hsok_segdoc_respondent(s.doc, 0), "Norsk helsenett");
+    for (size_t i = 0; i < npass(s.doc); i++)
+        assert_string_equal(pass(s.doc, i)->respondent, "Norsk helsenett");
+    for (size_t i = 0; i < hsok_segdoc_stance_count(s.doc); i++)
+        assert_string_equal(hsok_segdoc_stance(s.doc, i)->respondent, "Norsk helsenett");
+    seed_free(&s);
+}
+
+static void test_nhn_goal_section(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    const char *want = "2) Har dere tilbakemelding p\xc3\xa5 de fem strategiske m\xc3\xa5lene med "
+                       "m\xc3\xa5lindikatorer? \xe2\x80\xba M\xc3\xa5l 3: Helsedata til fornying "
+                       "og forbedring";
+    const char *q2 = "2) Har dere tilbakemelding p\xc3\xa5 de fem strategiske m\xc3\xa5lene med "
+                     "m\xc3\xa5lindikatorer?";
+    /* a passage written under "Mål 3" inside question 2 */
+    const hsok_passage_t *p = must_find(s.doc, "I m\xc3\xa5lformuleringen legges vekt p\xc3\xa5 "
+                                               "tilgang til, og bruk av strukturerte data.");
+    assert_string_equal(p->section, want);
+    assert_string_equal(p->question, q2);
+    assert_int_equal(p->question_no, 2);
+    assert_int_equal(p->goal_no, 3);
+    /* and every passage with question 2 and goal 3 has that section */
+    size_t n = 0;
+    for (size_t i = 0; i < npass(s.doc); i++) {
+        const hsok_passage_t *x = pass(s.doc, i);
+        if (x->question_no == 2 && x->goal_no == 3) {
+            assert_string_equal(x->section, want);
+            n++;
+        }
+    }
+    assert_true(n >= 2);
+    /* the goals of question 1 belong to question 1 */
+    p = must_find(s.doc, "Samhandlingsplattformen og integrasjonsl\xc3\xb8sningene");
+    assert_int_equal(p->question_no, 1);
+    assert_int_equal(p->goal_no, 3);
+    assert_non_null(strstr(p->section, " \xe2\x80\xba M\xc3\xa5l 3: Helsedata til fornying og "
+                                       "forbedring"));
+    seed_free(&s);
+}
+
+static void test_nhn_unnumbered_heading(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    const hsok_passage_t *p = must_find(s.doc, "Som en generell kommentar til indikatorene");
+    assert_int_equal(p->question_no, 4);
+    assert_string_equal(p->section,
+                        "4) Andre innspill og tilbakemeldinger? \xe2\x80\xba Om indikatorer");
+    /* the heading is a section, not a passage of its own */
+    for (size_t i = 0; i < npass(s.doc); i++)
+        assert_string_not_equal(pass(s.doc, i)->text, "Om indikatorer");
+    seed_free(&s);
+}
+
+static void test_nhn_stance(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    assert_int_equal(hsok_segdoc_stance_count(s.doc), 1);
+    const hsok_stance_t *st = hsok_segdoc_stance(s.doc, 0);
+    assert_int_equal(st->question_no, 1);
+    assert_string_equal(st->answer, "Ja");
+    assert_string_equal(st->options, "Ja|Nei|Vet ikke");
+    assert_int_equal(st->line, line_of(s.src.text, "\xe2\x98\x92"));
+    assert_true(ends_with(st->question, "omsorgssektoren?"));
+    seed_free(&s);
+}
+
+static void test_nhn_dash_in_sentence(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    const hsok_passage_t *p = must_find(s.doc, "tilby tjenester - trygt, sikkert og lovlig");
+    assert_int_equal(p->kind, HSOK_PASSAGE_PARAGRAPH);
+    /* the sentence around it is in the same passage */
+    assert_non_null(strstr(p->text, "og n\xc3\xa6ringslivet kan tilby tjenester - trygt, sikkert "
+                                    "og lovlig. I dag er cirka 7000 virksomheter"));
+    for (size_t i = 0; i < npass(s.doc); i++)
+        assert_true(strncmp(pass(s.doc, i)->text, "trygt", 5) != 0);
+    seed_free(&s);
+}
+
+static void test_nhn_hyphens(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_NHN);
+    /* "helse- og" at a line end keeps its hyphen in the question heading */
+    const hsok_stance_t *st = hsok_segdoc_stance(s.doc, 0);
+    assert_non_null(st);
+    assert_non_null(strstr(st->question, "akt\xc3\xb8rene i helse- og omsorgssektoren?"));
+    const hsok_passage_t *p = must_find(s.doc, "EPJ-l\xc3\xb8sninger");
+    assert_int_equal(p->goal_no, 2);
+    seed_free(&s);
+}
+
+/* ---- seed 004: Drammen kommune + Helse Sør-Øst RHF -------------------------------------- */
+
+static void test_two_respondents(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_TWO);
+    const char *hso = "Helse S\xc3\xb8r-\xc3\x98st RHF";
+    assert_int_equal(hsok_segdoc_respondent_count(s.doc), 2);
+    assert_string_equal(hsok_segdoc_respondent(s.doc, 0), "Drammen kommune");
+    assert_string_equal(hsok_segdoc_respondent(s.doc, 1), hso);
+    /* the split is at the second response's title */
+    unsigned title = line_of(s.src.text, "H\xc3\xb8ringssvar - Innspill til");
+    size_t before = 0, after = 0;
+    for (size_t i = 0; i < npass(s.doc); i++) {
+        const hsok_passage_t *p = pass(s.doc, i);
+        const char *want = p->line > title ? hso : "Drammen kommune";
+        if (strcmp(p->respondent, want))
+            fail_msg("passage on line %u (title on line %u): respondent \"%s\", expected \"%s\"",
+                     p->line, title, p->respondent, want);
+        if (p->line > title)
+            after++;
+        else
+            before++;
+    }
+    assert_true(before >= 10);
+    assert_true(after >= 3);
+    /* the second response has no sections of the first */
+    const hsok_passage_t *p = must_find(s.doc, "takker for muligheten");
+    assert_string_equal(p->respondent, hso);
+    assert_int_equal(p->question_no, 0);
+    assert_int_equal(p->goal_no, 0);
+    assert_string_equal(p->section, "");
+    seed_free(&s);
+}
+
+static void test_two_question1_heading_and_stance(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_TWO);
+    const char *q1 = "1) Kan dere stille dere bak de fem strategiske m\xc3\xa5lene, gitt "
+                     "strategiens rolle for \xc3\xa5 skape en felles langsiktig og forutsigbar "
+                     "retning for digitalisering p\xc3\xa5 tvers av akt\xc3\xb8rene i helse- og "
+                     "omsorgssektoren?";
+    const hsok_passage_t *p = must_find(s.doc, "Drammen kommune synes de fem strategiske");
+    assert_int_equal(p->question_no, 1);
+    assert_string_equal(p->question, q1);
+    assert_string_equal(p->section, q1);
+    assert_true(ends_with(p->question, "omsorgssektoren?"));
+
+    assert_int_equal(hsok_segdoc_stance_count(s.doc), 1);
+    const hsok_stance_t *st = hsok_segdoc_stance(s.doc, 0);
+    assert_string_equal(st->answer, "Ja");
+    assert_string_equal(st->options, "Ja|Nei|Vet ikke");
+    assert_string_equal(st->respondent, "Drammen kommune");
+    assert_int_equal(st->question_no, 1);
+    assert_string_equal(st->question, q1);
+    assert_int_equal(st->line, line_of(s.src.text, "\xe2\x98\x92"));
+    seed_free(&s);
+}
+
+static void test_two_hyphenation(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_TWO);
+    /* "pasient-" / "oppfølgingen": a word broken over lines */
+    assert_non_null(strstr(s.src.text, "pasient-\noppf\xc3\xb8lgingen"));
+    const hsok_passage_t *p = must_find(s.doc, "ansvaret for pasientoppf\xc3\xb8lgingen ogs\xc3\xa5");
+    assert_string_equal(p->respondent, "Helse S\xc3\xb8r-\xc3\x98st RHF");
+    assert_false(any_passage_contains(s.doc, "pasient-oppf\xc3\xb8lgingen"));
+    assert_false(any_passage_contains(s.doc, "pasient- oppf\xc3\xb8lgingen"));
+    /* "Pasient- og" / "brukerombudet" keeps "Pasient- og" */
+    must_find(s.doc, "Pasient- og brukerombudet");
+    /* hyphens inside a line are kept */
+    must_find(s.doc, "Helse S\xc3\xb8r-\xc3\x98st RHF st\xc3\xb8tter ikke kravstillings- og "
+                     "kontrolloppgaver");
+    seed_free(&s);
+}
+
+static void test_two_footnote(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_TWO);
+    const hsok_passage_t *p = must_find(s.doc, "Dette da brudd p\xc3\xa5 KIT kan ha store "
+                                               "konsekvenser");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    assert_null(strstr(p->text, "KIT1"));
+    assert_false(any_passage_contains(s.doc, "KIT1"));
+    size_t nfoot = 0;
+    const hsok_passage_t *f = NULL;
+    for (size_t i = 0; i < npass(s.doc); i++)
+        if (pass(s.doc, i)->kind == HSOK_PASSAGE_FOOTNOTE) {
+            nfoot++;
+            f = pass(s.doc, i);
+        }
+    assert_int_equal(nfoot, 1);
+    assert_non_null(strstr(f->text, "KIT st\xc3\xa5r for: konfidensialitet, integritet og "
+                                    "tilgjengelighet"));
+    assert_int_equal(f->line, line_of(s.src.text, "KIT st\xc3\xa5r for"));
+    assert_string_equal(f->respondent, "Drammen kommune");
+    seed_free(&s);
+}
+
+static void test_two_bullets(void **state)
+{
+    (void)state;
+    seed_t s;
+    seed_load(&s, SEED_TWO);
+    /* double-spaced "- " bullets: each long bullet is a passage of its own, whole */
+    const hsok_passage_t *p = must_find(s.doc, "Det er tatt med at pasienten gj\xc3\xb8r "
+                                               "m\xc3\xa5linger hjemme");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    assert_true(ends_with(p->text, "p\xc3\xa5 egenh\xc3\xa5nd er ikke nevnt."));
+    assert_null(strstr(p->text, "I punkt 2"));
+    assert_int_equal(p->goal_no, 1);
+    assert_int_equal(p->question_no, 2);
+    /* the "•" list at the top is bullets, the mark removed */
+    p = must_find(s.doc, "Strategisk styring og oppf\xc3\xb8lging av strategien");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    assert_null(strstr(p->text, "\xe2\x80\xa2"));
+    seed_free(&s);
+}
+
+/* ---- crafted: hyphenation --------------------------------------------------------------- */
+
+static void expect_single(const char *text, const char *want)
+{
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    if (npass(d) != 1)
+        fail_msg("%zu passages for \"%s\", expected 1", npass(d), text);
+    assert_string_equal(pass(d, 0)->text, want);
+    hsok_segdoc_free(d);
+}
+
+static void test_hyphen_rejoin(void **state)
+{
+    (void)state;
+    expect_single("Dette gjelder informa-\n\nsjon om pasienter.\n",
+                  "Dette gjelder informasjon om pasienter.");
+    expect_single("Dette gjelder informa-\nsjon om pasienter.\n",
+                  "Dette gjelder informasjon om pasienter.");
+}
+
+static void test_hyphen_kept(void **state)
+{
+    (void)state;
+    expect_single("Dette gjelder hele helse-\nog omsorgssektoren i landet.\n",
+                  "Dette gjelder hele helse- og omsorgssektoren i landet.");
+    expect_single("Vi samarbeider med Helse S\xc3\xb8r-\n\xc3\x98st om dette.\n",
+                  "Vi samarbeider med Helse S\xc3\xb8r-\xc3\x98st om dette.");
+    expect_single("Dette gjelder alle EPJ-\nl\xc3\xb8sninger i sektoren.\n",
+                  "Dette gjelder alle EPJ-l\xc3\xb8sninger i sektoren.");
+    expect_single("Dette gjelder alle EPJ-\n\nl\xc3\xb8sninger i sektoren.\n",
+                  "Dette gjelder alle EPJ-l\xc3\xb8sninger i sektoren.");
+}
+
+/* ---- crafted: paragraphs ---------------------------------------------------------------- */
+
+static void expect_texts(const hsok_segdoc_t *d, const char *const *want, size_t n)
+{
+    if (npass(d) != n) {
+        for (size_t i = 0; i < npass(d); i++)
+            print_message("  passage %zu: \"%s\"\n", i, pass(d, i)->text);
+        fail_msg("%zu passages, expected %zu", npass(d), n);
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(pass(d, i)->text, want[i]);
+}
+
+static void test_single_spaced_paragraphs(void **state)
+{
+    (void)state;
+    const char *text = "F\xc3\xb8rste avsnitt har en setning. Og enda en setning her.\n"
+                       "Den fortsetter p\xc3\xa5 neste linje.\n"
+                       "\n"
+                       "Andre avsnitt starter her. Det slutter her.\n"
+                       "\n"
+                       "Tredje avsnitt.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    const char *want[] = { "F\xc3\xb8rste avsnitt har en setning. Og enda en setning her. Den "
+                           "fortsetter p\xc3\xa5 neste linje.",
+                           "Andre avsnitt starter her. Det slutter her.", "Tredje avsnitt." };
+    expect_texts(d, want, 3);
+    assert_int_equal(pass(d, 0)->line, 1);
+    assert_int_equal(pass(d, 0)->end_line, 2);
+    assert_int_equal(pass(d, 1)->line, 4);
+    assert_int_equal(pass(d, 2)->line, 6);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(pass(d, i)->kind, HSOK_PASSAGE_PARAGRAPH);
+        assert_string_equal(pass(d, i)->respondent, "");
+        assert_string_equal(pass(d, i)->section, "");
+        assert_int_equal(pass(d, i)->question_no, 0);
+        assert_int_equal(pass(d, i)->goal_no, 0);
+    }
+    hsok_segdoc_free(d);
+}
+
+/* Single-spaced text whose paragraphs are set off by blank lines, with a title and a list
+ * whose lines end without full stops: the blank lines still separate the paragraphs. */
+static void test_single_spaced_with_heading_and_list(void **state)
+{
+    (void)state;
+    const char *text = "H\xc3\xb8ringsuttalelse om ny strategi for helse\n"
+                       "\n"
+                       "Vi mener at strategien er god. Vi st\xc3\xb8tter de fleste forslagene.\n"
+                       "\n"
+                       "Det er viktig med samarbeid mellom niv\xc3\xa5" "ene.\n"
+                       "\n"
+                       "Vi har disse innspillene:\n"
+                       "\n"
+                       "\xe2\x80\xa2 Mer samarbeid\n"
+                       "\xe2\x80\xa2 Bedre finansiering\n"
+                       "\n"
+                       "Etter listen kommer et nytt avsnitt.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    const hsok_passage_t *p = must_find(d, "Vi mener at strategien er god.");
+    assert_string_equal(p->text,
+                        "Vi mener at strategien er god. Vi st\xc3\xb8tter de fleste forslagene.");
+    p = must_find(d, "Det er viktig med samarbeid");
+    assert_string_equal(p->text, "Det er viktig med samarbeid mellom niv\xc3\xa5" "ene.");
+    p = must_find(d, "Mer samarbeid");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    assert_string_equal(p->text, "Mer samarbeid\nBedre finansiering");
+    p = must_find(d, "Etter listen");
+    assert_int_equal(p->kind, HSOK_PASSAGE_PARAGRAPH);
+    assert_string_equal(p->text, "Etter listen kommer et nytt avsnitt.");
+    hsok_segdoc_free(d);
+}
+
+static void test_double_spaced_paragraphs(void **state)
+{
+    (void)state;
+    /* PDF extraction: a blank line after every line; a whitespace-only line between
+     * paragraphs */
+    const char *text = "F\xc3\xb8rste avsnitt har en setning som g\xc3\xa5r over\n"
+                       "\n"
+                       "flere linjer i teksten her.\n"
+                       "\n"
+                       "Den fortsetter p\xc3\xa5 neste linje og\n"
+                       "\n"
+                       "slutter her.\n"
+                       " \n"
+                       "Andre avsnitt starter her og g\xc3\xa5r\n"
+                       "\n"
+                       "videre her.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    const char *want[] = { "F\xc3\xb8rste avsnitt har en setning som g\xc3\xa5r over flere "
+                           "linjer i teksten her. Den fortsetter p\xc3\xa5 neste linje og "
+                           "slutter her.",
+                           "Andre avsnitt starter her og g\xc3\xa5r videre her." };
+    expect_texts(d, want, 2);
+    assert_int_equal(pass(d, 0)->line, 1);
+    assert_int_equal(pass(d, 0)->end_line, 7);
+    assert_int_equal(pass(d, 1)->line, 9);
+    assert_int_equal(pass(d, 1)->end_line, 11);
+    hsok_segdoc_free(d);
+}
+
+/* ---- crafted: bullets ------------------------------------------------------------------- */
+
+static void test_bullets(void **state)
+{
+    (void)state;
+    const char *long_bullet =
+        "Dette er et langt punkt som inneholder mange ord og g\xc3\xa5r over mer enn hundre og "
+        "tjue tegn, for \xc3\xa5 vise at lange punkter st\xc3\xa5r alene i en egen passasje.";
+    char text[2048];
+    snprintf(text, sizeof text,
+             "Vi har f\xc3\xb8lgende innspill:\n"
+             "\n"
+             "\xe2\x80\xa2 F\xc3\xb8rste punkt\n"
+             "\xe2\x80\xa2 Andre punkt\n"
+             "\xe2\x96\xaa Tredje punkt\n"
+             "- Fjerde punkt\n"
+             "\xe2\x80\x93 Femte punkt\n"
+             "\xe2\x80\xa2 Sjette punkt\n"
+             "\xe2\x80\xa2 Syvende punkt\n"
+             "\xe2\x80\xa2 %s\n"
+             "- Kort punkt etter det lange\n",
+             long_bullet);
+    static const char *const shorts[] = { "F\xc3\xb8rste punkt", "Andre punkt", "Tredje punkt",
+                                          "Fjerde punkt", "Femte punkt", "Sjette punkt",
+                                          "Syvende punkt" };
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_true(npass(d) >= 4);
+    const hsok_passage_t *p = pass(d, 0);
+    assert_int_equal(p->kind, HSOK_PASSAGE_PARAGRAPH);
+    assert_string_equal(p->text, "Vi har f\xc3\xb8lgende innspill:");
+
+    /* the short bullets, in order, in runs of at most 5, marks removed */
+    size_t k = 0, i = 1, runs = 0;
+    while (i < npass(d) && k < 7) {
+        p = pass(d, i++);
+        assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+        runs++;
+        size_t lines = 1;
+        for (const char *c = p->text; *c; c++)
+            lines += *c == '\n';
+        if (lines > 5)
+            fail_msg("a bullet passage holds %zu bullets: \"%s\"", lines, p->text);
+        char *copy = strdup(p->text);
+        assert_non_null(copy);
+        char *save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            if (k >= 7)
+                fail_msg("unexpected bullet \"%s\"", line);
+            assert_string_equal(line, shorts[k]);
+            k++;
+        }
+        free(copy);
+    }
+    assert_int_equal(k, 7);
+    assert_true(runs >= 2);   /* 7 short bullets: not one passage */
+    assert_true(runs < 7);    /* ... and grouped, not one each */
+    assert_int_equal(pass(d, 1)->line, 3);
+
+    /* the long bullet alone */
+    p = must_find(d, "Dette er et langt punkt");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    assert_string_equal(p->text, long_bullet);
+    p = must_find(d, "Kort punkt etter det lange");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    assert_null(strstr(p->text, "langt punkt"));
+    hsok_segdoc_free(d);
+}
+
+/* ---- crafted: long paragraphs ----------------------------------------------------------- */
+
+/* sentences of varying length, wrapped at about 75 columns, single-spaced */
+static char *long_paragraph(size_t want_chars)
+{
+    static const char *const sents[] = {
+        "Kommunen har i lengre tid arbeidet med digital samhandling mellom tjenestene.",
+        "Dette gjelder f.eks. Helseplattformen og bl.a. Kjernejournal, som brukes daglig.",
+        "Vi ser et stort behov for bedre informasjonsflyt p\xc3\xa5 tvers av niv\xc3\xa5" "ene i "
+        "helsetjenesten, og for l\xc3\xb8sninger som er enkle \xc3\xa5 bruke for "
+        "helsepersonell.",
+        "Personvern og informasjonssikkerhet m\xc3\xa5 ivaretas.",
+        "Det er viktig at strategien f\xc3\xb8lges opp med tilstrekkelig finansiering, bl.a. "
+        "Helsedirektoratet og f.eks. Norsk helsenett har en rolle her.",
+        "Innbyggerne forventer gode digitale tjenester.",
+        "Samtidig m\xc3\xa5 vi unng\xc3\xa5 digitalt utenforskap for dem som ikke kan eller vil "
+        "bruke slike tjenester, og det krever alternative kanaler.",
+        "Vi st\xc3\xb8tter derfor forslaget om en felles plan for gjennomf\xc3\xb8ring.",
+    };
+    size_t cap = want_chars + 1024, n = 0, col = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    for (size_t i = 0; n < want_chars; i++) {
+        const char *s = sents[i % (sizeof sents / sizeof *sents)];
+        /* word by word, wrapping lines */
+        const char *w = s;
+        while (*w) {
+            size_t wl = strcspn(w, " ");
+            if (col > 0 && col + 1 + wl > 75) {
+                t[n++] = '\n';
+                col = 0;
+            } else if (n > 0 && t[n - 1] != '\n') {
+                t[n++] = ' ';
+                col++;
+            }
+            memcpy(t + n, w, wl);
+            n += wl;
+            col += wl;
+            w += wl;
+            while (*w == ' ')
+                w++;
+        }
+    }
+    t[n++] = '\n';
+    t[n] = '\0';
+    return t;
+}
+
+static void test_long_paragraph_cut(void **state)
+{
+    (void)state;
+    char *text = long_paragraph(4000);
+    size_t len = strlen(text);
+    hsok_segdoc_t *d = segment_opts(text, len, NULL);
+    check_invariants(d, text, len);
+    if (npass(d) < 4)
+        fail_msg("a paragraph of %zu chars gave %zu passages, expected >= 4", u8_chars(text),
+                 npass(d));
+    size_t total = 0;
+    for (size_t i = 0; i < npass(d); i++) {
+        const hsok_passage_t *p = pass(d, i);
+        assert_int_equal(p->kind, HSOK_PASSAGE_PARAGRAPH);
+        size_t c = u8_chars(p->text);
+        if (c > 1200)
+            fail_msg("passage %zu has %zu chars, more than 1200", i, c);
+        total += strlen(p->text) + (i > 0);
+        /* cut at sentence ends: never mid-word, never after an abbreviation */
+        if (!ends_with(p->text, "."))
+            fail_msg("passage %zu ends mid-sentence: \"...%s\"", i,
+                     p->text + (strlen(p->text) > 40 ? strlen(p->text) - 40 : 0));
+        if (ends_with(p->text, "f.eks.") || ends_with(p->text, "bl.a."))
+            fail_msg("passage %zu is cut after an abbreviation", i);
+        if (i > 0) {
+            const char *prev = pass(d, i - 1)->text;
+            /* a cut is at the end of one of the sentences */
+            assert_true(ends_with(prev, "daglig.") || ends_with(prev, "helsepersonell.") ||
+                        ends_with(prev, "ivaretas.") || ends_with(prev, "her.") ||
+                        ends_with(prev, "tjenester.") || ends_with(prev, "kanaler.") ||
+                        ends_with(prev, "gjennomf\xc3\xb8ring.") ||
+                        ends_with(prev, "tjenestene."));
+            assert_true(p->line >= pass(d, i - 1)->end_line);
+        }
+    }
+    /* nothing lost: the passages joined with spaces are the reflowed paragraph */
+    char *want = collapse_ws(text);
+    char *got = malloc(total + 1);
+    assert_non_null(got);
+    got[0] = '\0';
+    for (size_t i = 0; i < npass(d); i++) {
+        if (i > 0)
+            strcat(got, " ");
+        strcat(got, pass(d, i)->text);
+    }
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    hsok_segdoc_free(d);
+    free(text);
+}
+
+static void test_abbreviations_no_cut(void **state)
+{
+    (void)state;
+    /* long sentences (about 250 chars) full of abbreviations followed by capitalised words;
+     * with a limit of 300 a passage holds one sentence, and the last "sentence end" before
+     * the limit would be an abbreviation in the next sentence if those counted */
+    const char *sent = "Tiltak i f.eks. Bergen og bl.a. Oslo og f.eks. Troms\xc3\xb8 og bl.a. "
+                       "Bod\xc3\xb8 og f.eks. Hamar og bl.a. Molde og f.eks. Lillehammer og "
+                       "bl.a. Gj\xc3\xb8vik og f.eks. Kongsberg og bl.a. Drammen og f.eks. "
+                       "Arendal og bl.a. Kristiansand og f.eks. Stavanger viser dette.";
+    char text[8192] = "";
+    for (int i = 0; i < 20; i++) {
+        strcat(text, sent);
+        strcat(text, i % 3 == 2 ? "\n" : " ");
+    }
+    hsok_segment_opts_t o = { .respondent = NULL, .max_passage_chars = 300 };
+    hsok_segdoc_t *d = segment_opts(text, strlen(text), &o);
+    check_invariants(d, text, strlen(text));
+    assert_true(npass(d) >= 4);
+    for (size_t i = 0; i < npass(d); i++) {
+        const hsok_passage_t *p = pass(d, i);
+        if (u8_chars(p->text) > 300)
+            fail_msg("passage %zu has %zu chars, limit 300", i, u8_chars(p->text));
+        if (strncmp(p->text, "Tiltak i f.eks. Bergen", 22) || !ends_with(p->text, "viser dette."))
+            fail_msg("passage %zu is cut inside a sentence: \"%s\"", i, p->text);
+    }
+    hsok_segdoc_free(d);
+}
+
+/* ---- crafted: empty input and headings --------------------------------------------------- */
+
+static void test_empty(void **state)
+{
+    (void)state;
+    static const char *const texts[] = { "", " ", "\n", "  \n\n \t \n", "\n\n\n" };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        hsok_segdoc_t *d = segment_str(texts[i]);
+        assert_int_equal(npass(d), 0);
+        assert_int_equal(hsok_segdoc_stance_count(d), 0);
+        assert_int_equal(hsok_segdoc_respondent_count(d), 0);
+        hsok_segdoc_free(d);
+    }
+    /* no text at all */
+    hsok_segdoc_t *d = segment_opts(NULL, 0, NULL);
+    assert_int_equal(npass(d), 0);
+    hsok_segdoc_free(d);
+}
+
+static void test_heading_only_kept(void **state)
+{
+    (void)state;
+    static const char *const texts[] = { "Om personvern\n", "Om personvern",
+                                         "1) Har dere andre innspill?\n",
+                                         "M\xc3\xa5l 2: Enklere arbeidshverdag\n" };
+    static const char *const words[] = { "Om personvern", "Om personvern",
+                                         "Har dere andre innspill?", "Enklere arbeidshverdag" };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        hsok_segdoc_t *d = segment_str(texts[i]);
+        check_invariants(d, texts[i], strlen(texts[i]));
+        if (!any_passage_contains(d, words[i]))
+            fail_msg("the text \"%s\" is lost (%zu passages)", texts[i], npass(d));
+        hsok_segdoc_free(d);
+    }
+}
+
+static void test_unnumbered_heading(void **state)
+{
+    (void)state;
+    const char *text = "Om personvern\n"
+                       "Vi mener personvernet m\xc3\xa5 styrkes i alle nye l\xc3\xb8sninger.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 1);
+    const hsok_passage_t *p = pass(d, 0);
+    assert_string_equal(p->text, "Vi mener personvernet m\xc3\xa5 styrkes i alle nye "
+                                 "l\xc3\xb8sninger.");
+    assert_string_equal(p->section, "Om personvern");
+    assert_int_equal(p->line, 2);
+    assert_int_equal(p->question_no, 0);
+    hsok_segdoc_free(d);
+}
+
+/* An unnumbered heading set off by a blank line, then two one-sentence paragraphs. */
+static void test_heading_then_paragraphs(void **state)
+{
+    (void)state;
+    const char *text = "Om personvern\n"
+                       "\n"
+                       "Vi mener at strategien er god.\n"
+                       "\n"
+                       "Det er viktig med samarbeid.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    const char *want[] = { "Vi mener at strategien er god.", "Det er viktig med samarbeid." };
+    expect_texts(d, want, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(pass(d, i)->section, "Om personvern");
+        assert_int_equal(pass(d, i)->kind, HSOK_PASSAGE_PARAGRAPH);
+    }
+    hsok_segdoc_free(d);
+}
+
+/* A numbered list ("1. …") is text: none of it may be lost. */
+static void test_numbered_list_kept(void **state)
+{
+    (void)state;
+    const char *text = "Vi har tre innspill til strategien:\n"
+                       "\n"
+                       "1. Bedre samarbeid mellom kommunene.\n"
+                       "2. Mer penger til drift.\n"
+                       "3. Tydeligere ansvar.\n"
+                       "\n"
+                       "Vi ser frem til videre arbeid.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    static const char *const items[] = { "Vi har tre innspill til strategien:",
+                                         "Bedre samarbeid mellom kommunene.",
+                                         "Mer penger til drift.", "Tydeligere ansvar.",
+                                         "Vi ser frem til videre arbeid." };
+    for (size_t i = 0; i < sizeof items / sizeof *items; i++)
+        if (!any_passage_contains(d, items[i]))
+            fail_msg("\"%s\" is in no passage: text lost", items[i]);
+    hsok_segdoc_free(d);
+}
+
+/* ---- crafted: respondents ---------------------------------------------------------------- */
+
+static void test_respondent_from_title(void **state)
+{
+    (void)state;
+    const char *text = "H\xc3\xb8ringssvar fra Eksempel kommune\n"
+                       "\n"
+                       "Vi har lest forslaget med interesse. Det er et godt forslag.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Eksempel kommune");
+    assert_true(npass(d) >= 1);
+    for (size_t i = 0; i < npass(d); i++)
+        assert_string_equal(pass(d, i)->respondent, "Eksempel kommune");
+    must_find(d, "Vi har lest forslaget med interesse.");
+    hsok_segdoc_free(d);
+}
+
+static void test_respondent_from_nynorsk_title(void **state)
+{
+    (void)state;
+    const char *text = "H\xc3\xb8yringsfr\xc3\xa5segn fr\xc3\xa5 Vestland fylkeskommune\n"
+                       "\n"
+                       "Vi st\xc3\xb8ttar forslaget om betre samhandling.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Vestland fylkeskommune");
+    const hsok_passage_t *p = must_find(d, "Vi st\xc3\xb8ttar forslaget");
+    assert_string_equal(p->respondent, "Vestland fylkeskommune");
+    /* a title, not a section */
+    assert_string_equal(p->section, "");
+    hsok_segdoc_free(d);
+}
+
+static void test_respondent_split(void **state)
+{
+    (void)state;
+    const char *text = "H\xc3\xb8ringsuttalelse om ny strategi for helse\n"
+                       "\n"
+                       "Bergen kommune mener at strategien er god. Bergen kommune st\xc3\xb8tter de "
+                       "fleste forslagene.\n"
+                       "\n"
+                       "Det er viktig med samarbeid mellom niv\xc3\xa5" "ene.\n"
+                       "\n"
+                       "H\xc3\xb8ringsuttalelse om forslag til ny forskrift\n"
+                       "\n"
+                       "Legeforeningen st\xc3\xb8tter forslaget i hovedsak. Legeforeningen mener "
+                       "likevel at tidsplanen er for stram.\n"
+                       "\n"
+                       "Legeforeningen \xc3\xb8nsker en tydeligere plan for finansiering.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 2);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Bergen kommune");
+    assert_string_equal(hsok_segdoc_respondent(d, 1), "Legeforeningen");
+    unsigned second = line_of(text, "H\xc3\xb8ringsuttalelse om forslag");
+    for (size_t i = 0; i < npass(d); i++) {
+        const hsok_passage_t *p = pass(d, i);
+        assert_string_equal(p->respondent, p->line > second ? "Legeforeningen" : "Bergen kommune");
+    }
+    assert_string_equal(must_find(d, "Bergen kommune mener")->respondent, "Bergen kommune");
+    assert_string_equal(must_find(d, "samarbeid mellom")->respondent, "Bergen kommune");
+    assert_string_equal(must_find(d, "Legeforeningen st\xc3\xb8tter")->respondent,
+                        "Legeforeningen");
+    assert_string_equal(must_find(d, "plan for finansiering")->respondent, "Legeforeningen");
+    hsok_segdoc_free(d);
+}
+
+static void test_respondent_nynorsk(void **state)
+{
+    (void)state;
+    const char *text = "Vestland fylkeskommune meiner at strategien er god og viktig for "
+                       "regionen.\n"
+                       "\n"
+                       "Vi st\xc3\xb8ttar forslaget om betre samhandling mellom kommunane og "
+                       "sjukehusa.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Vestland fylkeskommune");
+    for (size_t i = 0; i < npass(d); i++)
+        assert_string_equal(pass(d, i)->respondent, "Vestland fylkeskommune");
+    hsok_segdoc_free(d);
+}
+
+static void test_respondent_unknown(void **state)
+{
+    (void)state;
+    /* no organisation writes here: no respondent rather than a guess */
+    const char *text = "Vi mener at strategien er god.\n\nDet er viktig med samarbeid.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 0);
+    for (size_t i = 0; i < npass(d); i++)
+        assert_string_equal(pass(d, i)->respondent, "");
+    hsok_segdoc_free(d);
+}
+
+static void test_respondent_override(void **state)
+{
+    (void)state;
+    seed_t s;
+    read_seed(SEED_TWO, &s.src, s.path, sizeof s.path);
+    char name[] = "Testetaten";
+    hsok_segment_opts_t o = { .respondent = name, .max_passage_chars = 0 };
+    s.doc = segment_opts(s.src.text, s.src.len, &o);
+    name[0] = 'X'; /* the document keeps its own copy */
+    check_invariants(s.doc, s.src.text, s.src.len);
+    assert_true(npass(s.doc) >= 20);
+    assert_int_equal(hsok_segdoc_respondent_count(s.doc), 1);
+    assert_string_equal(hsok_segdoc_respondent(s.doc, 0), "Testetaten");
+    for (size_t i = 0; i < npass(s.doc); i++)
+        assert_string_equal(pass(s.doc, i)->respondent, "Testetaten");
+    for (size_t i = 0; i < hsok_segdoc_stance_count(s.doc); i++)
+        assert_string_equal(hsok_segdoc_stance(s.doc, i)->respondent, "Testetaten");
+    /* the override changes nothing else */
+    hsok_segdoc_t *plain = segment_opts(s.src.text, s.src.len, NULL);
+    assert_int_equal(npass(plain), npass(s.doc));
+    for (size_t i = 0; i < npass(plain); i++) {
+        assert_string_equal(pass(plain, i)->text, pass(s.doc, i)->text);
+        assert_string_equal(pass(plain, i)->section, pass(s.doc, i)->section);
+    }
+    hsok_segdoc_free(plain);
+    seed_free(&s);
+}
+
+/* ---- sidecar ----------------------------------------------------------------------------- */
+
+static char tmpdir[256];
+
+static int meta_setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hsok_test_segment_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int meta_teardown(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "x.txt", "x.txt.meta", "y.txt", "y.txt.meta",
+                                          "z.txt", "w.txt", "w.txt.meta", NULL };
+    char p[512];
+    for (size_t i = 0; names[i]; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
+        unlink(p);
+    }
+    return rmdir(tmpdir);
+}
+
+static void write_file(const char *name, const char *content)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(content, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_meta(void **state)
+{
+    (void)state;
+    char path[512];
+    char *r = NULL, *err = NULL;
+
+    /* a sidecar with a comment and the respondent */
+    write_file("x.txt", "Tekst.\n");
+    write_file("x.txt.meta", "# hvem som skriver\n\nrespondent: Foo\n");
+    snprintf(path, sizeof path, "%s/x.txt", tmpdir);
+    assert_int_equal(hsok_read_meta(path, &r, &err), HSOK_OK);
+    assert_null(err);
+    assert_non_null(r);
+    assert_string_equal(r, "Foo");
+    free(r);
+    r = NULL;
+
+    /* a malformed line */
+    write_file("y.txt", "Tekst.\n");
+    write_file("y.txt.meta", "respondent: Foo\nbare tekst uten kolon\n");
+    snprintf(path, sizeof path, "%s/y.txt", tmpdir);
+    assert_int_equal(hsok_read_meta(path, &r, &err), HSOK_ERR_PARSE);
+    assert_null(r);
+    assert_non_null(err);
+    if (!strstr(err, "y.txt.meta") || !strstr(err, "line 2"))
+        fail_msg("message \"%s\" names neither the file nor line 2", err);
+    free(err);
+    err = NULL;
+
+    /* no sidecar */
+    write_file("z.txt", "Tekst.\n");
+    snprintf(path, sizeof path, "%s/z.txt", tmpdir);
+    r = (char *)"sentinel";
+    assert_int_equal(hsok_read_meta(path, &r, &err), HSOK_OK);
+    assert_null(r);
+    assert_null(err);
+
+    /* a sidecar without the key */
+    write_file("w.txt", "Tekst.\n");
+    write_file("w.txt.meta", "# tom\nspraak: nb\n");
+    snprintf(path, sizeof path, "%s/w.txt", tmpdir);
+    assert_int_equal(hsok_read_meta(path, &r, &err), HSOK_OK);
+    assert_null(r);
+    assert_null(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_invariants),
+        cmocka_unit_test(test_nhn_question1_several_passages),
+        cmocka_unit_test(test_nhn_sentence_whole),
+        cmocka_unit_test(test_nhn_respondent),
+        cmocka_unit_test(test_nhn_goal_section),
+        cmocka_unit_test(test_nhn_unnumbered_heading),
+        cmocka_unit_test(test_nhn_stance),
+        cmocka_unit_test(test_nhn_dash_in_sentence),
+        cmocka_unit_test(test_nhn_hyphens),
+        cmocka_unit_test(test_two_respondents),
+        cmocka_unit_test(test_two_question1_heading_and_stance),
+        cmocka_unit_test(test_two_hyphenation),
+        cmocka_unit_test(test_two_footnote),
+        cmocka_unit_test(test_two_bullets),
+        cmocka_unit_test(test_hyphen_rejoin),
+        cmocka_unit_test(test_hyphen_kept),
+        cmocka_unit_test(test_single_spaced_paragraphs),
+        cmocka_unit_test(test_single_spaced_with_heading_and_list),
+        cmocka_unit_test(test_double_spaced_paragraphs),
+        cmocka_unit_test(test_bullets),
+        cmocka_unit_test(test_long_paragraph_cut),
+        cmocka_unit_test(test_abbreviations_no_cut),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_heading_only_kept),
+        cmocka_unit_test(test_unnumbered_heading),
+        cmocka_unit_test(test_heading_then_paragraphs),
+        cmocka_unit_test(test_numbered_list_kept),
+        cmocka_unit_test(test_respondent_from_title),
+        cmocka_unit_test(test_respondent_from_nynorsk_title),
+        cmocka_unit_test(test_respondent_split),
+        cmocka_unit_test(test_respondent_nynorsk),
+        cmocka_unit_test(test_respondent_unknown),
+        cmocka_unit_test(test_respondent_override),
+        cmocka_unit_test_setup_teardown(test_meta, meta_setup, meta_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

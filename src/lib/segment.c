@@ -468,7 +468,11 @@ static int keyword_heading(const char *s, size_t n, int *num, int *goal)
 static const char *const title_words[] = {
     "h\xc3\xb8ringssvar", "h\xc3\xb8ringsuttalelse", "h\xc3\xb8ringsinnspill",
     "h\xc3\xb8ringsfr\xc3\xa5segn", "uttalelse til", "uttalelse om", "innspill til",
-    "svar p\xc3\xa5 h\xc3\xb8ring", NULL };
+    "svar p\xc3\xa5 h\xc3\xb8ring",
+    /* nynorsk */
+    "h\xc3\xb8yringssvar", "h\xc3\xb8yringsfr\xc3\xa5segn", "h\xc3\xb8yringsuttale",
+    "h\xc3\xb8yringsinnspel", "fr\xc3\xa5segn til", "fr\xc3\xa5segn om", "innspel til",
+    "svar p\xc3\xa5 h\xc3\xb8yring", NULL };
 
 static int title_at(const char *s, size_t n)
 {
@@ -682,6 +686,26 @@ static void close_heading_if_done(block_t *b)
     }
 }
 
+/* Does the numbered line at text line li end, within it and the next lines that continue it
+ * (at most 4 lines, no hard gap), with a '?' before any sentence end? */
+static int question_ends_ahead(const seg_t *sg, size_t li)
+{
+    for (size_t k = li; k < sg->ntl && k < li + 4; k++) {
+        if (k > li && sg->tl[k].gap_before == GAP_HARD)
+            return 0;
+        const char *s = sg->t + sg->tl[k].start;
+        size_t n = sg->tl[k].end - sg->tl[k].start;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '?')
+                return 1;
+            if ((s[i] == '.' || s[i] == '!') && (i + 1 == n || s[i + 1] == ' ') &&
+                !(k == li && i < 4)) /* "1." itself */
+                return 0;
+        }
+    }
+    return 0;
+}
+
 static void build_blocks(seg_t *sg)
 {
     const char *t = sg->t;
@@ -716,7 +740,20 @@ static void build_blocks(seg_t *sg)
             kind = B_FOOTNOTE;
             starts = 1;
         } else if ((qn = question_at(s, n, &skip)) >= 0) {
-            kind = B_QUESTION;
+            /* "2) Har dere …?" is a question; "1. Innledning" a numbered heading; "1. Bedre
+             * samarbeid." an item of a numbered list */
+            int q = question_ends_ahead(sg, li);
+            if (q) {
+                kind = B_QUESTION;
+            } else if (n <= UHEADING_MAX && !ends_sentence(s, n) &&
+                       !last_word_is(s, n, function_words)) {
+                kind = B_HEADING;
+                hnum = qn;
+                hgoal = 0;
+            } else {
+                kind = B_BULLET;
+                bm = 0;
+            }
             starts = 1;
         } else if (n <= HEADING_MAX && keyword_heading(s, n, &hnum, &hgoal) &&
                    !ends_sentence(s, n)) {
@@ -861,11 +898,16 @@ static int build_lines(seg_t *sg)
     for (size_t k = 1; k < sg->ntl; k++) {
         if (raw[k] != GAP_SOFT)
             continue;
-        nsoft++;
         const tline_t *P = &sg->tl[k - 1];
+        int dash;
+        /* headings, titles and bullets never end a sentence: only full lines vote */
+        if (P->end - P->start < 40 || bullet_len(sg->t + P->start, P->end - P->start, &dash) ||
+            title_at(sg->t + P->start, P->end - P->start))
+            continue;
+        nsoft++;
         wrapped += !ends_sentence(sg->t + P->start, P->end - P->start);
     }
-    int pdf_like = nsoft > 0 && wrapped * 10 >= nsoft * 3;
+    int pdf_like = nsoft > 0 && wrapped * 2 >= nsoft;
     for (size_t k = 1; k < sg->ntl; k++) {
         if (raw[k] != GAP_SOFT)
             continue;
