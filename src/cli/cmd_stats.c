@@ -1,5 +1,6 @@
 /* cmd_stats.c — `hsok stats`: what the index holds. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "hsok/db.h"
@@ -12,7 +13,111 @@ static const struct option stats_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static void print_json(const hsok_stats_t *st)
+/* Stances grouped by question: the options of the first stance of each question, and how
+ * many respondents checked each. */
+typedef struct qsum {
+    int question_no;
+    const char *options;  /* "Ja|Nei|Vet ikke" */
+    size_t first, n;      /* stances [first, first + n) */
+} qsum_t;
+
+static size_t summarize(const hsok_stances_t *s, qsum_t *q, size_t max)
+{
+    size_t nq = 0;
+    for (size_t i = 0; i < hsok_stances_count(s); i++) {
+        const hsok_db_stance_t *x = hsok_stances_get(s, i);
+        if (nq && q[nq - 1].question_no == x->question_no) {
+            q[nq - 1].n++;
+            continue;
+        }
+        if (nq == max)
+            break;
+        q[nq++] = (qsum_t){ x->question_no, x->options, i, 1 };
+    }
+    return nq;
+}
+
+/* calls fn for each option of "a|b|c" */
+static size_t option_count(const hsok_stances_t *s, const qsum_t *q, const char *opt, size_t ol)
+{
+    size_t k = 0;
+    for (size_t i = q->first; i < q->first + q->n; i++) {
+        const char *a = hsok_stances_get(s, i)->answer;
+        if (strlen(a) == ol && !strncmp(a, opt, ol))
+            k++;
+    }
+    return k;
+}
+
+static void json_stances(out_json_t *j, const hsok_stances_t *s)
+{
+    qsum_t q[256];
+    size_t nq = summarize(s, q, 256);
+    oj_key(j, "stances");
+    oj_arr_begin(j);
+    for (size_t i = 0; i < nq; i++) {
+        oj_obj_begin(j);
+        oj_key(j, "question_no"); oj_uint(j, (uint64_t)(q[i].question_no > 0 ? q[i].question_no : 0));
+        oj_key(j, "question"); oj_str(j, hsok_stances_get(s, q[i].first)->question);
+        oj_key(j, "counts");
+        oj_obj_begin(j);
+        for (const char *o = q[i].options; *o;) {
+            const char *bar = strchr(o, '|');
+            size_t ol = bar ? (size_t)(bar - o) : strlen(o);
+            char key[128];
+            snprintf(key, sizeof key, "%.*s", (int)(ol < 127 ? ol : 127), o);
+            oj_key(j, key);
+            oj_uint(j, option_count(s, &q[i], o, ol));
+            o += ol + (bar ? 1 : 0);
+        }
+        oj_obj_end(j);
+        oj_key(j, "answers");
+        oj_arr_begin(j);
+        for (size_t k = q[i].first; k < q[i].first + q[i].n; k++) {
+            const hsok_db_stance_t *x = hsok_stances_get(s, k);
+            oj_obj_begin(j);
+            oj_key(j, "respondent"); oj_str(j, x->respondent);
+            oj_key(j, "answer"); oj_str(j, x->answer);
+            oj_key(j, "source"); oj_str(j, x->source);
+            oj_key(j, "line"); oj_uint(j, x->line);
+            oj_obj_end(j);
+        }
+        oj_arr_end(j);
+        oj_obj_end(j);
+    }
+    oj_arr_end(j);
+}
+
+static void print_stances(const hsok_stances_t *s)
+{
+    qsum_t q[256];
+    size_t nq = summarize(s, q, 256);
+    if (!nq)
+        return;
+    printf("stances:\n");
+    for (size_t i = 0; i < nq; i++) {
+        if (q[i].question_no > 0)
+            printf("  Spørsmål %d: ", q[i].question_no);
+        else
+            printf("  (unnumbered question): ");
+        int first = 1;
+        for (const char *o = q[i].options; *o;) {
+            const char *bar = strchr(o, '|');
+            size_t ol = bar ? (size_t)(bar - o) : strlen(o);
+            printf("%s%.*s %zu", first ? "" : ", ", (int)ol, o, option_count(s, &q[i], o, ol));
+            first = 0;
+            o += ol + (bar ? 1 : 0);
+        }
+        putchar('\n');
+        for (size_t k = q[i].first; k < q[i].first + q[i].n; k++) {
+            const hsok_db_stance_t *x = hsok_stances_get(s, k);
+            printf("      %-10s %s\n", *x->answer ? x->answer : "(none)",
+                   *x->respondent ? x->respondent : "(unknown respondent)");
+        }
+    }
+}
+
+static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances)
 {
     out_json_t j;
     oj_init(&j, stdout);
@@ -32,10 +137,11 @@ static void print_json(const hsok_stats_t *st)
         oj_obj_end(&j);
     }
     oj_arr_end(&j);
+    json_stances(&j, stances);
     oj_obj_end(&j);
 }
 
-static void print_human(const hsok_stats_t *st)
+static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances)
 {
     char size[32];
     out_human_size(size, sizeof size, st->bytes_on_disk);
@@ -50,6 +156,7 @@ static void print_human(const hsok_stats_t *st)
         printf("  %8zu  %s\n", st->respondents[i].passages,
                name && name[0] ? name : "(unknown respondent)");
     }
+    print_stances(stances);
 }
 
 int cmd_stats(int argc, char **argv)
@@ -74,15 +181,22 @@ int cmd_stats(int argc, char **argv)
     if (s != HSOK_OK)
         return cli_fail(s, err, 0);
     s = hsok_db_stats(db, &st, &err);
+    hsok_stances_t *stances = NULL;
+    if (s == HSOK_OK) {
+        s = hsok_db_stances(db, &stances, &err);
+        if (s != HSOK_OK)
+            hsok_stats_free(st);
+    }
     int rc = CLI_OK;
     if (s != HSOK_OK) {
         rc = cli_fail(s, err, 0);
     } else {
         if (json)
-            print_json(st);
+            print_json(st, stances);
         else
-            print_human(st);
+            print_human(st, stances);
         hsok_stats_free(st);
+        hsok_stances_free(stances);
     }
     hsok_db_close(db, NULL);
     return rc;
