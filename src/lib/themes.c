@@ -238,6 +238,8 @@ static hsok_status_t parse_term(pctx_t *p, char *s, term_t *t, int with_weight)
         while (*s == ' ' || *s == '\t')
             s++;
     }
+    if (with_weight && (*s == '-' || *s == '+') && isdigit((unsigned char)s[1]))
+        return perr(p, "weight %s is out of range (0 < weight <= 100)", s);
     size_t n = strlen(s);
     int phrase = 0, prefix = 0;
     if (n && (*s == '"' || !strncmp(s, "\xe2\x80\x9c", 3) || !strncmp(s, "\xc2\xab", 2))) {
@@ -255,6 +257,8 @@ static hsok_status_t parse_term(pctx_t *p, char *s, term_t *t, int with_weight)
         s += open;
         n = strlen(s);
         phrase = 1;
+    } else if (strchr(s, '"')) {
+        return perr(p, "stray quote in '%s' (quote a whole phrase: \"two words\")", s);
     } else if (n && s[n - 1] == '*') {
         s[--n] = '\0';
         prefix = 1;

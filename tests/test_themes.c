@@ -1,0 +1,446 @@
+/* test_themes.c — the codebook format, tagging, the shipped codebook on the seeds, re-tagging,
+ * the theme matrix, selection and stances. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hsok/db.h"
+#include "hsok/query.h"
+#include "hsok/text.h"
+#include "hsok/themes.h"
+
+static char tmpdir[256];
+static char dbpath[300];
+static char themesdir[512];
+static char seeds[512];
+
+static int setup_all(void **state)
+{
+    (void)state;
+    const char *root = getenv("HSOK_SOURCE_ROOT");
+    if (!root)
+        root = ".";
+    snprintf(themesdir, sizeof themesdir, "%s/themes", root);
+    snprintf(seeds, sizeof seeds, "%s/seeds", root);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hsok-test-themes-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/db", tmpdir);
+    /* index the seeds with the shipped codebook */
+    hsok_codebook_t *cb = NULL;
+    char *err = NULL;
+    if (hsok_codebook_load_dir(themesdir, &cb, &err) != HSOK_OK) {
+        fprintf(stderr, "codebook: %s\n", err);
+        return -1;
+    }
+    hsok_db_t *db = NULL;
+    if (hsok_db_open(dbpath, HSOK_DB_WRITE, &db, &err) != HSOK_OK)
+        return -1;
+    const char *files[] = { "000_a029a37dc8fc4944.txt", "004_6450df641f7c9d61.txt" };
+    hsok_index_opts_t o = { NULL, 0, cb };
+    for (int i = 0; i < 2; i++) {
+        char p[700];
+        snprintf(p, sizeof p, "%s/%s", seeds, files[i]);
+        hsok_index_result_t res;
+        if (hsok_db_index_file(db, p, &o, &res, &err) != HSOK_OK) {
+            fprintf(stderr, "index: %s\n", err);
+            return -1;
+        }
+    }
+    hsok_codebook_free(cb);
+    return hsok_db_close(db, &err) == HSOK_OK ? 0 : -1;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- the file format ---- */
+
+static hsok_status_t parse(const char *text, char **err)
+{
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    hsok_status_t st = hsok_codebook_add(cb, "t.theme", text, strlen(text), err);
+    if (st == HSOK_OK)
+        st = hsok_codebook_check(cb, err);
+    hsok_codebook_free(cb);
+    return st;
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+    char *err = NULL;
+    hsok_status_t st = parse(text, &err);
+    if (st != HSOK_ERR_PARSE)
+        fail_msg("accepted: %s", text);
+    assert_non_null(err);
+    if (!strstr(err, needle))
+        fail_msg("message '%s' lacks '%s'", err, needle);
+    assert_non_null(strstr(err, "t.theme"));
+    assert_null(strchr(err, '\n'));
+    free(err);
+}
+
+static void test_format_errors(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_int_equal(parse("id: a\nlabel: A\nterms:\n  2 ord\n", &err), HSOK_OK);
+    /* errors name the file and the line */
+    expect_error("id: a\nlabel: A\nfoo: bar\nterms:\n ord\n", "line 3");
+    expect_error("id: a\nlabel: A\nterms:\n  2 ord\n  x\"bad\n", "line 5");
+    expect_error("id: a\nlabel: A\nterms:\n  \"unbalanced\n", "line 4");
+    expect_error("id: a\nlabel: A\nterms:\n  0 ord\n", "line 4");
+    expect_error("id: a\nlabel: A\nterms:\n  -1 ord\n", "line 4");
+    expect_error("id: a\nlabel: A\nterms:\n  og\n", "stopword");
+    expect_error("id: A B\nlabel: A\nterms:\n ord\n", "line 1");
+    expect_error("id: a\nid: b\nlabel: A\nterms:\n ord\n", "line 2");
+    expect_error("label: A\nterms:\n ord\n", "id");
+    expect_error("id: a\nterms:\n ord\n", "label");
+    expect_error("id: a\nlabel: A\n", "terms");
+    expect_error("id: a\nlabel: A\nthreshold: x\nterms:\n ord\n", "line 3");
+    expect_error("id: a\nlabel: A\nparent: b\nterms:\n ord\n", "parent");
+    expect_error("id: a\nlabel: A\nterms:\n ord\nlabel: B\n", "line 5");
+    expect_error("id: a\nlabel: A\nterms:\n  to ord*\n", "prefix");
+}
+
+static void test_load_dir_errors(void **state)
+{
+    (void)state;
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/cb", tmpdir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    hsok_codebook_t *cb = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_codebook_load_dir(dir, &cb, &err), HSOK_ERR_EMPTY);
+    free(err);
+    err = NULL;
+    char p[500];
+    snprintf(p, sizeof p, "%s/a.theme", dir);
+    FILE *f = fopen(p, "w");
+    fputs("id: a\nlabel: A\nparent: b\nterms:\n  ord\n", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/b.theme", dir);
+    f = fopen(p, "w");
+    fputs("id: b\nlabel: B\nparent: a\nterms:\n  ord\n", f);
+    fclose(f);
+    assert_int_equal(hsok_codebook_load_dir(dir, &cb, &err), HSOK_ERR_PARSE);
+    assert_non_null(strstr(err, "cycle"));
+    free(err);
+    err = NULL;
+    f = fopen(p, "w");
+    fputs("id: a\nlabel: B\nterms:\n  ord\n", f);
+    fclose(f);
+    assert_int_equal(hsok_codebook_load_dir(dir, &cb, &err), HSOK_ERR_PARSE);
+    assert_non_null(strstr(err, "twice"));
+    free(err);
+    err = NULL;
+    assert_int_equal(hsok_codebook_load_dir("/nonexistent/hsok", &cb, &err),
+                     HSOK_ERR_NOT_FOUND);
+    free(err);
+}
+
+/* ---- tagging ---- */
+
+static hsok_codebook_t *small_codebook(void)
+{
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    const char *a = "id: sikkerhet\nlabel: Sikkerhet\nparent: digital\nterms:\n"
+                    "  2 informasjonssikkerhet\n  1 sikkerhet\n  2 \"digital sikkerhet\"\n"
+                    "exclude:\n  forsikring\n";
+    const char *b = "id: digital\nlabel: Digitalisering\nterms:\n  2 digitalisering\n"
+                    "  2 digital*\n";
+    char *err = NULL;
+    assert_int_equal(hsok_codebook_add(cb, "a", a, strlen(a), &err), HSOK_OK);
+    assert_int_equal(hsok_codebook_add(cb, "b", b, strlen(b), &err), HSOK_OK);
+    assert_int_equal(hsok_codebook_check(cb, &err), HSOK_OK);
+    return cb;
+}
+
+static const hsok_tag_t *find_tag(const hsok_tagging_t *tg, const char *id)
+{
+    for (size_t i = 0; i < hsok_tagging_count(tg); i++)
+        if (!strcmp(hsok_tagging_get(tg, i)->theme, id))
+            return hsok_tagging_get(tg, i);
+    return NULL;
+}
+
+static int has_evidence(const hsok_tag_t *t, const char *w)
+{
+    for (size_t i = 0; t && i < t->nevidence; i++)
+        if (!strcmp(t->evidence[i], w))
+            return 1;
+    return 0;
+}
+
+static void test_tagging_rules(void **state)
+{
+    (void)state;
+    hsok_codebook_t *cb = small_codebook();
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+    hsok_tagging_t *tg = NULL;
+
+    /* inflected form counts; evidence is the form as written; the parent is implied */
+    const char *t1 = "Informasjonssikkerheten må styrkes.";
+    assert_int_equal(hsok_tag_text(cb, an, t1, strlen(t1), &tg, NULL), HSOK_OK);
+    const hsok_tag_t *s = find_tag(tg, "sikkerhet");
+    assert_non_null(s);
+    assert_true(s->score >= 2.0);
+    assert_true(has_evidence(s, "Informasjonssikkerheten"));
+    assert_non_null(find_tag(tg, "digital"));
+    hsok_tagging_free(tg);
+
+    /* below the threshold: one weak term once */
+    const char *t2 = "Sikkerhet er viktig.";
+    assert_int_equal(hsok_tag_text(cb, an, t2, strlen(t2), &tg, NULL), HSOK_OK);
+    assert_null(find_tag(tg, "sikkerhet"));
+    hsok_tagging_free(tg);
+    /* repeated, it adds up (1 + 0.5 per repeat) */
+    const char *t3 = "Sikkerhet, sikkerheten og sikkerhet igjen.";
+    assert_int_equal(hsok_tag_text(cb, an, t3, strlen(t3), &tg, NULL), HSOK_OK);
+    s = find_tag(tg, "sikkerhet");
+    assert_non_null(s);
+    assert_true(s->score >= 2.0 - 1e-9);
+    hsok_tagging_free(tg);
+
+    /* a phrase matches words in order, not apart */
+    const char *t4 = "Digital sikkerhet er et ansvar.";
+    assert_int_equal(hsok_tag_text(cb, an, t4, strlen(t4), &tg, NULL), HSOK_OK);
+    assert_true(has_evidence(find_tag(tg, "sikkerhet"), "Digital sikkerhet"));
+    hsok_tagging_free(tg);
+    const char *t5 = "Sikkerhet er digital.";
+    assert_int_equal(hsok_tag_text(cb, an, t5, strlen(t5), &tg, NULL), HSOK_OK);
+    assert_false(has_evidence(find_tag(tg, "sikkerhet"), "Sikkerhet er digital"));
+    hsok_tagging_free(tg);
+
+    /* prefix terms */
+    const char *t6 = "Digitale løsninger og digitalt utenforskap.";
+    assert_int_equal(hsok_tag_text(cb, an, t6, strlen(t6), &tg, NULL), HSOK_OK);
+    const hsok_tag_t *d = find_tag(tg, "digital");
+    assert_non_null(d);
+    assert_true(has_evidence(d, "Digitale") && has_evidence(d, "digitalt"));
+    hsok_tagging_free(tg);
+
+    /* an exclusion vetoes */
+    const char *t7 = "Informasjonssikkerhet og forsikring av bygg.";
+    assert_int_equal(hsok_tag_text(cb, an, t7, strlen(t7), &tg, NULL), HSOK_OK);
+    assert_null(find_tag(tg, "sikkerhet"));
+    hsok_tagging_free(tg);
+
+    /* the threshold is tunable */
+    hsok_codebook_set_threshold(cb, 0.5);
+    assert_int_equal(hsok_tag_text(cb, an, t2, strlen(t2), &tg, NULL), HSOK_OK);
+    assert_non_null(find_tag(tg, "sikkerhet"));
+    hsok_tagging_free(tg);
+
+    hsok_analyzer_free(an);
+    hsok_codebook_free(cb);
+}
+
+/* ---- the shipped codebook on the seeds ---- */
+
+static hsok_db_t *open_read(void)
+{
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(dbpath, HSOK_DB_READ, &db, NULL), HSOK_OK);
+    return db;
+}
+
+/* the record of the seed passage containing s, with its themes */
+static int tagged_with(hsok_records_t *recs, const char *s, const char *theme)
+{
+    for (size_t i = 0; i < hsok_records_count(recs); i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        if (!strstr(r->text, s))
+            continue;
+        for (size_t t = 0; t < r->nthemes; t++)
+            if (!strcmp(r->themes[t], theme))
+                return 1;
+        return 0;
+    }
+    fail_msg("no passage contains '%s'", s);
+    return 0;
+}
+
+static void test_shipped_codebook_on_seeds(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_select_t all = { NULL, NULL, 0, NULL, 0, 0 };
+    hsok_records_t *recs = NULL;
+    assert_int_equal(hsok_db_select(db, &all, &recs, NULL), HSOK_OK);
+    assert_int_equal(hsok_records_count(recs), 74);
+    /* Drammen kommune's passage on KIT, and the footnote */
+    assert_true(tagged_with(recs, "Positivt at personvern og informasjonssikkerhet nevnes",
+                            "kit"));
+    assert_true(tagged_with(recs, "KIT står for", "kit"));
+    /* ... and it is about personvern too */
+    assert_true(tagged_with(recs, "Positivt at personvern og informasjonssikkerhet nevnes",
+                            "personvern"));
+    /* Norsk helsenett on Helsenettet under Mål 4 */
+    assert_true(tagged_with(recs, "I dag leverer vi Helsenettet", "samhandling"));
+    /* Drammen kommune on digital kompetanse for helsepersonell */
+    assert_true(tagged_with(recs, "Økt digital kompetanse hos helsepersonell",
+                            "digital-kompetanse"));
+    assert_true(tagged_with(recs, "Måleindikatorer for løpende kompetanseheving",
+                            "digital-kompetanse"));
+    /* and not everything is everything */
+    assert_false(tagged_with(recs, "Det vedlagte høringsdokumentet oppsummerer fire tema som vi",
+                             "kit"));
+    /* evidence is stored with the tags */
+    for (size_t i = 0; i < hsok_records_count(recs); i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        assert_int_equal(r->nthemes, r->ntags);
+        for (size_t t = 0; t < r->ntags; t++) {
+            assert_string_equal(r->tags[t].theme, r->themes[t]);
+            assert_true(r->tags[t].nevidence > 0);
+            assert_true(r->tags[t].score > 0);
+        }
+    }
+    hsok_records_free(recs);
+    hsok_db_close(db, NULL);
+}
+
+static void test_matrix_select_stances(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_theme_matrix_t *m = NULL;
+    assert_int_equal(hsok_db_theme_matrix(db, NULL, &m, NULL), HSOK_OK);
+    assert_int_equal(m->nrespondents, 3);
+    assert_int_equal(m->passages, 74);
+    assert_true(m->nthemes >= 4);
+    size_t kit = m->nthemes;
+    for (size_t t = 0; t < m->nthemes; t++)
+        if (!strcmp(m->themes[t].id, "kit"))
+            kit = t;
+    assert_true(kit < m->nthemes);
+    /* the column sums are the theme's passages; the row totals the respondent's passages */
+    size_t sum = 0, rp = 0;
+    for (size_t r = 0; r < m->nrespondents; r++) {
+        sum += m->counts[r * m->nthemes + kit];
+        rp += m->respondent_passages[r];
+    }
+    assert_int_equal(sum, m->theme_passages[kit]);
+    assert_int_equal(rp, 74);
+    assert_true(m->theme_respondents[kit] >= 2);
+
+    /* select: the theme filter gives exactly that column */
+    const char *th[] = { "kit" };
+    hsok_select_t sel = { NULL, th, 1, NULL, 0, 1 };
+    hsok_records_t *recs = NULL;
+    assert_int_equal(hsok_db_select(db, &sel, &recs, NULL), HSOK_OK);
+    assert_int_equal(hsok_records_count(recs), m->theme_passages[kit]);
+    /* ordered by respondent, then source, then ordinal */
+    for (size_t i = 1; i < hsok_records_count(recs); i++) {
+        const hsok_record_t *a = hsok_records_get(recs, i - 1), *b = hsok_records_get(recs, i);
+        int c = strcmp(a->respondent, b->respondent);
+        assert_true(c < 0 || (c == 0 && (strcmp(a->source, b->source) < 0 ||
+                                         (!strcmp(a->source, b->source) &&
+                                          a->ordinal < b->ordinal))));
+    }
+    hsok_records_free(recs);
+    /* respondent filter and a query */
+    const char *who[] = { "drammen" };
+    hsok_select_t sel2 = { "personvern", NULL, 0, who, 1, 0 };
+    assert_int_equal(hsok_db_select(db, &sel2, &recs, NULL), HSOK_OK);
+    assert_true(hsok_records_count(recs) >= 2);
+    for (size_t i = 0; i < hsok_records_count(recs); i++)
+        assert_string_equal(hsok_records_get(recs, i)->respondent, "Drammen kommune");
+    hsok_records_free(recs);
+    hsok_select_t bad = { "\"unbalanced", NULL, 0, NULL, 0, 0 };
+    char *err = NULL;
+    assert_int_equal(hsok_db_select(db, &bad, &recs, &err), HSOK_ERR_QUERY);
+    free(err);
+    hsok_theme_matrix_free(m);
+
+    /* stances: Spørsmål 1, Ja from Drammen kommune and Norsk helsenett */
+    hsok_stances_t *s = NULL;
+    assert_int_equal(hsok_db_stances(db, &s, NULL), HSOK_OK);
+    assert_int_equal(hsok_stances_count(s), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const hsok_db_stance_t *x = hsok_stances_get(s, i);
+        assert_int_equal(x->question_no, 1);
+        assert_string_equal(x->answer, "Ja");
+        assert_string_equal(x->options, "Ja|Nei|Vet ikke");
+        assert_true(x->line > 0);
+    }
+    assert_string_equal(hsok_stances_get(s, 0)->respondent, "Drammen kommune");
+    assert_string_equal(hsok_stances_get(s, 1)->respondent, "Norsk helsenett");
+    hsok_stances_free(s);
+    hsok_db_close(db, NULL);
+}
+
+static void test_retag(void **state)
+{
+    (void)state;
+    /* a codebook change: one new theme, re-tag without reading the sources */
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    const char *t = "id: beredskap-test\nlabel: Beredskap\nterms:\n  3 helseberedskap\n";
+    assert_int_equal(hsok_codebook_add(cb, "x", t, strlen(t), NULL), HSOK_OK);
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(dbpath, HSOK_DB_WRITE, &db, NULL), HSOK_OK);
+    size_t n = 0;
+    assert_int_equal(hsok_db_retag(db, cb, &n, NULL), HSOK_OK);
+    assert_int_equal(n, 74);
+    char *fp = NULL;
+    assert_int_equal(hsok_db_codebook_fingerprint(db, &fp, NULL), HSOK_OK);
+    assert_string_equal(fp, hsok_codebook_fingerprint(cb));
+    free(fp);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+
+    db = open_read();
+    hsok_theme_matrix_t *m = NULL;
+    assert_int_equal(hsok_db_theme_matrix(db, NULL, &m, NULL), HSOK_OK);
+    assert_int_equal(m->nthemes, 1);
+    assert_string_equal(m->themes[0].id, "beredskap-test");
+    assert_true(m->theme_passages[0] >= 1);
+    hsok_theme_matrix_free(m);
+    /* search still works, and the tema: filter finds the new theme */
+    hsok_results_t *r = NULL;
+    hsok_search_opts_t o = { 0 };
+    assert_int_equal(hsok_search(db, "tema:beredskap-test", &o, &r, NULL), HSOK_OK);
+    assert_true(hsok_results_count(r) >= 1);
+    hsok_results_free(r);
+    assert_int_equal(hsok_search(db, "informasjonssikkerhet", &o, &r, NULL), HSOK_OK);
+    assert_true(hsok_results_count(r) >= 3);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+
+    /* back to the shipped codebook */
+    hsok_codebook_free(cb);
+    assert_int_equal(hsok_codebook_load_dir(themesdir, &cb, NULL), HSOK_OK);
+    assert_int_equal(hsok_db_open(dbpath, HSOK_DB_WRITE, &db, NULL), HSOK_OK);
+    assert_int_equal(hsok_db_retag(db, cb, &n, NULL), HSOK_OK);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+    hsok_codebook_free(cb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_errors),
+        cmocka_unit_test(test_load_dir_errors),
+        cmocka_unit_test(test_tagging_rules),
+        cmocka_unit_test(test_shipped_codebook_on_seeds),
+        cmocka_unit_test(test_matrix_select_stances),
+        cmocka_unit_test(test_retag),
+    };
+    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
