@@ -459,8 +459,10 @@ hsok_status_t hsok_codebook_add(hsok_codebook_t *cb, const char *name, const cha
         }
         term_t t;
         st = parse_term(&p, l, &t, mode == TERMS);
-        if (st != HSOK_OK)
+        if (st != HSOK_OK) {
+            term_free(&t);
             break;
+        }
         int rc = mode == TERMS ? push_term(&th.terms, &th.nterms, &th.capterms, &t)
                                : push_term(&th.excl, &th.nexcl, &th.capexcl, &t);
         if (rc < 0) {
