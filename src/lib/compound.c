@@ -48,6 +48,7 @@ static const char *const short_parts[] = {
     "vei", "veg", "hus", "bil", "mat", "liv", "helg", "land", "fag", "team", "rom", "side",
     "sted", "stad", "time", "uke", "veke", "år", "ansvar", "kost", "pris", "skatt", "avgift",
     "kurs", "lag", "felt", "gang", "makt", "test", "kode", "nivå", "vakt", "post", "kart",
+    "evne", "rute", "lege", "bank", "mote", "sone", "ledd",
     NULL };
 
 /* Heads that are suffixes rather than words in a compound. */

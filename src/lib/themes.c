@@ -706,11 +706,13 @@ static void match_term(const term_t *t, const ptoks_t *p, const char *text, size
                        size_t *part, tagacc_t *acc)
 {
     *full = *part = 0;
+    size_t last_start = (size_t)-1; /* a word counts once, however many of its parts match */
     for (size_t i = 0; i < p->n; i++) {
         const ptok_t *k = &p->v[i];
         if (t->kind == T_WORD) {
-            if (strcmp(k->stem, t->stems[0]))
+            if (strcmp(k->stem, t->stems[0]) || k->start == last_start)
                 continue;
+            last_start = k->start;
             if (k->part) {
                 (*part)++;
             } else {
