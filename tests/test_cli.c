@@ -1,6 +1,2324 @@
+/* test_cli.c — end-to-end tests of the hsok program.
+ *
+ * argv[1] is the path of the hsok executable; HSOK_SOURCE_ROOT names the source tree (for
+ * seeds/, meson.build and doc/hsok.1). Every run is a fork+execve with stdout and stderr
+ * captured (stderr optionally on a pseudo-terminal, where `hsok index` prints its summary),
+ * in an environment without HSOK_DB and with NO_COLOR=1 unless a test says otherwise. The
+ * index lives in a mkdtemp directory that is removed at the end.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
 #include <cmocka.h>
-int main(void) { return 0; }
+
+extern char **environ;
+
+/* ---- fixture ---- */
+
+static const char *hsok_path;  /* argv[1] */
+static const char *src_root;   /* $HSOK_SOURCE_ROOT */
+static char tmp_dir[1024];      /* mkdtemp */
+static char seeds_dir[4096];   /* $HSOK_SOURCE_ROOT/seeds */
+static char db_dir[4096];      /* tmp_dir/index: the seeds, indexed once by the group setup */
+static size_t nseeds;          /* *.txt files in seeds/ */
+
+/* ---- growing byte buffers ---- */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf_t;
+
+static void sb_add(sbuf_t *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        assert_non_null(p);
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_adds(sbuf_t *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static char *sb_take(sbuf_t *b)
+{
+    if (b->p == NULL)
+        sb_add(b, "", 0);
+    char *p = b->p;
+    memset(b, 0, sizeof *b);
+    return p;
+}
+
+/* ---- running hsok ---- */
+
+typedef struct run {
+    int status;     /* exit code; 128 + signal number if killed */
+    char *out, *err;
+    size_t out_len, err_len;
+    char *cmd;      /* the command line, for messages */
+} run_t;
+
+typedef struct run_opts {
+    const char *cwd;              /* working directory (NULL: the test's) */
+    const char *const *env;       /* NULL-terminated "NAME=value" to set or "NAME" to unset */
+    int err_tty;                  /* stderr on a pseudo-terminal */
+} run_opts_t;
+
+static void run_free(run_t *r)
+{
+    free(r->out);
+    free(r->err);
+    free(r->cmd);
+    memset(r, 0, sizeof *r);
+}
+
+static int env_name_eq(const char *entry, const char *name_or_assign)
+{
+    size_t n = strcspn(name_or_assign, "=");
+    return strncmp(entry, name_or_assign, n) == 0 && entry[n] == '=';
+}
+
+/* The child's environment: ours without HSOK_DB and COLUMNS, with NO_COLOR=1, then o->env. */
+static char **make_env(const run_opts_t *o)
+{
+    static const char *const base[] = {"HSOK_DB", "COLUMNS", "NO_COLOR=1", NULL};
+    size_t n = 0, extra = 0;
+    while (environ[n] != NULL)
+        n++;
+    if (o != NULL && o->env != NULL)
+        while (o->env[extra] != NULL)
+            extra++;
+    char **env = calloc(n + extra + 4, sizeof *env);
+    assert_non_null(env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int drop = 0;
+        for (size_t b = 0; base[b] != NULL; b++)
+            drop |= env_name_eq(environ[i], base[b]);
+        for (size_t e = 0; e < extra; e++)
+            drop |= env_name_eq(environ[i], o->env[e]);
+        if (!drop)
+            env[k++] = environ[i];
+    }
+    for (size_t b = 0; base[b] != NULL; b++) {
+        int overridden = 0;
+        for (size_t e = 0; e < extra; e++)
+            overridden |= strcspn(o->env[e], "=") == strcspn(base[b], "=") &&
+                          strncmp(o->env[e], base[b], strcspn(base[b], "=")) == 0;
+        if (strchr(base[b], '=') != NULL && !overridden)
+            env[k++] = (char *)base[b];
+    }
+    for (size_t e = 0; e < extra; e++)
+        if (strchr(o->env[e], '=') != NULL)
+            env[k++] = (char *)o->env[e];
+    env[k] = NULL;
+    return env;
+}
+
+/* Run hsok with args (NULL-terminated, without argv[0]). Never returns on a failure to run. */
+static void run_v(run_t *r, const run_opts_t *o, const char *const *args)
+{
+    memset(r, 0, sizeof *r);
+    size_t nargs = 0;
+    while (args[nargs] != NULL)
+        nargs++;
+    char **argv = calloc(nargs + 2, sizeof *argv);
+    assert_non_null(argv);
+    argv[0] = (char *)hsok_path;
+    sbuf_t cmd = {0};
+    sb_adds(&cmd, "hsok");
+    for (size_t i = 0; i < nargs; i++) {
+        argv[i + 1] = (char *)args[i];
+        sb_adds(&cmd, " '");
+        sb_adds(&cmd, args[i]);
+        sb_adds(&cmd, "'");
+    }
+    r->cmd = sb_take(&cmd);
+    char **env = make_env(o);
+
+    int outp[2], errp[2] = {-1, -1}, slave = -1;
+    assert_int_equal(pipe(outp), 0);
+    if (o != NULL && o->err_tty) {
+        errp[0] = posix_openpt(O_RDWR | O_NOCTTY);
+        assert_true(errp[0] >= 0);
+        assert_int_equal(grantpt(errp[0]), 0);
+        assert_int_equal(unlockpt(errp[0]), 0);
+        const char *name = ptsname(errp[0]);
+        assert_non_null(name);
+        slave = open(name, O_RDWR | O_NOCTTY);
+        assert_true(slave >= 0);
+        errp[1] = slave;
+    } else {
+        assert_int_equal(pipe(errp), 0);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(outp[1], 1) < 0 || dup2(errp[1], 2) < 0)
+            _exit(126);
+        close(devnull);
+        close(outp[0]);
+        close(outp[1]);
+        close(errp[0]);
+        close(errp[1]);
+        if (o != NULL && o->cwd != NULL && chdir(o->cwd) != 0)
+            _exit(126);
+        execve(hsok_path, argv, env);
+        dprintf(2, "test_cli: cannot run '%s': %s\n", hsok_path, strerror(errno));
+        _exit(127);
+    }
+    close(outp[1]);
+    close(errp[1]);
+    free(argv);
+    free(env);
+
+    sbuf_t bout = {0}, berr = {0};
+    struct pollfd fds[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
+    sbuf_t *bufs[2] = {&bout, &berr};
+    int open_fds = 2;
+    time_t deadline = time(NULL) + 120;
+    while (open_fds > 0) {
+        int n = poll(fds, 2, 1000);
+        if (n < 0 && errno == EINTR)
+            continue;
+        assert_true(n >= 0);
+        if (time(NULL) > deadline) {
+            kill(pid, SIGKILL);
+            fail_msg("%s: still running after 120 s", r->cmd);
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || fds[i].revents == 0)
+                continue;
+            char chunk[8192];
+            ssize_t got = read(fds[i].fd, chunk, sizeof chunk);
+            if (got > 0) {
+                sb_add(bufs[i], chunk, (size_t)got);
+            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+                /* EOF, or EIO from a pty master once the child has closed its side */
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            }
+        }
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r->out_len = bout.len;
+    r->err_len = berr.len;
+    r->out = sb_take(&bout);
+    r->err = sb_take(&berr);
+}
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+/* run(&r, "arg", ...): hsok with the default environment. */
+#define run(r, ...) run_v((r), NULL, ARGS(__VA_ARGS__))
+#define run_with(r, opts, ...) run_v((r), (opts), ARGS(__VA_ARGS__))
+
+static void dump(const run_t *r)
+{
+    print_message("command: %s\nexit: %d\n--- stdout (%zu bytes)\n%.4000s\n--- stderr\n%.4000s\n---\n",
+                  r->cmd, r->status, r->out_len, r->out, r->err);
+}
+
+/* Assert the exit status, showing the command and its output when it differs. */
+#define assert_exit(r, code)                                                                   \
+    do {                                                                                       \
+        if ((r)->status != (code))                                                             \
+            dump(r);                                                                           \
+        assert_int_equal((r)->status, (code));                                                 \
+    } while (0)
+
+#define assert_contains(hay, needle)                                                           \
+    do {                                                                                       \
+        if (strstr((hay), (needle)) == NULL)                                                   \
+            print_message("expected to find \"%s\" in:\n%.4000s\n", (needle),                 \
+                          (hay) ? (const char *)(hay) : "(null)");                             \
+        assert_non_null(strstr((hay), (needle)));                                              \
+    } while (0)
+
+#define assert_not_contains(hay, needle)                                                       \
+    do {                                                                                       \
+        if (strstr((hay), (needle)) != NULL)                                                   \
+            print_message("did not expect \"%s\" in:\n%.4000s\n", (needle),                   \
+                          (hay) ? (const char *)(hay) : "(null)");                             \
+        assert_null(strstr((hay), (needle)));                                                  \
+    } while (0)
+
+static size_t count_char(const char *s, size_t len, char c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == c;
+    return n;
+}
+
+/* stderr is exactly one line "hsok: …\n", and nothing went to stdout. */
+#define assert_one_line_error(r)                                                               \
+    do {                                                                                       \
+        if ((r)->err_len == 0 || count_char((r)->err, (r)->err_len, '\n') != 1 ||              \
+            (r)->err[(r)->err_len - 1] != '\n' || strncmp((r)->err, "hsok: ", 6) != 0 ||       \
+            (r)->out_len != 0)                                                                 \
+            dump(r);                                                                           \
+        assert_int_equal(count_char((r)->err, (r)->err_len, '\n'), 1);                         \
+        assert_int_equal((r)->err[(r)->err_len - 1], '\n');                                    \
+        assert_int_equal(strncmp((r)->err, "hsok: ", 6), 0);                                   \
+        assert_int_equal((r)->out_len, 0);                                                     \
+    } while (0)
+
+static int has_esc(const run_t *r)
+{
+    return memchr(r->out, '\033', r->out_len) != NULL || memchr(r->err, '\033', r->err_len) != NULL;
+}
+
+static char *ci_strstr(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return (char *)hay;
+    return NULL;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open '%s': %s", path, strerror(errno));
+    sbuf_t b = {0};
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sb_add(&b, chunk, got);
+    assert_int_equal(ferror(f), 0);
+    fclose(f);
+    if (len != NULL)
+        *len = b.len;
+    return sb_take(&b);
+}
+
+/* ---- a strict JSON parser (RFC 8259), enough to check hsok's JSON Lines ---- */
+
+typedef enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype_t;
+
+typedef struct jval jval_t;
+struct jval {
+    jtype_t t;
+    int b;           /* J_BOOL */
+    double num;      /* J_NUM */
+    char *s;         /* J_STR: decoded UTF-8, NUL-terminated */
+    size_t n;        /* J_STR: bytes; J_ARR, J_OBJ: members */
+    jval_t **items;  /* J_ARR, J_OBJ */
+    char **keys;     /* J_OBJ */
+};
+
+typedef struct jparser {
+    const char *p, *end, *start;
+    const char *err;
+    size_t errpos;
+    int depth;
+} jparser_t;
+
+static void jfree(jval_t *v)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; (v->t == J_ARR || v->t == J_OBJ) && i < v->n; i++) {
+        jfree(v->items[i]);
+        if (v->keys != NULL)
+            free(v->keys[i]);
+    }
+    free(v->items);
+    free(v->keys);
+    free(v->s);
+    free(v);
+}
+
+static jval_t *jerr(jparser_t *jp, const char *msg)
+{
+    if (jp->err == NULL) {
+        jp->err = msg;
+        jp->errpos = (size_t)(jp->p - jp->start);
+    }
+    return NULL;
+}
+
+static void jws(jparser_t *jp)
+{
+    while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\t' || *jp->p == '\n' || *jp->p == '\r'))
+        jp->p++;
+}
+
+/* Length of a valid UTF-8 sequence at s (no overlongs, surrogates or > U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], cp;
+    size_t len;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+static void put_utf8(sbuf_t *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xc0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xe0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        u[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        u[0] = (char)(0xf0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        u[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    sb_add(b, u, n);
+}
+
+static int jhex4(jparser_t *jp, unsigned *out)
+{
+    if (jp->end - jp->p < 4)
+        return -1;
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = jp->p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    jp->p += 4;
+    *out = v;
+    return 0;
+}
+
+/* A string at jp->p (at the opening quote): decoded into *out. */
+static int jstring(jparser_t *jp, char **out, size_t *outlen)
+{
+    if (jp->p >= jp->end || *jp->p != '"')
+        return jerr(jp, "expected a string"), -1;
+    jp->p++;
+    sbuf_t b = {0};
+    sb_add(&b, "", 0);
+    for (;;) {
+        if (jp->p >= jp->end) {
+            free(b.p);
+            return jerr(jp, "unterminated string"), -1;
+        }
+        unsigned char c = (unsigned char)*jp->p;
+        if (c == '"') {
+            jp->p++;
+            break;
+        }
+        if (c < 0x20) {
+            free(b.p);
+            return jerr(jp, "control character in string"), -1;
+        }
+        if (c >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)jp->p, (size_t)(jp->end - jp->p));
+            if (n == 0) {
+                free(b.p);
+                return jerr(jp, "invalid UTF-8 in string"), -1;
+            }
+            sb_add(&b, jp->p, n);
+            jp->p += n;
+            continue;
+        }
+        if (c != '\\') {
+            sb_add(&b, jp->p, 1);
+            jp->p++;
+            continue;
+        }
+        jp->p++;
+        if (jp->p >= jp->end) {
+            free(b.p);
+            return jerr(jp, "unterminated escape"), -1;
+        }
+        char e = *jp->p++;
+        unsigned cp;
+        switch (e) {
+        case '"': sb_add(&b, "\"", 1); break;
+        case '\\': sb_add(&b, "\\", 1); break;
+        case '/': sb_add(&b, "/", 1); break;
+        case 'b': sb_add(&b, "\b", 1); break;
+        case 'f': sb_add(&b, "\f", 1); break;
+        case 'n': sb_add(&b, "\n", 1); break;
+        case 'r': sb_add(&b, "\r", 1); break;
+        case 't': sb_add(&b, "\t", 1); break;
+        case 'u':
+            if (jhex4(jp, &cp) < 0) {
+                free(b.p);
+                return jerr(jp, "bad \\u escape"), -1;
+            }
+            if (cp >= 0xdc00 && cp <= 0xdfff) {
+                free(b.p);
+                return jerr(jp, "lone low surrogate"), -1;
+            }
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                unsigned lo;
+                if (jp->end - jp->p < 2 || jp->p[0] != '\\' || jp->p[1] != 'u') {
+                    free(b.p);
+                    return jerr(jp, "lone high surrogate"), -1;
+                }
+                jp->p += 2;
+                if (jhex4(jp, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
+                    free(b.p);
+                    return jerr(jp, "bad surrogate pair"), -1;
+                }
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            }
+            put_utf8(&b, cp);
+            break;
+        default:
+            free(b.p);
+            return jerr(jp, "invalid escape"), -1;
+        }
+    }
+    *outlen = b.len;
+    *out = sb_take(&b);
+    return 0;
+}
+
+static int jdigits(jparser_t *jp)
+{
+    const char *s = jp->p;
+    while (jp->p < jp->end && *jp->p >= '0' && *jp->p <= '9')
+        jp->p++;
+    return jp->p > s ? 0 : -1;
+}
+
+static jval_t *jvalue(jparser_t *jp);
+
+static jval_t *jnew(jtype_t t)
+{
+    jval_t *v = calloc(1, sizeof *v);
+    assert_non_null(v);
+    v->t = t;
+    return v;
+}
+
+static void jpush(jval_t *v, char *key, jval_t *item)
+{
+    jval_t **items = realloc(v->items, (v->n + 1) * sizeof *items);
+    assert_non_null(items);
+    v->items = items;
+    if (v->t == J_OBJ) {
+        char **keys = realloc(v->keys, (v->n + 1) * sizeof *keys);
+        assert_non_null(keys);
+        v->keys = keys;
+        v->keys[v->n] = key;
+    }
+    v->items[v->n++] = item;
+}
+
+static jval_t *jcontainer(jparser_t *jp, int obj)
+{
+    if (++jp->depth > 64)
+        return jerr(jp, "nested too deeply");
+    jp->p++; /* '{' or '[' */
+    jval_t *v = jnew(obj ? J_OBJ : J_ARR);
+    jws(jp);
+    if (jp->p < jp->end && *jp->p == (obj ? '}' : ']')) {
+        jp->p++;
+        jp->depth--;
+        return v;
+    }
+    for (;;) {
+        char *key = NULL;
+        jws(jp);
+        if (obj) {
+            size_t klen;
+            if (jstring(jp, &key, &klen) < 0) {
+                jfree(v);
+                return NULL;
+            }
+            for (size_t i = 0; i < v->n; i++)
+                if (strcmp(v->keys[i], key) == 0) {
+                    free(key);
+                    jfree(v);
+                    return jerr(jp, "duplicate key");
+                }
+            jws(jp);
+            if (jp->p >= jp->end || *jp->p != ':') {
+                free(key);
+                jfree(v);
+                return jerr(jp, "expected ':'");
+            }
+            jp->p++;
+        }
+        jval_t *item = jvalue(jp);
+        if (item == NULL) {
+            free(key);
+            jfree(v);
+            return NULL;
+        }
+        jpush(v, key, item);
+        jws(jp);
+        if (jp->p < jp->end && *jp->p == ',') {
+            jp->p++;
+            continue;
+        }
+        if (jp->p < jp->end && *jp->p == (obj ? '}' : ']')) {
+            jp->p++;
+            jp->depth--;
+            return v;
+        }
+        jfree(v);
+        return jerr(jp, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static jval_t *jvalue(jparser_t *jp)
+{
+    jws(jp);
+    if (jp->p >= jp->end)
+        return jerr(jp, "expected a value");
+    char c = *jp->p;
+    if (c == '{' || c == '[')
+        return jcontainer(jp, c == '{');
+    if (c == '"') {
+        jval_t *v = jnew(J_STR);
+        if (jstring(jp, &v->s, &v->n) < 0) {
+            jfree(v);
+            return NULL;
+        }
+        return v;
+    }
+    static const struct {
+        const char *word;
+        jtype_t t;
+        int b;
+    } lits[] = {{"true", J_BOOL, 1}, {"false", J_BOOL, 0}, {"null", J_NULL, 0}};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(lits[i].word);
+        if ((size_t)(jp->end - jp->p) >= n && memcmp(jp->p, lits[i].word, n) == 0) {
+            jp->p += n;
+            jval_t *v = jnew(lits[i].t);
+            v->b = lits[i].b;
+            return v;
+        }
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        const char *s = jp->p;
+        if (*jp->p == '-')
+            jp->p++;
+        if (jp->p < jp->end && *jp->p == '0')
+            jp->p++;
+        else if (jdigits(jp) < 0)
+            return jerr(jp, "bad number");
+        if (jp->p < jp->end && *jp->p == '.') {
+            jp->p++;
+            if (jdigits(jp) < 0)
+                return jerr(jp, "bad fraction");
+        }
+        if (jp->p < jp->end && (*jp->p == 'e' || *jp->p == 'E')) {
+            jp->p++;
+            if (jp->p < jp->end && (*jp->p == '+' || *jp->p == '-'))
+                jp->p++;
+            if (jdigits(jp) < 0)
+                return jerr(jp, "bad exponent");
+        }
+        char tmp[64];
+        size_t n = (size_t)(jp->p - s);
+        if (n >= sizeof tmp)
+            return jerr(jp, "number too long");
+        memcpy(tmp, s, n);
+        tmp[n] = '\0';
+        jval_t *v = jnew(J_NUM);
+        v->num = strtod(tmp, NULL);
+        return v;
+    }
+    return jerr(jp, "unexpected character");
+}
+
+/* Parse exactly one JSON value from s[0..len) (surrounding whitespace allowed). */
+static jval_t *json_parse(const char *s, size_t len, const char **err, size_t *errpos)
+{
+    jparser_t jp = {s, s + len, s, NULL, 0, 0};
+    jval_t *v = jvalue(&jp);
+    if (v != NULL) {
+        jws(&jp);
+        if (jp.p != jp.end) {
+            jfree(v);
+            v = jerr(&jp, "text after the value");
+        }
+    }
+    *err = jp.err;
+    *errpos = jp.errpos;
+    return v;
+}
+
+static const jval_t *jget(const jval_t *o, const char *key)
+{
+    if (o == NULL || o->t != J_OBJ)
+        return NULL;
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->keys[i], key) == 0)
+            return o->items[i];
+    return NULL;
+}
+
+static const jval_t *jget_type(const jval_t *o, const char *key, jtype_t t)
+{
+    const jval_t *v = jget(o, key);
+    if (v == NULL || v->t != t)
+        print_message("key \"%s\": %s\n", key, v == NULL ? "missing" : "wrong type");
+    assert_non_null(v);
+    assert_int_equal(v->t, t);
+    return v;
+}
+
+static const char *jstr(const jval_t *o, const char *key)
+{
+    return jget_type(o, key, J_STR)->s;
+}
+
+static double jnum(const jval_t *o, const char *key)
+{
+    return jget_type(o, key, J_NUM)->num;
+}
+
+/* A JSON number that must be a non-negative integer. */
+static size_t juint(const jval_t *o, const char *key)
+{
+    double d = jnum(o, key);
+    assert_true(d >= 0 && d == (double)(uint64_t)d);
+    return (size_t)d;
+}
+
+typedef struct jlines {
+    jval_t **v;
+    size_t n;
+} jlines_t;
+
+static void jlines_free(jlines_t *jl)
+{
+    for (size_t i = 0; i < jl->n; i++)
+        jfree(jl->v[i]);
+    free(jl->v);
+    memset(jl, 0, sizeof *jl);
+}
+
+/* Every line of r's stdout is one JSON object; the output ends with a newline. */
+static void parse_jsonl(const run_t *r, jlines_t *jl)
+{
+    memset(jl, 0, sizeof *jl);
+    if (r->out_len == 0 || r->out[r->out_len - 1] != '\n')
+        dump(r);
+    assert_true(r->out_len > 0);
+    assert_int_equal(r->out[r->out_len - 1], '\n');
+    size_t start = 0;
+    while (start < r->out_len) {
+        const char *nl = memchr(r->out + start, '\n', r->out_len - start);
+        size_t end = (size_t)(nl - r->out);
+        const char *err = NULL;
+        size_t errpos = 0;
+        /* an object, and the whole line, with no padding */
+        if (end == start || r->out[start] != '{' || r->out[end - 1] != '}')
+            fail_msg("%s: line is not an object: %.*s", r->cmd, (int)(end - start),
+                     r->out + start);
+        jval_t *v = json_parse(r->out + start, end - start, &err, &errpos);
+        if (v == NULL)
+            fail_msg("%s: invalid JSON (%s at byte %zu): %.*s", r->cmd, err, errpos,
+                     (int)(end - start), r->out + start);
+        assert_int_equal(v->t, J_OBJ);
+        jval_t **nv = realloc(jl->v, (jl->n + 1) * sizeof *nv);
+        assert_non_null(nv);
+        jl->v = nv;
+        jl->v[jl->n++] = v;
+        start = end + 1;
+    }
+}
+
+/* ---- checks of search output ---- */
+
+typedef struct hits {
+    jlines_t jl;
+    size_t n;               /* hit objects: jl.v[0..n) */
+    const jval_t *summary;  /* jl.v[n] */
+} hits_t;
+
+/* Parse `hsok … --json` search output and check its structure: hits ranked 1..n with every
+ * documented key and type, then exactly one summary whose "hits" is n. */
+static void parse_hits_at(const run_t *r, hits_t *h, size_t offset)
+{
+    parse_jsonl(r, &h->jl);
+    assert_true(h->jl.n >= 1);
+    h->n = h->jl.n - 1;
+    h->summary = h->jl.v[h->n];
+    for (size_t i = 0; i < h->n; i++) {
+        const jval_t *o = h->jl.v[i];
+        assert_int_equal(juint(o, "format_version"), 1);
+        assert_string_equal(jstr(o, "type"), "hit");
+        static const char *const keys[] = {"rank", "score", "id", "source", "line", "end_line",
+                                           "respondent", "section", "themes", "text",
+                                           "snippet", "highlights"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (jget(o, keys[k]) == NULL)
+                fail_msg("%s: hit %zu has no \"%s\"", r->cmd, i + 1, keys[k]);
+        assert_int_equal(juint(o, "rank"), offset + i + 1);
+        (void)jnum(o, "score");
+        assert_true(strlen(jstr(o, "id")) > 0);
+        assert_true(strlen(jstr(o, "source")) > 0);
+        size_t line = juint(o, "line");
+        assert_true(line >= 1);
+        assert_true(juint(o, "end_line") >= line);
+        (void)jstr(o, "respondent");
+        (void)jstr(o, "section");
+        const jval_t *themes = jget_type(o, "themes", J_ARR);
+        for (size_t t = 0; t < themes->n; t++)
+            assert_int_equal(themes->items[t]->t, J_STR);
+        assert_true(strlen(jstr(o, "text")) > 0);
+        const jval_t *snip = jget_type(o, "snippet", J_STR);
+        const jval_t *hl = jget_type(o, "highlights", J_ARR);
+        size_t prev_end = 0;
+        for (size_t s = 0; s < hl->n; s++) {
+            const jval_t *span = hl->items[s];
+            assert_int_equal(span->t, J_ARR);
+            assert_int_equal(span->n, 2);
+            assert_int_equal(span->items[0]->t, J_NUM);
+            assert_int_equal(span->items[1]->t, J_NUM);
+            size_t a = (size_t)span->items[0]->num, b = (size_t)span->items[1]->num;
+            assert_true(a >= prev_end); /* sorted, not overlapping */
+            assert_true(a < b);
+            assert_true(b <= snip->n);
+            prev_end = b;
+        }
+    }
+    const jval_t *s = h->summary;
+    assert_int_equal(juint(s, "format_version"), 1);
+    assert_string_equal(jstr(s, "type"), "summary");
+    assert_int_equal(juint(s, "hits"), h->n);
+    assert_true(juint(s, "estimated") >= h->n);
+    assert_int_equal(jget_type(s, "relaxed", J_BOOL)->t, J_BOOL);
+    const jval_t *sugg = jget(s, "suggestion");
+    assert_non_null(sugg);
+    assert_true(sugg->t == J_NULL || sugg->t == J_STR);
+}
+
+static void parse_hits(const run_t *r, hits_t *h)
+{
+    parse_hits_at(r, h, 0);
+}
+
+static void hits_free(hits_t *h)
+{
+    jlines_free(&h->jl);
+}
+
+static int hits_have_respondent(const hits_t *h, const char *name)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (strcmp(jstr(h->jl.v[i], "respondent"), name) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- setup ---- */
+
+static size_t count_txt(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static run_t setup_index; /* `hsok index --db DB SEEDS` run by the group setup */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *t = getenv("TMPDIR");
+    snprintf(tmp_dir, sizeof tmp_dir, "%s/hsok-cli-XXXXXX", t != NULL && *t ? t : "/tmp");
+    if (mkdtemp(tmp_dir) == NULL) {
+        fprintf(stderr, "mkdtemp %s: %s\n", tmp_dir, strerror(errno));
+        return -1;
+    }
+    snprintf(seeds_dir, sizeof seeds_dir, "%s/seeds", src_root);
+    snprintf(db_dir, sizeof db_dir, "%s/index", tmp_dir);
+    nseeds = count_txt(seeds_dir);
+    run(&setup_index, "index", "--db", db_dir, seeds_dir);
+    return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    if (remove(path) != 0)
+        fprintf(stderr, "cannot remove '%s': %s\n", path, strerror(errno));
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    run_free(&setup_index);
+    if (tmp_dir[0] != '\0')
+        nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+/* The index the group setup built must exist for the tests that search it. */
+static void need_index(void)
+{
+    if (setup_index.status != 0)
+        dump(&setup_index);
+    assert_int_equal(setup_index.status, 0);
+}
+
+/* A fresh directory under tmp_dir. */
+static char *new_dir(const char *name)
+{
+    char *p = path_join(tmp_dir, name);
+    assert_int_equal(mkdir(p, 0700), 0);
+    return p;
+}
+
+/* ---- tests: version and help ---- */
+
+/* The project version from meson.build's project(... version : 'X' ...). */
+static char *project_version(void)
+{
+    char *mb_path = path_join(src_root, "meson.build");
+    char *mb = read_file(mb_path, NULL);
+    free(mb_path);
+    char *version = NULL;
+    for (char *p = mb; (p = strstr(p, "version")) != NULL; p++) {
+        if (p > mb && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+            continue;
+        char *q = p + strlen("version");
+        while (*q == ' ')
+            q++;
+        if (*q != ':')
+            continue;
+        q++;
+        while (*q == ' ')
+            q++;
+        if (*q != '\'')
+            continue;
+        char *end = strchr(q + 1, '\'');
+        assert_non_null(end);
+        version = strndup(q + 1, (size_t)(end - q - 1));
+        break;
+    }
+    free(mb);
+    assert_non_null(version);
+    return version;
+}
+
+static void test_version(void **state)
+{
+    (void)state;
+    char *version = project_version();
+    char expect[128];
+    snprintf(expect, sizeof expect, "hsok %s\n", version);
+    static const char *const flags[] = {"--version", "-V"};
+    for (size_t i = 0; i < 2; i++) {
+        run_t r;
+        run(&r, flags[i]);
+        assert_exit(&r, 0);
+        assert_string_equal(r.out, expect);
+        assert_int_equal(r.err_len, 0);
+        run_free(&r);
+    }
+    free(version);
+}
+
+/* The commands the manual and the tests below must cover, at least. */
+static const char *const base_commands[] = {"search", "index", "show", "stats", "help"};
+#define NBASE (sizeof base_commands / sizeof base_commands[0])
+
+typedef struct cmdlist {
+    char *v[64];
+    size_t n;
+} cmdlist_t;
+
+/* The commands `hsok --help` lists: the lines "  NAME  summary" after "commands:". */
+static void help_commands(cmdlist_t *cl)
+{
+    memset(cl, 0, sizeof *cl);
+    run_t r;
+    run(&r, "--help");
+    assert_exit(&r, 0);
+    const char *p = strstr(r.out, "\ncommands:\n");
+    assert_non_null(p);
+    p += strlen("\ncommands:\n");
+    while (strncmp(p, "  ", 2) == 0 && p[2] != ' ') {
+        const char *e = p + 2;
+        while (*e != ' ' && *e != '\n' && *e != '\0')
+            e++;
+        assert_true(cl->n < 64);
+        cl->v[cl->n] = strndup(p + 2, (size_t)(e - p - 2));
+        assert_non_null(cl->v[cl->n]);
+        cl->n++;
+        p = strchr(p, '\n');
+        assert_non_null(p);
+        p++;
+    }
+    run_free(&r);
+    for (size_t i = 0; i < NBASE; i++) {
+        int found = 0;
+        for (size_t k = 0; k < cl->n; k++)
+            found |= strcmp(cl->v[k], base_commands[i]) == 0;
+        if (!found)
+            fail_msg("'hsok --help' does not list the command %s", base_commands[i]);
+    }
+}
+
+static void cmdlist_free(cmdlist_t *cl)
+{
+    for (size_t i = 0; i < cl->n; i++)
+        free(cl->v[i]);
+    cl->n = 0;
+}
+
+static int is_base_command(const char *name)
+{
+    for (size_t i = 0; i < NBASE; i++)
+        if (strcmp(name, base_commands[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    run_t r, h;
+    run(&r, "--help");
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    assert_int_equal(strncmp(r.out, "usage: hsok", 11), 0);
+    /* every command is listed on a line of its own under "commands:" */
+    cmdlist_t cl;
+    help_commands(&cl);
+    cmdlist_free(&cl);
+    assert_contains(r.out, "exit status");
+    assert_contains(r.out, "**word**");
+
+    run(&h, "-h");
+    assert_exit(&h, 0);
+    assert_string_equal(h.out, r.out);
+    run_free(&h);
+
+    /* `hsok help` is the same text */
+    run(&h, "help");
+    assert_exit(&h, 0);
+    assert_string_equal(h.out, r.out);
+    run_free(&h);
+
+    /* no arguments: the help goes to stderr and it is a usage error */
+    run(&h, NULL);
+    assert_exit(&h, 2);
+    assert_int_equal(h.out_len, 0);
+    assert_string_equal(h.err, r.out);
+    run_free(&h);
+    run_free(&r);
+}
+
+static void test_command_help(void **state)
+{
+    (void)state;
+    cmdlist_t cl;
+    help_commands(&cl);
+    for (size_t i = 0; i < cl.n; i++) {
+        const char *const *commands = (const char *const *)cl.v;
+        run_t r, h;
+        run(&r, commands[i], "--help");
+        assert_exit(&r, 0);
+        assert_int_equal(r.err_len, 0);
+        assert_int_equal(strncmp(r.out, "usage: hsok", 11), 0);
+        /* the synopsis names the command */
+        const char *eol = strchr(r.out, '\n');
+        assert_non_null(eol);
+        char *synopsis = strndup(r.out, (size_t)(eol - r.out));
+        assert_non_null(synopsis);
+        assert_contains(synopsis, commands[i]);
+        free(synopsis);
+        if (is_base_command(commands[i]) && strcmp(commands[i], "help") != 0)
+            assert_contains(r.out, "--db DIR");
+        if (strcmp(commands[i], "help") != 0) {
+            run(&h, commands[i], "-h");
+            assert_exit(&h, 0);
+            assert_string_equal(h.out, r.out);
+            run_free(&h);
+        }
+        /* `hsok help COMMAND` prints the same */
+        run(&h, "help", commands[i]);
+        assert_exit(&h, 0);
+        assert_string_equal(h.out, r.out);
+        run_free(&h);
+        run_free(&r);
+    }
+    cmdlist_free(&cl);
+    run_t r;
+    run(&r, "help", "frobnicate");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "frobnicate");
+    run_free(&r);
+}
+
+/* ---- tests: usage errors ---- */
+
+static void test_unknown_option(void **state)
+{
+    (void)state;
+    struct {
+        const char *const *args;
+        const char *mention;
+    } cases[] = {
+        {ARGS("--frobnicate", "personvern"), "--frobnicate"},
+        {ARGS("search", "--frobnicate", "personvern"), "--frobnicate"},
+        {ARGS("search", "-q", "personvern"), "-q"},
+        {ARGS("index", "--frobnicate", "x.txt"), "--frobnicate"},
+        {ARGS("stats", "--frobnicate"), "--frobnicate"},
+        {ARGS("stats", "-x"), "-x"},
+        {ARGS("show", "--frobnicate=3", "abc.1"), "--frobnicate"},
+        /* a missing or bad option value is a usage error too */
+        {ARGS("search", "personvern", "--limit"), "--limit"},
+        {ARGS("search", "--limit", "many", "personvern"), "--limit"},
+        {ARGS("search", "--limit", "0", "personvern"), "--limit"},
+        {ARGS("search", "--offset", "-1", "personvern"), "--offset"},
+        {ARGS("search", "--color=sometimes", "personvern"), "--color"},
+        {ARGS("show", "--context", "x", "abc.1"), "--context"},
+        {ARGS("stats", "extra"), "extra"},
+        {ARGS("show", "abc.1", "abc.2"), "abc.2"},
+        {ARGS("help", "search", "index"), "too many"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_t r;
+        run_v(&r, NULL, cases[i].args);
+        assert_exit(&r, 2);
+        assert_one_line_error(&r);
+        assert_contains(r.err, cases[i].mention);
+        /* the message points at the right help */
+        assert_contains(r.err, "--help");
+        run_free(&r);
+    }
+    /* the message for a command's option points at that command's help */
+    run_t r;
+    run(&r, "index", "--frobnicate", "x.txt");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "'hsok index --help'");
+    run_free(&r);
+}
+
+static void test_missing_arguments(void **state)
+{
+    (void)state;
+    struct {
+        const char *const *args;
+        const char *mention;
+    } cases[] = {
+        {ARGS("search"), "no query"},
+        {ARGS("search", "--json", "--db", db_dir), "no query"},
+        {ARGS("--json"), "no query"},
+        {ARGS("show"), "no passage id"},
+        {ARGS("index"), "no path"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_t r;
+        run_v(&r, NULL, cases[i].args);
+        assert_exit(&r, 2);
+        assert_one_line_error(&r);
+        assert_contains(r.err, cases[i].mention);
+        run_free(&r);
+    }
+}
+
+/* ---- tests: indexing ---- */
+
+static void test_index_seeds(void **state)
+{
+    (void)state;
+    assert_true(nseeds >= 2);
+    need_index();
+    /* not on a terminal: quiet */
+    assert_int_equal(setup_index.out_len, 0);
+    assert_int_equal(setup_index.err_len, 0);
+    run_t r;
+    run(&r, "stats", "--json", "--db", db_dir);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 1);
+    assert_int_equal(juint(jl.v[0], "files"), nseeds);
+    assert_true(juint(jl.v[0], "passages") > nseeds);
+    jlines_free(&jl);
+    run_free(&r);
+}
+
+static void check_seed_stats(const char *db)
+{
+    run_t r;
+    run(&r, "stats", "--db", db, "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 1);
+    assert_int_equal(juint(jl.v[0], "files"), nseeds);
+    assert_int_equal(jget_type(jl.v[0], "respondents", J_ARR)->n, 3);
+    jlines_free(&jl);
+    run_free(&r);
+}
+
+static void test_index_missing_path(void **state)
+{
+    (void)state;
+    char *dir = new_dir("partial");
+    char *db = path_join(dir, "index");
+    char *missing = path_join(dir, "no-such-response.txt");
+    run_t r;
+    run(&r, "index", "--db", db, seeds_dir, missing);
+    assert_exit(&r, 4);
+    assert_one_line_error(&r);
+    assert_contains(r.err, missing);
+    assert_contains(r.err, "no such file");
+    /* the seeds were indexed all the same */
+    check_seed_stats(db);
+    run_free(&r);
+
+    /* the missing path first makes no difference */
+    char *db2 = path_join(dir, "index2");
+    run(&r, "index", "--db", db2, missing, seeds_dir);
+    assert_exit(&r, 4);
+    assert_one_line_error(&r);
+    assert_contains(r.err, missing);
+    check_seed_stats(db2);
+    run_free(&r);
+    free(db2);
+    free(missing);
+    free(db);
+    free(dir);
+}
+
+static void test_index_bad_files(void **state)
+{
+    (void)state;
+    char *dir = new_dir("bad");
+    char *db = path_join(dir, "index");
+    char *binary = path_join(dir, "binary.txt");
+    char *invalid = path_join(dir, "invalid.txt");
+    char *good = path_join(seeds_dir, "000_a029a37dc8fc4944.txt");
+    static const char bin[] = "Høringssvar\n\x00\x01\x02\x03 ELF\x7f";
+    write_file(binary, bin, sizeof bin - 1);
+    /* 0x81 is undefined in Windows-1252 and not UTF-8 */
+    static const char bad[] = "Høringssvar fra Eksempel kommune\n\nVi st\x81tter forslaget.\n";
+    write_file(invalid, bad, sizeof bad - 1);
+
+    run_t r;
+    run(&r, "index", "--db", db, binary, good, invalid);
+    assert_exit(&r, 4);
+    assert_int_equal(r.out_len, 0);
+    /* one line per bad file, each naming it */
+    assert_int_equal(count_char(r.err, r.err_len, '\n'), 2);
+    char *nl = strchr(r.err, '\n');
+    char *first = strndup(r.err, (size_t)(nl - r.err));
+    assert_non_null(first);
+    assert_int_equal(strncmp(first, "hsok: ", 6), 0);
+    assert_contains(first, "binary.txt");
+    assert_int_equal(strncmp(nl + 1, "hsok: ", 6), 0);
+    assert_contains(nl + 1, "invalid.txt");
+    assert_not_contains(nl + 1, "binary.txt");
+    free(first);
+    run_free(&r);
+
+    /* the good file is in, the bad ones are not */
+    run(&r, "stats", "--db", db, "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(juint(jl.v[0], "files"), 1);
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* a file that is all bad is still exit 4 (some files failed) */
+    run(&r, "index", "--db", db, binary);
+    assert_exit(&r, 4);
+    assert_one_line_error(&r);
+    assert_contains(r.err, binary);
+    run_free(&r);
+
+    free(good);
+    free(invalid);
+    free(binary);
+    free(db);
+    free(dir);
+}
+
+/* The ids of `hsok --json informasjonssikkerhet -n 100` on db, one per line. */
+static char *search_ids(const char *db)
+{
+    run_t r;
+    run(&r, "--db", db, "--json", "-n", "100", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    sbuf_t b = {0};
+    for (size_t i = 0; i < h.n; i++) {
+        sb_adds(&b, jstr(h.jl.v[i], "id"));
+        sb_adds(&b, "\n");
+    }
+    hits_free(&h);
+    run_free(&r);
+    return sb_take(&b);
+}
+
+/* Whether this system can give us a pseudo-terminal. */
+static int pty_available(void)
+{
+    int fd = posix_openpt(O_RDWR | O_NOCTTY);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    return 1;
+}
+
+static void test_reindex_unchanged(void **state)
+{
+    (void)state;
+    char *dir = new_dir("reindex");
+    char *db = path_join(dir, "index");
+    run_t r;
+    run(&r, "index", "--db", db, seeds_dir);
+    assert_exit(&r, 0);
+    run_free(&r);
+    char *ids = search_ids(db);
+    assert_true(strlen(ids) > 0);
+
+    /* on a terminal, the summary says the files were unchanged */
+    int have_pty = pty_available();
+    if (!have_pty)
+        print_message("no pseudo-terminal: the summary lines are not checked\n");
+    run_opts_t tty = {NULL, NULL, 1};
+    char expect[128];
+    if (have_pty) {
+        run_with(&r, &tty, "index", "--db", db, seeds_dir);
+        assert_exit(&r, 0);
+        assert_int_equal(r.out_len, 0);
+        assert_contains(r.err, "indexed 0 files");
+        snprintf(expect, sizeof expect, "%zu unchanged", nseeds);
+        assert_contains(r.err, expect);
+        assert_contains(r.err, "0 failed");
+        run_free(&r);
+    }
+
+    /* not on a terminal: quiet, and the index is as it was (same passage ids) */
+    run(&r, "index", "--db", db, seeds_dir);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    char *ids2 = search_ids(db);
+    assert_string_equal(ids2, ids);
+    free(ids2);
+
+    /* --force indexes them again, to the same ids */
+    if (have_pty) {
+        run_with(&r, &tty, "index", "--force", "--db", db, seeds_dir);
+        assert_exit(&r, 0);
+        snprintf(expect, sizeof expect, "indexed %zu files", nseeds);
+        assert_contains(r.err, expect);
+        assert_contains(r.err, "0 unchanged");
+    } else {
+        run(&r, "index", "--force", "--db", db, seeds_dir);
+        assert_exit(&r, 0);
+    }
+    run_free(&r);
+    ids2 = search_ids(db);
+    assert_string_equal(ids2, ids);
+    free(ids2);
+    check_seed_stats(db);
+
+    free(ids);
+    free(db);
+    free(dir);
+}
+
+static void test_sidecar_and_respondent_option(void **state)
+{
+    (void)state;
+    char *dir = new_dir("sidecar");
+    char *db = path_join(dir, "index");
+    char *txt = path_join(dir, "svar.txt");
+    char *meta = path_join(dir, "svar.txt.meta");
+    static const char text[] =
+        "Høringssvar\n"
+        "\n"
+        "Vi mener at informasjonssikkerhet må prioriteres i alle kommunene, og at "
+        "personvernet må ivaretas.\n";
+    write_file(txt, text, sizeof text - 1);
+    static const char side[] = "# sidecar\nrespondent: Eksempel kommune\n";
+    write_file(meta, side, sizeof side - 1);
+
+    run_t r;
+    run(&r, "index", "--db", db, txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "--db", db, "--json", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    assert_true(h.n >= 1);
+    for (size_t i = 0; i < h.n; i++)
+        assert_string_equal(jstr(h.jl.v[i], "respondent"), "Eksempel kommune");
+    hits_free(&h);
+    run_free(&r);
+
+    /* --respondent overrides the sidecar (and counts as a change: re-indexed) */
+    run(&r, "index", "--db", db, "--respondent", "Annen etat", txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "stats", "--db", db, "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    const jval_t *resp = jget_type(jl.v[0], "respondents", J_ARR);
+    assert_int_equal(resp->n, 1);
+    assert_string_equal(jstr(resp->items[0], "name"), "Annen etat");
+    jlines_free(&jl);
+    run_free(&r);
+
+    free(meta);
+    free(txt);
+    free(db);
+    free(dir);
+}
+
+/* ---- tests: search ---- */
+
+static void test_search_json(void **state)
+{
+    (void)state;
+    need_index();
+    run_t r;
+    run(&r, "--db", db_dir, "--json", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    assert_true(h.n >= 2);
+    assert_true(h.n <= 10); /* the default limit */
+    assert_true(hits_have_respondent(&h, "Drammen kommune"));
+    assert_true(hits_have_respondent(&h, "Helse Sør-Øst RHF"));
+    assert_false(jget_type(h.summary, "relaxed", J_BOOL)->b);
+    /* every hit highlights a form of the word in its snippet; scores do not increase */
+    for (size_t i = 0; i < h.n; i++) {
+        const jval_t *o = h.jl.v[i];
+        const jval_t *snip = jget(o, "snippet");
+        const jval_t *hl = jget(o, "highlights");
+        int found = 0;
+        for (size_t s = 0; s < hl->n; s++) {
+            size_t a = (size_t)hl->items[s]->items[0]->num;
+            size_t b = (size_t)hl->items[s]->items[1]->num;
+            char *word = strndup(snip->s + a, b - a);
+            assert_non_null(word);
+            found |= ci_strstr(word, "informasjonssikkerhet") != NULL;
+            free(word);
+        }
+        if (!found)
+            fail_msg("hit %zu highlights no form of informasjonssikkerhet: %s", i + 1, snip->s);
+        assert_non_null(ci_strstr(jstr(o, "text"), "informasjonssikkerhet"));
+        if (i > 0)
+            assert_true(jnum(o, "score") <= jnum(h.jl.v[i - 1], "score"));
+    }
+    hits_free(&h);
+    run_free(&r);
+}
+
+static void test_search_limit_offset_respondent(void **state)
+{
+    (void)state;
+    need_index();
+    run_t all, r;
+    hits_t ha, h;
+    run(&all, "--db", db_dir, "--json", "-n", "50", "informasjonssikkerhet");
+    assert_exit(&all, 0);
+    parse_hits(&all, &ha);
+    assert_true(ha.n >= 3);
+
+    run(&r, "--db", db_dir, "--json", "--limit", "1", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    parse_hits(&r, &h);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(jstr(h.jl.v[0], "id"), jstr(ha.jl.v[0], "id"));
+    hits_free(&h);
+    run_free(&r);
+
+    run(&r, "--db", db_dir, "--json", "--offset", "1", "-n", "1", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    parse_hits_at(&r, &h, 1); /* ranks go on from the offset */
+    assert_int_equal(h.n, 1);
+    assert_string_equal(jstr(h.jl.v[0], "id"), jstr(ha.jl.v[1], "id"));
+    hits_free(&h);
+    run_free(&r);
+
+    /* -r keeps only that respondent's passages, like the respondent: field */
+    static const char *const filters[][2] = {{"-r", "drammen"}, {"--respondent", "DRAMMEN"}};
+    for (size_t f = 0; f < 2; f++) {
+        run(&r, "--db", db_dir, "--json", filters[f][0], filters[f][1], "-n", "50",
+            "informasjonssikkerhet");
+        assert_exit(&r, 0);
+        parse_hits(&r, &h);
+        assert_true(h.n >= 1);
+        assert_true(h.n < ha.n);
+        for (size_t i = 0; i < h.n; i++)
+            assert_string_equal(jstr(h.jl.v[i], "respondent"), "Drammen kommune");
+        hits_free(&h);
+        run_free(&r);
+    }
+    run(&r, "--db", db_dir, "--json", "-n", "50", "informasjonssikkerhet", "respondent:drammen");
+    assert_exit(&r, 0);
+    parse_hits(&r, &h);
+    assert_true(h.n >= 1);
+    for (size_t i = 0; i < h.n; i++)
+        assert_string_equal(jstr(h.jl.v[i], "respondent"), "Drammen kommune");
+    hits_free(&h);
+    run_free(&r);
+
+    hits_free(&ha);
+    run_free(&all);
+}
+
+/* The ids of r's hits, one per line. */
+static char *hit_ids(const run_t *r)
+{
+    hits_t h;
+    parse_hits(r, &h);
+    sbuf_t b = {0};
+    sb_add(&b, "", 0);
+    for (size_t i = 0; i < h.n; i++) {
+        sb_adds(&b, jstr(h.jl.v[i], "id"));
+        sb_adds(&b, "\n");
+    }
+    hits_free(&h);
+    return sb_take(&b);
+}
+
+static int has_theme(const jval_t *hit, const char *theme)
+{
+    const jval_t *t = jget_type(hit, "themes", J_ARR);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->items[i]->t == J_STR && strcmp(t->items[i]->s, theme) == 0)
+            return 1;
+    return 0;
+}
+
+/* -t/--theme and tema: keep the passages tagged with a theme (a codebook of our own). */
+static void test_search_theme_filter(void **state)
+{
+    (void)state;
+    char *dir = new_dir("themed");
+    char *db = path_join(dir, "index");
+    char *cbdir = path_join(dir, "codebook");
+    assert_int_equal(mkdir(cbdir, 0700), 0);
+    char *theme = path_join(cbdir, "sikker.theme");
+    static const char def[] = "# a test theme\n"
+                              "id: sikker\n"
+                              "label: Informasjonssikkerhet\n"
+                              "\n"
+                              "terms:\n"
+                              "  3 informasjonssikkerhet\n";
+    write_file(theme, def, sizeof def - 1);
+    run_t r;
+    run(&r, "index", "--db", db, "--themes", cbdir, seeds_dir);
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    run_t all;
+    run(&all, "--db", db, "--json", "-n", "100", "digital");
+    assert_exit(&all, 0);
+    hits_t ha;
+    parse_hits(&all, &ha);
+    size_t tagged = 0;
+    for (size_t i = 0; i < ha.n; i++)
+        tagged += has_theme(ha.jl.v[i], "sikker");
+    assert_true(tagged >= 1);
+    assert_true(tagged < ha.n);
+
+    const char *const *const forms[] = {
+        ARGS("-t", "sikker", "digital"),
+        ARGS("--theme", "sikker", "digital"),
+        ARGS("digital", "tema:sikker"),
+        ARGS("theme:sikker", "digital"),
+    };
+    char *first = NULL;
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *args[16] = {"--db", db, "--json", "-n", "100"};
+        size_t n = 5;
+        for (size_t k = 0; forms[f][k] != NULL; k++)
+            args[n++] = forms[f][k];
+        args[n] = NULL;
+        run_v(&r, NULL, args);
+        assert_exit(&r, 0);
+        hits_t h;
+        parse_hits(&r, &h);
+        assert_int_equal(h.n, tagged);
+        for (size_t i = 0; i < h.n; i++)
+            assert_true(has_theme(h.jl.v[i], "sikker"));
+        hits_free(&h);
+        char *ids = hit_ids(&r);
+        if (first == NULL)
+            first = ids;
+        else {
+            assert_string_equal(ids, first);
+            free(ids);
+        }
+        run_free(&r);
+    }
+    free(first);
+
+    /* the human output names the themes of a hit */
+    run(&r, "--db", db, "-t", "sikker", "digital");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "tema: sikker");
+    run_free(&r);
+    /* an unknown theme matches nothing */
+    run(&r, "--db", db, "-t", "nosuchtheme", "digital");
+    assert_exit(&r, 1);
+    run_free(&r);
+
+    hits_free(&ha);
+    run_free(&all);
+    free(theme);
+    free(cbdir);
+    free(db);
+    free(dir);
+}
+
+/* A word that starts with '-' is an exclusion in the query, not an option. */
+static void test_search_negation(void **state)
+{
+    (void)state;
+    need_index();
+    run_t all, r;
+    hits_t ha, h;
+    run(&all, "--db", db_dir, "--json", "-n", "100", "informasjonssikkerhet");
+    assert_exit(&all, 0);
+    parse_hits(&all, &ha);
+    run(&r, "--db", db_dir, "--json", "-n", "100", "informasjonssikkerhet", "-helse");
+    assert_true(r.status == 0 || r.status == 1);
+    parse_hits(&r, &h);
+    assert_true(h.n < ha.n);
+    for (size_t i = 0; i < h.n; i++) {
+        const char *text = jstr(h.jl.v[i], "text");
+        /* no passage left has the word "helse" on its own */
+        for (const char *p = text; (p = ci_strstr(p, "helse")) != NULL; p++) {
+            int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '-' ||
+                                      (unsigned char)p[-1] >= 0x80);
+            int after = isalnum((unsigned char)p[5]) || (unsigned char)p[5] >= 0x80;
+            if (!before && !after)
+                fail_msg("hit %zu still has 'helse': %s", i + 1, text);
+        }
+    }
+    hits_free(&h);
+    run_free(&r);
+    /* NOT word is the same query */
+    run_t r2;
+    run(&r, "--db", db_dir, "--json", "-n", "100", "informasjonssikkerhet", "-helse");
+    run(&r2, "--db", db_dir, "--json", "-n", "100", "informasjonssikkerhet", "NOT", "helse");
+    assert_int_equal(r2.status, r.status);
+    assert_string_equal(r2.out, r.out);
+    run_free(&r2);
+    run_free(&r);
+    hits_free(&ha);
+    run_free(&all);
+}
+
+static void test_implicit_search(void **state)
+{
+    (void)state;
+    need_index();
+    const char *const *const queries[] = {
+        ARGS("informasjonssikkerhet"),
+        ARGS("--json", "informasjonssikkerhet"),
+        ARGS("-n", "3", "personvern", "kommune"),
+        ARGS("zzqxjvkw"),
+    };
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        const char *implicit[16] = {"--db", db_dir}, *explicit_[16] = {"--db", db_dir, "search"};
+        size_t ni = 2, ne = 3;
+        for (size_t k = 0; queries[q][k] != NULL; k++) {
+            implicit[ni++] = queries[q][k];
+            explicit_[ne++] = queries[q][k];
+        }
+        implicit[ni] = NULL;
+        explicit_[ne] = NULL;
+        run_t a, b;
+        run_v(&a, NULL, implicit);
+        run_v(&b, NULL, explicit_);
+        if (a.status != b.status || strcmp(a.out, b.out) != 0 || strcmp(a.err, b.err) != 0) {
+            dump(&a);
+            dump(&b);
+        }
+        assert_int_equal(a.status, b.status);
+        assert_string_equal(a.out, b.out);
+        assert_string_equal(a.err, b.err);
+        if (q == 0) {
+            assert_exit(&a, 0);
+            assert_true(a.out_len > 0);
+        }
+        run_free(&a);
+        run_free(&b);
+    }
+    /* the command word may also follow the options */
+    run_t a, b;
+    run(&a, "--db", db_dir, "stats");
+    run(&b, "stats", "--db", db_dir);
+    assert_exit(&a, 0);
+    assert_string_equal(a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+}
+
+static void test_no_hits(void **state)
+{
+    (void)state;
+    need_index();
+    run_t r;
+    run(&r, "--db", db_dir, "zzqxjvkw");
+    assert_exit(&r, 1);
+    assert_contains(r.out, "no passage matches");
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+
+    run(&r, "--db", db_dir, "--json", "zzqxjvkw");
+    assert_exit(&r, 1);
+    hits_t h;
+    parse_hits(&r, &h);
+    assert_int_equal(h.n, 0);
+    assert_int_equal(juint(h.summary, "estimated"), 0);
+    hits_free(&h);
+    run_free(&r);
+
+    /* a filter that matches no respondent */
+    run(&r, "--db", db_dir, "-r", "zzqxjvkw", "informasjonssikkerhet");
+    assert_exit(&r, 1);
+    run_free(&r);
+}
+
+static void test_malformed_query(void **state)
+{
+    (void)state;
+    need_index();
+    struct {
+        const char *const *args;
+        const char *mention;
+    } cases[] = {
+        {ARGS("\"unbalanced"), "unbalanced quote at column 1"},
+        {ARGS("personvern", "\"digital kompetanse"), "unbalanced quote at column 12"},
+        {ARGS("(personvern", "OR", "kommune"), "unbalanced parenthesis"},
+        {ARGS("personvern)"), "unbalanced parenthesis"},
+        {ARGS("personvern", "OR"), "'OR'"},
+        {ARGS("AND", "personvern"), "'AND'"},
+        {ARGS("NOT"), "'NOT'"},
+        {ARGS("nosuchfield:x"), "unknown field"},
+        {ARGS("respondent:"), "needs a value"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[16] = {"--db", db_dir};
+        size_t n = 2;
+        for (size_t k = 0; cases[i].args[k] != NULL; k++)
+            args[n++] = cases[i].args[k];
+        args[n] = NULL;
+        run_t r;
+        run_v(&r, NULL, args);
+        assert_exit(&r, 2);
+        assert_one_line_error(&r);
+        assert_contains(r.err, cases[i].mention);
+        run_free(&r);
+    }
+}
+
+static void test_missing_index(void **state)
+{
+    (void)state;
+    char *missing = path_join(tmp_dir, "no-index-here");
+    const char *const *const cmds[] = {
+        ARGS("search", "informasjonssikkerhet"),
+        ARGS("informasjonssikkerhet"),
+        ARGS("stats"),
+        ARGS("show", "abc.1"),
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        const char *args[8] = {"--db", missing};
+        size_t n = 2;
+        for (size_t k = 0; cmds[i][k] != NULL; k++)
+            args[n++] = cmds[i][k];
+        args[n] = NULL;
+        run_t r;
+        run_v(&r, NULL, args);
+        assert_exit(&r, 3);
+        assert_one_line_error(&r);
+        assert_contains(r.err, missing);
+        run_free(&r);
+    }
+    /* searching did not create it */
+    struct stat st;
+    assert_int_not_equal(stat(missing, &st), 0);
+    free(missing);
+}
+
+/* ---- tests: stats, show ---- */
+
+static void test_stats(void **state)
+{
+    (void)state;
+    need_index();
+    run_t r;
+    run(&r, "stats", "--json", "--db", db_dir);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 1);
+    const jval_t *o = jl.v[0];
+    assert_int_equal(juint(o, "format_version"), 1);
+    assert_string_equal(jstr(o, "index"), db_dir);
+    assert_int_equal(juint(o, "files"), nseeds);
+    size_t passages = juint(o, "passages");
+    assert_true(juint(o, "terms") > 100);
+    assert_true(juint(o, "bytes_on_disk") > 0);
+    const jval_t *resp = jget_type(o, "respondents", J_ARR);
+    assert_int_equal(resp->n, 3);
+    size_t sum = 0, prev = SIZE_MAX;
+    int drammen = 0, hso = 0, nhn = 0;
+    for (size_t i = 0; i < resp->n; i++) {
+        const char *name = jstr(resp->items[i], "name");
+        size_t n = juint(resp->items[i], "passages");
+        assert_true(n > 0);
+        assert_true(n <= prev); /* by passages, descending */
+        prev = n;
+        sum += n;
+        drammen += strcmp(name, "Drammen kommune") == 0;
+        hso += strcmp(name, "Helse Sør-Øst RHF") == 0;
+        nhn += ci_strstr(name, "Norsk helsenett") != NULL;
+    }
+    assert_int_equal(drammen, 1);
+    assert_int_equal(hso, 1);
+    assert_int_equal(nhn, 1);
+    assert_int_equal(sum, passages);
+    jlines_free(&jl);
+    run_free(&r);
+
+    run(&r, "stats", "--db", db_dir);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "respondents:  3\n");
+    assert_contains(r.out, "Drammen kommune\n");
+    assert_contains(r.out, "Helse Sør-Øst RHF\n");
+    run_free(&r);
+}
+
+/* The words of s, separated by single spaces. */
+static char *squeeze(const char *s)
+{
+    sbuf_t b = {0};
+    sb_add(&b, "", 0);
+    int space = 0;
+    for (; *s != '\0'; s++) {
+        if (isspace((unsigned char)*s)) {
+            space = b.len > 0;
+            continue;
+        }
+        if (space)
+            sb_add(&b, " ", 1);
+        space = 0;
+        sb_add(&b, s, 1);
+    }
+    return sb_take(&b);
+}
+
+static void test_show(void **state)
+{
+    (void)state;
+    need_index();
+    run_t s;
+    run(&s, "--db", db_dir, "--json", "informasjonssikkerhet");
+    assert_exit(&s, 0);
+    hits_t h;
+    parse_hits(&s, &h);
+    assert_true(h.n >= 1);
+    const jval_t *hit = h.jl.v[0];
+    const char *id = jstr(hit, "id");
+    const char *text = jstr(hit, "text");
+
+    /* human: the target's lines carry "> ": header, source:line, then the text */
+    run_t r;
+    run(&r, "show", "--db", db_dir, "--context", "1", id);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    sbuf_t target = {0};
+    size_t nlines = 0;
+    for (const char *p = r.out; *p != '\0';) {
+        const char *eol = strchr(p, '\n');
+        assert_non_null(eol);
+        if (strncmp(p, "> ", 2) == 0) {
+            if (nlines == 0) {
+                char hdr[256];
+                snprintf(hdr, sizeof hdr, "> [%s]  %s", id, jstr(hit, "respondent"));
+                assert_int_equal(strncmp(p, hdr, strlen(hdr)), 0);
+            } else if (nlines == 1) {
+                char src[4096];
+                snprintf(src, sizeof src, "> %s:%zu", jstr(hit, "source"), juint(hit, "line"));
+                assert_int_equal(strncmp(p, src, strlen(src)), 0);
+            } else {
+                sb_add(&target, p + 2, (size_t)(eol - p - 2));
+                sb_add(&target, " ", 1);
+            }
+            nlines++;
+        }
+        p = eol + 1;
+    }
+    assert_true(nlines >= 3);
+    char *shown = squeeze(target.p);
+    char *want = squeeze(text);
+    assert_string_equal(shown, want);
+    free(want);
+    free(shown);
+    free(target.p);
+    /* neighbours are shown too, unmarked */
+    assert_non_null(strstr(r.out, "\n  ["));
+    run_free(&r);
+
+    /* -C and --json: the target and its neighbours from the same file, in order */
+    run(&r, "show", "--db", db_dir, "-C", "1", "--json", id);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_true(jl.n >= 2 && jl.n <= 3);
+    size_t ntarget = 0;
+    for (size_t i = 0; i < jl.n; i++) {
+        const jval_t *o = jl.v[i];
+        assert_string_equal(jstr(o, "type"), "passage");
+        assert_string_equal(jstr(o, "source"), jstr(hit, "source"));
+        if (i > 0)
+            assert_int_equal(juint(o, "ordinal"), juint(jl.v[i - 1], "ordinal") + 1);
+        if (jget_type(o, "target", J_BOOL)->b) {
+            ntarget++;
+            assert_string_equal(jstr(o, "id"), id);
+            assert_string_equal(jstr(o, "text"), text);
+            assert_string_equal(jstr(o, "respondent"), jstr(hit, "respondent"));
+            assert_string_equal(jstr(o, "section"), jstr(hit, "section"));
+            assert_int_equal(juint(o, "line"), juint(hit, "line"));
+        }
+    }
+    assert_int_equal(ntarget, 1);
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* without --context: the passage alone */
+    run(&r, "--db", db_dir, "show", "--json", id);
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 1);
+    assert_true(jget_type(jl.v[0], "target", J_BOOL)->b);
+    jlines_free(&jl);
+    run_free(&r);
+
+    hits_free(&h);
+    run_free(&s);
+}
+
+static void test_show_missing(void **state)
+{
+    (void)state;
+    need_index();
+    static const char *const ids[] = {"nonexistent-id", "0123456789abcdef.99999", "abc."};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        run_t r;
+        run(&r, "show", "--db", db_dir, ids[i]);
+        assert_exit(&r, 1);
+        assert_one_line_error(&r);
+        assert_contains(r.err, ids[i]);
+        run_free(&r);
+    }
+}
+
+/* ---- tests: output ---- */
+
+static void test_no_color(void **state)
+{
+    (void)state;
+    need_index();
+    run_t s;
+    run(&s, "--db", db_dir, "--json", "-n", "1", "informasjonssikkerhet");
+    assert_exit(&s, 0);
+    hits_t h;
+    parse_hits(&s, &h);
+    char *id = strdup(jstr(h.jl.v[0], "id"));
+    hits_free(&h);
+    run_free(&s);
+
+    static const char *const env_nc[] = {"NO_COLOR=1", NULL};
+    run_opts_t nc = {NULL, env_nc, 0};
+    const char *const *const cmds[] = {
+        ARGS("informasjonssikkerhet"),
+        ARGS("search", "personvern", "kommune"),
+        ARGS("zzqxjvkw"),
+        ARGS("stats"),
+        ARGS("--help"),
+        ARGS("search", "--help"),
+        ARGS("\"unbalanced"),
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        const char *args[8] = {"--db", db_dir};
+        size_t n = 2;
+        for (size_t k = 0; cmds[i][k] != NULL; k++)
+            args[n++] = cmds[i][k];
+        args[n] = NULL;
+        run_t r;
+        run_v(&r, &nc, args);
+        assert_true(r.out_len + r.err_len > 0);
+        if (has_esc(&r))
+            dump(&r);
+        assert_false(has_esc(&r));
+        run_free(&r);
+    }
+    run_t r;
+    run_with(&r, &nc, "show", "--db", db_dir, "-C", "2", id);
+    assert_exit(&r, 0);
+    assert_false(has_esc(&r));
+    run_free(&r);
+
+    /* --color=always colours even so; --color=never never does */
+    run_with(&r, &nc, "--db", db_dir, "--color=always", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\033[1;33m");
+    assert_not_contains(r.out, "**");
+    run_free(&r);
+    static const char *const env_color[] = {"NO_COLOR", NULL};
+    run_opts_t col = {NULL, env_color, 0};
+    run_with(&r, &col, "--db", db_dir, "--color=never", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_false(has_esc(&r));
+    run_free(&r);
+    /* auto: not a terminal, so no colour even without NO_COLOR */
+    run_with(&r, &col, "--db", db_dir, "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_false(has_esc(&r));
+    run_free(&r);
+    free(id);
+}
+
+static void test_highlight_marker(void **state)
+{
+    (void)state;
+    need_index();
+    run_t r;
+    run(&r, "--db", db_dir, "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_int_equal(strncmp(r.out, "1. ", 3), 0);
+    assert_non_null(ci_strstr(r.out, "**informasjonssikkerhet"));
+    /* markers come in pairs on every line */
+    for (const char *p = r.out; *p != '\0';) {
+        const char *eol = strchr(p, '\n');
+        assert_non_null(eol);
+        size_t marks = 0;
+        for (const char *q = p; q + 1 < eol; q++)
+            if (q[0] == '*' && q[1] == '*') {
+                marks++;
+                q++;
+            }
+        if (marks % 2 != 0)
+            fail_msg("odd number of ** on line: %.*s", (int)(eol - p), p);
+        p = eol + 1;
+    }
+    /* the id shown for the first hit is the one --json reports */
+    run_t j;
+    run(&j, "--db", db_dir, "--json", "-n", "1", "informasjonssikkerhet");
+    assert_exit(&j, 0);
+    hits_t h;
+    parse_hits(&j, &h);
+    char want[128];
+    snprintf(want, sizeof want, "  [%s]", jstr(h.jl.v[0], "id"));
+    const char *second = strchr(r.out, '\n');
+    assert_non_null(second);
+    const char *eol = strchr(second + 1, '\n');
+    assert_non_null(eol);
+    char *line2 = strndup(second + 1, (size_t)(eol - second));
+    assert_contains(line2, want);
+    free(line2);
+    hits_free(&h);
+    run_free(&j);
+    run_free(&r);
+}
+
+/* ---- tests: where the index is ---- */
+
+static void test_index_location(void **state)
+{
+    (void)state;
+    need_index();
+    char *cwd = new_dir("cwd");
+    run_t r;
+    /* no --db, no HSOK_DB: ./index, which is not there */
+    run_opts_t here = {cwd, NULL, 0};
+    run_with(&r, &here, "stats");
+    assert_exit(&r, 3);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "'index'");
+    run_free(&r);
+
+    /* HSOK_DB */
+    char env_db[4200];
+    snprintf(env_db, sizeof env_db, "HSOK_DB=%s", db_dir);
+    const char *env[] = {env_db, NULL};
+    run_opts_t with_env = {cwd, env, 0};
+    run_with(&r, &with_env, "stats", "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_string_equal(jstr(jl.v[0], "index"), db_dir);
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* --db wins over HSOK_DB */
+    char *other = path_join(cwd, "elsewhere");
+    run_with(&r, &with_env, "stats", "--db", other);
+    assert_exit(&r, 3);
+    assert_contains(r.err, other);
+    run_free(&r);
+
+    /* ./index is used when it is there */
+    run_with(&r, &here, "index", seeds_dir);
+    assert_exit(&r, 0);
+    run_free(&r);
+    char *idx = path_join(cwd, "index");
+    struct stat st;
+    assert_int_equal(stat(idx, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    run_with(&r, &here, "--json", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    run_free(&r);
+    free(idx);
+    free(other);
+    free(cwd);
+}
+
+/* ---- the man page documents every option ---- */
+
+/* The man page as plain text: font escapes dropped, \- as -. */
+static char *man_text(void)
+{
+    char *path = path_join(src_root, "doc/hsok.1");
+    char *roff = read_file(path, NULL);
+    free(path);
+    sbuf_t b = {0};
+    for (const char *p = roff; *p != '\0'; p++) {
+        if (p[0] == '\\' && p[1] == '-') {
+            sb_add(&b, "-", 1);
+            p++;
+        } else if (p[0] == '\\' && p[1] == 'f' && p[2] != '\0') {
+            p += p[2] == '(' && p[3] != '\0' && p[4] != '\0' ? 4 : 2;
+        } else if (p[0] == '\\' && p[1] == '&') {
+            p++;
+        } else {
+            sb_add(&b, p, 1);
+        }
+    }
+    free(roff);
+    return sb_take(&b);
+}
+
+static void test_man_page(void **state)
+{
+    (void)state;
+    char *man = man_text();
+    assert_contains(man, ".TH HSOK 1");
+    static const char *const sections[] = {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS",
+                                           "QUERY SYNTAX", "ENVIRONMENT", "FILES",
+                                           "EXIT STATUS", "EXAMPLES"};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        char sh[64];
+        snprintf(sh, sizeof sh, "\n.SH \"%s\"", sections[i]);
+        char sh2[64];
+        snprintf(sh2, sizeof sh2, "\n.SH %s\n", sections[i]);
+        if (strstr(man, sh) == NULL && strstr(man, sh2) == NULL)
+            fail_msg("hsok.1 has no section %s", sections[i]);
+    }
+    /* every option of every command's --help, long and short */
+    cmdlist_t cl;
+    help_commands(&cl);
+    const char *const *commands = (const char *const *)cl.v;
+    for (size_t i = 0; i < cl.n; i++) {
+        run_t r;
+        run(&r, commands[i], "--help");
+        assert_exit(&r, 0);
+        for (const char *p = r.out; (p = strstr(p, "--")) != NULL;) {
+            const char *e = p + 2;
+            while (islower((unsigned char)*e) || *e == '-')
+                e++;
+            if (e > p + 2) {
+                char opt[64];
+                snprintf(opt, sizeof opt, "%.*s", (int)(e - p), p);
+                if (strstr(man, opt) == NULL)
+                    fail_msg("hsok.1 does not mention %s (from 'hsok %s --help')", opt,
+                             commands[i]);
+            }
+            p = e;
+        }
+        for (const char *p = r.out; (p = strstr(p, "\n  -")) != NULL; p++) {
+            if (p[4] != '-' && p[5] == ',') {
+                char opt[4] = {'-', p[4], '\0', '\0'};
+                if (strstr(man, opt) == NULL)
+                    fail_msg("hsok.1 does not mention %s", opt);
+            }
+        }
+        /* each command has its own subsection */
+        char ss[64];
+        snprintf(ss, sizeof ss, "\n.SS %s", commands[i]);
+        if (strstr(man, ss) == NULL) {
+            snprintf(ss, sizeof ss, "\n.SS \"%s", commands[i]);
+            if (strstr(man, ss) == NULL)
+                fail_msg("hsok.1 has no .SS for command %s", commands[i]);
+        }
+        run_free(&r);
+    }
+    cmdlist_free(&cl);
+    /* every field name of the query language */
+    static const char *const fields[] = {"respondent:", "fra:", "from:", "section:", "seksjon:",
+                                         "del:", "mål:", "maal:", "goal:", "spørsmål:",
+                                         "question:", "q:", "theme:", "tema:"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (strstr(man, fields[i]) == NULL)
+            fail_msg("hsok.1 does not mention the field %s", fields[i]);
+    free(man);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PATH-TO-HSOK\n", argv[0]);
+        return 1;
+    }
+    /* absolute, since some runs change directory */
+    static char hsok_real[4096];
+    if (realpath(argv[1], hsok_real) == NULL) {
+        fprintf(stderr, "%s: '%s': %s\n", argv[0], argv[1], strerror(errno));
+        return 1;
+    }
+    hsok_path = hsok_real;
+    src_root = getenv("HSOK_SOURCE_ROOT");
+    if (src_root == NULL || *src_root == '\0') {
+        fprintf(stderr, "%s: HSOK_SOURCE_ROOT is not set\n", argv[0]);
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_command_help),
+        cmocka_unit_test(test_unknown_option),
+        cmocka_unit_test(test_missing_arguments),
+        cmocka_unit_test(test_index_seeds),
+        cmocka_unit_test(test_index_missing_path),
+        cmocka_unit_test(test_index_bad_files),
+        cmocka_unit_test(test_reindex_unchanged),
+        cmocka_unit_test(test_sidecar_and_respondent_option),
+        cmocka_unit_test(test_search_json),
+        cmocka_unit_test(test_search_limit_offset_respondent),
+        cmocka_unit_test(test_search_theme_filter),
+        cmocka_unit_test(test_search_negation),
+        cmocka_unit_test(test_implicit_search),
+        cmocka_unit_test(test_no_hits),
+        cmocka_unit_test(test_malformed_query),
+        cmocka_unit_test(test_missing_index),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_show),
+        cmocka_unit_test(test_show_missing),
+        cmocka_unit_test(test_no_color),
+        cmocka_unit_test(test_highlight_marker),
+        cmocka_unit_test(test_index_location),
+        cmocka_unit_test(test_man_page),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

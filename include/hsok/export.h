@@ -51,6 +51,9 @@ typedef struct hsok_export_opts {
     const char *selection;              /* md/html: what was selected, e.g. "tema: kit"; or NULL */
     const hsok_theme_matrix_t *matrix;  /* html heatmap, md table, theme labels; may be NULL */
     const hsok_stances_t *stances;      /* md/html: answers per question; may be NULL */
+    const char *const *themes;          /* md/html: group only by these theme ids, in this
+                                           order (the selected themes); NULL: every theme */
+    size_t nthemes;
 } hsok_export_opts_t;
 
 /* Write recs to out. Errors: HSOK_ERR_IO ("cannot write: ...") if out fails. */

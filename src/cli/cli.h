@@ -69,6 +69,7 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_themes(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_retag(int argc, char **argv);

@@ -49,6 +49,10 @@ static size_t hide_negations(int argc, char **argv, char **negated)
             k++;
             continue;
         }
+        /* "-n5" is --limit 5; any other "-word" is an exclusion ("-tilgang"), so -r and -t
+         * take their value as the next word */
+        if (a[0] == '-' && a[1] == 'n' && a[2] >= '0' && a[2] <= '9')
+            continue;
         if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0') {
             argv[k]++;
             negated[n++] = argv[k];
@@ -175,7 +179,7 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
            r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
     if (r->section && r->section[0]) {
         fputs(" — ", stdout);
-        out_abbrev(stdout, r->section, 70);
+        out_section(stdout, r->section, 90);
     }
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');

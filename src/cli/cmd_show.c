@@ -49,7 +49,7 @@ static void print_human(const hsok_record_t *r, int target, int color, unsigned 
            r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
     if (r->section && r->section[0]) {
         fputs(" — ", stdout);
-        out_abbrev(stdout, r->section, 70);
+        out_section(stdout, r->section, 90);
     }
     if (target)
         out_sgr(stdout, color, OUT_SGR_RESET);

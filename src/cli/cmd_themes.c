@@ -353,7 +353,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         printf("  %s:%u  [%s]", r->source, r->line, r->id);
         if (*r->section) {
             fputs("  ", stdout);
-            out_abbrev(stdout, r->section, 60);
+            out_section(stdout, r->section, 70);
         }
         fputc('\n', stdout);
         hsok_span_t spans[64];
@@ -496,7 +496,7 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                 printf("  %s", *p->respondent ? p->respondent : "(unknown respondent)");
                 if (*p->section) {
                     fputs(" — ", stdout);
-                    out_abbrev(stdout, p->section, 60);
+                    out_section(stdout, p->section, 70);
                 }
                 fputc('\n', stdout);
                 if (nt)

@@ -33,7 +33,8 @@ static const cli_cmd_t commands[] = {
      "section:/mål:TEXT, theme:/tema:ID, prefix* wildcards. Put -- before a query that\n"
      "starts with an option-like word. Without colour, matched words are shown as **word**.\n"},
     {"index", cmd_index, "add or update files in the index",
-     "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] PATH...",
+     "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] [--themes DIR]\n"
+     "                  [--threshold X] PATH...",
      "  -r, --respondent NAME\n"
      "                      the respondent of every file given (default: detect, or the\n"
      "                      FILE.meta sidecar line 'respondent: NAME')\n"
@@ -71,7 +72,8 @@ static const cli_cmd_t commands[] = {
      "      --all           also list passages without themes\n"
      "      --json          one JSON object per passage\n"
      "  -r, --respondent NAME\n"
-     "                      the respondent of every file given\n"},
+     "                      the respondent of every file given\n"
+     "      --color[=WHEN]  highlight the evidence: auto (default), always, never\n"},
     {"retag", cmd_retag, "re-tag every passage after a codebook change",
      "hsok retag [--themes DIR] [--threshold X] [--db DIR]",
      "      --themes DIR    the codebook (default: $HSOK_THEMES, else ./themes, else the\n"
@@ -79,6 +81,32 @@ static const cli_cmd_t commands[] = {
      "      --threshold X   tag when a theme's score reaches X (default 2)\n" DB_HELP
      "\n"
      "Reads the passages from the index; the source files are not needed.\n"},
+    {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown or HTML",
+     "hsok export --format csv|jsonl|md|html [--theme ID]... [--respondent NAME]...\n"
+     "                   [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
+     "                   [--db DIR]",
+     "      --format FMT    csv, jsonl, md or html (required)\n"
+     "  -t, --theme ID      only passages tagged with theme ID (repeatable: any of them)\n"
+     "  -r, --respondent NAME\n"
+     "                      only passages whose respondent contains NAME (repeatable)\n"
+     "  -q, --query Q       only passages matching the query Q (search syntax)\n"
+     "  -a, --all           every selected passage, tagged or not (default: only passages\n"
+     "                      with at least one theme)\n"
+     "      --excel         csv: start with a UTF-8 byte order mark for Excel\n"
+     "      --title T       md/html: the report's title (default \"Utdrag fra høringssvar\")\n"
+     "  -o, --output FILE   write to FILE instead of stdout; FILE appears only when the\n"
+     "                      export is complete\n"
+     "      --force         overwrite FILE if it exists (else: exit 2)\n" DB_HELP
+     "\n"
+     "csv: RFC 4180 with CRLF line ends and a header row (id, respondent, section, themes,\n"
+     "evidence, source, line, text); a cell starting with = + - @ TAB or CR gets a leading '\n"
+     "so spreadsheets do not run it as a formula. jsonl: one JSON object per passage\n"
+     "(format_version 1). md and html: a report with the passages grouped by theme and\n"
+     "respondent, a respondent x theme overview and the checkbox answers; html is one\n"
+     "self-contained file (no scripts, no network requests) that also prints well.\n"
+     "\n"
+     "When no passage matches, the (empty) document is still written, 'no passages match'\n"
+     "is printed on stderr and the exit status is 1.\n"},
     {"help", cmd_help, "show help for hsok or for a command", "hsok help [COMMAND]", ""},
 };
 
@@ -113,7 +141,7 @@ static void general_help(FILE *f)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("\n"
           "Run 'hsok COMMAND --help' for a command's options; 'man hsok' for the query syntax.\n"
-          "Every command takes --db DIR (default: $HSOK_DB, else ./index).\n"
+          "Commands that use the index take --db DIR (default: $HSOK_DB, else ./index).\n"
           "Without colour (NO_COLOR set, or output not a terminal), matched words are\n"
           "shown as **word**.\n"
           "\n"
@@ -229,7 +257,8 @@ static int takes_value(const char *opt)
 {
     static const char *const with_value[] = {
         "--db", "--limit", "-n", "--offset", "--respondent", "-r", "--theme", "-t",
-        "--context", "-C",
+        "--context", "-C", "--themes", "--threshold", "--format", "--title", "--query", "-q",
+        "--output", "-o",
     };
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(opt, with_value[i]) == 0)

@@ -333,3 +333,39 @@ unsigned out_width(FILE *f)
         w = 40;
     return (unsigned)w;
 }
+
+void out_section(FILE *f, const char *s, size_t max)
+{
+    static const char sep[] = " \xe2\x80\xba "; /* " › " */
+    size_t len = strlen(s);
+    if (cp_count(s, len) <= max) {
+        fputs(s, f);
+        return;
+    }
+    /* the last separator */
+    const char *last = NULL;
+    for (const char *p = strstr(s, sep); p; p = strstr(p + 1, sep))
+        last = p;
+    if (!last) {
+        out_abbrev(f, s, max);
+        return;
+    }
+    const char *tail = last + strlen(sep);
+    size_t tl = cp_count(tail, strlen(tail));
+    if (tl + 8 >= max) {
+        out_abbrev(f, tail, max);
+        return;
+    }
+    size_t head_max = max - tl - 3;
+    char *head = malloc((size_t)(last - s) + 1);
+    if (!head) {
+        out_abbrev(f, s, max);
+        return;
+    }
+    memcpy(head, s, (size_t)(last - s));
+    head[last - s] = '\0';
+    out_abbrev(f, head, head_max);
+    free(head);
+    fputs(sep, f);
+    fputs(tail, f);
+}

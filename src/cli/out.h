@@ -77,6 +77,10 @@ void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans
  * is near the cut). */
 void out_abbrev(FILE *f, const char *s, size_t max);
 
+/* Write a section path ("A › B › C") in at most max code points: when it is too long, the
+ * last (most specific) heading is kept whole if it fits and the ones before it are cut. */
+void out_section(FILE *f, const char *s, size_t max);
+
 /* Human size of n bytes ("812 B", "1.2 kB", "3.4 MB", "1.0 GB") into buf. */
 void out_human_size(char *buf, size_t size, uint64_t n);
 

@@ -203,8 +203,9 @@ void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
     free(p);
 }
 
-/* The plan for a selection: the query (strict, relaxed if that finds nothing is not done for
- * a selection: the query means what it says) with the filters, or the filters alone. */
+/* The plan for a selection: the query with the filters, or the filters alone. Unlike a search,
+ * a selection never falls back to passages with only some of the words: an export holds
+ * exactly what the query says. */
 static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hits_t **out,
                                  char **errmsg)
 {
@@ -222,11 +223,6 @@ static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hi
     if (st != HSOK_OK)
         return st;
     st = all_hits(db, plan.strict, out, errmsg);
-    if (st == HSOK_OK && (*out)->n == 0 && plan.relaxed) {
-        xap_hits_free(*out);
-        *out = NULL;
-        st = all_hits(db, plan.relaxed, out, errmsg);
-    }
     qplan_clear(&plan);
     return st;
 }
@@ -395,7 +391,8 @@ hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_recor
         hsok_records_free(r);
         return st;
     }
-    qsort(r->recs, r->n, sizeof *r->recs, cmp_recs);
+    if (r->n)
+        qsort(r->recs, r->n, sizeof *r->recs, cmp_recs);
     *out = r;
     return HSOK_OK;
 }
@@ -566,7 +563,8 @@ hsok_status_t hsok_db_stances(hsok_db_t *db, hsok_stances_t **out, char **errmsg
         hsok_stances_free(s);
         return st;
     }
-    qsort(s->v, s->n, sizeof *s->v, cmp_stance);
+    if (s->n)
+        qsort(s->v, s->n, sizeof *s->v, cmp_stance);
     *out = s;
     return HSOK_OK;
 }

@@ -563,7 +563,9 @@ hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, un
         enq.set_weighting_scheme(Xapian::BM25Weight());
         if (sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, false);
-        Xapian::MSet ms = enq.get_mset(offset, limit);
+        // check enough documents that "about N" is close on small and medium indexes
+        Xapian::doccount check = offset + limit > 1000 ? offset + limit : 1000;
+        Xapian::MSet ms = enq.get_mset(offset, limit, check);
 
         hits_holder hold;
         hold.h = (xap_hits_t *)calloc(1, sizeof *hold.h);

@@ -1,0 +1,378 @@
+/* cmd_export.c — `hsok export`: the tagged passages (or all) as CSV, JSON lines, Markdown or
+ * HTML, to stdout or to a file that is replaced only when the export is complete. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hsok/db.h"
+#include "hsok/export.h"
+
+enum {
+    OPT_FORMAT = CLI_OPT_FIRST_LOCAL,
+    OPT_EXCEL,
+    OPT_TITLE,
+    OPT_FORCE,
+};
+
+static const struct option export_opts[] = {
+    {"theme", required_argument, NULL, 't'},
+    {"respondent", required_argument, NULL, 'r'},
+    {"query", required_argument, NULL, 'q'},
+    {"all", no_argument, NULL, 'a'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"excel", no_argument, NULL, OPT_EXCEL},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"db", required_argument, NULL, CLI_OPT_DB},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct export_args {
+    const char *db, *query, *title, *output;
+    const char **themes, **respondents;
+    size_t nthemes, nrespondents;
+    int all, excel, force, have_format;
+    hsok_export_format_t format;
+} export_args_t;
+
+/* Parse argv into *a. Returns -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, export_args_t *a)
+{
+    a->themes = malloc((size_t)argc * sizeof *a->themes);
+    a->respondents = malloc((size_t)argc * sizeof *a->respondents);
+    if (a->themes == NULL || a->respondents == NULL) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    int c, rc = -1;
+    while (rc < 0 && (c = cli_getopt(argc, argv, "ht:r:q:ao:", export_opts)) != -1) {
+        switch (c) {
+        case 'h':
+            cli_cmd_help(cli_find_cmd("export"));
+            rc = CLI_OK;
+            break;
+        case 't': a->themes[a->nthemes++] = optarg; break;
+        case 'r': a->respondents[a->nrespondents++] = optarg; break;
+        case 'q': a->query = optarg; break;
+        case 'a': a->all = 1; break;
+        case OPT_FORMAT:
+            if (hsok_export_format_parse(optarg, &a->format) < 0)
+                rc = cli_usage_error(argv[0], "unknown format '%s': expected csv, jsonl, md "
+                                              "or html", optarg);
+            a->have_format = 1;
+            break;
+        case OPT_EXCEL: a->excel = 1; break;
+        case OPT_TITLE: a->title = optarg; break;
+        case 'o': a->output = optarg; break;
+        case OPT_FORCE: a->force = 1; break;
+        case CLI_OPT_DB: a->db = optarg; break;
+        default: rc = CLI_USAGE; break;
+        }
+    }
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return cli_usage_error(argv[0], "unexpected argument '%s' (use --query for a query)",
+                               argv[optind]);
+    if (!a->have_format)
+        return cli_usage_error(argv[0], "--format is required: csv, jsonl, md or html");
+    if (a->excel && a->format != HSOK_EXPORT_CSV)
+        return cli_usage_error(argv[0], "--excel goes with --format csv");
+    if (a->output != NULL && a->output[0] == '\0')
+        return cli_usage_error(argv[0], "empty file name for --output");
+    if (a->output != NULL && strcmp(a->output, "-") == 0)
+        a->output = NULL;
+    return -1;
+}
+
+/* What was selected, in words, for the report's header. malloc'd, NULL if out of memory. */
+static char *describe(const export_args_t *a)
+{
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    if (f == NULL)
+        return NULL;
+    const char *sep = "";
+    if (a->nthemes > 0) {
+        fputs(a->nthemes == 1 ? "tema " : "temaer ", f);
+        for (size_t i = 0; i < a->nthemes; i++)
+            fprintf(f, "%s%s", i ? ", " : "", a->themes[i]);
+        sep = "; ";
+    }
+    if (a->nrespondents > 0) {
+        fprintf(f, "%srespondent ", sep);
+        for (size_t i = 0; i < a->nrespondents; i++)
+            fprintf(f, "%s«%s»", i ? " eller " : "", a->respondents[i]);
+        sep = "; ";
+    }
+    if (a->query != NULL && a->query[0] != '\0') {
+        fprintf(f, "%ssøk «%s»", sep, a->query);
+        sep = "; ";
+    }
+    fprintf(f, "%s%s", sep, a->all ? "alle utdrag" : "utdrag med minst ett tema");
+    if (fclose(f) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Every --theme must be a theme of the index's codebook. Returns -1 to go on, else the exit
+ * code. */
+static int check_themes(const export_args_t *a, const hsok_theme_matrix_t *m)
+{
+    for (size_t i = 0; i < a->nthemes; i++) {
+        int found = 0;
+        for (size_t t = 0; t < m->nthemes && !found; t++)
+            found = strcmp(m->themes[t].id, a->themes[i]) == 0;
+        if (found)
+            continue;
+        if (m->nthemes == 0) {
+            cli_error("unknown theme '%s': the index has no themes (index with a codebook)",
+                      a->themes[i]);
+            return CLI_USAGE;
+        }
+        fflush(stdout);
+        fprintf(stderr, "hsok: unknown theme '%s'; the index has:", a->themes[i]);
+        for (size_t t = 0; t < m->nthemes; t++)
+            fprintf(stderr, "%s %s", t ? "," : "", m->themes[t].id);
+        fputc('\n', stderr);
+        return CLI_USAGE;
+    }
+    return -1;
+}
+
+/* ---- the output file ---- */
+
+/* The temporary file being written, removed if a signal ends the program. */
+static char tmp_path[4096];
+static volatile sig_atomic_t tmp_active;
+
+static void on_signal(int sig)
+{
+    if (tmp_active)
+        unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(int on)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on ? on_signal : SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static int exists_error(const char *path)
+{
+    cli_error("'%s' already exists; use --force to overwrite it", path);
+    return CLI_USAGE;
+}
+
+/* Open a temporary file next to path. Returns the stream or NULL (message printed). */
+static FILE *open_temp(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    if (base[0] == '\0') {
+        cli_error("cannot write '%s': not a file name", path);
+        return NULL;
+    }
+    int n = snprintf(tmp_path, sizeof tmp_path, "%.*s.%s.XXXXXX", dirlen, path, base);
+    if (n < 0 || (size_t)n >= sizeof tmp_path) {
+        cli_error("cannot write '%s': name too long", path);
+        return NULL;
+    }
+    catch_signals(1);
+    int fd = mkstemp(tmp_path);
+    if (fd < 0) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        catch_signals(0);
+        return NULL;
+    }
+    tmp_active = 1;
+    /* mkstemp gives 0600; a new file gets the usual 0666 less the umask */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "w");
+    if (f == NULL) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp_path);
+        tmp_active = 0;
+        catch_signals(0);
+    }
+    return f;
+}
+
+static void drop_temp(void)
+{
+    if (tmp_active)
+        unlink(tmp_path);
+    tmp_active = 0;
+    catch_signals(0);
+}
+
+/* Close the temporary file and move it to path (without --force, never over a file that
+ * appeared meanwhile). Returns -1 to go on, else the exit code. */
+static int commit_temp(FILE *f, const char *path, int force)
+{
+    int failed = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    int e = errno;
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    if (failed) {
+        drop_temp();
+        cli_error("cannot write '%s': %s", path, strerror(e));
+        return CLI_ERR;
+    }
+    if (force) {
+        if (rename(tmp_path, path) != 0) {
+            e = errno;
+            drop_temp();
+            cli_error("cannot write '%s': %s", path, strerror(e));
+            return CLI_ERR;
+        }
+    } else if (link(tmp_path, path) == 0) {
+        unlink(tmp_path);
+    } else if (errno == EEXIST) {
+        drop_temp();
+        return exists_error(path);
+    } else if (file_exists(path)) { /* no hard links here (e.g. FAT): check, then rename */
+        drop_temp();
+        return exists_error(path);
+    } else if (rename(tmp_path, path) != 0) {
+        e = errno;
+        drop_temp();
+        cli_error("cannot write '%s': %s", path, strerror(e));
+        return CLI_ERR;
+    }
+    tmp_active = 0;
+    catch_signals(0);
+    return -1;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    export_args_t a;
+    memset(&a, 0, sizeof a);
+    hsok_db_t *db = NULL;
+    hsok_records_t *recs = NULL;
+    hsok_theme_matrix_t *matrix = NULL;
+    hsok_stances_t *stances = NULL;
+    char *selection = NULL, *err = NULL;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        goto out;
+    if (a.output != NULL && !a.force && file_exists(a.output)) {
+        rc = exists_error(a.output);
+        goto out;
+    }
+
+    hsok_select_t sel = {
+        .query = a.query,
+        .themes = a.themes,
+        .nthemes = a.nthemes,
+        .respondents = a.respondents,
+        .nrespondents = a.nrespondents,
+        .tagged_only = !a.all,
+    };
+    hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
+    if (st == HSOK_OK)
+        st = hsok_db_theme_matrix(db, &sel, &matrix, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    if ((rc = check_themes(&a, matrix)) >= 0)
+        goto out;
+    st = hsok_db_select(db, &sel, &recs, &err);
+    int report = a.format == HSOK_EXPORT_MD || a.format == HSOK_EXPORT_HTML;
+    if (st == HSOK_OK && report)
+        st = hsok_db_stances(db, &stances, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    if (report && (selection = describe(&a)) == NULL) {
+        cli_error("out of memory");
+        rc = CLI_ERR;
+        goto out;
+    }
+
+    hsok_export_opts_t eo = {
+        .format = a.format,
+        .excel = a.excel,
+        .title = a.title,
+        .selection = selection,
+        .matrix = report ? matrix : NULL,
+        .stances = stances,
+        .themes = a.themes,
+        .nthemes = a.nthemes,
+    };
+    FILE *f = stdout;
+    if (a.output != NULL && (f = open_temp(a.output)) == NULL) {
+        rc = CLI_ERR;
+        goto out;
+    }
+    st = hsok_export(f, recs, &eo, &err);
+    if (st != HSOK_OK) {
+        if (f != stdout) {
+            fclose(f);
+            drop_temp();
+        }
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    if (f != stdout && (rc = commit_temp(f, a.output, a.force)) >= 0)
+        goto out;
+
+    size_t n = hsok_records_count(recs);
+    if (n == 0) {
+        if (!a.all && matrix->nthemes == 0)
+            cli_error("no passages match: the index has no themes (index with a codebook, "
+                      "or use --all)");
+        else
+            cli_error("no passages match");
+        rc = CLI_NONE;
+    } else {
+        rc = CLI_OK;
+    }
+out:
+    if (recs != NULL)
+        hsok_records_free(recs);
+    if (matrix != NULL)
+        hsok_theme_matrix_free(matrix);
+    if (stances != NULL)
+        hsok_stances_free(stances);
+    if (db != NULL)
+        hsok_db_close(db, NULL);
+    free(selection);
+    free(a.themes);
+    free(a.respondents);
+    return rc;
+}

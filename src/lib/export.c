@@ -1,0 +1,1275 @@
+/* export.c — tagged excerpts as CSV, JSON lines, Markdown or HTML (see export.h).
+ *
+ * Every string that comes from a document or from the index goes out through one of the four
+ * escaping helpers (hsok_write_csv_cell, hsok_write_json_string, hsok_write_html,
+ * hsok_write_md) or their length-bounded internal forms; fixed text is written with fputs.
+ * Write errors are sticky in the FILE, so the format writers check ferror() once at the end.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "hsok/export.h"
+
+#define DEFAULT_TITLE "Utdrag fra høringssvar"
+#define NO_THEME_LABEL "Uten tema"
+#define NO_RESPONDENT_LABEL "Ukjent respondent"
+
+/* ---- format names ---- */
+
+int hsok_export_format_parse(const char *name, hsok_export_format_t *out)
+{
+    static const struct {
+        const char *name;
+        hsok_export_format_t fmt;
+    } names[] = {
+        {"csv", HSOK_EXPORT_CSV},  {"jsonl", HSOK_EXPORT_JSONL},   {"json", HSOK_EXPORT_JSONL},
+        {"md", HSOK_EXPORT_MD},    {"markdown", HSOK_EXPORT_MD}, {"html", HSOK_EXPORT_HTML},
+    };
+    if (name == NULL)
+        return -1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].fmt;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- UTF-8 ---- */
+
+/* Length of the valid UTF-8 sequence at s[0..n) (n >= 1), or 0 if it is not valid (overlong
+ * forms, surrogates and code points above U+10FFFF are invalid). *cp gets the code point. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t v;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        v = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || v > 0x10ffff ||
+        (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Whether code point c is part of a word: a letter, a mark or a number. */
+static int is_word_cp(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (utf8proc_category((utf8proc_int32_t)c)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Whether the code point that ends just before s[i] is a word character. */
+static int word_before(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    size_t k = i - 1, back = 0;
+    while (k > 0 && back < 3 && ((unsigned char)s[k] & 0xc0) == 0x80) {
+        k--;
+        back++;
+    }
+    uint32_t cp;
+    size_t n = utf8_seq((const unsigned char *)s + k, i - k, &cp);
+    return n == i - k && is_word_cp(cp);
+}
+
+/* Whether the code point that starts at s[i] (s is len bytes) is a word character. */
+static int word_at(const char *s, size_t len, size_t i)
+{
+    if (i >= len)
+        return 0;
+    uint32_t cp;
+    return utf8_seq((const unsigned char *)s + i, len - i, &cp) != 0 && is_word_cp(cp);
+}
+
+/* ---- escaping helpers ---- */
+
+#define PUTC(c, f)                                                                            \
+    do {                                                                                      \
+        if (putc((c), (f)) == EOF)                                                            \
+            return -1;                                                                        \
+    } while (0)
+#define PUTS(s, f)                                                                            \
+    do {                                                                                      \
+        if (fputs((s), (f)) == EOF)                                                           \
+            return -1;                                                                        \
+    } while (0)
+
+static int csv_neutralise(const char *s)
+{
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+           s[0] == '\r';
+}
+
+int hsok_write_csv_cell(FILE *out, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        PUTC('"', out);
+    if (csv_neutralise(s))
+        PUTC('\'', out);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            PUTC('"', out);
+        PUTC(*p, out);
+    }
+    if (quote)
+        PUTC('"', out);
+    return 0;
+}
+
+static int json_strn(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    PUTC('"', out);
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        if (c >= 0x80) {
+            uint32_t cp;
+            size_t n = utf8_seq(p + i, len - i, &cp);
+            if (n == 0) {
+                PUTS("\\ufffd", out); /* each byte of an invalid sequence */
+                i++;
+            } else if (cp == 0x2028 || cp == 0x2029) {
+                /* valid JSON as they are, but not valid JavaScript string content */
+                if (fprintf(out, "\\u%04x", (unsigned)cp) < 0)
+                    return -1;
+                i += n;
+            } else {
+                if (fwrite(p + i, 1, n, out) != n)
+                    return -1;
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': PUTS("\\\"", out); break;
+        case '\\': PUTS("\\\\", out); break;
+        case '\b': PUTS("\\b", out); break;
+        case '\f': PUTS("\\f", out); break;
+        case '\n': PUTS("\\n", out); break;
+        case '\r': PUTS("\\r", out); break;
+        case '\t': PUTS("\\t", out); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                if (fprintf(out, "\\u%04x", c) < 0)
+                    return -1;
+            } else {
+                PUTC(c, out);
+            }
+        }
+        i++;
+    }
+    PUTC('"', out);
+    return 0;
+}
+
+int hsok_write_json_string(FILE *out, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    return json_strn(out, s, strlen(s));
+}
+
+static int html_strn(FILE *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '&': PUTS("&amp;", out); break;
+        case '<': PUTS("&lt;", out); break;
+        case '>': PUTS("&gt;", out); break;
+        case '"': PUTS("&quot;", out); break;
+        case '\'': PUTS("&#39;", out); break;
+        default: PUTC(s[i], out);
+        }
+    }
+    return 0;
+}
+
+int hsok_write_html(FILE *out, const char *s)
+{
+    if (s == NULL)
+        return 0;
+    return html_strn(out, s, strlen(s));
+}
+
+/* Markdown writer state: whether the next character starts a line, and what to write after a
+ * newline (a block quote's "> "). With oneline, newlines become spaces (headings, cells). */
+typedef struct md_ctx {
+    int at_start;
+    int oneline;
+    const char *nl_prefix;
+} md_ctx_t;
+
+static int md_special(char c)
+{
+    return c != '\0' && strchr("\\`*_[]<>#|&~", c) != NULL;
+}
+
+static int md_strn(FILE *out, md_ctx_t *m, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        char c = s[i];
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
+                i++;
+            i++;
+            if (m->oneline) {
+                PUTC(' ', out);
+            } else {
+                PUTC('\n', out);
+                PUTS(m->nl_prefix, out);
+                m->at_start = 1;
+            }
+            continue;
+        }
+        if (m->at_start) {
+            /* Indentation would make a code block or continue a list: drop it. */
+            if (c == ' ' || c == '\t') {
+                i++;
+                continue;
+            }
+            m->at_start = 0;
+            /* "- x", "+ x", "---", "===" (a heading underline), "~~~" (a fence) */
+            if (c == '-' || c == '+' || c == '=') {
+                PUTC('\\', out);
+                PUTC(c, out);
+                i++;
+                continue;
+            }
+            /* "1. x" and "1) x": an ordered list */
+            size_t d = 0;
+            while (i + d < len && d < 10 && s[i + d] >= '0' && s[i + d] <= '9')
+                d++;
+            if (d > 0 && i + d < len && (s[i + d] == '.' || s[i + d] == ')') &&
+                (i + d + 1 == len || s[i + d + 1] == ' ' || s[i + d + 1] == '\t' ||
+                 s[i + d + 1] == '\n' || s[i + d + 1] == '\r')) {
+                if (fwrite(s + i, 1, d, out) != d)
+                    return -1;
+                PUTC('\\', out);
+                PUTC(s[i + d], out);
+                i += d + 1;
+                continue;
+            }
+        }
+        if (md_special(c))
+            PUTC('\\', out);
+        PUTC(c, out);
+        i++;
+    }
+    return 0;
+}
+
+int hsok_write_md(FILE *out, const char *s)
+{
+    if (s == NULL)
+        return 0;
+    md_ctx_t m = {1, 0, ""};
+    return md_strn(out, &m, s, strlen(s));
+}
+
+/* Markdown inline text (no line-start rules, newlines as spaces). */
+static int md_inline(FILE *out, const char *s)
+{
+    if (s == NULL)
+        return 0;
+    md_ctx_t m = {0, 1, ""};
+    return md_strn(out, &m, s, strlen(s));
+}
+
+/* ---- evidence marks ---- */
+
+typedef struct span {
+    size_t start, end;
+} span_t;
+
+static int by_length_desc(const void *a, const void *b)
+{
+    size_t la = strlen(*(const char *const *)a), lb = strlen(*(const char *const *)b);
+    return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* The occurrences of the tag's evidence word forms in text: case-sensitive, at word
+ * boundaries, leftmost and then longest, not overlapping. *spans is malloc'd (NULL if none).
+ * Returns -1 if out of memory. */
+static int find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_t *nspans)
+{
+    *spans = NULL;
+    *nspans = 0;
+    if (tag == NULL || tag->nevidence == 0 || text == NULL)
+        return 0;
+    const char **words = malloc(tag->nevidence * sizeof *words);
+    if (words == NULL)
+        return -1;
+    size_t nw = 0;
+    for (size_t i = 0; i < tag->nevidence; i++)
+        if (tag->evidence[i] != NULL && tag->evidence[i][0] != '\0')
+            words[nw++] = tag->evidence[i];
+    qsort(words, nw, sizeof *words, by_length_desc);
+
+    size_t len = strlen(text), cap = 0;
+    span_t *out = NULL;
+    size_t i = 0;
+    int prev_word = 0;
+    while (i < len) {
+        size_t step = 1;
+        uint32_t cp;
+        size_t n = utf8_seq((const unsigned char *)text + i, len - i, &cp);
+        int here_word = n != 0 && is_word_cp(cp);
+        if (n != 0)
+            step = n;
+        if (!prev_word) {
+            for (size_t w = 0; w < nw; w++) {
+                size_t wl = strlen(words[w]);
+                if (wl > len - i || memcmp(text + i, words[w], wl) != 0)
+                    continue;
+                /* A form that starts or ends with a word character needs a boundary there. */
+                if (word_at(text, len, i + wl) && word_before(text, i + wl))
+                    continue;
+                if (*nspans == cap) {
+                    cap = cap ? 2 * cap : 8;
+                    span_t *grown = realloc(out, cap * sizeof *out);
+                    if (grown == NULL) {
+                        free(out);
+                        free(words);
+                        *nspans = 0;
+                        return -1;
+                    }
+                    out = grown;
+                }
+                out[(*nspans)++] = (span_t){i, i + wl};
+                step = wl;
+                here_word = word_before(text, i + wl);
+                break;
+            }
+        }
+        prev_word = here_word;
+        i += step;
+    }
+    free(words);
+    *spans = out;
+    return 0;
+}
+
+/* ---- selection helpers shared by md and html ---- */
+
+static const hsok_tag_t *record_tag(const hsok_record_t *r, const char *theme)
+{
+    for (size_t i = 0; i < r->ntags; i++)
+        if (r->tags[i].theme != NULL && strcmp(r->tags[i].theme, theme) == 0)
+            return &r->tags[i];
+    return NULL;
+}
+
+static int record_has_theme(const hsok_record_t *r, const char *theme)
+{
+    for (size_t i = 0; i < r->nthemes; i++)
+        if (r->themes[i] != NULL && strcmp(r->themes[i], theme) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *respondent_of(const hsok_record_t *r)
+{
+    return r->respondent != NULL ? r->respondent : "";
+}
+
+/* The records in report order: by respondent (unknown last), then as given. */
+typedef struct order_key {
+    const char *resp;
+    size_t ix;
+} order_key_t;
+
+static int by_respondent(const void *a, const void *b)
+{
+    const order_key_t *ka = a, *kb = b;
+    if ((ka->resp[0] == '\0') != (kb->resp[0] == '\0'))
+        return ka->resp[0] == '\0' ? 1 : -1;
+    int c = strcmp(ka->resp, kb->resp);
+    if (c != 0)
+        return c;
+    return ka->ix < kb->ix ? -1 : ka->ix > kb->ix ? 1 : 0;
+}
+
+typedef struct report {
+    const hsok_records_t *recs;
+    size_t n;
+    size_t *order;          /* record indices by respondent */
+    const char **themes;    /* theme ids to group by, in report order */
+    size_t nthemes;
+    int untagged;           /* some record has no theme */
+    size_t nrespondents;    /* distinct respondents among the records */
+    const char **respondents; /* the distinct respondents, in report order */
+} report_t;
+
+static void report_free(report_t *r)
+{
+    free(r->order);
+    free(r->themes);
+    free(r->respondents);
+}
+
+static int str_in(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static int report_init(report_t *rp, const hsok_records_t *recs, const hsok_theme_matrix_t *m,
+                       const char *const *only, size_t nonly)
+{
+    memset(rp, 0, sizeof *rp);
+    rp->recs = recs;
+    rp->n = hsok_records_count(recs);
+    size_t ntotal = 0;
+    for (size_t i = 0; i < rp->n; i++)
+        ntotal += hsok_records_get(recs, i)->nthemes;
+    rp->order = malloc((rp->n + 1) * sizeof *rp->order);
+    rp->respondents = malloc((rp->n + 1) * sizeof *rp->respondents);
+    size_t mthemes = m != NULL ? m->nthemes : 0;
+    const char **seen = malloc((ntotal + 1) * sizeof *seen);
+    rp->themes = malloc((ntotal + 1) * sizeof *rp->themes);
+    if (rp->order == NULL || rp->respondents == NULL || seen == NULL || rp->themes == NULL) {
+        free(seen);
+        report_free(rp);
+        return -1;
+    }
+    order_key_t *keys = malloc((rp->n + 1) * sizeof *keys);
+    if (keys == NULL) {
+        free(seen);
+        report_free(rp);
+        return -1;
+    }
+    for (size_t i = 0; i < rp->n; i++)
+        keys[i] = (order_key_t){respondent_of(hsok_records_get(recs, i)), i};
+    qsort(keys, rp->n, sizeof *keys, by_respondent);
+    for (size_t i = 0; i < rp->n; i++)
+        rp->order[i] = keys[i].ix;
+    free(keys);
+    for (size_t k = 0; k < rp->n; k++) {
+        const char *resp = respondent_of(hsok_records_get(recs, rp->order[k]));
+        if (rp->nrespondents == 0 || strcmp(rp->respondents[rp->nrespondents - 1], resp) != 0)
+            rp->respondents[rp->nrespondents++] = resp;
+    }
+
+    /* themes present in the records: first the matrix's (codebook) order, then the rest in
+     * the order they are first seen */
+    size_t nseen = 0;
+    for (size_t i = 0; i < rp->n; i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        if (r->nthemes == 0)
+            rp->untagged = 1;
+        for (size_t t = 0; t < r->nthemes; t++)
+            if (r->themes[t] != NULL && !str_in(seen, nseen, r->themes[t]))
+                seen[nseen++] = r->themes[t];
+    }
+    if (only != NULL && nonly > 0) {
+        /* the selected themes only, in the order given */
+        for (size_t o = 0; o < nonly; o++)
+            for (size_t s = 0; s < nseen; s++)
+                if (strcmp(seen[s], only[o]) == 0 && !str_in(rp->themes, rp->nthemes, seen[s]))
+                    rp->themes[rp->nthemes++] = seen[s];
+        free(seen);
+        return 0;
+    }
+    for (size_t t = 0; t < mthemes; t++)
+        if (m->themes[t].id != NULL && str_in(seen, nseen, m->themes[t].id))
+            rp->themes[rp->nthemes++] = m->themes[t].id;
+    for (size_t s = 0; s < nseen; s++)
+        if (!str_in(rp->themes, rp->nthemes, seen[s]))
+            rp->themes[rp->nthemes++] = seen[s];
+    free(seen);
+    return 0;
+}
+
+static const hsok_db_theme_t *matrix_theme(const hsok_theme_matrix_t *m, const char *id)
+{
+    if (m == NULL)
+        return NULL;
+    for (size_t t = 0; t < m->nthemes; t++)
+        if (m->themes[t].id != NULL && strcmp(m->themes[t].id, id) == 0)
+            return &m->themes[t];
+    return NULL;
+}
+
+static const char *theme_label(const hsok_theme_matrix_t *m, const char *id)
+{
+    const hsok_db_theme_t *t = matrix_theme(m, id);
+    return t != NULL && t->label != NULL && t->label[0] != '\0' ? t->label : id;
+}
+
+/* Stances to show: those of the respondents in the report. */
+static int stance_shown(const report_t *rp, const hsok_db_stance_t *s)
+{
+    return s != NULL && s->respondent != NULL &&
+           str_in(rp->respondents, rp->nrespondents, s->respondent);
+}
+
+static size_t stances_shown(const report_t *rp, const hsok_stances_t *st)
+{
+    size_t n = 0;
+    size_t total = st != NULL ? hsok_stances_count(st) : 0;
+    for (size_t i = 0; i < total; i++)
+        if (stance_shown(rp, hsok_stances_get(st, i)))
+            n++;
+    return n;
+}
+
+/* A stance's question without the number it repeats ("2) Har dere ..." for question 2). */
+static const char *question_text(const hsok_db_stance_t *s)
+{
+    const char *q = s->question != NULL ? s->question : "";
+    char num[16];
+    int n = snprintf(num, sizeof num, "%d", s->question_no);
+    if (n > 0 && strncmp(q, num, (size_t)n) == 0 && (q[n] == ')' || q[n] == '.') &&
+        q[n + 1] == ' ')
+        return q + n + 2;
+    return q;
+}
+
+/* ---- CSV ---- */
+
+static void csv_row_end(FILE *out)
+{
+    fputs("\r\n", out);
+}
+
+static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
+                                const hsok_export_opts_t *opts)
+{
+    static const char *const header[] = {"id",       "respondent", "section", "themes",
+                                         "evidence", "source",     "line",    "text"};
+    if (opts->excel)
+        fputs("\xef\xbb\xbf", out);
+    for (size_t i = 0; i < sizeof header / sizeof header[0]; i++) {
+        if (i > 0)
+            putc(',', out);
+        hsok_write_csv_cell(out, header[i]);
+    }
+    csv_row_end(out);
+
+    buf_t themes = BUF_INIT, evidence = BUF_INIT;
+    size_t n = hsok_records_count(recs);
+    for (size_t i = 0; i < n; i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        buf_reset(&themes);
+        buf_reset(&evidence);
+        for (size_t t = 0; t < r->nthemes; t++) {
+            if (t > 0)
+                buf_addstr(&themes, "; ");
+            buf_addstr(&themes, r->themes[t] ? r->themes[t] : "");
+        }
+        for (size_t t = 0; t < r->ntags; t++) {
+            const hsok_tag_t *tag = &r->tags[t];
+            if (t > 0)
+                buf_addstr(&evidence, "; ");
+            buf_addstr(&evidence, tag->theme ? tag->theme : "");
+            buf_addch(&evidence, ':');
+            for (size_t e = 0; e < tag->nevidence; e++) {
+                buf_addstr(&evidence, e > 0 ? ", " : " ");
+                buf_addstr(&evidence, tag->evidence[e] ? tag->evidence[e] : "");
+            }
+        }
+        if (themes.err || evidence.err) {
+            buf_free(&themes);
+            buf_free(&evidence);
+            return HSOK_ERR_NOMEM;
+        }
+        char line[24];
+        snprintf(line, sizeof line, "%u", r->line);
+        hsok_write_csv_cell(out, r->id);
+        putc(',', out);
+        hsok_write_csv_cell(out, r->respondent);
+        putc(',', out);
+        hsok_write_csv_cell(out, r->section);
+        putc(',', out);
+        hsok_write_csv_cell(out, themes.data);
+        putc(',', out);
+        hsok_write_csv_cell(out, evidence.data);
+        putc(',', out);
+        hsok_write_csv_cell(out, r->source);
+        putc(',', out);
+        hsok_write_csv_cell(out, line);
+        putc(',', out);
+        hsok_write_csv_cell(out, r->text);
+        csv_row_end(out);
+        if (ferror(out))
+            break;
+    }
+    buf_free(&themes);
+    buf_free(&evidence);
+    return HSOK_OK;
+}
+
+/* ---- JSON lines ---- */
+
+static void json_key(FILE *out, const char *key, int first)
+{
+    if (!first)
+        putc(',', out);
+    hsok_write_json_string(out, key);
+    putc(':', out);
+}
+
+static void json_number(FILE *out, double v)
+{
+    if (!isfinite(v))
+        v = 0;
+    char num[40];
+    snprintf(num, sizeof num, "%.6g", v);
+    for (char *p = num; *p; p++)
+        if (*p == ',') /* a locale's decimal comma */
+            *p = '.';
+    fputs(num, out);
+}
+
+static void json_int_or_null(FILE *out, int v)
+{
+    if (v > 0)
+        fprintf(out, "%d", v);
+    else
+        fputs("null", out);
+}
+
+static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs)
+{
+    size_t n = hsok_records_count(recs);
+    for (size_t i = 0; i < n && !ferror(out); i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        putc('{', out);
+        json_key(out, "format_version", 1);
+        fputs("1", out);
+        json_key(out, "type", 0);
+        hsok_write_json_string(out, "passage");
+        json_key(out, "id", 0);
+        hsok_write_json_string(out, r->id);
+        json_key(out, "source", 0);
+        hsok_write_json_string(out, r->source);
+        json_key(out, "line", 0);
+        fprintf(out, "%u", r->line);
+        json_key(out, "end_line", 0);
+        fprintf(out, "%u", r->end_line);
+        json_key(out, "respondent", 0);
+        hsok_write_json_string(out, r->respondent);
+        json_key(out, "section", 0);
+        hsok_write_json_string(out, r->section);
+        json_key(out, "question", 0);
+        json_int_or_null(out, r->question_no);
+        json_key(out, "goal", 0);
+        json_int_or_null(out, r->goal_no);
+        json_key(out, "themes", 0);
+        putc('[', out);
+        for (size_t t = 0; t < r->nthemes; t++) {
+            if (t > 0)
+                putc(',', out);
+            hsok_write_json_string(out, r->themes[t]);
+        }
+        putc(']', out);
+        json_key(out, "evidence", 0);
+        putc('{', out);
+        for (size_t t = 0; t < r->ntags; t++) {
+            const hsok_tag_t *tag = &r->tags[t];
+            json_key(out, tag->theme ? tag->theme : "", t == 0);
+            putc('[', out);
+            for (size_t e = 0; e < tag->nevidence; e++) {
+                if (e > 0)
+                    putc(',', out);
+                hsok_write_json_string(out, tag->evidence[e]);
+            }
+            putc(']', out);
+        }
+        putc('}', out);
+        json_key(out, "scores", 0);
+        putc('{', out);
+        for (size_t t = 0; t < r->ntags; t++) {
+            json_key(out, r->tags[t].theme ? r->tags[t].theme : "", t == 0);
+            json_number(out, r->tags[t].score);
+        }
+        putc('}', out);
+        json_key(out, "text", 0);
+        hsok_write_json_string(out, r->text);
+        fputs("}\n", out);
+    }
+    return HSOK_OK;
+}
+
+/* ---- Markdown ---- */
+
+/* Passage text as a block quote, evidence words in bold. */
+static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_t *tag)
+{
+    span_t *spans;
+    size_t nspans;
+    if (find_marks(r->text, tag, &spans, &nspans) < 0)
+        return HSOK_ERR_NOMEM;
+    const char *text = r->text != NULL ? r->text : "";
+    md_ctx_t m = {1, 0, "> "};
+    fputs("> ", out);
+    size_t at = 0;
+    for (size_t s = 0; s < nspans; s++) {
+        md_strn(out, &m, text + at, spans[s].start - at);
+        m.at_start = 0;
+        fputs("**", out);
+        md_strn(out, &m, text + spans[s].start, spans[s].end - spans[s].start);
+        fputs("**", out);
+        at = spans[s].end;
+    }
+    md_strn(out, &m, text + at, strlen(text) - at);
+    free(spans);
+    fputs("\n>\n> — ", out);
+    md_inline(out, r->respondent && r->respondent[0] ? r->respondent : NO_RESPONDENT_LABEL);
+    if (r->section && r->section[0]) {
+        fputs(", ", out);
+        md_inline(out, r->section);
+    }
+    fputs(", ", out);
+    md_inline(out, r->source);
+    fprintf(out, ":%u\n\n", r->line);
+    return HSOK_OK;
+}
+
+/* The passages of one theme (NULL: those without a theme), by respondent. */
+static hsok_status_t md_group(FILE *out, const report_t *rp, const char *theme)
+{
+    const char *cur = NULL;
+    for (size_t k = 0; k < rp->n; k++) {
+        const hsok_record_t *r = hsok_records_get(rp->recs, rp->order[k]);
+        if (theme != NULL ? !record_has_theme(r, theme) : r->nthemes != 0)
+            continue;
+        const char *resp = respondent_of(r);
+        if (cur == NULL || strcmp(cur, resp) != 0) {
+            fputs("### ", out);
+            md_inline(out, resp[0] ? resp : NO_RESPONDENT_LABEL);
+            fputs("\n\n", out);
+            cur = resp;
+        }
+        hsok_status_t st = md_quote(out, r, theme != NULL ? record_tag(r, theme) : NULL);
+        if (st != HSOK_OK)
+            return st;
+    }
+    return HSOK_OK;
+}
+
+static void md_stances(FILE *out, const report_t *rp, const hsok_stances_t *st)
+{
+    size_t total = hsok_stances_count(st);
+    fputs("## Standpunkt\n\n", out);
+    int question = -1;
+    for (size_t i = 0; i < total; i++) {
+        const hsok_db_stance_t *s = hsok_stances_get(st, i);
+        if (!stance_shown(rp, s))
+            continue;
+        if (s->question_no != question) {
+            if (question != -1)
+                putc('\n', out);
+            question = s->question_no;
+            fprintf(out, "### Spørsmål %d", question);
+            if (question_text(s)[0]) {
+                fputs(": ", out);
+                md_inline(out, question_text(s));
+            }
+            fputs("\n\n| Respondent | Svar |\n| --- | --- |\n", out);
+        }
+        fputs("| ", out);
+        md_inline(out, s->respondent[0] ? s->respondent : NO_RESPONDENT_LABEL);
+        fputs(" | ", out);
+        if (s->answer && s->answer[0])
+            md_inline(out, s->answer);
+        else
+            fputs("(ikke avkrysset)", out);
+        fputs(" |\n", out);
+    }
+    fputs("\n", out);
+}
+
+static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
+                               const hsok_export_opts_t *opts)
+{
+    const hsok_theme_matrix_t *m = opts->matrix;
+    report_t rp;
+    if (report_init(&rp, recs, m, opts->themes, opts->nthemes) < 0)
+        return HSOK_ERR_NOMEM;
+    fputs("# ", out);
+    md_inline(out, opts->title ? opts->title : DEFAULT_TITLE);
+    fputs("\n\n", out);
+    if (opts->selection && opts->selection[0]) {
+        fputs("Utvalg: ", out);
+        md_inline(out, opts->selection);
+        fputs("\n\n", out);
+    }
+    fprintf(out, "%zu utdrag fra %zu respondent%s.\n\n", rp.n, rp.nrespondents,
+            rp.nrespondents == 1 ? "" : "er");
+
+    if (m != NULL && m->nthemes > 0) {
+        fputs("## Oversikt\n\n| Tema | Utdrag | Respondenter |\n| --- | ---: | ---: |\n", out);
+        for (size_t t = 0; t < m->nthemes; t++) {
+            fputs("| ", out);
+            md_inline(out, theme_label(m, m->themes[t].id));
+            fputs(" (", out);
+            md_inline(out, m->themes[t].id);
+            fprintf(out, ") | %zu | %zu |\n", m->theme_passages[t], m->theme_respondents[t]);
+        }
+        fputs("\n", out);
+    }
+    if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
+        md_stances(out, &rp, opts->stances);
+
+    hsok_status_t st = HSOK_OK;
+    for (size_t t = 0; t < rp.nthemes && st == HSOK_OK && !ferror(out); t++) {
+        fputs("## ", out);
+        md_inline(out, theme_label(m, rp.themes[t]));
+        fputs(" (", out);
+        md_inline(out, rp.themes[t]);
+        fputs(")\n\n", out);
+        st = md_group(out, &rp, rp.themes[t]);
+    }
+    if (st == HSOK_OK && rp.untagged) {
+        fputs("## " NO_THEME_LABEL "\n\n", out);
+        st = md_group(out, &rp, NULL);
+    }
+    report_free(&rp);
+    return st;
+}
+
+/* ---- HTML ---- */
+
+static const char html_css[] =
+    ":root{color-scheme:light}\n"
+    "body{font-family:Georgia,'Times New Roman',serif;line-height:1.5;color:#1a1a1a;"
+    "background:#fff;max-width:52rem;margin:2rem auto;padding:0 1rem}\n"
+    "h1,h2,h3,nav,table,.meta,.attr{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,"
+    "Arial,sans-serif}\n"
+    "h1{font-size:1.8rem;margin-bottom:.3rem}\n"
+    "h2{font-size:1.35rem;margin-top:2.5rem;border-bottom:2px solid #2b5d8a;padding-bottom:.2rem}\n"
+    "h3{font-size:1.05rem;margin:1.6rem 0 .5rem;color:#2b5d8a}\n"
+    ".meta{color:#555;font-size:.95rem;margin:.2rem 0}\n"
+    ".theme-id{font-weight:normal;color:#777;font-size:.8em}\n"
+    "nav ul{padding-left:1.2rem;columns:2}\n"
+    "a{color:#2b5d8a}\n"
+    ".table-wrap{overflow-x:auto}\n"
+    "table{border-collapse:collapse;font-size:.85rem;margin:.8rem 0}\n"
+    "th,td{border:1px solid #c8cdd2;padding:.25rem .45rem}\n"
+    "th{background:#f1f3f5;text-align:left;vertical-align:bottom}\n"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums;min-width:2.2rem}\n"
+    "td.zero{color:#aaa}\n"
+    "tfoot td,tfoot th{font-weight:bold;background:#f1f3f5}\n"
+    ".tally{font-size:.9rem;color:#333}\n"
+    "blockquote{margin:.8rem 0 1.2rem;padding:.5rem .9rem;border-left:4px solid #2b5d8a;"
+    "background:#f7f9fb}\n"
+    "blockquote p{margin:0;white-space:pre-line}\n"
+    ".attr{display:block;margin-top:.4rem;font-size:.85rem;color:#555;font-style:normal}\n"
+    ".pid{color:#999}\n"
+    "mark{background:#ffe58a;color:inherit;padding:0 .1em}\n"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+    "@media print{\n"
+    "body{max-width:none;margin:0;padding:0;font-size:10.5pt}\n"
+    "@page{margin:18mm 15mm}\n"
+    "nav{display:none}\n"
+    "a{color:inherit;text-decoration:none}\n"
+    "h2{break-before:auto;break-after:avoid;page-break-after:avoid}\n"
+    "h3{break-after:avoid;page-break-after:avoid}\n"
+    "blockquote,tr{break-inside:avoid;page-break-inside:avoid}\n"
+    ".table-wrap{overflow:visible}\n"
+    "table{font-size:8pt}\n"
+    "thead{display:table-header-group}\n"
+    "}\n";
+
+static void html_attr_id(FILE *out, const char *theme)
+{
+    if (theme == NULL) {
+        fputs("uten-tema", out);
+        return;
+    }
+    fputs("tema-", out);
+    hsok_write_html(out, theme);
+}
+
+/* A heatmap cell's inline style for count/max. */
+static void html_heat_style(FILE *out, size_t count, size_t max)
+{
+    if (count == 0 || max == 0)
+        return;
+    double t = (double)count / (double)max;
+    int light = (int)lround(95.0 - 57.0 * t); /* 95% (few) .. 38% (most) */
+    fprintf(out, " style=\"background-color:hsl(208,60%%,%d%%);color:%s\"", light,
+            light < 62 ? "#fff" : "#1a1a1a");
+}
+
+static void html_heatmap(FILE *out, const hsok_theme_matrix_t *m)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < m->nrespondents * m->nthemes; i++)
+        if (m->counts[i] > max)
+            max = m->counts[i];
+    fputs("<section id=\"oversikt\">\n<h2>Oversikt</h2>\n"
+          "<p class=\"meta\">Antall utdrag per respondent og tema (mørkere: flere).</p>\n"
+          "<div class=\"table-wrap\"><table class=\"heatmap\">\n<thead><tr><th "
+          "scope=\"col\">Respondent</th>",
+          out);
+    for (size_t t = 0; t < m->nthemes; t++) {
+        fputs("<th scope=\"col\"", out);
+        if (m->themes[t].description && m->themes[t].description[0]) {
+            fputs(" title=\"", out);
+            hsok_write_html(out, m->themes[t].description);
+            putc('"', out);
+        }
+        putc('>', out);
+        hsok_write_html(out, theme_label(m, m->themes[t].id));
+        fputs("</th>", out);
+    }
+    fputs("<th scope=\"col\">Utdrag i alt</th></tr></thead>\n<tbody>\n", out);
+    for (size_t r = 0; r < m->nrespondents; r++) {
+        const char *resp = m->respondents[r] && m->respondents[r][0] ? m->respondents[r]
+                                                                      : NO_RESPONDENT_LABEL;
+        fputs("<tr><th scope=\"row\">", out);
+        hsok_write_html(out, resp);
+        fputs("</th>", out);
+        for (size_t t = 0; t < m->nthemes; t++) {
+            size_t c = m->counts[r * m->nthemes + t];
+            fprintf(out, "<td class=\"n%s\"", c == 0 ? " zero" : "");
+            html_heat_style(out, c, max);
+            fputs(" title=\"", out);
+            hsok_write_html(out, resp);
+            fputs(" – ", out);
+            hsok_write_html(out, theme_label(m, m->themes[t].id));
+            fprintf(out, ": %zu\">%zu</td>", c, c);
+        }
+        fprintf(out, "<td class=\"n\">%zu</td></tr>\n", m->respondent_passages[r]);
+    }
+    fputs("</tbody>\n<tfoot><tr><th scope=\"row\">Utdrag</th>", out);
+    for (size_t t = 0; t < m->nthemes; t++)
+        fprintf(out, "<td class=\"n\">%zu</td>", m->theme_passages[t]);
+    fprintf(out, "<td class=\"n\">%zu</td></tr>\n<tr><th scope=\"row\">Respondenter</th>",
+            m->passages);
+    for (size_t t = 0; t < m->nthemes; t++)
+        fprintf(out, "<td class=\"n\">%zu</td>", m->theme_respondents[t]);
+    fprintf(out, "<td class=\"n\">%zu</td></tr></tfoot>\n</table></div>\n</section>\n",
+            m->nrespondents);
+}
+
+/* Split an options string "Ja|Nei|Vet ikke" and count the shown answers of one question
+ * (stances [from, to)). */
+static void html_tally(FILE *out, const report_t *rp, const hsok_stances_t *st, size_t from,
+                       size_t to)
+{
+    const char *options = hsok_stances_get(st, from)->options;
+    fputs("<p class=\"tally\">", out);
+    int first = 1;
+    size_t matched = 0, unchecked = 0, shown = 0;
+    for (size_t i = from; i < to; i++) {
+        const hsok_db_stance_t *s = hsok_stances_get(st, i);
+        if (!stance_shown(rp, s))
+            continue;
+        shown++;
+        if (s->answer == NULL || s->answer[0] == '\0')
+            unchecked++;
+    }
+    const char *p = options != NULL ? options : "";
+    while (*p) {
+        size_t len = strcspn(p, "|");
+        if (len > 0) {
+            size_t count = 0;
+            for (size_t i = from; i < to; i++) {
+                const hsok_db_stance_t *s = hsok_stances_get(st, i);
+                if (stance_shown(rp, s) && s->answer && strlen(s->answer) == len &&
+                    memcmp(s->answer, p, len) == 0)
+                    count++;
+            }
+            matched += count;
+            if (!first)
+                fputs(" · ", out);
+            first = 0;
+            html_strn(out, p, len);
+            fprintf(out, ": <strong>%zu</strong>", count);
+        }
+        p += len;
+        if (*p == '|')
+            p++;
+    }
+    size_t answered = shown - unchecked;
+    size_t other = matched < answered ? answered - matched : 0;
+    if (other > 0) {
+        fprintf(out, "%sannet: <strong>%zu</strong>", first ? "" : " · ", other);
+        first = 0;
+    }
+    if (unchecked > 0)
+        fprintf(out, "%sikke avkrysset: <strong>%zu</strong>", first ? "" : " · ", unchecked);
+    fputs("</p>\n", out);
+}
+
+static void html_stances(FILE *out, const report_t *rp, const hsok_stances_t *st)
+{
+    size_t total = hsok_stances_count(st);
+    fputs("<section id=\"standpunkt\">\n<h2>Standpunkt</h2>\n"
+          "<p class=\"meta\">Avkrysningssvar fra respondentene i utvalget.</p>\n",
+          out);
+    size_t i = 0;
+    while (i < total) {
+        int q = hsok_stances_get(st, i)->question_no;
+        size_t end = i;
+        size_t shown = 0;
+        while (end < total && hsok_stances_get(st, end)->question_no == q) {
+            if (stance_shown(rp, hsok_stances_get(st, end)))
+                shown++;
+            end++;
+        }
+        if (shown > 0) {
+            const hsok_db_stance_t *first = hsok_stances_get(st, i);
+            fprintf(out, "<h3>Spørsmål %d", q);
+            if (question_text(first)[0]) {
+                fputs(": ", out);
+                hsok_write_html(out, question_text(first));
+            }
+            fputs("</h3>\n", out);
+            html_tally(out, rp, st, i, end);
+            fputs("<div class=\"table-wrap\"><table>\n<thead><tr><th scope=\"col\">Respondent"
+                  "</th><th scope=\"col\">Svar</th><th scope=\"col\">Kilde</th></tr></thead>\n"
+                  "<tbody>\n",
+                  out);
+            for (size_t k = i; k < end; k++) {
+                const hsok_db_stance_t *s = hsok_stances_get(st, k);
+                if (!stance_shown(rp, s))
+                    continue;
+                fputs("<tr><td>", out);
+                hsok_write_html(out, s->respondent[0] ? s->respondent : NO_RESPONDENT_LABEL);
+                fputs("</td><td>", out);
+                if (s->answer && s->answer[0])
+                    hsok_write_html(out, s->answer);
+                else
+                    fputs("<em>ikke avkrysset</em>", out);
+                fputs("</td><td>", out);
+                hsok_write_html(out, s->source);
+                fprintf(out, ":%u</td></tr>\n", s->line);
+            }
+            fputs("</tbody></table></div>\n", out);
+        }
+        i = end;
+    }
+    fputs("</section>\n", out);
+}
+
+static hsok_status_t html_passage(FILE *out, const hsok_record_t *r, const hsok_tag_t *tag)
+{
+    span_t *spans;
+    size_t nspans;
+    if (find_marks(r->text, tag, &spans, &nspans) < 0)
+        return HSOK_ERR_NOMEM;
+    const char *text = r->text != NULL ? r->text : "";
+    fputs("<blockquote><p>", out);
+    size_t at = 0;
+    for (size_t s = 0; s < nspans; s++) {
+        html_strn(out, text + at, spans[s].start - at);
+        fputs("<mark>", out);
+        html_strn(out, text + spans[s].start, spans[s].end - spans[s].start);
+        fputs("</mark>", out);
+        at = spans[s].end;
+    }
+    html_strn(out, text + at, strlen(text) - at);
+    free(spans);
+    fputs("</p>\n<cite class=\"attr\">— ", out);
+    hsok_write_html(out, r->respondent && r->respondent[0] ? r->respondent
+                                                           : NO_RESPONDENT_LABEL);
+    if (r->section && r->section[0]) {
+        fputs(", ", out);
+        hsok_write_html(out, r->section);
+    }
+    fputs(", ", out);
+    hsok_write_html(out, r->source);
+    fprintf(out, ":%u <span class=\"pid\">[", r->line);
+    hsok_write_html(out, r->id);
+    fputs("]</span></cite></blockquote>\n", out);
+    return HSOK_OK;
+}
+
+static hsok_status_t html_group(FILE *out, const report_t *rp, const hsok_theme_matrix_t *m,
+                                const char *theme)
+{
+    fputs("<section id=\"", out);
+    html_attr_id(out, theme);
+    fputs("\">\n<h2>", out);
+    if (theme != NULL) {
+        hsok_write_html(out, theme_label(m, theme));
+        fputs(" <span class=\"theme-id\">(", out);
+        hsok_write_html(out, theme);
+        fputs(")</span>", out);
+    } else {
+        fputs(NO_THEME_LABEL, out);
+    }
+    fputs("</h2>\n", out);
+    const hsok_db_theme_t *info = theme != NULL ? matrix_theme(m, theme) : NULL;
+    if (info != NULL && info->description && info->description[0]) {
+        fputs("<p class=\"meta\">", out);
+        hsok_write_html(out, info->description);
+        fputs("</p>\n", out);
+    }
+    const char *cur = NULL;
+    for (size_t k = 0; k < rp->n; k++) {
+        const hsok_record_t *r = hsok_records_get(rp->recs, rp->order[k]);
+        if (theme != NULL ? !record_has_theme(r, theme) : r->nthemes != 0)
+            continue;
+        const char *resp = respondent_of(r);
+        if (cur == NULL || strcmp(cur, resp) != 0) {
+            fputs("<h3>", out);
+            hsok_write_html(out, resp[0] ? resp : NO_RESPONDENT_LABEL);
+            fputs("</h3>\n", out);
+            cur = resp;
+        }
+        hsok_status_t st = html_passage(out, r, theme != NULL ? record_tag(r, theme) : NULL);
+        if (st != HSOK_OK)
+            return st;
+    }
+    fputs("</section>\n", out);
+    return HSOK_OK;
+}
+
+static size_t theme_count(const report_t *rp, const char *theme)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rp->n; i++) {
+        const hsok_record_t *r = hsok_records_get(rp->recs, i);
+        if (theme != NULL ? record_has_theme(r, theme) : r->nthemes == 0)
+            n++;
+    }
+    return n;
+}
+
+static hsok_status_t export_html(FILE *out, const hsok_records_t *recs,
+                                 const hsok_export_opts_t *opts)
+{
+    const hsok_theme_matrix_t *m = opts->matrix;
+    const char *title = opts->title ? opts->title : DEFAULT_TITLE;
+    report_t rp;
+    if (report_init(&rp, recs, m, opts->themes, opts->nthemes) < 0)
+        return HSOK_ERR_NOMEM;
+    fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "style-src 'unsafe-inline'\">\n"
+          "<meta name=\"referrer\" content=\"no-referrer\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta name=\"generator\" content=\"hsok ",
+          out);
+    hsok_write_html(out, hsok_version());
+    fputs("\">\n<title>", out);
+    hsok_write_html(out, title);
+    fputs("</title>\n<style>\n", out);
+    fputs(html_css, out);
+    fputs("</style>\n</head>\n<body>\n<header>\n<h1>", out);
+    hsok_write_html(out, title);
+    fputs("</h1>\n", out);
+    if (opts->selection && opts->selection[0]) {
+        fputs("<p class=\"meta\">Utvalg: ", out);
+        hsok_write_html(out, opts->selection);
+        fputs("</p>\n", out);
+    }
+    fprintf(out, "<p class=\"meta\">%zu utdrag fra %zu respondent%s.</p>\n</header>\n", rp.n,
+            rp.nrespondents, rp.nrespondents == 1 ? "" : "er");
+
+    if (rp.nthemes > 0 || rp.untagged) {
+        fputs("<nav>\n<ul>\n", out);
+        for (size_t t = 0; t < rp.nthemes; t++) {
+            fputs("<li><a href=\"#", out);
+            html_attr_id(out, rp.themes[t]);
+            fputs("\">", out);
+            hsok_write_html(out, theme_label(m, rp.themes[t]));
+            fprintf(out, "</a> (%zu)</li>\n", theme_count(&rp, rp.themes[t]));
+        }
+        if (rp.untagged)
+            fprintf(out, "<li><a href=\"#uten-tema\">" NO_THEME_LABEL "</a> (%zu)</li>\n",
+                    theme_count(&rp, NULL));
+        fputs("</ul>\n</nav>\n", out);
+    }
+    if (m != NULL && m->nthemes > 0 && m->nrespondents > 0)
+        html_heatmap(out, m);
+    if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
+        html_stances(out, &rp, opts->stances);
+
+    hsok_status_t st = HSOK_OK;
+    fputs("<main>\n", out);
+    if (rp.n == 0)
+        fputs("<p>Ingen utdrag passer til utvalget.</p>\n", out);
+    for (size_t t = 0; t < rp.nthemes && st == HSOK_OK && !ferror(out); t++)
+        st = html_group(out, &rp, m, rp.themes[t]);
+    if (st == HSOK_OK && rp.untagged)
+        st = html_group(out, &rp, m, NULL);
+    fputs("</main>\n</body>\n</html>\n", out);
+    report_free(&rp);
+    return st;
+}
+
+/* ---- entry point ---- */
+
+hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_export_opts_t *opts,
+                          char **errmsg)
+{
+    if (out == NULL || recs == NULL || opts == NULL)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: no output, records or options");
+    hsok_status_t st;
+    switch (opts->format) {
+    case HSOK_EXPORT_CSV: st = export_csv(out, recs, opts); break;
+    case HSOK_EXPORT_JSONL: st = export_jsonl(out, recs); break;
+    case HSOK_EXPORT_MD: st = export_md(out, recs, opts); break;
+    case HSOK_EXPORT_HTML: st = export_html(out, recs, opts); break;
+    default: return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: unknown format");
+    }
+    if (st == HSOK_ERR_NOMEM)
+        return hsok_seterr(errmsg, st, "out of memory");
+    int saved = errno;
+    if (fflush(out) != 0 || ferror(out)) {
+        int e = errno ? errno : saved;
+        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot write: %s",
+                           e ? strerror(e) : "output error");
+    }
+    return st;
+}
