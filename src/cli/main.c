@@ -15,7 +15,7 @@
 
 static int cmd_help(int argc, char **argv);
 
-#define DB_HELP "  --db DIR            the index directory (default: $HSOK_DB, else ./index)\n"
+#define DB_HELP "      --db DIR        the index directory (default: $HSOK_DB, else ./index)\n"
 
 static const cli_cmd_t commands[] = {
     {"search", cmd_search, "search the index (the default command)",
