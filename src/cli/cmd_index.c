@@ -37,6 +37,7 @@ typedef struct index_run {
     int progress;  /* a progress line is on screen */
     size_t indexed, unchanged, failed, passages, pruned;
     unsigned long long bytes;
+    double t0;     /* start, for MB/s */
 } index_run_t;
 
 static void list_add(file_list_t *fl, char *path)
@@ -150,6 +151,13 @@ static void collect(file_list_t *fl, char **paths, int n)
     }
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void clear_progress(index_run_t *run)
 {
     if (run->progress) {
@@ -163,10 +171,13 @@ static void show_progress(index_run_t *run, size_t i, size_t n, const char *path
     if (!run->tty)
         return;
     size_t len = strlen(path);
-    const char *tail = len > 50 ? path + len - 50 : path;
+    const char *tail = len > 36 ? path + len - 36 : path;
     while (((unsigned char)*tail & 0xc0) == 0x80)
         tail++;
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s%s", i + 1, n, tail != path ? "…" : "", tail);
+    double secs = now_seconds() - run->t0;
+    double mbs = secs > 0.2 ? (double)run->bytes / 1e6 / secs : 0;
+    fprintf(stderr, "\r\033[K[%zu/%zu files, %zu passages, %.2f MB/s] %s%s", i + 1, n,
+            run->passages, mbs, tail != path ? "…" : "", tail);
     run->progress = 1;
 }
 
@@ -185,12 +196,6 @@ static int is_fatal(hsok_status_t st)
     return st == HSOK_ERR_NOMEM || st == HSOK_ERR_LOCKED || st == HSOK_ERR_DB;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts_t *opts,
                      int prune, index_run_t *run)
@@ -262,6 +267,7 @@ int cmd_index(int argc, char **argv)
     memset(&run, 0, sizeof run);
     run.tty = isatty(STDERR_FILENO);
     double t0 = now_seconds();
+    run.t0 = t0;
 
     file_list_t fl = {0};
     collect(&fl, argv + optind, argc - optind);
