@@ -1012,6 +1012,64 @@ static void test_respondent_from_nynorsk_title(void **state)
     hsok_segdoc_free(d);
 }
 
+/* The organisation's name alone on the first line (a letterhead) names the respondent, even
+ * when the text quotes another organisation with a stance verb; it is not a section. */
+static void test_respondent_letterhead(void **state)
+{
+    (void)state;
+    const char *text = "Sykehuset Innlandet HF\n"
+                       "\n"
+                       "1) Har dere innspill til strategien?\n"
+                       "\n"
+                       "Drammen kommune mener at strategien er for vag. Vi deler ikke det "
+                       "synet.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Sykehuset Innlandet HF");
+    const hsok_passage_t *p = must_find(d, "Drammen kommune mener");
+    assert_string_equal(p->respondent, "Sykehuset Innlandet HF");
+    assert_null(strstr(p->section, "Sykehuset"));
+    assert_int_equal(p->question_no, 1);
+    hsok_segdoc_free(d);
+}
+
+/* An addressee block (name, postal address) is not the respondent. */
+static void test_respondent_not_addressee(void **state)
+{
+    (void)state;
+    const char *text = "Helse- og omsorgsdepartementet\n"
+                       "Postboks 8011 Dep\n"
+                       "0030 Oslo\n"
+                       "\n"
+                       "Trondheim kommune st\xc3\xb8tter forslaget om felles journal.\n"
+                       "\n"
+                       "Trondheim kommune mener at finansieringen m\xc3\xa5 avklares.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Trondheim kommune");
+    hsok_segdoc_free(d);
+}
+
+/* "høringssvarskjema" at the start of a wrapped line continues a sentence: no split. */
+static void test_lowercase_title_word_no_split(void **state)
+{
+    (void)state;
+    const char *text = "Bergen kommune\n"
+                       "\n"
+                       "Bergen kommune mener at svarene i det vedlagte\n"
+                       "\n"
+                       "h\xc3\xb8ringssvarskjema viser hvordan vi har arbeidet med saken, og "
+                       "at dette\n"
+                       "\n"
+                       "bør leses sammen med v\xc3\xa5re tidligere innspill til departementet.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_true(any_passage_contains(d, "vedlagte h\xc3\xb8ringssvarskjema viser"));
+    hsok_segdoc_free(d);
+}
+
 static void test_respondent_split(void **state)
 {
     (void)state;
@@ -1217,6 +1275,9 @@ int main(void)
         cmocka_unit_test(test_respondent_from_title),
         cmocka_unit_test(test_respondent_from_nynorsk_title),
         cmocka_unit_test(test_respondent_split),
+        cmocka_unit_test(test_respondent_letterhead),
+        cmocka_unit_test(test_respondent_not_addressee),
+        cmocka_unit_test(test_lowercase_title_word_no_split),
         cmocka_unit_test(test_respondent_nynorsk),
         cmocka_unit_test(test_respondent_unknown),
         cmocka_unit_test(test_respondent_override),

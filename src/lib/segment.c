@@ -476,6 +476,10 @@ static const char *const title_words[] = {
 
 static int title_at(const char *s, size_t n)
 {
+    /* a title starts with a capital: "høringssvar" in lower case continues a sentence */
+    size_t cn;
+    if (n == 0 || !is_upper(cp_at(s, n, 0, &cn)))
+        return 0;
     for (size_t i = 0; title_words[i]; i++)
         if (starts_with_ci(s, n, title_words[i]))
             return 1;
@@ -936,6 +940,7 @@ typedef struct cand {
     char *name;
     int verbs;
     int strong;
+    int letterhead;
     int order;
 } cand_t;
 
@@ -965,7 +970,7 @@ static cand_t *cand_get(cands_t *c, const char *s, size_t n)
         c->oom = 1;
         return NULL;
     }
-    c->v[c->n] = (cand_t){ name, 0, 0, (int)c->n };
+    c->v[c->n] = (cand_t){ name, 0, 0, 0, (int)c->n };
     return &c->v[c->n++];
 }
 
@@ -1227,13 +1232,16 @@ static int has_org_word(const char *name)
             return 1;
         char low[64];
         size_t ll = lower_word(p, l, low, sizeof low);
-        static const char *const suffixes[] = { "kommune", "foreningen", "forbundet",
-                                                "direktoratet", "departementet", "tilsynet",
-                                                "sykehus", "sykehuset", "instituttet", "rådet",
-                                                "ombudet", "etaten", "senteret", NULL };
+        static const char *const suffixes[] = {
+            "kommune", "foreningen", "forening", "forbundet", "forbund", "direktoratet",
+            "direktorat", "departementet", "tilsynet", "tilsyn", "sykehus", "sykehuset",
+            "instituttet", "institutt", "rådet", "ombudet", "ombud", "etaten", "etat",
+            "senteret", "senter", "selskap", "selskapet", "stiftelsen", "nemnda", "nemnd",
+            "utvalget", "foretak", "foretaket", "universitet", "universitetet", "høgskole",
+            "høgskolen", "fylkeskommune", "interkommunale", NULL };
         for (size_t i = 0; suffixes[i]; i++) {
             size_t sl = strlen(suffixes[i]);
-            if (ll > sl && !memcmp(low + ll - sl, suffixes[i], sl))
+            if (ll >= sl && !memcmp(low + ll - sl, suffixes[i], sl))
                 return 1;
         }
         p = *e ? e + 1 : e;
@@ -1253,10 +1261,56 @@ static int all_caps(const char *s)
 }
 
 /* the respondent of blocks [from, to), malloc'd, or NULL */
+/* A letterhead: the response starts with the organisation's name on a line of its own
+ * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
+ * address, or starting with "Til"/"Att", is skipped. */
+static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
+{
+    for (size_t i = from; i < to && i < from + 4; i++) {
+        const block_t *b = &sg->blocks[i];
+        if (b->kind == B_QUESTION || b->kind == B_CHECKBOX || b->kind == B_BULLET ||
+            b->text.len > 120)
+            return;
+        if (b->kind == B_TITLE || b->npieces == 0 || b->pieces[0].no != b->pieces[b->npieces - 1].no)
+            continue;
+        const char *s = b->text.data;
+        size_t n = b->text.len;
+        if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
+            continue;
+        if (starts_with_ci(s, n, "til ") || starts_with_ci(s, n, "til:") ||
+            starts_with_ci(s, n, "om ") || starts_with_ci(s, n, "vedr") ||
+            starts_with_ci(s, n, "ref") || starts_with_ci(s, n, "sak") ||
+            starts_with_ci(s, n, "att") || starts_with_ci(s, n, "mottaker"))
+            continue;
+        if (i + 1 < to) {
+            const char *nx = sg->blocks[i + 1].text.data;
+            size_t nl = sg->blocks[i + 1].text.len;
+            if (starts_with_ci(nx, nl, "postboks") || starts_with_ci(nx, nl, "pb.") ||
+                (nl >= 4 && isdigit((unsigned char)nx[0]) && isdigit((unsigned char)nx[3])))
+                continue;
+        }
+        int words = 1;
+        for (size_t k = 0; k < n; k++)
+            words += s[k] == ' ';
+        if (words > 8)
+            continue;
+        char name[96];
+        memcpy(name, s, n);
+        name[n] = '\0';
+        if (!has_org_word(name))
+            continue;
+        cand_t *c = cand_get(cs, s, n);
+        if (c)
+            c->letterhead = 1;
+        return;
+    }
+}
+
 static char *detect_respondent(seg_t *sg, size_t from, size_t to)
 {
     cands_t cs = { 0 };
     buf_t all = BUF_INIT;
+    scan_letterhead(sg, from, to, &cs);
     for (size_t i = from; i < to; i++) {
         const block_t *b = &sg->blocks[i];
         buf_add(&all, b->text.data, b->text.len);
@@ -1274,11 +1328,11 @@ static char *detect_respondent(seg_t *sg, size_t from, size_t to)
         int words = 1;
         for (const char *p = c->name; *p; p++)
             words += *p == ' ';
-        if (!c->strong && !org && c->verbs < 2)
+        if (!c->strong && !c->letterhead && !org && c->verbs < 2)
             continue;
-        if (!c->strong && words == 1 && !org && c->verbs < 3)
+        if (!c->strong && !c->letterhead && words == 1 && !org && c->verbs < 3)
             continue;
-        long score = (long)c->strong * 1000 + c->verbs * 3 +
+        long score = (long)c->strong * 1000 + (long)c->letterhead * 100 + c->verbs * 3 +
                      (long)count_mentions(all.data, all.len, c->name) + (org ? 5 : 0);
         if (score > bestscore) {
             bestscore = score;
@@ -1549,6 +1603,11 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override)
             c->section = section_path(c);
             break;
         case B_UHEADING:
+            /* the letterhead naming the respondent is not a section */
+            if (!c->q && !c->g && !c->u && *c->respondent &&
+                b->text.len == strlen(c->respondent) &&
+                !memcmp(b->text.data, c->respondent, b->text.len))
+                break;
             c->u = keepn(c->d, b->text.data, b->text.len);
             c->section = section_path(c);
             break;
