@@ -752,6 +752,37 @@ static void match_term(const term_t *t, const ptoks_t *p, const char *text, size
     }
 }
 
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct sorted {
+    const char **stems, **norms;
+    size_t n;
+} sorted_t;
+
+/* Could t occur in the passage? (its first stem is there; for a prefix, some form starts
+ * with it) */
+static int may_match(const term_t *t, const sorted_t *s)
+{
+    const char *key = t->stems[0];
+    const char **v = t->kind == T_PREFIX ? s->norms : s->stems;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == s->n)
+        return 0;
+    if (t->kind == T_PREFIX)
+        return !strncmp(v[lo], key, strlen(key));
+    return !strcmp(v[lo], key);
+}
+
 struct hsok_tagging {
     hsok_tag_t *tags;
     size_t n;
@@ -805,12 +836,33 @@ hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, cons
     }
     for (size_t i = 0; i < cb->n; i++)
         buf_init(&acc[i].ev);
+    /* the passage's stems and forms, sorted, so a term that cannot match is skipped without
+     * scanning the tokens (a codebook has hundreds of terms) */
+    const char **stems = malloc((p.n ? p.n : 1) * sizeof *stems);
+    const char **norms = malloc((p.n ? p.n : 1) * sizeof *norms);
+    if (!stems || !norms) {
+        free(stems);
+        free(norms);
+        ptoks_free(&p);
+        free(acc);
+        free(tg);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < p.n; i++) {
+        stems[i] = p.v[i].stem;
+        norms[i] = p.v[i].norm;
+    }
+    qsort(stems, p.n, sizeof *stems, cmp_cstr);
+    qsort(norms, p.n, sizeof *norms, cmp_cstr);
+    sorted_t present = { stems, norms, p.n };
 
     for (size_t i = 0; i < cb->n; i++) {
         const theme_t *th = &cb->themes[i];
         tagacc_t *a = &acc[i];
         size_t full, part;
         for (size_t e = 0; e < th->nexcl && !a->vetoed; e++) {
+            if (!may_match(&th->excl[e], &present))
+                continue;
             match_term(&th->excl[e], &p, text, &full, &part, NULL);
             if (full)
                 a->vetoed = 1;
@@ -819,6 +871,8 @@ hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, cons
             continue;
         for (size_t k = 0; k < th->nterms; k++) {
             const term_t *t = &th->terms[k];
+            if (!may_match(t, &present))
+                continue;
             match_term(t, &p, text, &full, &part, NULL);
             size_t c = full + part;
             if (!c)
@@ -906,6 +960,8 @@ hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, cons
     }
 out:
     free(on);
+    free(stems);
+    free(norms);
     for (size_t i = 0; i < cb->n; i++)
         buf_free(&acc[i].ev);
     free(acc);
