@@ -285,6 +285,30 @@ static void test_relaxed_and_spelling(void **state)
     hsok_db_close(db, NULL);
 }
 
+/* Norsk helsenett repeats "Se forøvrig vår generelle kommentar om indikatorer …" under four
+ * goals: one hit, which says it stands for the others. */
+static void test_identical_passages_fold(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 50 };
+    hsok_results_t *r = run(db, "generelle kommentar indikatorer", &o);
+    size_t same = 0;
+    unsigned dups = 0;
+    for (size_t i = 0; i < hsok_results_count(r); i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        if (!strcmp(h->rec.text, "Se for\xc3\xb8vrig v\xc3\xa5r generelle kommentar om "
+                                 "indikatorer i tilbakemeldingens del 4.")) {
+            same++;
+            dups = h->duplicates;
+        }
+    }
+    assert_int_equal(same, 1);
+    assert_true(dups >= 3);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
 static void test_malformed_queries(void **state)
 {
     (void)state;
@@ -445,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_show_context),
         cmocka_unit_test(test_reindex_and_prune),
         cmocka_unit_test(test_missing_index),
+        cmocka_unit_test(test_identical_passages_fold),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

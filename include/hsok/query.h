@@ -41,6 +41,8 @@ typedef struct hsok_hit {
     const char *snippet;          /* best window of rec.text, cut at word boundaries; "…" marks cuts */
     const hsok_span_t *spans;     /* highlighted words in snippet, in order */
     size_t nspans;
+    unsigned duplicates;          /* other passages of the same respondent with the same
+                                     text, folded into this hit (at least this many) */
 } hsok_hit_t;
 
 typedef struct hsok_results hsok_results_t;

@@ -159,6 +159,7 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
     oj_arr_end(j);
     oj_key(j, "text"); oj_str(j, r->text);
     oj_key(j, "snippet"); oj_str(j, h->snippet);
+    oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
     oj_key(j, "highlights");
     oj_arr_begin(j);
     for (size_t i = 0; i < h->nspans; i++) {
@@ -193,6 +194,12 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
     const char *s = h->snippet ? h->snippet : "";
+    if (h->duplicates) {
+        out_sgr(stdout, color, OUT_SGR_DIM);
+        printf("   (+%u more passage%s from this respondent with the same text)\n",
+               h->duplicates, h->duplicates == 1 ? "" : "s");
+        out_sgr(stdout, color, OUT_SGR_RESET);
+    }
     out_wrapped(stdout, s, strlen(s), h->spans, h->nspans, "   ", width, color);
     putchar('\n');
 }

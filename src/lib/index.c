@@ -24,7 +24,7 @@
 
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
 #define COMMIT_BYTES (16u << 20) /* source bytes between commits */
-#define INDEX_FORMAT "4" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "5" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -584,7 +584,10 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
     if (st == HSOK_OK && !tc->failed)
         hsok_analyze(an, r.section, strlen(r.section), HSOK_ANALYZE_QUERY, NULL,
                      on_section_token, tc);
-    char num[16];
+    char num[16], dupkey[17];
+    uint64_t dh = hsok_hash64(r.respondent, strlen(r.respondent)) * 31 +
+                  hsok_hash64(r.text, strlen(r.text));
+    snprintf(dupkey, sizeof dupkey, "%016llx", (unsigned long long)dh);
     int bad = st != HSOK_OK || tc->failed;
     bad = bad || add_boolean(tc, PFX_ID, r.id);
     bad = bad || add_boolean(tc, PFX_FILE, key);
@@ -608,6 +611,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
           set_value_str(doc, SLOT_SECTION, r.section) ||
           set_value_str(doc, SLOT_SOURCE, r.source) || set_value_num(doc, SLOT_LINE, r.line) ||
           set_value_num(doc, SLOT_ORDINAL, r.ordinal) || set_value_str(doc, SLOT_FILE, key) ||
+          set_value_str(doc, SLOT_DUP, dupkey) ||
           xap_doc_set_data(doc, data.data, data.len);
     buf_free(&data);
     if (bad) {

@@ -23,7 +23,9 @@ enum {
     SLOT_SOURCE = 2,
     SLOT_LINE = 3,     /* sortable: zero-padded decimal */
     SLOT_ORDINAL = 4,  /* sortable: zero-padded decimal */
-    SLOT_FILE = 5      /* file key */
+    SLOT_FILE = 5,     /* file key */
+    SLOT_DUP = 6       /* hash of respondent + text: identical passages of one respondent
+                          collapse to one search hit */
 };
 
 /* Metadata keys. */

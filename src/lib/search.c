@@ -276,11 +276,15 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
     xap_hits_t *hits = NULL;
-    st = xap_search(db->x, plan.strict, opts->offset, limit, -1, &hits, errmsg);
+    /* identical passages of one respondent ("see our general comment in part 4", repeated
+     * under every goal) are one hit */
+    st = xap_search_collapse(db->x, plan.strict, opts->offset, limit, -1, SLOT_DUP, &hits,
+                             errmsg);
     if (st == HSOK_OK && hits->estimated == 0 && plan.relaxed) {
         xap_hits_free(hits);
         hits = NULL;
-        st = xap_search(db->x, plan.relaxed, opts->offset, limit, -1, &hits, errmsg);
+        st = xap_search_collapse(db->x, plan.relaxed, opts->offset, limit, -1, SLOT_DUP, &hits,
+                                 errmsg);
         r->relaxed = st == HSOK_OK && hits->estimated > 0;
     }
     if (st != HSOK_OK)
@@ -304,6 +308,7 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         pub->rec = h->rec.pub;
         pub->rank = opts->offset + (unsigned)i + 1;
         pub->score = hits->hits[i].score;
+        pub->duplicates = hits->hits[i].collapsed;
         if (make_snippet(h, pub, an, &plan, width))
             goto nomem;
     }

@@ -108,6 +108,8 @@ typedef struct xap_hit {
     double score;
     char *data;             /* document data, owned by the hits */
     size_t data_len;
+    unsigned collapsed;     /* with a collapse slot: other matches with the same key (lower
+                               bound), not returned */
 } xap_hit_t;
 
 typedef struct xap_hits {
@@ -120,6 +122,10 @@ typedef struct xap_hits {
  * xap_hits_free. Optional sort by value slot: sort_slot < 0 means by relevance. */
 hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, unsigned limit,
                          int sort_slot, xap_hits_t **out, char **errmsg);
+/* The same, returning only the best match of each value of collapse_slot (if >= 0). */
+hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned offset,
+                                  unsigned limit, int sort_slot, int collapse_slot,
+                                  xap_hits_t **out, char **errmsg);
 void xap_hits_free(xap_hits_t *h);
 
 /* Readable description of q as Xapian prints it (for tests); malloc'd. */

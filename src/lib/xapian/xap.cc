@@ -555,6 +555,13 @@ hsok_status_t xap_data_by_term(xap_db_t *db, const char *term, size_t tlen, char
 hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, unsigned limit,
                          int sort_slot, xap_hits_t **out, char **errmsg)
 {
+    return xap_search_collapse(db, q, offset, limit, sort_slot, -1, out, errmsg);
+}
+
+hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned offset,
+                                  unsigned limit, int sort_slot, int collapse_slot,
+                                  xap_hits_t **out, char **errmsg)
+{
     *out = nullptr;
     return guarded(db, errmsg, [&] {
         need_db(db);
@@ -563,6 +570,8 @@ hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, un
         enq.set_weighting_scheme(Xapian::BM25Weight());
         if (sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, false);
+        if (collapse_slot >= 0)
+            enq.set_collapse_key((Xapian::valueno)collapse_slot);
         // check enough documents that "about N" is close on small and medium indexes
         Xapian::doccount check = offset + limit > 1000 ? offset + limit : 1000;
         Xapian::MSet ms = enq.get_mset(offset, limit, check);
@@ -584,6 +593,7 @@ hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, un
             hit->data_len = s.size();
             hit->docid = *it;
             hit->score = it.get_weight();
+            hit->collapsed = it.get_collapse_count();
             hold.h->n++;
         }
         *out = hold.h;
