@@ -340,6 +340,23 @@ static void test_decode_direct(void **state)
                      HSOK_ERR_ENCODING);
     assert_non_null(strstr(err, "bad.txt"));
     free(err);
+    /* a PDF, UTF-16 text and a .docx get a message that names the format and the way out */
+    const struct { const char *bytes; size_t len; const char *says; } wrong[] = {
+        { "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", 22, "pdftotext" },
+        { "\xff\xfeH\0e\0i\0", 8, "UTF-16" },
+        { "\xfe\xff\0H\0e\0i", 8, "UTF-16" },
+        { "PK\x03\x04\x14\0\x06\0", 8, "docx" },
+    };
+    for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+        err = NULL;
+        assert_int_equal(hsok_source_decode("in.txt", wrong[i].bytes, wrong[i].len, &src, &err),
+                         HSOK_ERR_ENCODING);
+        assert_non_null(strstr(err, "'in.txt'"));
+        assert_non_null(strstr(err, wrong[i].says));
+        assert_null(strchr(err, '\n'));
+        assert_null(src.text);
+        free(err);
+    }
 }
 
 /* ---- nynorsk ---- */

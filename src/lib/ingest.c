@@ -116,6 +116,20 @@ hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len
     if (!bytes && len)
         return hsok_seterr(errmsg, HSOK_ERR_INVALID, "'%s': no input", name);
 
+    /* Formats people drop in by mistake get a message that says what to do. */
+    if (len >= 5 && memcmp(bytes, "%PDF-", 5) == 0)
+        return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
+                           "'%s': a PDF file, not text; extract the text first "
+                           "(pdftotext FILE.pdf FILE.txt)", name);
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
+                           "'%s': UTF-16 text; convert it to UTF-8 first "
+                           "(iconv -f UTF-16 -t UTF-8)", name);
+    if (len >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0)
+        return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
+                           "'%s': a zip archive (Word .docx or ODF?), not text; save it as "
+                           "plain UTF-8 text first", name);
+
     const void *nul = len ? memchr(bytes, '\0', len) : NULL;
     if (nul)
         return hsok_seterr(errmsg, HSOK_ERR_ENCODING, "'%s': binary data, not text (nul byte %zu)",
