@@ -1899,6 +1899,52 @@ static void test_stats(void **state)
     run_free(&r);
 }
 
+/* export: -o FILE.ext stands in for --format; an unknown extension without --format is a
+ * usage error that writes nothing; an unwritable path names the file. */
+static void test_export_format_from_name(void **state)
+{
+    (void)state;
+    need_index();
+    char *dir = new_dir("export-name");
+    char *html = path_join(dir, "rapport.html");
+    char *csv = path_join(dir, "utdrag.csv");
+    char *txt = path_join(dir, "utdrag.txt");
+    run_t r;
+    run(&r, "export", "--all", "--db", db_dir, "-o", html);
+    assert_exit(&r, 0);
+    run_free(&r);
+    char *text = read_file(html, NULL);
+    assert_true(strncmp(text, "<!DOCTYPE html>", 15) == 0);
+    free(text);
+    run(&r, "export", "--all", "--db", db_dir, "-o", csv);
+    assert_exit(&r, 0);
+    run_free(&r);
+    text = read_file(csv, NULL);
+    assert_true(strncmp(text, "id,respondent,section,themes", 28) == 0);
+    free(text);
+    /* --format wins over the name */
+    run(&r, "export", "--all", "--format", "jsonl", "--force", "--db", db_dir, "-o", csv);
+    assert_exit(&r, 0);
+    run_free(&r);
+    text = read_file(csv, NULL);
+    assert_true(text[0] == '{');
+    free(text);
+    run(&r, "export", "--all", "--db", db_dir, "-o", txt);
+    assert_exit(&r, 2);
+    assert_contains(r.err, "--format is required");
+    assert_int_equal(access(txt, F_OK), -1);
+    run_free(&r);
+    run(&r, "export", "--all", "--db", db_dir, "-o", "/nonexistent-hsok-dir/x.csv");
+    assert_exit(&r, 3);
+    assert_contains(r.err, "'/nonexistent-hsok-dir/x.csv'");
+    assert_contains(r.err, "no such file");
+    run_free(&r);
+    free(html);
+    free(csv);
+    free(txt);
+    free(dir);
+}
+
 /* The words of s, separated by single spaces. */
 static char *squeeze(const char *s)
 {
@@ -2313,6 +2359,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_malformed_query),
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_export_format_from_name),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_show_missing),
         cmocka_unit_test(test_no_color),

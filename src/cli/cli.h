@@ -65,6 +65,9 @@ int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none);
 /* Print "hsok: <formatted>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* strerror(e) with a lowercase first letter, as hsok's messages are (static buffer). */
+const char *cli_strerror(int e);
+
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

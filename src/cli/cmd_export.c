@@ -82,8 +82,18 @@ static int parse_args(int argc, char **argv, export_args_t *a)
     if (optind < argc)
         return cli_usage_error(argv[0], "unexpected argument '%s' (use --query for a query)",
                                argv[optind]);
+    if (!a->have_format && a->output) {
+        /* -o report.html says the format as well as --format html would */
+        const char *dot = strrchr(a->output, '.');
+        const char *slash = strrchr(a->output, '/');
+        if (dot && (!slash || dot > slash) && dot[1] &&
+            hsok_export_format_parse(strcmp(dot + 1, "htm") == 0 ? "html" : dot + 1,
+                                     &a->format) == 0)
+            a->have_format = 1;
+    }
     if (!a->have_format)
-        return cli_usage_error(argv[0], "--format is required: csv, jsonl, md or html");
+        return cli_usage_error(argv[0], "--format is required (or -o FILE ending in .csv, "
+                                        ".jsonl, .md or .html)");
     if (a->excel && a->format != HSOK_EXPORT_CSV)
         return cli_usage_error(argv[0], "--excel goes with --format csv");
     if (a->output != NULL && a->output[0] == '\0')
@@ -207,7 +217,7 @@ static FILE *open_temp(const char *path)
     catch_signals(1);
     int fd = mkstemp(tmp_path);
     if (fd < 0) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
+        cli_error("cannot write '%s': %s", path, cli_strerror(errno));
         catch_signals(0);
         return NULL;
     }
@@ -218,7 +228,7 @@ static FILE *open_temp(const char *path)
     fchmod(fd, 0666 & ~mask);
     FILE *f = fdopen(fd, "w");
     if (f == NULL) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
+        cli_error("cannot write '%s': %s", path, cli_strerror(errno));
         close(fd);
         unlink(tmp_path);
         tmp_active = 0;
@@ -247,14 +257,14 @@ static int commit_temp(FILE *f, const char *path, int force)
     }
     if (failed) {
         drop_temp();
-        cli_error("cannot write '%s': %s", path, strerror(e));
+        cli_error("cannot write '%s': %s", path, cli_strerror(e));
         return CLI_ERR;
     }
     if (force) {
         if (rename(tmp_path, path) != 0) {
             e = errno;
             drop_temp();
-            cli_error("cannot write '%s': %s", path, strerror(e));
+            cli_error("cannot write '%s': %s", path, cli_strerror(e));
             return CLI_ERR;
         }
     } else if (link(tmp_path, path) == 0) {
@@ -268,7 +278,7 @@ static int commit_temp(FILE *f, const char *path, int force)
     } else if (rename(tmp_path, path) != 0) {
         e = errno;
         drop_temp();
-        cli_error("cannot write '%s': %s", path, strerror(e));
+        cli_error("cannot write '%s': %s", path, cli_strerror(e));
         return CLI_ERR;
     }
     tmp_active = 0;

@@ -87,14 +87,9 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* strerror with a lowercase first letter, as hsok's messages are. */
 static void error_errno(const char *what, const char *path, int e)
 {
-    char reason[128];
-    snprintf(reason, sizeof reason, "%s", strerror(e));
-    if (reason[0] >= 'A' && reason[0] <= 'Z' && !(reason[1] >= 'A' && reason[1] <= 'Z'))
-        reason[0] = (char)(reason[0] - 'A' + 'a');
-    cli_error("%s '%s': %s", what, path, reason);
+    cli_error("%s '%s': %s", what, path, cli_strerror(e));
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -85,7 +85,8 @@ static const cli_cmd_t commands[] = {
      "hsok export --format csv|jsonl|md|html [--theme ID]... [--respondent NAME]...\n"
      "                   [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
      "                   [--db DIR]",
-     "      --format FMT    csv, jsonl, md or html (required)\n"
+     "      --format FMT    csv, jsonl, md or html (required, unless -o FILE ends in\n"
+     "                      .csv, .jsonl, .json, .md or .html)\n"
      "  -t, --theme ID      only passages tagged with theme ID (repeatable: any of them)\n"
      "  -r, --respondent NAME\n"
      "                      only passages whose respondent contains NAME (repeatable)\n"
@@ -169,6 +170,15 @@ static int cmd_help(int argc, char **argv)
     }
     cli_cmd_help(cmd);
     return CLI_OK;
+}
+
+const char *cli_strerror(int e)
+{
+    static char reason[128];
+    snprintf(reason, sizeof reason, "%s", strerror(e));
+    if (reason[0] >= 'A' && reason[0] <= 'Z' && !(reason[1] >= 'A' && reason[1] <= 'Z'))
+        reason[0] = (char)(reason[0] - 'A' + 'a');
+    return reason;
 }
 
 void cli_error(const char *fmt, ...)
@@ -269,7 +279,7 @@ static int takes_value(const char *opt)
 static int finish(int rc)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "hsok: cannot write output: %s\n", strerror(errno));
+        fprintf(stderr, "hsok: cannot write output: %s\n", cli_strerror(errno));
         return CLI_ERR;
     }
     return rc;
