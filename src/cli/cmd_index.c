@@ -261,6 +261,9 @@ int cmd_index(int argc, char **argv)
     index_run_t run;
     memset(&run, 0, sizeof run);
     run.tty = isatty(STDERR_FILENO);
+    if (!cb && run.tty) /* said where progress is shown: a person is watching */
+        fprintf(stderr, "hsok: no codebook at '%s': indexing without themes (give --themes DIR)\n",
+                hsok_codebook_default_dir());
     double t0 = now_seconds();
     run.t0 = t0;
 
