@@ -44,7 +44,8 @@ struct invalid_arg : std::runtime_error {
 
 std::string lower_first(std::string s)
 {
-    if (!s.empty())
+    // "Couldn't read" -> "couldn't read", but "EOF reading" stays as it is
+    if (!s.empty() && (s.size() < 2 || !std::isupper((unsigned char)s[1])))
         s[0] = (char)std::tolower((unsigned char)s[0]);
     return s;
 }
@@ -90,6 +91,10 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
     } catch (const Xapian::DatabaseModifiedError &) {
         return hsok_seterr(errmsg, HSOK_ERR_DB,
                            "index '%s' changed while being read: try again", p);
+    } catch (const Xapian::DatabaseError &e) { // I/O inside the tables: truncated, unreadable
+        return hsok_seterr(errmsg, HSOK_ERR_DB,
+                           "index '%s' cannot be read: %s (delete it and run 'hsok index' again)",
+                           p, xapian_msg(e).c_str());
     } catch (const Xapian::Error &e) {
         return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p, xapian_msg(e).c_str());
     } catch (const std::bad_alloc &) {
