@@ -849,6 +849,10 @@ static void parse_hits_at(const run_t *r, hits_t *h, size_t offset)
         const jval_t *themes = jget_type(o, "themes", J_ARR);
         for (size_t t = 0; t < themes->n; t++)
             assert_int_equal(themes->items[t]->t, J_STR);
+        /* all-words hits come before some-words hits */
+        int all = jget_type(o, "all_words", J_BOOL)->b;
+        if (i > 0 && all)
+            assert_true(jget_type(h->jl.v[i - 1], "all_words", J_BOOL)->b);
         assert_true(strlen(jstr(o, "text")) > 0);
         const jval_t *snip = jget_type(o, "snippet", J_STR);
         const jval_t *hl = jget_type(o, "highlights", J_ARR);
@@ -872,6 +876,11 @@ static void parse_hits_at(const run_t *r, hits_t *h, size_t offset)
     assert_int_equal(juint(s, "hits"), h->n);
     assert_true(juint(s, "estimated") >= h->n);
     assert_int_equal(jget_type(s, "relaxed", J_BOOL)->t, J_BOOL);
+    assert_true(juint(s, "estimated_all_words") <= juint(s, "estimated"));
+    size_t some = 0;
+    for (size_t i = 0; i < h->n; i++)
+        some += !jget_type(h->jl.v[i], "all_words", J_BOOL)->b;
+    assert_int_equal(jget_type(s, "relaxed", J_BOOL)->b, some > 0);
     const jval_t *sugg = jget(s, "suggestion");
     assert_non_null(sugg);
     assert_true(sugg->t == J_NULL || sugg->t == J_STR);
@@ -1899,6 +1908,42 @@ static void test_stats(void **state)
     run_free(&r);
 }
 
+/* Several words: all-words hits, a separator line, then the some-words hits; the JSON
+ * marks each hit. */
+static void test_search_some_words(void **state)
+{
+    (void)state;
+    need_index();
+    run_t r;
+    run(&r, "--db", db_dir, "--json", "brukervennlighet", "løsninger");
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    assert_int_equal(h.n, 10);
+    size_t all = juint(h.summary, "estimated_all_words");
+    assert_true(all >= 1 && all < 10);
+    assert_true(jget_type(h.summary, "relaxed", J_BOOL)->b);
+    for (size_t i = 0; i < h.n; i++)
+        assert_int_equal(jget_type(h.jl.v[i], "all_words", J_BOOL)->b, i < all);
+    hits_free(&h);
+    run_free(&r);
+
+    run(&r, "--db", db_dir, "brukervennlighet", "løsninger");
+    assert_exit(&r, 0);
+    const char *sep = strstr(r.out, "── passages with only some of the words ──");
+    assert_non_null(sep);
+    assert_non_null(strstr(r.out, "1. "));
+    assert_true(strstr(r.out, "1. ") < sep);
+    assert_contains(r.out, "with all the words, the rest with some of them)");
+    run_free(&r);
+
+    /* one word: no separator */
+    run(&r, "--db", db_dir, "brukervennlighet");
+    assert_exit(&r, 0);
+    assert_not_contains(r.out, "some of the words");
+    run_free(&r);
+}
+
 /* export: -o FILE.ext stands in for --format; an unknown extension without --format is a
  * usage error that writes nothing; an unwritable path names the file. */
 static void test_export_format_from_name(void **state)
@@ -2360,6 +2405,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_export_format_from_name),
+        cmocka_unit_test(test_search_some_words),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_show_missing),
         cmocka_unit_test(test_no_color),

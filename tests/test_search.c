@@ -254,6 +254,60 @@ static void test_respondent_filter(void **state)
     hsok_db_close(db, NULL);
 }
 
+/* Several words: the passages with all of them come first (all_words = 1, each has both
+ * words), then those with only some (all_words = 0, each has one); paging across the
+ * boundary gives the same list as one long page; an explicit AND never goes on. */
+static void test_all_words_first(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 10 };
+    hsok_results_t *r = run(db, "brukervennlighet løsninger", &o);
+    size_t n = hsok_results_count(r);
+    assert_int_equal(n, 10);
+    size_t nall = hsok_results_estimated_all(r);
+    assert_true(nall >= 1 && nall < 10);
+    assert_true(hsok_results_relaxed(r));
+    assert_true(hsok_results_estimated(r) > nall);
+    for (size_t i = 0; i < n; i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        assert_int_equal(h->rank, i + 1);
+        assert_int_equal(h->all_words, i < nall);
+        int bruker = contains_ci(h->rec.text, "brukervennli");
+        int losn = contains_ci(h->rec.text, "løsning");
+        if (h->all_words)
+            assert_true(bruker && losn);
+        else
+            assert_true(bruker != losn); /* only one of the two */
+    }
+    /* the passage with only the rare word ranks first among the partial ones */
+    assert_true(contains_ci(hsok_results_get(r, nall)->rec.text, "brukervennlighet"));
+
+    /* pages of 3 give the same ids in the same order */
+    for (unsigned off = 0; off < 9; off += 3) {
+        hsok_search_opts_t p = { .limit = 3, .offset = off };
+        hsok_results_t *page = run(db, "brukervennlighet løsninger", &p);
+        assert_int_equal(hsok_results_count(page), 3);
+        for (size_t i = 0; i < 3; i++) {
+            const hsok_hit_t *a = hsok_results_get(page, i), *b = hsok_results_get(r, off + i);
+            assert_string_equal(a->rec.id, b->rec.id);
+            assert_int_equal(a->rank, b->rank);
+            assert_int_equal(a->all_words, b->all_words);
+        }
+        hsok_results_free(page);
+    }
+    hsok_results_free(r);
+
+    /* explicit AND: the passages with both words only */
+    r = run(db, "brukervennlighet AND løsninger", &o);
+    assert_int_equal(hsok_results_count(r), nall);
+    assert_false(hsok_results_relaxed(r));
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_true(hsok_results_get(r, i)->all_words);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
 static void test_relaxed_and_spelling(void **state)
 {
     (void)state;
@@ -463,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_phrase_and_exclusion),
         cmocka_unit_test(test_boolean_operators),
         cmocka_unit_test(test_respondent_filter),
+        cmocka_unit_test(test_all_words_first),
         cmocka_unit_test(test_relaxed_and_spelling),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_wildcard),

@@ -3,8 +3,9 @@
  * Syntax (see README "Query syntax"): words; "quoted phrases" (exact word forms, in order);
  * -word and NOT word (exclude); a OR b; a AND b; parentheses; field filters respondent:/fra:,
  * section:/mål:, theme:/tema:; trailing wildcard helse*. Several words without an operator
- * must all match (AND); if no passage has them all, the search falls back to ranked OR and
- * says so (hsok_results_relaxed). Words go through the same analyzer as indexing (text.h):
+ * rank the passages that have all of them first; when those run out, the results go on
+ * with the passages that have only some of them (ranked OR), each marked (all_words = 0,
+ * hsok_results_relaxed). Words go through the same analyzer as indexing (text.h):
  * a plain word matches every inflection (stem) and compounds that contain it (lower weight);
  * a quoted word matches only that form.
  */
@@ -43,6 +44,8 @@ typedef struct hsok_hit {
     size_t nspans;
     unsigned duplicates;          /* other passages of the same respondent with the same
                                      text, folded into this hit (at least this many) */
+    int all_words;                /* 1: matches the query as written; 0: several words
+                                     without an operator, and this passage has only some */
 } hsok_hit_t;
 
 typedef struct hsok_results hsok_results_t;
@@ -54,9 +57,11 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
 
 size_t hsok_results_count(const hsok_results_t *r);
 const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i);
-/* Xapian's estimate of all matching passages. */
+/* Xapian's estimate of all matching passages (with all the words, then with some). */
 size_t hsok_results_estimated(const hsok_results_t *r);
-/* Nonzero if no passage matched all words and the results are the ranked-OR fallback. */
+/* Of those, the passages that match the query as written (all the words). */
+size_t hsok_results_estimated_all(const hsok_results_t *r);
+/* Nonzero if some of the returned hits have only some of the words (all_words == 0). */
 int hsok_results_relaxed(const hsok_results_t *r);
 /* A spelling suggestion for the whole query ("Mente du: …"), or NULL. Borrowed. */
 const char *hsok_results_suggestion(const hsok_results_t *r);

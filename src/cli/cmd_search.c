@@ -160,6 +160,7 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
     oj_key(j, "text"); oj_str(j, r->text);
     oj_key(j, "snippet"); oj_str(j, h->snippet);
     oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
+    oj_key(j, "all_words"); oj_bool(j, h->all_words);
     oj_key(j, "highlights");
     oj_arr_begin(j);
     for (size_t i = 0; i < h->nspans; i++) {
@@ -220,6 +221,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         oj_key(&j, "type"); oj_str(&j, "summary");
         oj_key(&j, "hits"); oj_uint(&j, n);
         oj_key(&j, "estimated"); oj_uint(&j, est);
+        oj_key(&j, "estimated_all_words"); oj_uint(&j, hsok_results_estimated_all(res));
         oj_key(&j, "relaxed"); oj_bool(&j, relaxed);
         oj_key(&j, "suggestion"); oj_str(&j, sugg);
         oj_obj_end(&j);
@@ -228,8 +230,18 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
 
     int color = out_use_color(a->color, stdout);
     unsigned width = out_width(stdout);
-    for (size_t i = 0; i < n; i++)
-        print_hit_human(hsok_results_get(res, i), color, width);
+    for (size_t i = 0; i < n; i++) {
+        const hsok_hit_t *h = hsok_results_get(res, i);
+        if (!h->all_words && (i == 0 || hsok_results_get(res, i - 1)->all_words)) {
+            out_sgr(stdout, color, OUT_SGR_DIM);
+            printf(i == 0 && hsok_results_estimated_all(res) == 0
+                       ? "── no passage has all the words; passages with some of them ──\n\n"
+                       : "── passages with only some of the words ──\n\n");
+            out_sgr(stdout, color, OUT_SGR_RESET);
+        }
+        print_hit_human(h, color, width);
+    }
+    size_t all = hsok_results_estimated_all(res);
     if (n == 0)
         printf("no passage matches\n");
     else if (est > a->opts.offset + n)
@@ -237,7 +249,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
     else
         printf("%zu passage%s\n", n, n == 1 ? "" : "s");
     if (relaxed && n > 0)
-        printf("(no passage has all the words; showing passages with some of them)\n");
+        printf("(%zu with all the words, the rest with some of them)\n", all);
     if (sugg != NULL)
         printf("Mente du: %s?\n", sugg);
 }

@@ -28,7 +28,8 @@ static const cli_cmd_t commands[] = {
      "      --json          one JSON object per hit and a final summary object\n"
      "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
      "\n"
-     "Query words must all match (falling back to passages with some of them, with a note);\n"
+     "Passages with all the query words come first, then those with some of them (write\n"
+     "AND between words to require them all);\n"
      "\"quoted phrases\", -word or NOT word, a OR b, a AND b, (groups), respondent:/fra:NAME,\n"
      "section:/mål:TEXT, theme:/tema:ID, prefix* wildcards. Put -- before a query that\n"
      "starts with an option-like word. Without colour, matched words are shown as **word**.\n"},

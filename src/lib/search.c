@@ -22,6 +22,7 @@ struct hsok_results {
     hit_priv_t *priv;
     size_t n;
     size_t estimated;
+    size_t estimated_all; /* of them, passages with all the words */
     int relaxed;
     char *suggestion;
 };
@@ -275,40 +276,52 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         qplan_clear(&plan);
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
-    xap_hits_t *hits = NULL;
+    xap_hits_t *hits = NULL, *more = NULL;
     /* identical passages of one respondent ("see our general comment in part 4", repeated
      * under every goal) are one hit */
     st = xap_search_collapse(db->x, plan.strict, opts->offset, limit, -1, SLOT_DUP, &hits,
                              errmsg);
-    if (st == HSOK_OK && hits->estimated == 0 && plan.relaxed) {
-        xap_hits_free(hits);
-        hits = NULL;
-        st = xap_search_collapse(db->x, plan.relaxed, opts->offset, limit, -1, SLOT_DUP, &hits,
-                                 errmsg);
-        r->relaxed = st == HSOK_OK && hits->estimated > 0;
-    }
     if (st != HSOK_OK)
         goto fail;
-    r->estimated = hits->estimated;
-    if (hits->n) {
-        r->hits = calloc(hits->n, sizeof *r->hits);
-        r->priv = calloc(hits->n, sizeof *r->priv);
+    r->estimated = r->estimated_all = hits->estimated;
+    /* Several words without an operator: the passages with all of them come first; when
+     * they run out within this page, the page goes on with the passages that have only
+     * some of them (ranked OR, excluding the first set), so nothing relevant is hidden. */
+    if (plan.relaxed && hits->n < limit && opts->offset + hits->n >= hits->estimated) {
+        xap_query_t *pair[2] = { plan.relaxed, plan.strict };
+        xap_query_t rest = { .op = XQ_AND_NOT, .scale = 1.0, .sub = pair, .nsub = 2 };
+        size_t strict_n = hits->estimated;
+        unsigned skip = opts->offset > strict_n ? (unsigned)(opts->offset - strict_n) : 0;
+        st = xap_search_collapse(db->x, &rest, skip, limit - (unsigned)hits->n, -1, SLOT_DUP,
+                                 &more, errmsg);
+        if (st != HSOK_OK)
+            goto fail;
+        r->estimated = strict_n + more->estimated;
+        r->relaxed = more->n > 0;
+    }
+    size_t total = hits->n + (more ? more->n : 0);
+    if (total) {
+        r->hits = calloc(total, sizeof *r->hits);
+        r->priv = calloc(total, sizeof *r->priv);
         if (!r->hits || !r->priv)
             goto nomem;
     }
     hsok_analyzer_t *an = db_analyzer(db, errmsg);
     if (!an)
         goto nomem;
-    for (size_t i = 0; i < hits->n; i++) {
+    for (size_t i = 0; i < total; i++) {
+        int all = i < hits->n;
+        const xap_hit_t *x = all ? &hits->hits[i] : &more->hits[i - hits->n];
         hit_priv_t *h = &r->priv[i];
-        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, &h->rec))
+        if (db_rec_decode(x->data, x->data_len, &h->rec))
             goto nomem;
         r->n++;
         hsok_hit_t *pub = &r->hits[i];
         pub->rec = h->rec.pub;
         pub->rank = opts->offset + (unsigned)i + 1;
-        pub->score = hits->hits[i].score;
-        pub->duplicates = hits->hits[i].collapsed;
+        pub->score = x->score;
+        pub->duplicates = x->collapsed;
+        pub->all_words = all;
         if (make_snippet(h, pub, an, &plan, width))
             goto nomem;
     }
@@ -317,6 +330,7 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
     if (r->estimated < 3 || any_unknown(db, an, &plan))
         r->suggestion = suggest(db, query, &plan, NULL);
     xap_hits_free(hits);
+    xap_hits_free(more);
     qplan_clear(&plan);
     *out = r;
     return HSOK_OK;
@@ -324,6 +338,7 @@ nomem:
     st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
 fail:
     xap_hits_free(hits);
+    xap_hits_free(more);
     qplan_clear(&plan);
     hsok_results_free(r);
     return st;
@@ -342,6 +357,11 @@ const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i)
 size_t hsok_results_estimated(const hsok_results_t *r)
 {
     return r ? r->estimated : 0;
+}
+
+size_t hsok_results_estimated_all(const hsok_results_t *r)
+{
+    return r ? r->estimated_all : 0;
 }
 
 int hsok_results_relaxed(const hsok_results_t *r)
