@@ -1051,6 +1051,151 @@ static void test_respondent_not_addressee(void **state)
     hsok_segdoc_free(d);
 }
 
+/* A letter: addressee block, reference and date lines, subject title, numbered headings,
+ * closing, signature and the "elektronisk godkjent" note. The furniture is neither a passage
+ * nor a section; the content is all there, under its headings. */
+static void test_letter_furniture(void **state)
+{
+    (void)state;
+    const char *text =
+        "Helse- og omsorgsdepartementet\n"
+        "Postboks 8011 Dep\n"
+        "0030 Oslo\n"
+        "\n"
+        "Deres ref.: 23/1234\n"
+        "V\xc3\xa5r ref.: 2023/5678-3\n"
+        "Dato: 15.03.2024\n"
+        "\n"
+        "H\xc3\xb8ringssvar \xe2\x80\x93 forslag til endringer i pasientjournalloven\n"
+        "\n"
+        "Vi viser til h\xc3\xb8ringsbrev av 12. januar 2024 om forslag til endringer.\n"
+        "\n"
+        "1. Innledning\n"
+        "\n"
+        "Kommunen har lang erfaring med elektroniske pasientjournaler.\n"
+        "\n"
+        "2. Merknader til forslaget\n"
+        "\n"
+        "Vi mener at tilgangsstyringen m\xc3\xa5 bli bedre.\n"
+        "\n"
+        "Med vennlig hilsen\n"
+        "\n"
+        "Kari Nordmann\n"
+        "kommunaldirekt\xc3\xb8r\n"
+        "\n"
+        "Ola Hansen\n"
+        "seniorr\xc3\xa5" "dgiver\n"
+        "\n"
+        "Dokumentet er elektronisk godkjent og har derfor ingen h\xc3\xa5ndskrevne "
+        "signaturer.\n"
+        "\n"
+        "for Bergen kommune\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    static const char *const furniture[] = { "Postboks", "0030 Oslo", "omsorgsdepartementet",
+                                             "ref.", "15.03.2024", "vennlig hilsen",
+                                             "Kari Nordmann", "seniorr", "elektronisk godkjent",
+                                             "for Bergen kommune" };
+    for (size_t i = 0; i < sizeof furniture / sizeof *furniture; i++) {
+        if (any_passage_contains(d, furniture[i]))
+            fail_msg("\"%s\" is a passage", furniture[i]);
+        for (size_t k = 0; k < npass(d); k++)
+            if (strstr(pass(d, k)->section, furniture[i]))
+                fail_msg("\"%s\" is in section \"%s\"", furniture[i], pass(d, k)->section);
+    }
+    assert_int_equal(npass(d), 3);
+    assert_string_equal(must_find(d, "Vi viser til")->section, "");
+    assert_string_equal(must_find(d, "lang erfaring")->section, "1. Innledning");
+    assert_string_equal(must_find(d, "tilgangsstyringen")->section, "2. Merknader til forslaget");
+    /* the organisation is named only under the signature */
+    assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+    assert_string_equal(hsok_segdoc_respondent(d, 0), "Bergen kommune");
+    hsok_segdoc_free(d);
+}
+
+/* An e-mail: the header lines are furniture, the subject names the respondent; a nynorsk
+ * closing ends the text. */
+static void test_email_headers(void **state)
+{
+    (void)state;
+    const char *text =
+        "From: post@legeforeningen.no\n"
+        "Sent: 3. mars 2024 10:12\n"
+        "To: postmottak@hod.dep.no\n"
+        "Subject: H\xc3\xb8ringssvar fra Den norske legeforening - Nasjonal helse- og "
+        "samhandlingsplan\n"
+        "\n"
+        "Legeforeningen takker for muligheten til \xc3\xa5 gi innspill.\n"
+        "\n"
+        "Planen mangler konkrete tiltak for \xc3\xa5 redusere dokumentasjonsbyrden.\n"
+        "\n"
+        "Venleg helsing\n"
+        "Per Olsen\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 2);
+    assert_false(any_passage_contains(d, "postmottak"));
+    assert_false(any_passage_contains(d, "Subject"));
+    assert_false(any_passage_contains(d, "Per Olsen"));
+    for (size_t k = 0; k < npass(d); k++) {
+        assert_string_equal(pass(d, k)->section, "");
+        assert_string_equal(pass(d, k)->respondent, "Den norske legeforening");
+    }
+    hsok_segdoc_free(d);
+}
+
+/* Not furniture: "til: …" running on from the line above, a paragraph that begins "Hilsen"
+ * as a word in a sentence too long for a closing, and an all-caps title that splits. */
+static void test_furniture_lookalikes(void **state)
+{
+    (void)state;
+    const char *text =
+        "Bergen kommune\n"
+        "\n"
+        "Vi har tre forslag til:\n"
+        "til: Tilgang til riktig informasjon til riktig tid er viktig for oss.\n"
+        "\n"
+        "Hilsen til alle som har arbeidet med strategien: den er grundig, godt skrevet og "
+        "lett \xc3\xa5 lese, og den viser at direktoratet har lyttet til innspillene fra "
+        "kommunene.\n"
+        "\n"
+        "H\xc3\x98RINGSSVAR FRA LEGEFORENINGEN\n"
+        "\n"
+        "Legeforeningen mener at planen er for vag.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    must_find(d, "forslag til: til: Tilgang til riktig");
+    must_find(d, "Hilsen til alle");
+    assert_int_equal(hsok_segdoc_respondent_count(d), 2);
+    assert_string_equal(must_find(d, "planen er for vag")->respondent, "Legeforeningen");
+    assert_string_equal(must_find(d, "Hilsen til alle")->respondent, "Bergen kommune");
+    hsok_segdoc_free(d);
+}
+
+/* A form that starts again at question 1 with no new name is the same respondent's. */
+static void test_form_restart_same_respondent(void **state)
+{
+    (void)state;
+    const char *text = "Bergen kommune\n"
+                       "\n"
+                       "1) Har dere innspill til m\xc3\xa5lene?\n"
+                       "\n"
+                       "Bergen kommune mener at m\xc3\xa5lene er gode.\n"
+                       "\n"
+                       "2) Har dere innspill til indikatorene?\n"
+                       "\n"
+                       "Indikatorene er for mange.\n"
+                       "\n"
+                       "1) Har dere innspill til tiltakene?\n"
+                       "\n"
+                       "Tiltakene b\xc3\xb8r prioriteres tydeligere.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_string_equal(must_find(d, "Tiltakene b")->respondent, "Bergen kommune");
+    assert_int_equal(must_find(d, "Tiltakene b")->question_no, 1);
+    hsok_segdoc_free(d);
+}
+
 /* "høringssvarskjema" at the start of a wrapped line continues a sentence: no split. */
 static void test_lowercase_title_word_no_split(void **state)
 {
@@ -1246,6 +1391,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_invariants),
+        cmocka_unit_test(test_letter_furniture),
+        cmocka_unit_test(test_email_headers),
+        cmocka_unit_test(test_furniture_lookalikes),
+        cmocka_unit_test(test_form_restart_same_respondent),
         cmocka_unit_test(test_nhn_question1_several_passages),
         cmocka_unit_test(test_nhn_sentence_whole),
         cmocka_unit_test(test_nhn_respondent),

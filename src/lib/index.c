@@ -24,7 +24,7 @@
 
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
 #define COMMIT_BYTES (16u << 20) /* source bytes between commits */
-#define INDEX_FORMAT "5" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "6" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {

@@ -128,7 +128,11 @@ typedef struct tline {
 /* ---------------------------------------------------------------------------------------- */
 /* pass 2: blocks                                                                           */
 
-enum bkind { B_PARA, B_BULLET, B_QUESTION, B_HEADING, B_UHEADING, B_TITLE, B_CHECKBOX, B_FOOTNOTE };
+/* B_META: letter and e-mail furniture that is neither a passage nor a section: header fields
+ * ("Dato:", "Vår ref.:", "Subject:"), postal addresses, date lines, the signature after the
+ * closing ("Med vennlig hilsen"), the "elektronisk godkjent" note. Read for the respondent. */
+enum bkind { B_PARA, B_BULLET, B_QUESTION, B_HEADING, B_UHEADING, B_TITLE, B_CHECKBOX, B_FOOTNOTE,
+             B_META };
 
 typedef struct piece {
     size_t out;  /* offset in the block's text */
@@ -145,6 +149,8 @@ typedef struct block {
     int number; /* question or heading number */
     int goal;   /* "Mål N" */
     int closed; /* a heading or checkbox line that takes no more lines */
+    int postal; /* B_META: a postal address line ("Postboks 8011 Dep", "0030 Oslo") */
+    int sig;    /* B_META: the closing formula (1) or a line of the signature under it (2) */
 } block_t;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -474,14 +480,18 @@ static const char *const title_words[] = {
     "h\xc3\xb8yringsinnspel", "fr\xc3\xa5segn til", "fr\xc3\xa5segn om", "innspel til",
     "svar p\xc3\xa5 h\xc3\xb8yring", NULL };
 
+static size_t lower_word(const char *s, size_t n, char *out, size_t cap);
+
 static int title_at(const char *s, size_t n)
 {
     /* a title starts with a capital: "høringssvar" in lower case continues a sentence */
     size_t cn;
     if (n == 0 || !is_upper(cp_at(s, n, 0, &cn)))
         return 0;
+    char low[40]; /* "HØRINGSSVAR FRA …": Ø is not ASCII, so fold it first */
+    size_t ll = lower_word(s, n, low, sizeof low);
     for (size_t i = 0; title_words[i]; i++)
-        if (starts_with_ci(s, n, title_words[i]))
+        if (starts_with_ci(low, ll, title_words[i]))
             return 1;
     return 0;
 }
@@ -710,6 +720,37 @@ static int question_ends_ahead(const seg_t *sg, size_t li)
     return 0;
 }
 
+/* Labels of letter, form and e-mail header fields ("Vår ref.:", "Dato:", "Subject:"). */
+static const char *const field_labels[] = {
+    "fra", "frå", "til", "kopi", "kopi til", "dato", "vår dato", "deres dato", "sendt", "emne",
+    "sak", "saksnr", "saksnummer", "vår ref", "vår referanse", "deres ref", "deres referanse",
+    "dykkar ref", "dykkar referanse", "arkivkode", "arkivnr", "saksbehandler", "sakshandsamar",
+    "avsender", "innsender", "mottaker", "adresse", "postadresse", "besøksadresse", "telefon",
+    "tlf", "e-post", "epost", "org.nr", "org. nr", "org.nr.", "organisasjonsnummer",
+    "kontaktperson", "høringsinstans", "navn på organisasjon", "organisasjon", "virksomhet",
+    "vedr", "vedrørende", "from", "to", "cc", "sent", "subject", "date", NULL };
+
+/* Length of the header-field label at the start of s ("Vår ref.: " → 10), or 0. */
+static size_t field_label(const char *s, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; field_labels[i]; i++) {
+        size_t l = strlen(field_labels[i]);
+        if (!starts_with_ci(s, n, field_labels[i]))
+            continue;
+        size_t k = l;
+        if (k < n && s[k] == '.')
+            k++;
+        while (k < n && s[k] == ' ')
+            k++;
+        if (k < n && s[k] == ':' && k + 1 > best)
+            best = k + 1;
+    }
+    while (best && best < n && s[best] == ' ')
+        best++;
+    return best;
+}
+
 static void build_blocks(seg_t *sg)
 {
     const char *t = sg->t;
@@ -724,7 +765,8 @@ static void build_blocks(seg_t *sg)
 
         /* a page break or a hard gap inside a sentence: keep going when the next line
          * plainly continues it (lower-case start after no sentence end) */
-        if (hard && cur && !cur->closed && cur->kind != B_CHECKBOX && is_lower(first) &&
+        if (hard && cur && !cur->closed && cur->kind != B_CHECKBOX && cur->kind != B_META &&
+            is_lower(first) &&
             !ends_sentence(cur->text.data, cur->text.len))
             hard = 0;
 
@@ -736,6 +778,13 @@ static void build_blocks(seg_t *sg)
         int starts = 0;
         if (count_boxes(s, n) >= 2) {
             kind = B_CHECKBOX;
+            starts = 1;
+        } else if (n <= 200 && is_upper(first) && field_label(s, n) > 0 &&
+                   !(cur && cur->kind == B_PARA && !cur->closed && !hard &&
+                     !ends_sentence(cur->text.data, cur->text.len))) {
+            /* a header field line, "Dato: 15.03.2024"; not a sentence that runs on into
+             * "Til: …" */
+            kind = B_META;
             starts = 1;
         } else if ((bm = line_bullet(sg, cur, s, n)) > 0) {
             kind = B_BULLET;
@@ -768,7 +817,8 @@ static void build_blocks(seg_t *sg)
             starts = 1;
         }
 
-        if (!starts && cur && !cur->closed && !hard && cur->kind != B_CHECKBOX) {
+        if (!starts && cur && !cur->closed && !hard && cur->kind != B_CHECKBOX &&
+            cur->kind != B_META) {
             /* an unnumbered heading: a short first line followed by a capitalised line */
             if (cur->kind == B_PARA && cur->npieces > 0 && cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
                 (is_upper(first) || (first >= '0' && first <= '9')) &&
@@ -800,7 +850,7 @@ static void build_blocks(seg_t *sg)
             cur->number = fnn;
         size_t from = L->start + (kind == B_BULLET ? bm : kind == B_FOOTNOTE ? skip : 0);
         append_content(sg, cur, from, L->end, L->no);
-        if (kind == B_CHECKBOX)
+        if (kind == B_CHECKBOX || kind == B_META)
             cur->closed = 1;
         close_heading_if_done(cur);
     }
@@ -1177,6 +1227,18 @@ static void scan_from(cands_t *cs, const char *s, size_t n)
     static const char *const labels[] = { "fra:", "avsender:", "innsender:", "organisasjon:",
                                           "høringsinstans:", "navn på organisasjon:",
                                           "virksomhet:", "frå:", NULL };
+    /* "Emne: Høringssvar fra X", "Subject: …": the subject read as a title */
+    static const char *const subjects[] = { "emne:", "subject:", "sak:", "vedr.:", "vedr:",
+                                            "vedrørende:", NULL };
+    for (size_t i = 0; subjects[i]; i++)
+        if (starts_with_ci(s, n, subjects[i])) {
+            size_t l = strlen(subjects[i]);
+            while (l < n && s[l] == ' ')
+                l++;
+            s += l;
+            n -= l;
+            break;
+        }
     size_t a = 0;
     for (size_t i = 0; labels[i]; i++)
         if (starts_with_ci(s, n, labels[i]))
@@ -1260,6 +1322,200 @@ static int all_caps(const char *s)
     return letters >= 2;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* letter furniture                                                                         */
+
+static int single_line(const block_t *b)
+{
+    return b->npieces > 0 && b->pieces[0].no == b->pieces[b->npieces - 1].no;
+}
+
+static int count_words(const char *s, size_t n)
+{
+    int w = 0, in = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ')
+            in = 0;
+        else if (!in) {
+            in = 1;
+            w++;
+        }
+    }
+    return w;
+}
+
+/* "Postboks 8011 Dep", "Pb. 7700", "0030 Oslo", "N-5020 Bergen" */
+static int postal_line(const char *s, size_t n)
+{
+    if (n > 60 || ends_sentence(s, n))
+        return 0;
+    if (starts_with_ci(s, n, "postboks ") || starts_with_ci(s, n, "pb. ") ||
+        starts_with_ci(s, n, "pb ") || starts_with_ci(s, n, "boks "))
+        return 1;
+    size_t i = 0;
+    if (n > 2 && (s[0] == 'N' || s[0] == 'n') && s[1] == '-')
+        i = 2;
+    for (size_t k = 0; k < 4; k++)
+        if (i + k >= n || !isdigit((unsigned char)s[i + k]))
+            return 0;
+    size_t cn;
+    return n <= 40 && i + 5 < n && s[i + 4] == ' ' && is_upper(cp_at(s, n, i + 5, &cn)) &&
+           count_words(s, n) <= 4;
+}
+
+/* "15.03.2024", "1. februar 2024", "Oslo, 15. mars 2024" */
+static int date_line(const char *s, size_t n)
+{
+    if (n < 8 || n > 40 || count_words(s, n) > 5 || memchr(s, '?', n))
+        return 0;
+    for (size_t k = n - 4; k < n; k++)
+        if (!isdigit((unsigned char)s[k]))
+            return 0;
+    if (!(s[n - 5] == ' ' || s[n - 5] == '.') || !(s[n - 4] == '1' || s[n - 4] == '2'))
+        return 0;
+    static const char *const months[] = { "januar", "februar", "mars", "april", "mai", "juni",
+                                          "juli", "august", "september", "oktober", "november",
+                                          "desember", NULL };
+    char low[48];
+    size_t ll = lower_word(s, n, low, sizeof low);
+    for (size_t i = 0; months[i]; i++)
+        if (ll && strstr(low, months[i]))
+            return 1;
+    for (size_t i = 1; i + 1 < n; i++) /* dd.mm. */
+        if (s[i] == '.' && isdigit((unsigned char)s[i - 1]) && isdigit((unsigned char)s[i + 1]))
+            return 1;
+    return 0;
+}
+
+/* The closing formula at the start of s ("Med vennlig hilsen", "Venleg helsing", "Mvh"):
+ * its length, or 0. */
+static size_t closing_at(const char *s, size_t n)
+{
+    static const char *const closings[] = {
+        "med vennlig hilsen", "med vennleg helsing", "med venleg helsing", "med vennlig helsing",
+        "med beste hilsen", "med hilsen", "med helsing", "vennlig hilsen", "vennlige hilsener",
+        "vennleg helsing", "venleg helsing", "beste hilsen", "hilsen", "helsing", "mvh", NULL };
+    for (size_t i = 0; closings[i]; i++) {
+        size_t l = strlen(closings[i]);
+        if (starts_with_ci(s, n, closings[i]) &&
+            (l == n || s[l] == ' ' || s[l] == ',' || s[l] == '.' || s[l] == '!'))
+            return l;
+    }
+    return 0;
+}
+
+static int is_boilerplate(const char *s, size_t n)
+{
+    static const char *const notes[] = { "elektronisk godkjent", "elektronisk signert",
+                                         "elektronisk godkjend", "godkjent elektronisk",
+                                         "derfor ingen håndskrevne", "derfor ikke håndskrevne",
+                                         NULL };
+    if (n > 200)
+        return 0;
+    char low[208];
+    size_t ll = lower_word(s, n, low, sizeof low);
+    if (!ll)
+        return 0;
+    for (size_t i = 0; notes[i]; i++)
+        if (strstr(low, notes[i]))
+            return 1;
+    return 0;
+}
+
+/* Mark postal addresses, date lines, the closing and signature, and the "electronically
+ * approved" note as B_META: they are neither passages nor sections. */
+static void mark_furniture(seg_t *sg)
+{
+    for (size_t i = 0; i < sg->nblocks; i++) {
+        block_t *b = &sg->blocks[i];
+        const char *s = b->text.data;
+        size_t n = b->text.len;
+        if (b->kind != B_PARA && b->kind != B_UHEADING)
+            continue;
+        if (single_line(b) && postal_line(s, n)) {
+            b->kind = B_META;
+            b->postal = 1;
+            /* the lines of the address above it: "Helse- og omsorgsdepartementet" */
+            for (size_t k = i; k > 0 && i - k < 3; k--) {
+                block_t *a = &sg->blocks[k - 1];
+                if (a->kind == B_META)
+                    continue;
+                if ((a->kind != B_PARA && a->kind != B_UHEADING) || !single_line(a) ||
+                    a->text.len > 60 || ends_sentence(a->text.data, a->text.len))
+                    break;
+                a->kind = B_META;
+                a->postal = 1;
+            }
+        } else if (single_line(b) && date_line(s, n)) {
+            b->kind = B_META;
+        } else if (is_boilerplate(s, n)) {
+            b->kind = B_META;
+        } else if (n <= 120 && closing_at(s, n)) {
+            b->kind = B_META;
+            b->sig = 1;
+            for (size_t j = i + 1, k = 0; j < sg->nblocks && k < 8; j++, k++) {
+                block_t *c = &sg->blocks[j];
+                if (c->kind == B_META)
+                    continue;
+                if (c->kind == B_PARA && is_boilerplate(c->text.data, c->text.len)) {
+                    c->kind = B_META;
+                    continue;
+                }
+                if ((c->kind != B_PARA && c->kind != B_UHEADING) || c->text.len > 100 ||
+                    (ends_sentence(c->text.data, c->text.len) && c->text.len > 50))
+                    break;
+                c->kind = B_META;
+                c->sig = 2;
+            }
+        }
+    }
+}
+
+/* A line that is an organisation's name (at most 8 words, an organisation word such as
+ * "kommune" or "HF"; n <= 80): a candidate with the weight of a letterhead. */
+static int org_line(cands_t *cs, const char *s, size_t n)
+{
+    if (count_words(s, n) > 8)
+        return 0;
+    char name[96];
+    memcpy(name, s, n);
+    name[n] = '\0';
+    if (!has_org_word(name))
+        return 0;
+    cand_t *c = cand_get(cs, s, n);
+    if (c)
+        c->letterhead = 1;
+    return 1;
+}
+
+/* The organisation in a signature block ("Med vennlig hilsen / for Bergen kommune"), as a
+ * candidate with the weight of a letterhead. */
+static void scan_signature(seg_t *sg, size_t from, size_t to, cands_t *cs)
+{
+    for (size_t i = from; i < to; i++) {
+        const block_t *b = &sg->blocks[i];
+        if (b->kind != B_META || !b->sig)
+            continue;
+        const char *s = b->text.data;
+        size_t n = b->text.len;
+        if (b->sig == 1) {
+            size_t l = closing_at(s, n);
+            while (l < n && strchr(" ,.!", s[l]))
+                l++;
+            s += l;
+            n -= l;
+        }
+        if (starts_with_ci(s, n, "for "))
+            s += 4, n -= 4;
+        else if (starts_with_ci(s, n, "på vegne av "))
+            s += strlen("på vegne av "), n -= strlen("på vegne av ");
+        if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
+            continue;
+        if (org_line(cs, s, n))
+            return;
+    }
+}
+
 /* the respondent of blocks [from, to), malloc'd, or NULL */
 /* A letterhead: the response starts with the organisation's name on a line of its own
  * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
@@ -1289,20 +1545,8 @@ static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
                 (nl >= 4 && isdigit((unsigned char)nx[0]) && isdigit((unsigned char)nx[3])))
                 continue;
         }
-        int words = 1;
-        for (size_t k = 0; k < n; k++)
-            words += s[k] == ' ';
-        if (words > 8)
-            continue;
-        char name[96];
-        memcpy(name, s, n);
-        name[n] = '\0';
-        if (!has_org_word(name))
-            continue;
-        cand_t *c = cand_get(cs, s, n);
-        if (c)
-            c->letterhead = 1;
-        return;
+        if (org_line(cs, s, n))
+            return;
     }
 }
 
@@ -1311,11 +1555,13 @@ static char *detect_respondent(seg_t *sg, size_t from, size_t to)
     cands_t cs = { 0 };
     buf_t all = BUF_INIT;
     scan_letterhead(sg, from, to, &cs);
+    scan_signature(sg, from, to, &cs);
     for (size_t i = from; i < to; i++) {
         const block_t *b = &sg->blocks[i];
         buf_add(&all, b->text.data, b->text.len);
         buf_addch(&all, '\n');
-        if (b->kind == B_TITLE || b->kind == B_UHEADING || b->kind == B_PARA || b->kind == B_HEADING)
+        if (b->kind == B_TITLE || b->kind == B_UHEADING || b->kind == B_PARA ||
+            b->kind == B_HEADING || b->kind == B_META)
             scan_from(&cs, b->text.data, b->text.len);
         if (b->kind == B_PARA || b->kind == B_BULLET || b->kind == B_FOOTNOTE)
             scan_candidates(&cs, b->text.data, b->text.len);
@@ -1565,14 +1811,16 @@ static int add_respondent(hsok_segdoc_t *d, const char *r)
 }
 
 /* emit passages for blocks [from, to) of one response */
-static int emit_part(ctx_t *c, size_t from, size_t to, const char *override)
+/* inherit: the respondent when this part names none (a form that starts again at question 1
+ * with no new letterhead or title is taken to be the same respondent's) */
+static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, const char *inherit)
 {
     seg_t *sg = c->sg;
     if (override) {
         c->respondent = override;
     } else {
         char *r = detect_respondent(sg, from, to);
-        c->respondent = r ? keep(c->d, r) : "";
+        c->respondent = r ? keep(c->d, r) : inherit ? inherit : "";
         if (!c->respondent)
             return -1;
     }
@@ -1614,6 +1862,8 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override)
         case B_CHECKBOX:
             if (add_stance(c, b) < 0)
                 return -1;
+            break;
+        case B_META:
             break;
         case B_FOOTNOTE:
             if (emit_long(c, b, HSOK_PASSAGE_FOOTNOTE) < 0)
@@ -1727,6 +1977,7 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
     }
     find_footnotes(&sg);
     build_blocks(&sg);
+    mark_furniture(&sg);
     if (sg.oom) {
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
         goto out;
@@ -1752,7 +2003,7 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
     }
     /* split into responses at title lines, and where a form restarts at question 1 */
     size_t from = 0;
-    int maxq = 0;
+    int maxq = 0, restarted = 0; /* the part at `from` began where the form restarted */
     for (size_t i = 0; i <= sg.nblocks; i++) {
         int split = 0;
         if (i < sg.nblocks && i > from) {
@@ -1760,15 +2011,17 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
             if (b->kind == B_TITLE && has_content(&sg, from, i))
                 split = 1;
             if (b->kind == B_QUESTION && b->number == 1 && maxq >= 2 && has_content(&sg, from, i))
-                split = 1;
+                split = 2;
         }
         if (i == sg.nblocks || split) {
-            if (emit_part(&c, from, i, override) < 0) {
+            const char *prev = c.respondent && *c.respondent ? c.respondent : NULL;
+            if (emit_part(&c, from, i, override, restarted ? prev : NULL) < 0) {
                 st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
                 goto out;
             }
             from = i;
             maxq = 0;
+            restarted = split == 2;
         }
         if (i < sg.nblocks && sg.blocks[i].kind == B_QUESTION && sg.blocks[i].number > maxq)
             maxq = sg.blocks[i].number;
