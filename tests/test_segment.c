@@ -1172,6 +1172,55 @@ static void test_furniture_lookalikes(void **state)
     hsok_segdoc_free(d);
 }
 
+/* A web form's export: "Svar: Ja" is the answer to the question (a stance, not a section);
+ * a longer "Svar: …" is a passage; lettered items "a) …" are list items, so the heading
+ * above them stays a heading. */
+static void test_written_answers_and_lettered_items(void **state)
+{
+    (void)state;
+    const char *text =
+        "Stavanger kommune\n"
+        "\n"
+        "Sp\xc3\xb8rsm\xc3\xa5l 1: Er dere enige i forslaget om felles kjernejournal?\n"
+        "\n"
+        "Svar: Ja\n"
+        "\n"
+        "Kommentar: Stavanger kommune st\xc3\xb8tter forslaget.\n"
+        "\n"
+        "Sp\xc3\xb8rsm\xc3\xa5l 2: Har dere merknader til konsekvensene?\n"
+        "\n"
+        "Svar: Delvis.\n"
+        "\n"
+        "Svar: Kostnadene er undervurdert.\n"
+        "\n"
+        "Konkrete innspill\n"
+        "\n"
+        "a) Kunstig intelligens: Det trengs en nasjonal ramme for kvalitetssikring.\n"
+        "\n"
+        "b) Samhandling: Felles standarder m\xc3\xa5 prioriteres.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_stance_count(d), 2);
+    const hsok_stance_t *s1 = hsok_segdoc_stance(d, 0), *s2 = hsok_segdoc_stance(d, 1);
+    assert_int_equal(s1->question_no, 1);
+    assert_string_equal(s1->answer, "Ja");
+    assert_string_equal(s1->options, "Ja|Nei|Vet ikke");
+    assert_string_equal(s1->respondent, "Stavanger kommune");
+    assert_int_equal(s2->question_no, 2);
+    assert_string_equal(s2->answer, "Delvis");
+    assert_string_equal(s2->options, "Ja|Nei|Vet ikke|Delvis");
+    assert_false(any_passage_contains(d, "Svar: Ja"));
+    const hsok_passage_t *p = must_find(d, "Kommentar: Stavanger");
+    assert_null(strstr(p->section, "Svar"));
+    assert_int_equal(p->question_no, 1);
+    assert_int_equal(must_find(d, "Svar: Kostnadene")->question_no, 2);
+    p = must_find(d, "a) Kunstig intelligens");
+    assert_non_null(strstr(p->section, "Konkrete innspill"));
+    assert_null(strstr(p->text, "Konkrete innspill"));
+    assert_non_null(strstr(must_find(d, "b) Samhandling")->section, "Konkrete innspill"));
+    hsok_segdoc_free(d);
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1395,6 +1444,7 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_written_answers_and_lettered_items),
         cmocka_unit_test(test_nhn_question1_several_passages),
         cmocka_unit_test(test_nhn_sentence_whole),
         cmocka_unit_test(test_nhn_respondent),

@@ -151,6 +151,7 @@ typedef struct block {
     int closed; /* a heading or checkbox line that takes no more lines */
     int postal; /* B_META: a postal address line ("Postboks 8011 Dep", "0030 Oslo") */
     int sig;    /* B_META: the closing formula (1) or a line of the signature under it (2) */
+    size_t answer_len; /* B_CHECKBOX from a line "Svar: Ja" (the answer's length) */
 } block_t;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -751,6 +752,40 @@ static size_t field_label(const char *s, size_t n)
     return best;
 }
 
+/* "Svar: Ja", "Svar: Vet ikke." — a form's answer written out: the answer's offset and
+ * length, or 0. */
+static size_t answer_line(const char *s, size_t n, size_t *at)
+{
+    static const char *const answers[] = { "ja", "nei", "vet ikke", "veit ikkje", "delvis",
+                                           "usikker", NULL };
+    if (!starts_with_ci(s, n, "svar"))
+        return 0;
+    size_t a = 4;
+    while (a < n && s[a] == ' ')
+        a++;
+    if (a >= n || s[a] != ':')
+        return 0;
+    a++;
+    while (a < n && s[a] == ' ')
+        a++;
+    size_t e = n;
+    while (e > a && (s[e - 1] == '.' || s[e - 1] == ' '))
+        e--;
+    for (size_t i = 0; answers[i]; i++)
+        if (e - a == strlen(answers[i]) && starts_with_ci(s + a, e - a, answers[i])) {
+            *at = a;
+            return e - a;
+        }
+    return 0;
+}
+
+/* "a) …", "(b) …": an item of a lettered list */
+static int letter_item(const char *s, size_t n)
+{
+    size_t i = n > 0 && s[0] == '(' ? 1 : 0;
+    return n > i + 3 && s[i] >= 'a' && s[i] <= 'z' && s[i + 1] == ')' && s[i + 2] == ' ';
+}
+
 static void build_blocks(seg_t *sg)
 {
     const char *t = sg->t;
@@ -776,7 +811,11 @@ static void build_blocks(seg_t *sg)
         int qn = -1, fnn = -1, hnum = 0, hgoal = 0;
         enum bkind kind = B_PARA;
         int starts = 0;
+        size_t ans_at = 0, ans_len = 0;
         if (count_boxes(s, n) >= 2) {
+            kind = B_CHECKBOX;
+            starts = 1;
+        } else if ((ans_len = answer_line(s, n, &ans_at)) > 0) {
             kind = B_CHECKBOX;
             starts = 1;
         } else if (n <= 200 && is_upper(first) && field_label(s, n) > 0 &&
@@ -788,6 +827,10 @@ static void build_blocks(seg_t *sg)
             starts = 1;
         } else if ((bm = line_bullet(sg, cur, s, n)) > 0) {
             kind = B_BULLET;
+            starts = 1;
+        } else if (letter_item(s, n)) {
+            kind = B_BULLET; /* the letter stays in the text: "b) Samhandling: …" */
+            bm = 0;
             starts = 1;
         } else if ((fnn = footnote_def(sg, s, n, &skip)) > 0) {
             kind = B_FOOTNOTE;
@@ -848,6 +891,7 @@ static void build_blocks(seg_t *sg)
         }
         if (kind == B_FOOTNOTE)
             cur->number = fnn;
+        cur->answer_len = ans_len;
         size_t from = L->start + (kind == B_BULLET ? bm : kind == B_FOOTNOTE ? skip : 0);
         append_content(sg, cur, from, L->end, L->no);
         if (kind == B_CHECKBOX || kind == B_META)
@@ -1740,6 +1784,19 @@ static int add_stance(ctx_t *c, const block_t *b)
     const char *answer = NULL;
     size_t alen = 0;
     int checked;
+    size_t at = 0;
+    if (b->answer_len && (alen = answer_line(s, n, &at)) > 0) {
+        /* "Svar: Ja": the usual options, and the answer when it is not one of them */
+        answer = s + at;
+        buf_addstr(&opts, "Ja|Nei|Vet ikke");
+        if (!(alen == 2 && starts_with_ci(answer, alen, "ja")) &&
+            !(alen == 3 && starts_with_ci(answer, alen, "nei")) &&
+            !(alen == 8 && starts_with_ci(answer, alen, "vet ikke"))) {
+            buf_addch(&opts, '|');
+            buf_add(&opts, answer, alen);
+        }
+        n = 0; /* no boxes to read */
+    }
     for (size_t i = 0; i < n;) {
         size_t m = box_at(s + i, n - i, &checked);
         if (!m) {
