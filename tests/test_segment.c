@@ -1221,6 +1221,71 @@ static void test_written_answers_and_lettered_items(void **state)
     hsok_segdoc_free(d);
 }
 
+/* PDF page furniture: page numbers in their usual forms and the running header repeated at
+ * each page break are dropped, and a sentence broken by a page break comes back whole. */
+static void test_page_furniture(void **state)
+{
+    (void)state;
+    const char *text =
+        "B\xc3\xa6rum kommune                      H\xc3\xb8ringsuttalelse\n"
+        "\n"
+        "B\xc3\xa6rum kommune mener at forslaget er godt begrunnet, og at kommunene\n"
+        "b\xc3\xb8r f\xc3\xa5 et tydeligere ansvar for forebygging. Vi mener likevel at\n"
+        "\n"
+        "Side 1 av 4\n"
+        "\f"
+        "B\xc3\xa6rum kommune                      H\xc3\xb8ringsuttalelse\n"
+        "\n"
+        "finansieringen m\xc3\xa5 avklares f\xc3\xb8r loven trer i kraft.\n"
+        "\n"
+        "2 (4)\n"
+        "\f"
+        "B\xc3\xa6rum kommune          H\xc3\xb8ringsuttalelse\n"
+        "\n"
+        "Kommunen har ogs\xc3\xa5 innspill til kapittel 4 om helseoverv\xc3\xa5king.\n"
+        "\n"
+        "- 3 -\n"
+        "\f"
+        "Vi ber om at personvernet vurderes n\xc3\xb8ye i 2025.\n"
+        "\n"
+        "12\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 3);
+    must_find(d, "Vi mener likevel at finansieringen m\xc3\xa5 avklares");
+    for (size_t i = 0; i < npass(d); i++) {
+        const hsok_passage_t *p = pass(d, i);
+        assert_null(strstr(p->text, "Side"));
+        assert_null(strstr(p->text, "(4)"));
+        assert_null(strstr(p->text, "- 3 -"));
+        assert_null(strstr(p->text, "H\xc3\xb8ringsuttalelse"));
+        assert_null(strstr(p->text, "12"));
+        assert_string_equal(p->respondent, "B\xc3\xa6rum kommune");
+    }
+    must_find(d, "n\xc3\xb8ye i 2025.");
+    hsok_segdoc_free(d);
+
+    /* without page breaks, a line repeated in the text is content; a year alone is not a page
+     * number */
+    const char *plain = "Oslo kommune\n"
+                        "\n"
+                        "Oslo kommune st\xc3\xb8tter forslaget.\n"
+                        "\n"
+                        "Om finansiering\n"
+                        "\n"
+                        "Finansieringen m\xc3\xa5 sikres.\n"
+                        "\n"
+                        "2024\n"
+                        "\n"
+                        "Om finansiering\n"
+                        "\n"
+                        "Kostnadene m\xc3\xa5 deles.\n";
+    d = segment_str(plain);
+    check_invariants(d, plain, strlen(plain));
+    assert_string_equal(must_find(d, "Kostnadene")->section, "Om finansiering");
+    hsok_segdoc_free(d);
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1444,6 +1509,7 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_page_furniture),
         cmocka_unit_test(test_written_answers_and_lettered_items),
         cmocka_unit_test(test_nhn_question1_several_passages),
         cmocka_unit_test(test_nhn_sentence_whole),

@@ -907,6 +907,136 @@ static void build_blocks(seg_t *sg)
 /* ---------------------------------------------------------------------------------------- */
 /* pass 1                                                                                   */
 
+/* A page number line: "Side 2 av 5", "side 3", "2 av 5", "2/5", "2 (5)", "- 2 -", "Page 2", "2". */
+static int page_number_line(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (starts_with_ci(s, n, "side"))
+        i = 4;
+    else if (starts_with_ci(s, n, "page"))
+        i = 4;
+    else if (starts_with_ci(s, n, "s."))
+        i = 2;
+    else if (n > 0 && (s[0] == '-' || starts_with_ci(s, n, "\xe2\x80\x93")))
+        i = s[0] == '-' ? 1 : 3;
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t d = i;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    size_t digits = i - d;
+    if (digits == 0 || digits > 4 || (d == 0 && digits > 3))
+        return 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    if (i == n)
+        return 1;
+    /* "av 5", "of 5", "/ 5", "(5)", "-" */
+    if (starts_with_ci(s + i, n - i, "av ") || starts_with_ci(s + i, n - i, "of "))
+        i += 3;
+    else if (s[i] == '/' || s[i] == '(')
+        i++;
+    else if (s[i] == '-' || starts_with_ci(s + i, n - i, "\xe2\x80\x93"))
+        return i + (s[i] == '-' ? 1 : 3) == n;
+    else
+        return 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t d2 = i;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    if (i == d2 || i - d2 > 4)
+        return 0;
+    if (i < n && s[i] == ')')
+        i++;
+    return i == n;
+}
+
+/* s[0..n) with runs of digits as '#' and of spaces as one space: running headers compare
+ * equal from page to page ("Høringssvar – side 2" ~ "Høringssvar – side 3"). */
+static size_t page_key(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char c = s[i];
+        if (isdigit((unsigned char)c)) {
+            while (i + 1 < n && isdigit((unsigned char)s[i + 1]))
+                i++;
+            c = '#';
+        } else if (c == ' ' || c == '\t' || c == '\f') {
+            while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+                i++;
+            c = ' ';
+        }
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Page furniture becomes blank (keeping the page break): page numbers anywhere, and the
+ * running header or footer: a line next to a page break that recurs next to another. */
+static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
+{
+    for (size_t k = 0; k < nlines; k++)
+        if (!lines[k].blank && page_number_line(t + lines[k].start, lines[k].end - lines[k].start))
+            lines[k].blank = 1;
+    /* the lines just before and just after each page break, and at the start and end of
+     * the text (the header of page 1, the footer of the last page) */
+    size_t *cand = NULL, nc = 0, cc = 0;
+    int breaks = 0;
+    for (size_t k = 0; k < nlines; k++)
+        breaks += lines[k].ff;
+    for (size_t k = 0; breaks && k < nlines; k++) {
+        if (!lines[k].ff && k != 0 && k + 1 != nlines)
+            continue;
+        size_t idx[2] = { (size_t)-1, (size_t)-1 };
+        for (size_t j = k; j < nlines && j < k + 4; j++)
+            if (!lines[j].blank) {
+                idx[0] = j;
+                break;
+            }
+        for (size_t j = k; j > 0 && j + 4 > k; j--)
+            if (!lines[j - 1].blank) {
+                idx[1] = j - 1;
+                break;
+            }
+        for (int m = 0; m < 2; m++) {
+            if (idx[m] == (size_t)-1 || lines[idx[m]].end - lines[idx[m]].start > 100)
+                continue;
+            if (nc == cc) {
+                size_t ncap = cc ? cc * 2 : 32;
+                size_t *p = realloc(cand, ncap * sizeof *p);
+                if (!p) {
+                    free(cand);
+                    return; /* only a cleanup: the text is still whole */
+                }
+                cand = p;
+                cc = ncap;
+            }
+            cand[nc++] = idx[m];
+        }
+    }
+    char a[112], b[112];
+    int *drop = nc ? calloc(nc, sizeof *drop) : NULL;
+    for (size_t x = 0; drop && x < nc; x++) {
+        page_key(t + lines[cand[x]].start, lines[cand[x]].end - lines[cand[x]].start, a, sizeof a);
+        for (size_t y = x + 1; y < nc; y++) {
+            if (cand[y] == cand[x])
+                continue;
+            page_key(t + lines[cand[y]].start, lines[cand[y]].end - lines[cand[y]].start, b,
+                     sizeof b);
+            if (strcmp(a, b) == 0)
+                drop[x] = drop[y] = 1;
+        }
+    }
+    for (size_t x = 0; drop && x < nc; x++)
+        if (drop[x])
+            lines[cand[x]].blank = 1;
+    free(drop);
+    free(cand);
+}
+
 static int build_lines(seg_t *sg)
 {
     const char *t = sg->t;
@@ -950,6 +1080,8 @@ static int build_lines(seg_t *sg)
         i = e + 1;
         no++;
     }
+
+    drop_page_furniture(t, lines, nlines);
 
     /* text lines with raw gaps */
     sg->tl = malloc((nlines ? nlines : 1) * sizeof *sg->tl);
