@@ -1286,6 +1286,60 @@ static void test_page_furniture(void **state)
     hsok_segdoc_free(d);
 }
 
+/* Two address blocks at the top: the sender's, then the addressee's. The response says only
+ * "Kommunen", so the sender block is the only place that names it. */
+static void test_respondent_sender_block(void **state)
+{
+    (void)state;
+    const char *text = "Bergen kommune\n"
+                       "Postboks 7700\n"
+                       "5020 Bergen\n"
+                       "\n"
+                       "Helse- og omsorgsdepartementet\n"
+                       "Postboks 8011 Dep\n"
+                       "0030 Oslo\n"
+                       "\n"
+                       "H\xc3\xb8ringssvar \xe2\x80\x93 endringer i pasientjournalloven\n"
+                       "\n"
+                       "Kommunen st\xc3\xb8tter forslaget. Vi mener at finansieringen m\xc3\xa5 "
+                       "avklares.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 1);
+    assert_string_equal(pass(d, 0)->respondent, "Bergen kommune");
+    assert_string_equal(pass(d, 0)->section, "");
+    hsok_segdoc_free(d);
+}
+
+/* A private person's response: the name under the closing is the respondent; an organisation
+ * under the closing wins over the person who signs for it. */
+static void test_respondent_signer(void **state)
+{
+    (void)state;
+    const char *text = "Innspill til forslag om endringer i helseregisterloven\n"
+                       "\n"
+                       "Jeg er sykepleier og mener at pasientene m\xc3\xa5 f\xc3\xa5 bedre innsyn.\n"
+                       "\n"
+                       "Med vennlig hilsen\n"
+                       "Ola Nordmann\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 1);
+    assert_string_equal(pass(d, 0)->respondent, "Ola Nordmann");
+    hsok_segdoc_free(d);
+
+    const char *org = "Vi mener at pasientene m\xc3\xa5 f\xc3\xa5 bedre innsyn.\n"
+                      "\n"
+                      "Vennlig hilsen\n"
+                      "Kari Hansen\n"
+                      "daglig leder\n"
+                      "Pasientforeningen\n";
+    d = segment_str(org);
+    check_invariants(d, org, strlen(org));
+    assert_string_equal(must_find(d, "bedre innsyn")->respondent, "Pasientforeningen");
+    hsok_segdoc_free(d);
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1509,6 +1563,8 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_respondent_sender_block),
+        cmocka_unit_test(test_respondent_signer),
         cmocka_unit_test(test_page_furniture),
         cmocka_unit_test(test_written_answers_and_lettered_items),
         cmocka_unit_test(test_nhn_question1_several_passages),

@@ -1167,6 +1167,7 @@ typedef struct cand {
     int verbs;
     int strong;
     int letterhead;
+    int signer; /* a person's name under the closing: the respondent when nobody else is */
     int order;
 } cand_t;
 
@@ -1196,7 +1197,7 @@ static cand_t *cand_get(cands_t *c, const char *s, size_t n)
         c->oom = 1;
         return NULL;
     }
-    c->v[c->n] = (cand_t){ name, 0, 0, 0, (int)c->n };
+    c->v[c->n] = (cand_t){ .name = name, .order = (int)c->n };
     return &c->v[c->n++];
 }
 
@@ -1664,40 +1665,101 @@ static int org_line(cands_t *cs, const char *s, size_t n)
     return 1;
 }
 
+/* "Ola Nordmann", "Kari Berg-Hansen": 2 to 4 capitalised words of letters (and hyphens),
+ * at most 40 bytes; the first line of a signature only is taken to be one */
+static int person_name(const char *s, size_t n)
+{
+    if (n > 40)
+        return 0;
+    int words = 0, at_start = 1;
+    for (size_t i = 0; i < n;) {
+        size_t cn;
+        utf8proc_int32_t c = cp_at(s, n, i, &cn);
+        if (c == ' ') {
+            at_start = 1;
+        } else if (at_start) {
+            if (!is_upper(c))
+                return 0;
+            words++;
+            at_start = 0;
+        } else if (!is_letter(c) && c != '-' && c != '.') {
+            return 0;
+        }
+        i += cn;
+    }
+    return words >= 2 && words <= 4;
+}
+
 /* The organisation in a signature block ("Med vennlig hilsen / for Bergen kommune"), as a
  * candidate with the weight of a letterhead. */
 static void scan_signature(seg_t *sg, size_t from, size_t to, cands_t *cs)
 {
-    for (size_t i = from; i < to; i++) {
-        const block_t *b = &sg->blocks[i];
-        if (b->kind != B_META || !b->sig)
-            continue;
-        const char *s = b->text.data;
-        size_t n = b->text.len;
-        if (b->sig == 1) {
-            size_t l = closing_at(s, n);
-            while (l < n && strchr(" ,.!", s[l]))
-                l++;
-            s += l;
-            n -= l;
+    /* pass 0: an organisation; pass 1: else the first person's name ("Ola Nordmann"). Line
+     * by line: "Kari Hansen / daglig leder / Pasientforeningen" may be one block. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = from; i < to; i++) {
+            const block_t *b = &sg->blocks[i];
+            if (b->kind != B_META || !b->sig)
+                continue;
+            for (size_t k = 0; k < b->npieces;) {
+                size_t e = k + 1;
+                while (e < b->npieces && b->pieces[e].no == b->pieces[k].no)
+                    e++;
+                const char *s = b->text.data + b->pieces[k].out;
+                size_t n = (e < b->npieces ? b->pieces[e].out : b->text.len) - b->pieces[k].out;
+                int first = k == 0;
+                k = e;
+                while (n > 0 && s[n - 1] == ' ')
+                    n--;
+                if (b->sig == 1 && first) {
+                    size_t l = closing_at(s, n);
+                    while (l < n && strchr(" ,.!", s[l]))
+                        l++;
+                    s += l;
+                    n -= l;
+                }
+                if (starts_with_ci(s, n, "for "))
+                    s += 4, n -= 4;
+                else if (starts_with_ci(s, n, "på vegne av "))
+                    s += strlen("på vegne av "), n -= strlen("på vegne av ");
+                if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
+                    continue;
+                if (pass == 0 && org_line(cs, s, n))
+                    return;
+                if (pass == 1 && person_name(s, n)) {
+                    cand_t *c = cand_get(cs, s, n);
+                    if (c)
+                        c->signer = 1;
+                    return;
+                }
+            }
         }
-        if (starts_with_ci(s, n, "for "))
-            s += 4, n -= 4;
-        else if (starts_with_ci(s, n, "på vegne av "))
-            s += strlen("på vegne av "), n -= strlen("på vegne av ");
-        if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
-            continue;
-        if (org_line(cs, s, n))
-            return;
-    }
 }
 
 /* the respondent of blocks [from, to), malloc'd, or NULL */
 /* A letterhead: the response starts with the organisation's name on a line of its own
  * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
  * address, or starting with "Til"/"Att", is skipped. */
+static int postal_block(const block_t *b)
+{
+    return b->postal || (b->kind != B_META && postal_line(b->text.data, b->text.len));
+}
+
 static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
 {
+    /* two address blocks at the top (a name over a postal address): the first is the
+     * sender's, the second the addressee's */
+    size_t heads[2];
+    int nh = 0;
+    for (size_t i = from; i + 1 < to && i < from + 12 && nh < 2; i++) {
+        const block_t *b = &sg->blocks[i];
+        if (postal_line(b->text.data, b->text.len) || !postal_block(&sg->blocks[i + 1]) ||
+            b->text.len > 80 || !cap_word(b->text.data, b->text.len))
+            continue;
+        heads[nh++] = i;
+    }
+    if (nh == 2 && org_line(cs, sg->blocks[heads[0]].text.data, sg->blocks[heads[0]].text.len))
+        return;
     for (size_t i = from; i < to && i < from + 4; i++) {
         const block_t *b = &sg->blocks[i];
         if (b->kind == B_QUESTION || b->kind == B_CHECKBOX || b->kind == B_BULLET ||
@@ -1750,9 +1812,9 @@ static char *detect_respondent(seg_t *sg, size_t from, size_t to)
         int words = 1;
         for (const char *p = c->name; *p; p++)
             words += *p == ' ';
-        if (!c->strong && !c->letterhead && !org && c->verbs < 2)
+        if (!c->strong && !c->letterhead && !c->signer && !org && c->verbs < 2)
             continue;
-        if (!c->strong && !c->letterhead && words == 1 && !org && c->verbs < 3)
+        if (!c->strong && !c->letterhead && !c->signer && words == 1 && !org && c->verbs < 3)
             continue;
         long score = (long)c->strong * 1000 + (long)c->letterhead * 100 + c->verbs * 3 +
                      (long)count_mentions(all.data, all.len, c->name) + (org ? 5 : 0);
