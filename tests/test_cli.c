@@ -1262,6 +1262,54 @@ static void check_seed_stats(const char *db)
     run_free(&r);
 }
 
+/* A directory: *.txt and *.TXT at any depth are indexed; hidden files, *.meta sidecars and
+ * other names are not. */
+static void test_index_directory_walk(void **state)
+{
+    (void)state;
+    char *dir = new_dir("walk");
+    char *db = path_join(dir, "index");
+    char *docs = path_join(dir, "docs");
+    char *sub = path_join(docs, "sub");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    static const char *const names[] = { "a.txt", "B.TXT", "sub/c.Txt", ".hidden.txt",
+                                         "a.txt.meta", "notes.md", "d.pdf" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *p = path_join(docs, names[i]);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        if (strstr(names[i], ".meta"))
+            fputs("respondent: Eksempel kommune\n", f);
+        else
+            fprintf(f, "Eksempel kommune mener at ordet nr%zu er viktig.\n", i);
+        fclose(f);
+        free(p);
+    }
+    run_t r;
+    run(&r, "index", "--db", db, docs);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "stats", "--json", "--db", db);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(juint(jl.v[0], "files"), 3);
+    jlines_free(&jl);
+    run_free(&r);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char word[8];
+        snprintf(word, sizeof word, "\"nr%zu\"", i);
+        run(&r, "--db", db, "--json", word);
+        assert_exit(&r, i < 3 ? 0 : 1);
+        run_free(&r);
+    }
+    free(sub);
+    free(docs);
+    free(db);
+    free(dir);
+}
+
 static void test_index_missing_path(void **state)
 {
     (void)state;
@@ -2391,6 +2439,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unknown_option),
         cmocka_unit_test(test_missing_arguments),
         cmocka_unit_test(test_index_seeds),
+        cmocka_unit_test(test_index_directory_walk),
         cmocka_unit_test(test_index_missing_path),
         cmocka_unit_test(test_index_bad_files),
         cmocka_unit_test(test_reindex_unchanged),

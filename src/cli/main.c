@@ -45,7 +45,7 @@ static const cli_cmd_t commands[] = {
      "                      ./themes, else the installed themes; none found: no tags)\n"
      "      --threshold X   tag when a theme's score reaches X (default 2)\n" DB_HELP
      "\n"
-     "Directories are searched recursively for *.txt files (hidden files and *.meta\n"
+     "Directories are searched recursively for *.txt files, any case (hidden files and *.meta\n"
      "sidecars are skipped); a file named on the command line is indexed whatever its name.\n"},
     {"show", cmd_show, "show a passage by id, with its neighbours",
      "hsok show [--context N] [--json] [--db DIR] ID",
