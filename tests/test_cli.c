@@ -1999,7 +1999,7 @@ static void test_export_format_from_name(void **state)
     (void)state;
     need_index();
     char *dir = new_dir("export-name");
-    char *html = path_join(dir, "rapport.html");
+    char *html = path_join(dir, "rapport.HTML"); /* the extension in any case */
     char *csv = path_join(dir, "utdrag.csv");
     char *txt = path_join(dir, "utdrag.txt");
     run_t r;

@@ -282,6 +282,15 @@ static void test_all_words_first(void **state)
     }
     /* the passage with only the rare word ranks first among the partial ones */
     assert_true(contains_ci(hsok_results_get(r, nall)->rec.text, "brukervennlighet"));
+    /* a page full of all-words hits still counts the some-words passages */
+    hsok_search_opts_t one = { .limit = 1 };
+    hsok_results_t *first = run(db, "brukervennlighet løsninger", &one);
+    assert_int_equal(hsok_results_count(first), 1);
+    assert_true(hsok_results_get(first, 0)->all_words);
+    assert_false(hsok_results_relaxed(first));
+    assert_int_equal(hsok_results_estimated_all(first), nall);
+    assert_int_equal(hsok_results_estimated(first), hsok_results_estimated(r));
+    hsok_results_free(first);
 
     /* pages of 3 give the same ids in the same order */
     for (unsigned off = 0; off < 9; off += 3) {

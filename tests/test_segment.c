@@ -1340,6 +1340,105 @@ static void test_respondent_signer(void **state)
     hsok_segdoc_free(d);
 }
 
+/* Lines that look like letter or page furniture but are content: each case keeps its text
+ * (and headings stay sections). From a review of the furniture rules. */
+static void test_furniture_false_friends(void **state)
+{
+    (void)state;
+    struct {
+        const char *text;
+        const char *must;      /* a passage containing this */
+        const char *section;   /* ... under this section ("" for none) */
+    } cases[] = {
+        /* a heading with a date in it is not a date line */
+        { "Oslo kommune\n\nIkrafttredelse 1. juli 2025\n\nKommunen trenger mer tid til "
+          "\xc3\xa5 forberede seg.\n",
+          "trenger mer tid", "Ikrafttredelse 1. juli 2025" },
+        /* years before capitalised words are not postcodes, and the heading stays */
+        { "Oslo kommune\n\nTidslinje for arbeidet\n\n2019 Forslaget sendes ut\n\n2021 Loven "
+          "vedtas\n\nVi mener evalueringen kom for sent.\n",
+          "2019 Forslaget sendes ut", "Tidslinje for arbeidet" },
+        /* a sentence about electronic signing is not the signing note */
+        { "Oslo kommune\n\nVi mener at vedtak som er elektronisk signert skal ha samme "
+          "gyldighet som papir.\n",
+          "elektronisk signert skal", "" },
+        /* "Hilsen fra …:" starting a sentence is not a closing */
+        { "Oslo kommune\n\nHilsen fra ungdomsr\xc3\xa5" "det: vi vil ha gratis buss.\n\nBussen er "
+          "for dyr.\n",
+          "Bussen er for dyr", "" },
+        /* a heading after the signature: the letter goes on */
+        { "Oslo kommune\n\nVi st\xc3\xb8tter forslaget.\n\nMed vennlig hilsen\nKari Nordmann\n\n"
+          "Tillegg etter m\xc3\xb8tet i bystyret\n\nBystyret vedtok enstemmig.\n",
+          "Bystyret vedtok", "Tillegg etter m\xc3\xb8tet i bystyret" },
+        /* a number alone is an answer when there are no pages */
+        { "Oslo kommune\n\nHvor mange ansatte ber\xc3\xb8res av forslaget?\n\n120\n", "120", "" },
+        /* "a) og b)" running on from the line above is not a list item */
+        { "Oslo kommune\n\nVi viser til punkt 4.2 bokstav\na) og b) og mener at de h\xc3\xb8rer "
+          "sammen.\n",
+          "bokstav a) og b) og mener", "" },
+        /* different headings at the tops of pages are not a running header */
+        { "Stavanger kommune\n\nKapittel 1\n\nVi st\xc3\xb8tter forslaget.\n\fKapittel 2\n\n"
+          "Vi er uenige.\n\fKapittel 3\n\nKostnadene er for h\xc3\xb8ye.\n",
+          "uenige", "Kapittel 2" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hsok_segdoc_t *d = segment_str(cases[i].text);
+        check_invariants(d, cases[i].text, strlen(cases[i].text));
+        const hsok_passage_t *p = find_passage(d, cases[i].must);
+        if (!p)
+            fail_msg("case %zu: no passage contains \"%s\"", i, cases[i].must);
+        if (strcmp(p->section, cases[i].section) != 0)
+            fail_msg("case %zu: section \"%s\", want \"%s\"", i, p->section, cases[i].section);
+        hsok_segdoc_free(d);
+    }
+
+    /* the respondent at the top and under the signature, on different pages: kept */
+    const char *t4 = "Bergen kommune\n\nVi st\xc3\xb8tter forslaget, men mener at\n\nSide 1 av 2\n"
+                     "\ffinansieringen m\xc3\xa5 avklares.\n\nMed vennlig hilsen\n\nBergen kommune\n";
+    hsok_segdoc_t *d = segment_str(t4);
+    assert_string_equal(must_find(d, "men mener at finansieringen")->respondent, "Bergen kommune");
+    hsok_segdoc_free(d);
+
+    /* the same stance at the bottom of two pages: both stay */
+    const char *t6 = "Stavanger kommune\n\nSp\xc3\xb8rsm\xc3\xa5l 1: Er dere enige?\n\nVi st\xc3\xb8tter "
+                     "det.\n\nSvar: Ja\n\fSp\xc3\xb8rsm\xc3\xa5l 2: Er dere enige her?\n\nVi st\xc3\xb8tter "
+                     "det ogs\xc3\xa5.\n\nSvar: Ja\n\fSp\xc3\xb8rsm\xc3\xa5l 3: Andre merknader?\n\n"
+                     "Kostnadene er for h\xc3\xb8ye.\n";
+    d = segment_str(t6);
+    assert_int_equal(hsok_segdoc_stance_count(d), 2);
+    hsok_segdoc_free(d);
+
+    /* a two-line addressee is one address block: the respondent is the person who signs */
+    const char *t10 = "Helse- og omsorgsdepartementet\n\nAvdeling for spesialisthelsetjenester\n\n"
+                      "Postboks 8011 Dep\n\n0030 Oslo\n\nH\xc3\xb8ringssvar om fastlegeordningen\n\n"
+                      "Jeg er fastlege og mener at ordningen m\xc3\xa5 styrkes.\n\nMed vennlig hilsen\n"
+                      "Ola Nordmann\n";
+    d = segment_str(t10);
+    assert_string_equal(must_find(d, "ordningen m")->respondent, "Ola Nordmann");
+    assert_false(any_passage_contains(d, "Avdeling for"));
+    hsok_segdoc_free(d);
+}
+
+/* Many pages: the page furniture pass stays linear-ish (a regression guard, not a timing
+ * test: 20000 pages must simply finish and keep every page's text). */
+static void test_many_pages(void **state)
+{
+    (void)state;
+    size_t pages = 20000;
+    char *text = malloc(pages * 64);
+    assert_non_null(text);
+    size_t n = 0;
+    for (size_t i = 0; i < pages; i++)
+        n += (size_t)sprintf(text + n, "%sHeader\n\nLinje %zu her.\n\nSide %zu av %zu\n",
+                             i ? "\f" : "", i, i + 1, pages);
+    hsok_segdoc_t *d = segment_opts(text, n, NULL);
+    assert_non_null(find_passage(d, "Linje 19999 her."));
+    assert_false(any_passage_contains(d, "Header"));
+    assert_false(any_passage_contains(d, "Side "));
+    hsok_segdoc_free(d);
+    free(text);
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1563,6 +1662,8 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_furniture_false_friends),
+        cmocka_unit_test(test_many_pages),
         cmocka_unit_test(test_respondent_sender_block),
         cmocka_unit_test(test_respondent_signer),
         cmocka_unit_test(test_page_furniture),

@@ -1,5 +1,6 @@
 /* cmd_export.c — `hsok export`: the tagged passages (or all) as CSV, JSON lines, Markdown or
  * HTML, to stdout or to a file that is replaced only when the export is complete. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -86,9 +87,13 @@ static int parse_args(int argc, char **argv, export_args_t *a)
         /* -o report.html says the format as well as --format html would */
         const char *dot = strrchr(a->output, '.');
         const char *slash = strrchr(a->output, '/');
-        if (dot && (!slash || dot > slash) && dot[1] &&
-            hsok_export_format_parse(strcmp(dot + 1, "htm") == 0 ? "html" : dot + 1,
-                                     &a->format) == 0)
+        char ext[16];
+        size_t k = 0;
+        if (dot && (!slash || dot > slash))
+            for (const char *e = dot + 1; *e && k + 1 < sizeof ext; e++)
+                ext[k++] = (char)tolower((unsigned char)*e); /* "out.HTML" too */
+        ext[k] = '\0';
+        if (k && hsok_export_format_parse(strcmp(ext, "htm") == 0 ? "html" : ext, &a->format) == 0)
             a->have_format = 1;
     }
     if (!a->have_format)

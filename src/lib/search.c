@@ -298,6 +298,16 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
             goto fail;
         r->estimated = strict_n + more->estimated;
         r->relaxed = more->n > 0;
+    } else if (plan.relaxed) {
+        /* the page is full of all-words hits: count the some-words passages all the same */
+        xap_query_t *pair[2] = { plan.relaxed, plan.strict };
+        xap_query_t rest = { .op = XQ_AND_NOT, .scale = 1.0, .sub = pair, .nsub = 2 };
+        st = xap_search_collapse(db->x, &rest, 0, 0, -1, SLOT_DUP, &more, errmsg);
+        if (st != HSOK_OK)
+            goto fail;
+        r->estimated += more->estimated;
+        xap_hits_free(more);
+        more = NULL;
     }
     size_t total = hits->n + (more ? more->n : 0);
     if (total) {

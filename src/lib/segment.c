@@ -729,7 +729,8 @@ static const char *const field_labels[] = {
     "avsender", "innsender", "mottaker", "adresse", "postadresse", "besøksadresse", "telefon",
     "tlf", "e-post", "epost", "org.nr", "org. nr", "org.nr.", "organisasjonsnummer",
     "kontaktperson", "høringsinstans", "navn på organisasjon", "organisasjon", "virksomhet",
-    "vedr", "vedrørende", "from", "to", "cc", "sent", "subject", "date", NULL };
+    "vedr", "vedrørende", "navn", "namn", "innsendt", "innsendt av", "type høringsinstans",
+    "navn på kontaktperson", "from", "to", "cc", "sent", "subject", "date", NULL };
 
 /* Length of the header-field label at the start of s ("Vår ref.: " → 10), or 0. */
 static size_t field_label(const char *s, size_t n)
@@ -777,6 +778,20 @@ static size_t answer_line(const char *s, size_t n, size_t *at)
             return e - a;
         }
     return 0;
+}
+
+/* Has s[0..n) at most max words? */
+static int few_words(const char *s, size_t n, int max)
+{
+    int w = 1;
+    for (size_t i = 0; i < n; i++)
+        w += s[i] == ' ';
+    return w <= max;
+}
+
+static int single_line_block(const block_t *b)
+{
+    return b->npieces > 0 && b->pieces[0].no == b->pieces[b->npieces - 1].no;
 }
 
 /* "a) …", "(b) …": an item of a lettered list */
@@ -828,7 +843,12 @@ static void build_blocks(seg_t *sg)
         } else if ((bm = line_bullet(sg, cur, s, n)) > 0) {
             kind = B_BULLET;
             starts = 1;
-        } else if (letter_item(s, n)) {
+        } else if (letter_item(s, n) &&
+                   !(cur && cur->kind == B_PARA && !cur->closed && !hard &&
+                     !ends_sentence(cur->text.data, cur->text.len) &&
+                     !(single_line_block(cur) && few_words(cur->text.data, cur->text.len, 4) &&
+                       short_heading_line(cur->text.data, cur->text.len)))) {
+            /* not "… punkt 4.2 bokstav / a) og b) …": a sentence running on */
             kind = B_BULLET; /* the letter stays in the text: "b) Samhandling: …" */
             bm = 0;
             starts = 1;
@@ -952,20 +972,36 @@ static int page_number_line(const char *s, size_t n)
     return i == n;
 }
 
-/* s[0..n) with runs of digits as '#' and of spaces as one space: running headers compare
- * equal from page to page ("Høringssvar – side 2" ~ "Høringssvar – side 3"). */
+/* An explicit page label: "Side 2 av 5", "side 3", "Page 2" (dropped wherever it stands). */
+static int page_label_line(const char *s, size_t n)
+{
+    return (starts_with_ci(s, n, "side") || starts_with_ci(s, n, "page")) &&
+           page_number_line(s, n);
+}
+
+/* The key of a line next to a page break: spaces collapsed, and a trailing page number cut
+ * off ("Høringssvar – side 2" and "… side 3" have the same key). */
 static size_t page_key(const char *s, size_t n, char *out, size_t cap)
 {
+    /* not a bare number: "Kapittel 2" and "Kapittel 3" are different headings */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == ' ' && page_number_line(s + i + 1, n - i - 1)) {
+            int bare = 1;
+            for (size_t k = i + 1; k < n; k++)
+                bare &= isdigit((unsigned char)s[k]) || s[k] == ' ';
+            if (!bare) {
+                n = i;
+                break;
+            }
+        }
     size_t o = 0;
     for (size_t i = 0; i < n && o + 1 < cap; i++) {
         char c = s[i];
-        if (isdigit((unsigned char)c)) {
-            while (i + 1 < n && isdigit((unsigned char)s[i + 1]))
+        if (c == ' ' || c == '\t' || c == '\f') {
+            while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\f'))
                 i++;
-            c = '#';
-        } else if (c == ' ' || c == '\t' || c == '\f') {
-            while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
-                i++;
+            if (o == 0 || i + 1 == n)
+                continue;
             c = ' ';
         }
         out[o++] = c;
@@ -974,67 +1010,83 @@ static size_t page_key(const char *s, size_t n, char *out, size_t cap)
     return o;
 }
 
-/* Page furniture becomes blank (keeping the page break): page numbers anywhere, and the
- * running header or footer: a line next to a page break that recurs next to another. */
+typedef struct pcand {
+    size_t line;  /* index in lines */
+    int top;      /* 1: first line of a page, 0: last line of a page */
+    char key[104];
+} pcand_t;
+
+static int cmp_pcand(const void *a, const void *b)
+{
+    const pcand_t *x = a, *y = b;
+    if (x->top != y->top)
+        return x->top - y->top;
+    return strcmp(x->key, y->key);
+}
+
+/* Page furniture becomes blank (keeping the page break): "Side 2 av 5" anywhere; next to a
+ * page break (form feed), a page number in any form ("2", "2 (5)", "- 2 -") and the running
+ * header or footer: the same line at the top (or bottom) of at least half the pages, and of
+ * at least two. Only files with form feeds have pages. */
 static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
 {
     for (size_t k = 0; k < nlines; k++)
-        if (!lines[k].blank && page_number_line(t + lines[k].start, lines[k].end - lines[k].start))
+        if (!lines[k].blank && page_label_line(t + lines[k].start, lines[k].end - lines[k].start))
             lines[k].blank = 1;
-    /* the lines just before and just after each page break, and at the start and end of
-     * the text (the header of page 1, the footer of the last page) */
-    size_t *cand = NULL, nc = 0, cc = 0;
-    int breaks = 0;
+    size_t breaks = 0;
     for (size_t k = 0; k < nlines; k++)
         breaks += lines[k].ff;
-    for (size_t k = 0; breaks && k < nlines; k++) {
-        if (!lines[k].ff && k != 0 && k + 1 != nlines)
-            continue;
-        size_t idx[2] = { (size_t)-1, (size_t)-1 };
-        for (size_t j = k; j < nlines && j < k + 4; j++)
-            if (!lines[j].blank) {
-                idx[0] = j;
-                break;
-            }
-        for (size_t j = k; j > 0 && j + 4 > k; j--)
-            if (!lines[j - 1].blank) {
-                idx[1] = j - 1;
-                break;
-            }
-        for (int m = 0; m < 2; m++) {
-            if (idx[m] == (size_t)-1 || lines[idx[m]].end - lines[idx[m]].start > 100)
-                continue;
-            if (nc == cc) {
-                size_t ncap = cc ? cc * 2 : 32;
-                size_t *p = realloc(cand, ncap * sizeof *p);
-                if (!p) {
-                    free(cand);
-                    return; /* only a cleanup: the text is still whole */
+    if (!breaks)
+        return;
+    /* the first and last lines of each page; a page number there is furniture at once, and
+     * the line beyond it is the candidate. Page i is lines [start_i, start_i+1): a page
+     * starts at line 0 and at each line with a form feed. */
+    pcand_t *c = malloc(2 * (breaks + 1) * sizeof *c);
+    if (!c)
+        return; /* only a cleanup: the text is still whole */
+    size_t nc = 0;
+    for (size_t a = 0; a < nlines;) {
+        size_t b = a + 1;
+        while (b < nlines && !lines[b].ff)
+            b++;
+        for (int top = 1; top >= 0; top--) {
+            size_t seen = 0;
+            for (size_t i = 0; i < b - a && seen < 3; i++) {
+                line_t *L = &lines[top ? a + i : b - 1 - i];
+                if (L->blank)
+                    continue;
+                seen++;
+                if (page_number_line(t + L->start, L->end - L->start)) {
+                    L->blank = 1;
+                    continue;
                 }
-                cand = p;
-                cc = ncap;
+                const char *ls = t + L->start;
+                size_t ln = L->end - L->start, at, skip;
+                /* answers and questions are never furniture, however often they repeat */
+                if (ln <= 100 && !answer_line(ls, ln, &at) && count_boxes(ls, ln) < 2 &&
+                    question_at(ls, ln, &skip) < 0) {
+                    c[nc].line = (size_t)(L - lines);
+                    c[nc].top = top;
+                    page_key(t + L->start, L->end - L->start, c[nc].key, sizeof c[nc].key);
+                    nc++;
+                }
+                break;
             }
-            cand[nc++] = idx[m];
         }
+        a = b;
     }
-    char a[112], b[112];
-    int *drop = nc ? calloc(nc, sizeof *drop) : NULL;
-    for (size_t x = 0; drop && x < nc; x++) {
-        page_key(t + lines[cand[x]].start, lines[cand[x]].end - lines[cand[x]].start, a, sizeof a);
-        for (size_t y = x + 1; y < nc; y++) {
-            if (cand[y] == cand[x])
-                continue;
-            page_key(t + lines[cand[y]].start, lines[cand[y]].end - lines[cand[y]].start, b,
-                     sizeof b);
-            if (strcmp(a, b) == 0)
-                drop[x] = drop[y] = 1;
-        }
+    qsort(c, nc, sizeof *c, cmp_pcand);
+    size_t pages = breaks + 1;
+    for (size_t a = 0; a < nc;) {
+        size_t b = a + 1;
+        while (b < nc && c[b].top == c[a].top && strcmp(c[b].key, c[a].key) == 0)
+            b++;
+        if (c[a].key[0] && b - a >= 2 && (b - a) * 2 >= pages)
+            for (size_t x = a; x < b; x++)
+                lines[c[x].line].blank = 1;
+        a = b;
     }
-    for (size_t x = 0; drop && x < nc; x++)
-        if (drop[x])
-            lines[cand[x]].blank = 1;
-    free(drop);
-    free(cand);
+    free(c);
 }
 
 static int build_lines(seg_t *sg)
@@ -1403,7 +1455,8 @@ static void scan_from(cands_t *cs, const char *s, size_t n)
 {
     static const char *const labels[] = { "fra:", "avsender:", "innsender:", "organisasjon:",
                                           "høringsinstans:", "navn på organisasjon:",
-                                          "virksomhet:", "frå:", NULL };
+                                          "virksomhet:", "frå:", "navn:", "namn:",
+                                          "innsendt av:", NULL };
     /* "Emne: Høringssvar fra X", "Subject: …": the subject read as a title */
     static const char *const subjects[] = { "emne:", "subject:", "sak:", "vedr.:", "vedr:",
                                             "vedrørende:", NULL };
@@ -1502,11 +1555,6 @@ static int all_caps(const char *s)
 /* ---------------------------------------------------------------------------------------- */
 /* letter furniture                                                                         */
 
-static int single_line(const block_t *b)
-{
-    return b->npieces > 0 && b->pieces[0].no == b->pieces[b->npieces - 1].no;
-}
-
 static int count_words(const char *s, size_t n)
 {
     int w = 0, in = 0;
@@ -1521,47 +1569,109 @@ static int count_words(const char *s, size_t n)
     return w;
 }
 
-/* "Postboks 8011 Dep", "Pb. 7700", "0030 Oslo", "N-5020 Bergen" */
+/* "Postboks 8011 Dep", "Pb. 7700", "0030 Oslo", "0030 OSLO", "N-5020 Bergen": 1; a code that
+ * could be a year ("2019 Lillestrøm", but also "2019 Forslaget") before one or two capitalised
+ * words: 2 (a postal line only under another address line); else 0. */
 static int postal_line(const char *s, size_t n)
 {
     if (n > 60 || ends_sentence(s, n))
         return 0;
     if (starts_with_ci(s, n, "postboks ") || starts_with_ci(s, n, "pb. ") ||
         starts_with_ci(s, n, "pb ") || starts_with_ci(s, n, "boks "))
-        return 1;
+        return n > 5 && count_words(s, n) <= 5 ? 1 : 0;
     size_t i = 0;
     if (n > 2 && (s[0] == 'N' || s[0] == 'n') && s[1] == '-')
         i = 2;
     for (size_t k = 0; k < 4; k++)
         if (i + k >= n || !isdigit((unsigned char)s[i + k]))
             return 0;
-    size_t cn;
-    return n <= 40 && i + 5 < n && s[i + 4] == ' ' && is_upper(cp_at(s, n, i + 5, &cn)) &&
-           count_words(s, n) <= 4;
+    if (n > 40 || i + 5 >= n || s[i + 4] != ' ')
+        return 0;
+    /* the place: one to three words, each capitalised ("Mo i Rana": "i" allowed) */
+    int words = 0, upper_only = 1;
+    for (size_t k = i + 5; k < n;) {
+        size_t e = k;
+        while (e < n && s[e] != ' ')
+            e++;
+        size_t cn;
+        utf8proc_int32_t c = cp_at(s, n, k, &cn);
+        int small = e - k <= 2 && is_lower(c); /* "i", "på" */
+        if (!is_upper(c) && !small)
+            return 0;
+        for (size_t x = k; x < e; x++)
+            if (islower((unsigned char)s[x]))
+                upper_only = 0;
+        words++;
+        k = e;
+        while (k < n && s[k] == ' ')
+            k++;
+    }
+    if (words < 1 || words > 3)
+        return 0;
+    int code = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+    return code >= 1900 && code <= 2099 && !upper_only ? 2 : 1;
 }
 
-/* "15.03.2024", "1. februar 2024", "Oslo, 15. mars 2024" */
+/* A date line and nothing else: "15.03.2024", "1. februar 2024", "Oslo, 15. mars 2024",
+ * not "Ikrafttredelse 1. juli 2025" (a heading with a date in it). */
 static int date_line(const char *s, size_t n)
 {
-    if (n < 8 || n > 40 || count_words(s, n) > 5 || memchr(s, '?', n))
-        return 0;
-    for (size_t k = n - 4; k < n; k++)
-        if (!isdigit((unsigned char)s[k]))
-            return 0;
-    if (!(s[n - 5] == ' ' || s[n - 5] == '.') || !(s[n - 4] == '1' || s[n - 4] == '2'))
+    if (n < 8 || n > 40)
         return 0;
     static const char *const months[] = { "januar", "februar", "mars", "april", "mai", "juni",
                                           "juli", "august", "september", "oktober", "november",
                                           "desember", NULL };
-    char low[48];
-    size_t ll = lower_word(s, n, low, sizeof low);
-    for (size_t i = 0; months[i]; i++)
-        if (ll && strstr(low, months[i]))
-            return 1;
-    for (size_t i = 1; i + 1 < n; i++) /* dd.mm. */
-        if (s[i] == '.' && isdigit((unsigned char)s[i - 1]) && isdigit((unsigned char)s[i + 1]))
-            return 1;
-    return 0;
+    size_t i = 0;
+    /* an optional place: capitalised words and a comma */
+    size_t cn;
+    if (is_upper(cp_at(s, n, 0, &cn))) {
+        while (i < n && !isdigit((unsigned char)s[i]) && s[i] != ',')
+            i++;
+        if (i < n && s[i] == ',')
+            i++;
+        else
+            return 0;
+        for (size_t k = 0; k < i; k++) /* the place has no lower-case word after the first */
+            if (k > 0 && s[k - 1] == ' ' && islower((unsigned char)s[k]))
+                return 0;
+        while (i < n && s[i] == ' ')
+            i++;
+    }
+    size_t d = i;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    if (i == d || i - d > 2 || i >= n || s[i] != '.')
+        return 0;
+    i++;
+    while (i < n && s[i] == ' ')
+        i++;
+    if (i < n && isdigit((unsigned char)s[i])) { /* dd.mm.yyyy */
+        size_t m = i;
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+        if (i - m > 2 || i >= n || s[i] != '.')
+            return 0;
+        i++;
+    } else { /* d. month yyyy */
+        size_t m = i;
+        while (i < n && s[i] != ' ')
+            i++;
+        char low[16];
+        if (i - m >= sizeof low)
+            return 0;
+        size_t ll = lower_word(s + m, i - m, low, sizeof low);
+        int ok = 0;
+        for (size_t k = 0; months[k] && !ok; k++)
+            ok = ll == strlen(months[k]) && memcmp(low, months[k], ll) == 0;
+        if (!ok)
+            return 0;
+        while (i < n && s[i] == ' ')
+            i++;
+    }
+    size_t y = i;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    return i == n && i - y == 4;
 }
 
 /* The closing formula at the start of s ("Med vennlig hilsen", "Venleg helsing", "Mvh"):
@@ -1581,22 +1691,52 @@ static size_t closing_at(const char *s, size_t n)
     return 0;
 }
 
+/* A block that is a closing: the formula alone, or with a name after it on the same line
+ * ("Med vennlig hilsen, for Bergen kommune"); not "Hilsen fra ungdomsrådet: vi vil …". */
+static int closing_line(const char *s, size_t n)
+{
+    size_t l = closing_at(s, n);
+    if (!l || n > 100)
+        return 0;
+    while (l < n && strchr(" ,.!", s[l]))
+        l++;
+    if (l == n)
+        return 1;
+    const char *r = s + l;
+    size_t rn = n - l;
+    return rn <= 60 && !ends_sentence(r, rn) && !memchr(r, ':', rn) &&
+           (cap_word(r, rn) || starts_with_ci(r, rn, "for ") || starts_with_ci(r, rn, "på vegne"));
+}
+
+/* The note under a signature: "Dokumentet er elektronisk godkjent og har derfor ingen
+ * håndskrevne signaturer." — not a sentence that only mentions electronic signing. */
 static int is_boilerplate(const char *s, size_t n)
 {
-    static const char *const notes[] = { "elektronisk godkjent", "elektronisk signert",
-                                         "elektronisk godkjend", "godkjent elektronisk",
-                                         "derfor ingen håndskrevne", "derfor ikke håndskrevne",
-                                         NULL };
+    static const char *const signed_[] = { "elektronisk godkjent", "elektronisk godkjend",
+                                           "godkjent elektronisk", "godkjend elektronisk",
+                                           "elektronisk signert", "signert elektronisk", NULL };
+    static const char *const notes[] = { "signatur", "underskrift", NULL };
+    static const char *const openings[] = { "dokumentet er ", "brevet er ", "dette dokumentet er ",
+                                            "dette brevet er ", "dokumentet er ", NULL };
     if (n > 200)
         return 0;
     char low[208];
     size_t ll = lower_word(s, n, low, sizeof low);
-    if (!ll)
-        return 0;
-    for (size_t i = 0; notes[i]; i++)
-        if (strstr(low, notes[i]))
-            return 1;
-    return 0;
+    int is_signed = 0, note = 0, opening = 0;
+    for (size_t i = 0; ll && signed_[i]; i++)
+        is_signed |= strstr(low, signed_[i]) != NULL;
+    for (size_t i = 0; ll && notes[i]; i++)
+        note |= strstr(low, notes[i]) != NULL;
+    for (size_t i = 0; ll && openings[i]; i++)
+        opening |= strncmp(low, openings[i], strlen(openings[i])) == 0;
+    return is_signed && (note || opening);
+}
+
+/* Do blocks a and b (a before b) lie on lines at most one blank line apart? */
+static int adjacent_lines(const block_t *a, const block_t *b)
+{
+    return a->npieces > 0 && b->npieces > 0 &&
+           b->pieces[0].no <= a->pieces[a->npieces - 1].no + 2;
 }
 
 /* Mark postal addresses, date lines, the closing and signature, and the "electronically
@@ -1609,28 +1749,36 @@ static void mark_furniture(seg_t *sg)
         size_t n = b->text.len;
         if (b->kind != B_PARA && b->kind != B_UHEADING)
             continue;
-        if (single_line(b) && postal_line(s, n)) {
+        int postal = single_line_block(b) ? postal_line(s, n) : 0;
+        if (postal == 2 && !(i > 0 && sg->blocks[i - 1].postal &&
+                             adjacent_lines(&sg->blocks[i - 1], b)))
+            postal = 0;
+        if (postal) {
             b->kind = B_META;
             b->postal = 1;
-            /* the lines of the address above it: "Helse- og omsorgsdepartementet" */
+            /* the lines of the address just above it ("Helse- og omsorgsdepartementet"):
+             * single short lines, at most one blank line apart */
             for (size_t k = i; k > 0 && i - k < 3; k--) {
                 block_t *a = &sg->blocks[k - 1];
+                if (!adjacent_lines(a, &sg->blocks[k]))
+                    break;
                 if (a->kind == B_META)
                     continue;
-                if ((a->kind != B_PARA && a->kind != B_UHEADING) || !single_line(a) ||
+                if ((a->kind != B_PARA && a->kind != B_UHEADING) || !single_line_block(a) ||
                     a->text.len > 60 || ends_sentence(a->text.data, a->text.len))
                     break;
                 a->kind = B_META;
                 a->postal = 1;
             }
-        } else if (single_line(b) && date_line(s, n)) {
+        } else if (single_line_block(b) && date_line(s, n)) {
             b->kind = B_META;
         } else if (is_boilerplate(s, n)) {
             b->kind = B_META;
-        } else if (n <= 120 && closing_at(s, n)) {
+        } else if (closing_line(s, n)) {
             b->kind = B_META;
             b->sig = 1;
-            for (size_t j = i + 1, k = 0; j < sg->nblocks && k < 8; j++, k++) {
+            /* the signature: names, titles, the organisation; it ends at a sentence */
+            for (size_t j = i + 1, k = 0; j < sg->nblocks && k < 6; j++, k++) {
                 block_t *c = &sg->blocks[j];
                 if (c->kind == B_META)
                     continue;
@@ -1638,8 +1786,14 @@ static void mark_furniture(seg_t *sg)
                     c->kind = B_META;
                     continue;
                 }
-                if ((c->kind != B_PARA && c->kind != B_UHEADING) || c->text.len > 100 ||
-                    (ends_sentence(c->text.data, c->text.len) && c->text.len > 50))
+                if ((c->kind != B_PARA && c->kind != B_UHEADING) ||
+                    ends_sentence(c->text.data, c->text.len) ||
+                    c->text.len > (single_line_block(c) ? 60u : 100u))
+                    break;
+                /* a heading over a paragraph: the letter goes on after the signature */
+                if (j + 1 < sg->nblocks && sg->blocks[j + 1].kind == B_PARA &&
+                    ends_sentence(sg->blocks[j + 1].text.data, sg->blocks[j + 1].text.len) &&
+                    !is_boilerplate(sg->blocks[j + 1].text.data, sg->blocks[j + 1].text.len))
                     break;
                 c->kind = B_META;
                 c->sig = 2;
@@ -1652,9 +1806,9 @@ static void mark_furniture(seg_t *sg)
  * "kommune" or "HF"; n <= 80): a candidate with the weight of a letterhead. */
 static int org_line(cands_t *cs, const char *s, size_t n)
 {
-    if (count_words(s, n) > 8)
-        return 0;
     char name[96];
+    if (n >= sizeof name || count_words(s, n) > 8)
+        return 0;
     memcpy(name, s, n);
     name[n] = '\0';
     if (!has_org_word(name))
@@ -1740,33 +1894,45 @@ static void scan_signature(seg_t *sg, size_t from, size_t to, cands_t *cs)
 /* A letterhead: the response starts with the organisation's name on a line of its own
  * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
  * address, or starting with "Til"/"Att", is skipped. */
-static int postal_block(const block_t *b)
-{
-    return b->postal || (b->kind != B_META && postal_line(b->text.data, b->text.len));
-}
-
 static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
 {
-    /* two address blocks at the top (a name over a postal address): the first is the
-     * sender's, the second the addressee's */
+    /* two address blocks at the top (name lines over a postal address): the first is the
+     * sender's, the second the addressee's. A head is the line right above the first postal
+     * line of a block; the search for the second starts past the first block's postal lines. */
     size_t heads[2];
     int nh = 0;
     for (size_t i = from; i + 1 < to && i < from + 12 && nh < 2; i++) {
-        const block_t *b = &sg->blocks[i];
-        if (postal_line(b->text.data, b->text.len) || !postal_block(&sg->blocks[i + 1]) ||
-            b->text.len > 80 || !cap_word(b->text.data, b->text.len))
+        const block_t *b = &sg->blocks[i], *nx = &sg->blocks[i + 1];
+        if (postal_line(b->text.data, b->text.len) || !nx->postal ||
+            !postal_line(nx->text.data, nx->text.len) || b->text.len > 80 ||
+            !cap_word(b->text.data, b->text.len))
             continue;
         heads[nh++] = i;
+        while (i + 1 < to && sg->blocks[i + 1].postal &&
+               postal_line(sg->blocks[i + 1].text.data, sg->blocks[i + 1].text.len))
+            i++;
     }
-    if (nh == 2 && org_line(cs, sg->blocks[heads[0]].text.data, sg->blocks[heads[0]].text.len))
-        return;
+    if (nh == 2) {
+        /* the organisation may be the line above a department's: "Bergen kommune" /
+         * "Helse og velferd" / "Postboks 7700" */
+        const block_t *h = &sg->blocks[heads[0]];
+        if (org_line(cs, h->text.data, h->text.len))
+            return;
+        if (heads[0] > from) {
+            const block_t *up = &sg->blocks[heads[0] - 1];
+            if (up->postal && up->text.len <= 80 && cap_word(up->text.data, up->text.len) &&
+                org_line(cs, up->text.data, up->text.len))
+                return;
+        }
+    }
     for (size_t i = from; i < to && i < from + 4; i++) {
         const block_t *b = &sg->blocks[i];
         if (b->kind == B_QUESTION || b->kind == B_CHECKBOX || b->kind == B_BULLET ||
             b->text.len > 120)
             return;
-        if (b->kind == B_TITLE || b->npieces == 0 || b->pieces[0].no != b->pieces[b->npieces - 1].no)
-            continue;
+        if (b->kind == B_TITLE || b->postal || b->npieces == 0 ||
+            b->pieces[0].no != b->pieces[b->npieces - 1].no)
+            continue; /* b->postal: a line of an (addressee's) address block */
         const char *s = b->text.data;
         size_t n = b->text.len;
         if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))

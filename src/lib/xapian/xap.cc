@@ -91,7 +91,12 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
     } catch (const Xapian::DatabaseModifiedError &) {
         return hsok_seterr(errmsg, HSOK_ERR_DB,
                            "index '%s' changed while being read: try again", p);
-    } catch (const Xapian::DatabaseError &e) { // I/O inside the tables: truncated, unreadable
+    } catch (const Xapian::DatabaseError &e) { // I/O inside the tables
+        const std::string &m = e.get_msg();
+        if (m.find("writ") != std::string::npos || m.find("sync") != std::string::npos ||
+            m.find("space") != std::string::npos) // a full disk: the index itself is fine
+            return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot write to index '%s': %s", p,
+                               xapian_msg(e).c_str());
         return hsok_seterr(errmsg, HSOK_ERR_DB,
                            "index '%s' cannot be read: %s (delete it and run 'hsok index' again)",
                            p, xapian_msg(e).c_str());
