@@ -1439,6 +1439,52 @@ static void test_many_pages(void **state)
     free(text);
 }
 
+/* One paragraph per line with no blank lines (saved from Word): each line is a paragraph,
+ * short lines between them are headings, the closing is furniture. Text wrapped in
+ * mid-sentence (PDF) with no blank lines stays one paragraph. */
+static void test_line_per_paragraph(void **state)
+{
+    (void)state;
+    const char *text =
+        "H\xc3\xb8ringssvar fra Trondheim kommune\n"
+        "Trondheim kommune viser til h\xc3\xb8ringsnotat av 1. mars 2024 om endringer i "
+        "pasient- og brukerrettighetsloven.\n"
+        "Generelt\n"
+        "Kommunen st\xc3\xb8tter intensjonen i forslaget. Vi mener imidlertid at de "
+        "\xc3\xb8konomiske konsekvensene er undervurdert.\n"
+        "Til kapittel 3 Digital samhandling\n"
+        "Det er avgj\xc3\xb8rende at nasjonale l\xc3\xb8sninger for deling av "
+        "journalopplysninger kommer p\xc3\xa5 plass.\n"
+        "Vi st\xc3\xb8tter at pasienten skal f\xc3\xa5 innsyn i logg over hvem som har sett "
+        "journalen.\n"
+        "Med vennlig hilsen\n"
+        "Trondheim kommune\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 4);
+    assert_string_equal(must_find(d, "viser til")->section, "");
+    assert_string_equal(must_find(d, "intensjonen")->section, "Generelt");
+    assert_string_equal(must_find(d, "nasjonale l")->section, "Til kapittel 3 Digital samhandling");
+    assert_null(strstr(must_find(d, "innsyn i logg")->text, "nasjonale"));
+    assert_false(any_passage_contains(d, "vennlig hilsen"));
+    assert_string_equal(must_find(d, "innsyn i logg")->respondent, "Trondheim kommune");
+    hsok_segdoc_free(d);
+
+    const char *wrapped =
+        "Bergen kommune\n"
+        "\n"
+        "Kommunen mener at forslaget om felles journal er et viktig steg, men at\n"
+        "finansieringen ikke er avklart. Det er heller ikke klart hvem som skal ha\n"
+        "ansvaret for driften av l\xc3\xb8sningen. Vi ber derfor departementet om \xc3\xa5\n"
+        "utrede dette n\xc3\xa6rmere f\xc3\xb8r loven vedtas. Kommunene har erfaring med\n"
+        "liknende prosjekter som viser at kostnadene ofte blir h\xc3\xb8yere enn antatt.\n";
+    d = segment_str(wrapped);
+    check_invariants(d, wrapped, strlen(wrapped));
+    assert_int_equal(npass(d), 1);
+    must_find(d, "ansvaret for driften av l\xc3\xb8sningen. Vi ber derfor");
+    hsok_segdoc_free(d);
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1662,6 +1708,7 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_line_per_paragraph),
         cmocka_unit_test(test_furniture_false_friends),
         cmocka_unit_test(test_many_pages),
         cmocka_unit_test(test_respondent_sender_block),

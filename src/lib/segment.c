@@ -1208,6 +1208,26 @@ static int build_lines(seg_t *sg)
         sg->tl[k].gap_before = soft > none ? GAP_NONE : GAP_HARD;
     }
     free(raw);
+
+    /* One paragraph per line, no blank lines (text saved from Word, or pasted): nearly every
+     * full line that runs straight into the next ends a sentence, where PDF text wraps in
+     * mid-sentence. Then a line that ends a sentence ends its paragraph. */
+    size_t full = 0, ended = 0;
+    for (size_t k = 1; k < sg->ntl; k++) {
+        const tline_t *P = &sg->tl[k - 1];
+        int dash;
+        if (sg->tl[k].gap_before != GAP_NONE || P->end - P->start < 40 ||
+            bullet_len(sg->t + P->start, P->end - P->start, &dash))
+            continue;
+        full++;
+        ended += ends_sentence(sg->t + P->start, P->end - P->start);
+    }
+    if (full >= 3 && ended * 10 >= full * 7)
+        for (size_t k = 1; k < sg->ntl; k++) {
+            const tline_t *P = &sg->tl[k - 1];
+            if (sg->tl[k].gap_before == GAP_NONE && ends_sentence(sg->t + P->start, P->end - P->start))
+                sg->tl[k].gap_before = GAP_HARD;
+        }
     return 0;
 }
 
