@@ -1485,6 +1485,35 @@ static void test_line_per_paragraph(void **state)
     hsok_segdoc_free(d);
 }
 
+/* Heading styles of letters: "1 Innledning" (no dot), "A. Økonomi", "II. Personvern", and an
+ * all-caps heading replace the heading above them; "Ad punkt 3.2 …" is a sub-heading. A
+ * numbered paragraph's long first line is not a heading. */
+static void test_heading_styles(void **state)
+{
+    (void)state;
+    const char *text = "H\xc3\xb8ringssvar fra Troms\xc3\xb8 kommune\n\n"
+                       "1 Innledning\n\nKommunen takker for muligheten.\n\n"
+                       "1.1 Bakgrunn\n\nKommunen har erfaring med digitale tjenester.\n\n"
+                       "GENERELLE MERKNADER\n\nVi mener at forslaget er godt.\n\n"
+                       "A. \xc3\x98konomi\n\nKostnadene er for h\xc3\xb8ye.\n\n"
+                       "II. Personvern\n\nPersonvernet m\xc3\xa5 ivaretas bedre.\n\n"
+                       "Ad punkt 3.2 i h\xc3\xb8ringsnotatet\n\nVi er uenige i vurderingen.\n\n"
+                       "12 Kommunen viser til forslaget om nye regler for journalf\xc3\xb8ring og "
+                       "mener\nat fristene er for korte.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_string_equal(must_find(d, "takker for")->section, "1 Innledning");
+    assert_string_equal(must_find(d, "erfaring med")->section, "1.1 Bakgrunn");
+    assert_string_equal(must_find(d, "forslaget er godt")->section, "GENERELLE MERKNADER");
+    assert_string_equal(must_find(d, "Kostnadene")->section, "A. \xc3\x98konomi");
+    assert_string_equal(must_find(d, "Personvernet m")->section, "II. Personvern");
+    assert_string_equal(must_find(d, "uenige")->section,
+                        "II. Personvern \xe2\x80\xba Ad punkt 3.2 i h\xc3\xb8ringsnotatet");
+    must_find(d, "12 Kommunen viser til forslaget om nye regler for journalf\xc3\xb8ring og mener "
+                 "at fristene");
+    hsok_segdoc_free(d);
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1708,6 +1737,7 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_heading_styles),
         cmocka_unit_test(test_line_per_paragraph),
         cmocka_unit_test(test_furniture_false_friends),
         cmocka_unit_test(test_many_pages),

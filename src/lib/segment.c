@@ -422,6 +422,20 @@ static const char *const heading_words[] = {
     "anbefaling", "prinsipp", "artikkel", "\xc2\xa7", NULL };
 
 /* "Mål 3: …", "Kapittel 2 …", "2.1 Tittel": returns 1 and the number (goal: 1 if Mål) */
+static int count_words_at(const char *s, size_t n)
+{
+    int w = 0, in = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ' || s[i] == '\t')
+            in = 0;
+        else if (!in) {
+            in = 1;
+            w++;
+        }
+    }
+    return w;
+}
+
 static int keyword_heading(const char *s, size_t n, int *num, int *goal)
 {
     size_t k;
@@ -468,6 +482,37 @@ static int keyword_heading(const char *s, size_t n, int *num, int *goal)
                 return 1;
             }
         }
+    }
+    /* short headings numbered "1 Innledning", "A. Økonomi", "II. Personvern": at most six
+     * words and 60 bytes, no comma (the first line of a numbered paragraph is longer) */
+    if (n > 60 || memchr(s, ',', n) || count_words_at(s, n) > 6)
+        return 0;
+    size_t i = 0;
+    int val = -1;
+    if (v >= 1 && v <= 99 && k < n && (s[k] == ' ' || s[k] == '\t')) {
+        i = k;
+        val = v;
+    } else if (n > 3 && s[0] >= 'A' && s[0] <= 'H' && s[1] == '.' && s[2] == ' ') {
+        i = 2;
+        val = s[0] - 'A' + 1;
+    } else {
+        static const char *const romans[] = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII",
+                                               "IX", "X", NULL };
+        for (size_t r = 0; romans[r]; r++) {
+            size_t rl = strlen(romans[r]);
+            if (n > rl + 2 && !memcmp(s, romans[r], rl) && s[rl] == '.' && s[rl + 1] == ' ')
+                i = rl + 1, val = (int)r + 1;
+        }
+    }
+    if (val < 0)
+        return 0;
+    while (i < n && space_len(s, n, i))
+        i += space_len(s, n, i);
+    size_t c;
+    if (i < n && is_upper(cp_at(s, n, i, &c))) {
+        *num = val;
+        *goal = 0;
+        return 1;
     }
     return 0;
 }
@@ -2250,6 +2295,21 @@ static int add_respondent(hsok_segdoc_t *d, const char *r)
 /* emit passages for blocks [from, to) of one response */
 /* inherit: the respondent when this part names none (a form that starts again at question 1
  * with no new letterhead or title is taken to be the same respondent's) */
+/* All letters upper case: "GENERELLE MERKNADER", "INNLEDNING" (not "NHN", "GDPR") */
+static int caps_heading(const char *s, size_t n)
+{
+    int letters = 0;
+    for (size_t i = 0; i < n;) {
+        size_t cn;
+        utf8proc_int32_t c = cp_at(s, n, i, &cn);
+        if (is_lower(c))
+            return 0;
+        letters += is_upper(c);
+        i += cn;
+    }
+    return (letters >= 4 && memchr(s, ' ', n) != NULL) || letters >= 7;
+}
+
 static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, const char *inherit)
 {
     seg_t *sg = c->sg;
@@ -2293,6 +2353,14 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
                 b->text.len == strlen(c->respondent) &&
                 !memcmp(b->text.data, c->respondent, b->text.len))
                 break;
+            if (caps_heading(b->text.data, b->text.len)) {
+                /* "GENERELLE MERKNADER": a heading of the document's own, not a sub-heading */
+                c->g = keepn(c->d, b->text.data, b->text.len);
+                c->gno = 0;
+                c->u = NULL;
+                c->section = section_path(c);
+                break;
+            }
             c->u = keepn(c->d, b->text.data, b->text.len);
             c->section = section_path(c);
             break;
