@@ -825,15 +825,6 @@ static size_t answer_line(const char *s, size_t n, size_t *at)
     return 0;
 }
 
-/* Has s[0..n) at most max words? */
-static int few_words(const char *s, size_t n, int max)
-{
-    int w = 1;
-    for (size_t i = 0; i < n; i++)
-        w += s[i] == ' ';
-    return w <= max;
-}
-
 static int single_line_block(const block_t *b)
 {
     return b->npieces > 0 && b->pieces[0].no == b->pieces[b->npieces - 1].no;
@@ -891,7 +882,8 @@ static void build_blocks(seg_t *sg)
         } else if (letter_item(s, n) &&
                    !(cur && cur->kind == B_PARA && !cur->closed && !hard &&
                      !ends_sentence(cur->text.data, cur->text.len) &&
-                     !(single_line_block(cur) && few_words(cur->text.data, cur->text.len, 4) &&
+                     !(single_line_block(cur) &&
+                       count_words_at(cur->text.data, cur->text.len) <= 4 &&
                        short_heading_line(cur->text.data, cur->text.len)))) {
             /* not "… punkt 4.2 bokstav / a) og b) …": a sentence running on */
             kind = B_BULLET; /* the letter stays in the text: "b) Samhandling: …" */
@@ -1620,20 +1612,6 @@ static int all_caps(const char *s)
 /* ---------------------------------------------------------------------------------------- */
 /* letter furniture                                                                         */
 
-static int count_words(const char *s, size_t n)
-{
-    int w = 0, in = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == ' ')
-            in = 0;
-        else if (!in) {
-            in = 1;
-            w++;
-        }
-    }
-    return w;
-}
-
 /* "Postboks 8011 Dep", "Pb. 7700", "0030 Oslo", "0030 OSLO", "N-5020 Bergen": 1; a code that
  * could be a year ("2019 Lillestrøm", but also "2019 Forslaget") before one or two capitalised
  * words: 2 (a postal line only under another address line); else 0. */
@@ -1643,7 +1621,7 @@ static int postal_line(const char *s, size_t n)
         return 0;
     if (starts_with_ci(s, n, "postboks ") || starts_with_ci(s, n, "pb. ") ||
         starts_with_ci(s, n, "pb ") || starts_with_ci(s, n, "boks "))
-        return n > 5 && count_words(s, n) <= 5 ? 1 : 0;
+        return n > 5 && count_words_at(s, n) <= 5 ? 1 : 0;
     size_t i = 0;
     if (n > 2 && (s[0] == 'N' || s[0] == 'n') && s[1] == '-')
         i = 2;
@@ -1872,7 +1850,7 @@ static void mark_furniture(seg_t *sg)
 static int org_line(cands_t *cs, const char *s, size_t n)
 {
     char name[96];
-    if (n >= sizeof name || count_words(s, n) > 8)
+    if (n >= sizeof name || count_words_at(s, n) > 8)
         return 0;
     memcpy(name, s, n);
     name[n] = '\0';
