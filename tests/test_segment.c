@@ -1512,6 +1512,14 @@ static void test_heading_styles(void **state)
     must_find(d, "12 Kommunen viser til forslaget om nye regler for journalf\xc3\xb8ring og mener "
                  "at fristene");
     hsok_segdoc_free(d);
+
+    /* a goal heading in capitals is still goal 3 */
+    const char *caps = "Oslo kommune\n\nM\xc3\x85L 3: HELSEDATA\n\nVi st\xc3\xb8tter m\xc3\xa5let.\n";
+    d = segment_str(caps);
+    const hsok_passage_t *p = must_find(d, "Vi st");
+    assert_int_equal(p->goal_no, 3);
+    assert_string_equal(p->section, "M\xc3\x85L 3: HELSEDATA");
+    hsok_segdoc_free(d);
 }
 
 /* A form that starts again at question 1 with no new name is the same respondent's. */

@@ -416,6 +416,8 @@ static int question_at(const char *s, size_t n, size_t *skip)
     return i < n ? v : -1;
 }
 
+static size_t lower_word(const char *s, size_t n, char *out, size_t cap);
+
 static const char *const heading_words[] = {
     "m\xc3\xa5l", "hovedm\xc3\xa5l", "delm\xc3\xa5l", "kapittel", "kap.", "del", "tema",
     "innsatsomr\xc3\xa5" "de", "punkt", "omr\xc3\xa5" "de", "tiltak", "vedlegg", "steg",
@@ -439,9 +441,13 @@ static int count_words_at(const char *s, size_t n)
 static int keyword_heading(const char *s, size_t n, int *num, int *goal)
 {
     size_t k;
+    /* "MÅL 3": fold the start (æøå keep their byte length, so offsets stay valid) */
+    char low[24];
+    size_t ll = lower_word(s, n < 20 ? n : 20, low, sizeof low);
+    const char *ls = ll == (n < 20 ? n : 20) ? low : s;
     for (size_t w = 0; heading_words[w]; w++) {
         size_t m = strlen(heading_words[w]);
-        if (n > m + 1 && starts_with_ci(s, n, heading_words[w]) && space_len(s, n, m)) {
+        if (n > m + 1 && starts_with_ci(ls, ll, heading_words[w]) && space_len(s, n, m)) {
             size_t i = m + space_len(s, n, m);
             int v = number_at(s + i, n - i, &k);
             if (v < 0)
@@ -525,8 +531,6 @@ static const char *const title_words[] = {
     "h\xc3\xb8yringssvar", "h\xc3\xb8yringsfr\xc3\xa5segn", "h\xc3\xb8yringsuttale",
     "h\xc3\xb8yringsinnspel", "fr\xc3\xa5segn til", "fr\xc3\xa5segn om", "innspel til",
     "svar p\xc3\xa5 h\xc3\xb8yring", NULL };
-
-static size_t lower_word(const char *s, size_t n, char *out, size_t cap);
 
 static int title_at(const char *s, size_t n)
 {
