@@ -1504,13 +1504,30 @@ static void test_heading_styles(void **state)
     check_invariants(d, text, strlen(text));
     assert_string_equal(must_find(d, "takker for")->section, "1 Innledning");
     assert_string_equal(must_find(d, "erfaring med")->section, "1.1 Bakgrunn");
-    assert_string_equal(must_find(d, "forslaget er godt")->section, "GENERELLE MERKNADER");
+    /* under a numbered heading, a heading in capitals is a sub-heading */
+    assert_string_equal(must_find(d, "forslaget er godt")->section,
+                        "1.1 Bakgrunn \xe2\x80\xba GENERELLE MERKNADER");
     assert_string_equal(must_find(d, "Kostnadene")->section, "A. \xc3\x98konomi");
     assert_string_equal(must_find(d, "Personvernet m")->section, "II. Personvern");
     assert_string_equal(must_find(d, "uenige")->section,
                         "II. Personvern \xe2\x80\xba Ad punkt 3.2 i h\xc3\xb8ringsnotatet");
     must_find(d, "12 Kommunen viser til forslaget om nye regler for journalf\xc3\xb8ring og mener "
                  "at fristene");
+    hsok_segdoc_free(d);
+
+    /* headings in capitals with no numbered heading above are the top level; a label in
+     * capitals right over another heading is not a section */
+    const char *caps_doc = "SAKSFRAMLEGG\n\nSaksopplysninger\n\nDepartementet har sendt forslaget "
+                           "p\xc3\xa5 h\xc3\xb8ring.\n\nGENERELLE MERKNADER\n\nVi st\xc3\xb8tter "
+                           "forslaget.\n\nOm kostnadene\n\nKostnadene er undervurdert.\n\n"
+                           "S\xc3\x86RSKILTE MERKNADER\n\nFristen er for kort.\n";
+    d = segment_str(caps_doc);
+    check_invariants(d, caps_doc, strlen(caps_doc));
+    assert_string_equal(must_find(d, "sendt forslaget")->section, "Saksopplysninger");
+    assert_string_equal(must_find(d, "Vi st")->section, "GENERELLE MERKNADER");
+    assert_string_equal(must_find(d, "undervurdert")->section,
+                        "GENERELLE MERKNADER \xe2\x80\xba Om kostnadene");
+    assert_string_equal(must_find(d, "Fristen")->section, "S\xc3\x86RSKILTE MERKNADER");
     hsok_segdoc_free(d);
 
     /* a goal heading in capitals is still goal 3 */
@@ -1520,6 +1537,48 @@ static void test_heading_styles(void **state)
     assert_int_equal(p->goal_no, 3);
     assert_string_equal(p->section, "M\xc3\x85L 3: HELSEDATA");
     hsok_segdoc_free(d);
+}
+
+/* Cases from an adversarial test of the line-per-paragraph and heading rules: each keeps its
+ * sentence whole, under the right section (NULL: any). */
+static void test_line_rules_cases(void **state)
+{
+    (void)state;
+    struct {
+        const char *text, *must, *section;
+        const char *apart; /* not in the same passage (NULL: no check) */
+    } cases[] = {
+        { "Vi st\xc3\xb8tter forslaget om en nasjonal bemanningsnorm for sykehjemmene.\nDepartementet skriver at kommunene skal sikre \xe2\x80\x9dnok personell med riktig kompetanse.\xe2\x80\x9d\nDette er en god ambisjon, men den er ikke fulgt opp med penger til kommunene.\nVi ber departementet om \xc3\xa5 vurdere finansieringen p\xc3\xa5 nytt f\xc3\xb8r forskriften vedtas.\nVi viser ellers til uttalelsen fra KS og Fagforbundet.\n",
+          "Dette er en god ambisjon", "", "kompetanse" },
+        { "Merknader til forslaget om endringer i spesialisthelsetjenesteloven\nHelse Nord RHF takker for muligheten til \xc3\xa5 gi innspill til h\xc3\xb8ringen.\nVi st\xc3\xb8tter forslaget om \xc3\xa5 lovfeste s\xc3\xb8rge-for-ansvaret for pasientreiser.\n\xc3\x98konomiske og administrative konsekvenser for helseforetakene\nForslaget vil gi \xc3\xb8kte kostnader for helseforetakene i Nord-Norge.\nVi ansl\xc3\xa5r merkostnadene til om lag 40 millioner kroner \xc3\xa5rlig.\n",
+          "Forslaget vil gi", "\xc3\x98konomiske og administrative konsekvenser for helseforetakene", "s\xc3\xb8rge-for" },
+        { "1 Innledning\n\nOmbudet viser til h\xc3\xb8ringsnotatet av 12. januar.\n\n2 Merknader til forslaget om endringer i pasientjournalloven\n\nOmbudet st\xc3\xb8tter at pasientene f\xc3\xa5r bedre innsyn i egen journal.\n\n3 Merknader til forslaget om endringer i helsepersonelloven\n\nOmbudet er kritisk til at meldeplikten svekkes.\n",
+          "kritisk til at", "3 Merknader til forslaget om endringer i helsepersonelloven", "innsyn" },
+        { "Jeg er fastlege i Nord-Troms og vil gi noen innspill til h\xc3\xb8ringen.\nForslaget om listetak vil f\xc3\xa5 store konsekvenser i distriktene.\nDepartementet foresl\xc3\xa5r at kommunene kan fastsette et lavere listetak, bl.a.\nfor \xc3\xa5 sikre tid til legevakt og andre offentlige oppgaver.\nJeg mener dette vil f\xc3\xb8re til at flere innbyggere st\xc3\xa5r uten fastlege.\n",
+          "listetak, bl.a. for ", "", NULL },
+        { "Bod\xc3\xb8 kommune har f\xc3\xb8lgende merknader til forslaget:\n1. Kommunen st\xc3\xb8tter at det innf\xc3\xb8res en nasjonal norm for legevakt.\n2. Kommunen ber om at staten finansierer de \xc3\xb8kte kostnadene fullt ut.\nKommunen ansl\xc3\xa5r at merkostnadene for Bod\xc3\xb8 vil utgj\xc3\xb8re ca.\n12 millioner kroner \xc3\xa5rlig. Dette er ikke tatt h\xc3\xb8yde for i h\xc3\xb8ringsnotatet.\n",
+          "ca. 12 millioner", "", "1. Kommunen" },
+        { "2 Merknader\n\nUniversitetet deler bekymringen i Helsepersonellkommisjonens utredning.1\n\n1 NOU 2023: 4\n\n\fUniversitetet ber om at nye studieplasser finansieres fullt ut.\n",
+          "studieplasser", "2 Merknader", "NOU" },
+        { "1 Innledning\n\nVi viser til h\xc3\xb8ringen om gjennomf\xc3\xb8ring av direktivet i norsk rett.\n\n2 Merknader\n\nVi st\xc3\xb8tter at Norge gjennomf\xc3\xb8rer NIS2.\n",
+          "NIS2.", "2 Merknader", NULL },
+        { "Tabell 1. Ber\xc3\xb8rte kontorer per region\n\n1 Helgeland 6 84\n2 Salten 5 121\n\nFylkeskommunen ber om at tallene legges til grunn.\n",
+          "Helgeland 6 84", NULL, "Fylkeskommunen" },
+        { "NSF st\xc3\xb8tter krav om sykepleierkompetanse i alle sykehjem, og mener at dette\n\f2 Norsk Sykepleierforbund\n\nb\xc3\xb8r gjelde fra 2026.\n\f3 Norsk Sykepleierforbund\n\nVi ber om at kravene f\xc3\xb8lges opp med tilsyn.\n",
+          "mener at dette b\xc3\xb8r gjelde", "", "Sykepleierforbund" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hsok_segdoc_t *d = segment_str(cases[i].text);
+        check_invariants(d, cases[i].text, strlen(cases[i].text));
+        const hsok_passage_t *p = find_passage(d, cases[i].must);
+        if (!p)
+            fail_msg("case %zu: no passage contains \"%s\"", i, cases[i].must);
+        if (cases[i].section && strcmp(p->section, cases[i].section) != 0)
+            fail_msg("case %zu: section \"%s\", want \"%s\"", i, p->section, cases[i].section);
+        if (cases[i].apart && strstr(p->text, cases[i].apart))
+            fail_msg("case %zu: \"%s\" is in the passage: %s", i, cases[i].apart, p->text);
+        hsok_segdoc_free(d);
+    }
 }
 
 /* A form that starts again at question 1 with no new name is the same respondent's. */
@@ -1745,6 +1804,7 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_line_rules_cases),
         cmocka_unit_test(test_heading_styles),
         cmocka_unit_test(test_line_per_paragraph),
         cmocka_unit_test(test_furniture_false_friends),

@@ -232,6 +232,7 @@ typedef struct seg {
     block_t *blocks;
     size_t nblocks, capblocks;
     int footnotes[100]; /* footnotes[n]: a footnote line "n text" exists and n is used as a marker */
+    int plain_last[4];  /* the last number of each plain_heading style seen */
     int oom;
 } seg_t;
 
@@ -438,6 +439,49 @@ static int count_words_at(const char *s, size_t n)
     return w;
 }
 
+/* Short headings numbered "1 Innledning" (style 1), "A. Økonomi" (2), "II. Personvern" (3):
+ * the number, or -1. At most 6 words and 60 bytes (12 and 100 when the line stands alone,
+ * with a blank line after it), no comma, and no other number ("2 Salten 5 121" is a table
+ * row, "1 NOU 2023: 4" a footnote). The caller checks that the numbers follow on. */
+static int plain_heading(const char *s, size_t n, int standalone, int *style)
+{
+    size_t maxn = standalone ? 100 : 60;
+    int maxw = standalone ? 12 : 6;
+    if (n > maxn || memchr(s, ',', n) || count_words_at(s, n) > maxw)
+        return -1;
+    size_t i = 0, k;
+    int val = -1, v = number_at(s, n, &k);
+    if (v >= 1 && v <= 99 && k < n && (s[k] == ' ' || s[k] == '\t')) {
+        i = k;
+        val = v;
+        *style = 1;
+    } else if (n > 3 && s[0] >= 'A' && s[0] <= 'H' && s[1] == '.' && s[2] == ' ') {
+        i = 2;
+        val = s[0] - 'A' + 1;
+        *style = 2;
+    } else {
+        static const char *const romans[] = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII",
+                                               "IX", "X", NULL };
+        for (size_t r = 0; romans[r]; r++) {
+            size_t rl = strlen(romans[r]);
+            if (n > rl + 2 && !memcmp(s, romans[r], rl) && s[rl] == '.' && s[rl + 1] == ' ') {
+                i = rl + 1;
+                val = (int)r + 1;
+                *style = 3;
+            }
+        }
+    }
+    if (val < 0)
+        return -1;
+    for (size_t x = i; x < n; x++)
+        if (isdigit((unsigned char)s[x]))
+            return -1;
+    while (i < n && space_len(s, n, i))
+        i += space_len(s, n, i);
+    size_t c;
+    return i < n && is_upper(cp_at(s, n, i, &c)) ? val : -1;
+}
+
 static int keyword_heading(const char *s, size_t n, int *num, int *goal)
 {
     size_t k;
@@ -489,37 +533,6 @@ static int keyword_heading(const char *s, size_t n, int *num, int *goal)
             }
         }
     }
-    /* short headings numbered "1 Innledning", "A. Økonomi", "II. Personvern": at most six
-     * words and 60 bytes, no comma (the first line of a numbered paragraph is longer) */
-    if (n > 60 || memchr(s, ',', n) || count_words_at(s, n) > 6)
-        return 0;
-    size_t i = 0;
-    int val = -1;
-    if (v >= 1 && v <= 99 && k < n && (s[k] == ' ' || s[k] == '\t')) {
-        i = k;
-        val = v;
-    } else if (n > 3 && s[0] >= 'A' && s[0] <= 'H' && s[1] == '.' && s[2] == ' ') {
-        i = 2;
-        val = s[0] - 'A' + 1;
-    } else {
-        static const char *const romans[] = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII",
-                                               "IX", "X", NULL };
-        for (size_t r = 0; romans[r]; r++) {
-            size_t rl = strlen(romans[r]);
-            if (n > rl + 2 && !memcmp(s, romans[r], rl) && s[rl] == '.' && s[rl + 1] == ' ')
-                i = rl + 1, val = (int)r + 1;
-        }
-    }
-    if (val < 0)
-        return 0;
-    while (i < n && space_len(s, n, i))
-        i += space_len(s, n, i);
-    size_t c;
-    if (i < n && is_upper(cp_at(s, n, i, &c))) {
-        *num = val;
-        *goal = 0;
-        return 1;
-    }
     return 0;
 }
 
@@ -562,10 +575,19 @@ static int footnote_def(const seg_t *sg, const char *s, size_t n, size_t *skip)
 
 static int ends_sentence(const char *s, size_t n)
 {
-    while (n > 0 && (s[n - 1] == ')' || s[n - 1] == '"' || s[n - 1] == '\''))
-        n--;
-    if (n >= 2 && !memcmp(s + n - 2, "\xc2\xbb", 2)) /* » */
-        n -= 2;
+    for (;;) {
+        if (n > 0 && (s[n - 1] == ')' || s[n - 1] == '"' || s[n - 1] == '\''))
+            n--;
+        else if (n >= 2 && !memcmp(s + n - 2, "\xc2\xbb", 2)) /* » */
+            n -= 2;
+        else if (n >= 3 && (!memcmp(s + n - 3, "\xe2\x80\x9d", 3) || /* ” */
+                            !memcmp(s + n - 3, "\xe2\x80\x99", 3)))  /* ’ */
+            n -= 3;
+        else
+            break;
+    }
+    if (n >= 3 && !memcmp(s + n - 3, "\xe2\x80\xa6", 3)) /* … */
+        return 1;
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '?' || s[n - 1] == '!' || s[n - 1] == ':' ||
                      s[n - 1] == ';');
 }
@@ -863,7 +885,7 @@ static void build_blocks(seg_t *sg)
         int checked;
         (void)checked;
         size_t skip = 0, bm = 0;
-        int qn = -1, fnn = -1, hnum = 0, hgoal = 0;
+        int qn = -1, fnn = -1, hnum = 0, hgoal = 0, pn = -1, pstyle = 0;
         enum bkind kind = B_PARA;
         int starts = 0;
         size_t ans_at = 0, ans_len = 0;
@@ -915,6 +937,18 @@ static void build_blocks(seg_t *sg)
         } else if (n <= HEADING_MAX && keyword_heading(s, n, &hnum, &hgoal) &&
                    !ends_sentence(s, n)) {
             kind = B_HEADING;
+            starts = 1;
+        } else if (!ends_sentence(s, n) &&
+                   (pn = plain_heading(s, n, li + 1 == sg->ntl ||
+                                                 sg->tl[li + 1].gap_before == GAP_HARD,
+                                       &pstyle)) > sg->plain_last[pstyle] &&
+                   pn <= sg->plain_last[pstyle] + 2) {
+            /* "1 Innledning", then "2 …" or "3 …": numbers that follow on ("E. Berg" under a
+             * signature does not) */
+            sg->plain_last[pstyle] = pn;
+            kind = B_HEADING;
+            hnum = pn;
+            hgoal = 0;
             starts = 1;
         } else if (n <= 200 && title_at(s, n) && !ends_sentence(s, n)) {
             kind = B_TITLE;
@@ -1024,6 +1058,14 @@ static int page_label_line(const char *s, size_t n)
  * off ("Høringssvar – side 2" and "… side 3" have the same key). */
 static size_t page_key(const char *s, size_t n, char *out, size_t cap)
 {
+    /* "2 Norsk Sykepleierforbund" ~ "3 Norsk Sykepleierforbund": a leading page number */
+    size_t lead = 0;
+    while (lead < n && lead < 4 && isdigit((unsigned char)s[lead]))
+        lead++;
+    if (lead > 0 && lead < n && s[lead] == ' ') {
+        s += lead + 1;
+        n -= lead + 1;
+    }
     /* not a bare number: "Kapittel 2" and "Kapittel 3" are different headings */
     for (size_t i = 0; i + 1 < n; i++)
         if (s[i] == ' ' && page_number_line(s + i + 1, n - i - 1)) {
@@ -1130,6 +1172,42 @@ static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
     free(c);
 }
 
+static const char *const abbrevs[] = { "f.eks", "bl.a", "dvs", "mv", "osv", "ca", "nr", "jf",
+                                       "pkt", "evt", "ev", "kap", "mht", "iht", "vedr", "ift",
+                                       "m.m", "o.l", "t.d", "m.a", "pga", "etc", "inkl", "ref",
+                                       "jfr", "nb", "st", "mill", "mrd", "kr", NULL };
+
+/* Does s[0..n) end with an abbreviation and its period ("bl.a.", "ca.")? */
+static int ends_abbrev(const char *s, size_t n)
+{
+    if (n < 2 || s[n - 1] != '.')
+        return 0;
+    size_t b = n - 1;
+    while (b > 0 && s[b - 1] != ' ')
+        b--;
+    for (size_t i = 0; abbrevs[i]; i++)
+        if (strlen(abbrevs[i]) == n - 1 - b && starts_with_ci(s + b, n - 1 - b, abbrevs[i]))
+            return 1;
+    return 0;
+}
+
+/* A line that looks like a heading for the spacing votes: at most 72 bytes, a capital or
+ * digit first, no sentence end, and the next line starts with a capital. Headings neither
+ * wrap nor end sentences, so they must not vote. */
+static int heading_like(const seg_t *sg, size_t k)
+{
+    const tline_t *P = &sg->tl[k];
+    const char *s = sg->t + P->start;
+    size_t n = P->end - P->start, cn;
+    if (n > 72 || k + 1 >= sg->ntl || ends_sentence(s, n))
+        return 0;
+    utf8proc_int32_t c = cp_at(s, n, 0, &cn);
+    if (!is_upper(c) && !(c >= '0' && c <= '9'))
+        return 0;
+    const tline_t *N = &sg->tl[k + 1];
+    return is_upper(cp_at(sg->t + N->start, N->end - N->start, 0, &cn));
+}
+
 static int build_lines(seg_t *sg)
 {
     const char *t = sg->t;
@@ -1225,7 +1303,7 @@ static int build_lines(seg_t *sg)
         int dash;
         /* headings, titles and bullets never end a sentence: only full lines vote */
         if (P->end - P->start < 40 || bullet_len(sg->t + P->start, P->end - P->start, &dash) ||
-            title_at(sg->t + P->start, P->end - P->start))
+            title_at(sg->t + P->start, P->end - P->start) || heading_like(sg, k - 1))
             continue;
         nsoft++;
         wrapped += !ends_sentence(sg->t + P->start, P->end - P->start);
@@ -1258,15 +1336,20 @@ static int build_lines(seg_t *sg)
         const tline_t *P = &sg->tl[k - 1];
         int dash;
         if (sg->tl[k].gap_before != GAP_NONE || P->end - P->start < 40 ||
-            bullet_len(sg->t + P->start, P->end - P->start, &dash))
+            bullet_len(sg->t + P->start, P->end - P->start, &dash) || heading_like(sg, k - 1))
             continue;
         full++;
         ended += ends_sentence(sg->t + P->start, P->end - P->start);
     }
+    /* then every line is a paragraph (or heading, or bullet) of its own, unless the next
+     * line starts in lower case: "… bl.a." / "for å sikre …" is one sentence */
     if (full >= 3 && ended * 10 >= full * 7)
         for (size_t k = 1; k < sg->ntl; k++) {
-            const tline_t *P = &sg->tl[k - 1];
-            if (sg->tl[k].gap_before == GAP_NONE && ends_sentence(sg->t + P->start, P->end - P->start))
+            const tline_t *L = &sg->tl[k], *P = &sg->tl[k - 1];
+            size_t cn;
+            if (L->gap_before == GAP_NONE &&
+                !is_lower(cp_at(sg->t + L->start, L->end - L->start, 0, &cn)) &&
+                !ends_abbrev(sg->t + P->start, P->end - P->start))
                 sg->tl[k].gap_before = GAP_HARD;
         }
     return 0;
@@ -1941,6 +2024,15 @@ static void scan_signature(seg_t *sg, size_t from, size_t to, cands_t *cs)
 /* A letterhead: the response starts with the organisation's name on a line of its own
  * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
  * address, or starting with "Til"/"Att", is skipped. */
+static int strstr_n(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++)
+        if (!memcmp(s + i, needle, m))
+            return 1;
+    return 0;
+}
+
 static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
 {
     /* two address blocks at the top (name lines over a postal address): the first is the
@@ -1983,6 +2075,11 @@ static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
         const char *s = b->text.data;
         size_t n = b->text.len;
         if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
+            continue;
+        size_t e = n; /* "… utredning.1": a sentence with a footnote marker */
+        while (e > 0 && isdigit((unsigned char)s[e - 1]))
+            e--;
+        if ((e < n && e > 0 && s[e - 1] == '.') || strstr_n(s, n, ". "))
             continue;
         if (starts_with_ci(s, n, "til ") || starts_with_ci(s, n, "til:") ||
             starts_with_ci(s, n, "om ") || starts_with_ci(s, n, "vedr") ||
@@ -2050,6 +2147,7 @@ typedef struct ctx {
     seg_t *sg;
     const char *respondent;
     const char *q, *g, *u; /* open headings */
+    int g_caps;            /* g is an all-caps heading */
     int qno, gno;
     const char *section;   /* path, kept */
     unsigned max_chars;
@@ -2108,11 +2206,6 @@ static int add_passage(ctx_t *c, const char *text, size_t n, const block_t *firs
     d->npassages++;
     return 0;
 }
-
-static const char *const abbrevs[] = { "f.eks", "bl.a", "dvs", "mv", "osv", "ca", "nr", "jf",
-                                       "pkt", "evt", "ev", "kap", "mht", "iht", "vedr", "ift",
-                                       "m.m", "o.l", "t.d", "m.a", "pga", "etc", "inkl", "ref",
-                                       "jfr", "nb", "st", "mill", "mrd", "kr", NULL };
 
 /* byte offsets just after sentence ends in s[0..n) */
 static int sentence_end_at(const char *s, size_t n, size_t i)
@@ -2306,6 +2399,7 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
     if (add_respondent(c->d, c->respondent) < 0)
         return -1;
     c->q = c->g = c->u = NULL;
+    c->g_caps = 0;
     c->qno = c->gno = 0;
     c->section = "";
     for (size_t i = from; i < to; i++) {
@@ -2324,6 +2418,7 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             c->section = section_path(c);
             break;
         case B_HEADING:
+            c->g_caps = 0;
             c->g = keepn(c->d, b->text.data, b->text.len);
             c->gno = b->goal ? b->number : 0;
             c->u = NULL;
@@ -2335,8 +2430,12 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
                 b->text.len == strlen(c->respondent) &&
                 !memcmp(b->text.data, c->respondent, b->text.len))
                 break;
-            if (caps_heading(b->text.data, b->text.len)) {
-                /* "GENERELLE MERKNADER": a heading of the document's own, not a sub-heading */
+            if (caps_heading(b->text.data, b->text.len) && (!c->g || c->g_caps) && i + 1 < to &&
+                (sg->blocks[i + 1].kind == B_PARA || sg->blocks[i + 1].kind == B_BULLET)) {
+                /* "GENERELLE MERKNADER" over text: a heading of the document's own level
+                 * (unless under a numbered heading: then a sub-heading; and "SAKSFRAMLEGG"
+                 * right over another heading is a label, not a section) */
+                c->g_caps = 1;
                 c->g = keepn(c->d, b->text.data, b->text.len);
                 c->gno = 0;
                 c->u = NULL;
@@ -2417,8 +2516,12 @@ static void find_footnotes(seg_t *sg)
         char num[4];
         snprintf(num, sizeof num, "%d", v);
         size_t nl = strlen(num);
+        /* the marker comes before its footnote, as in a PDF's reading order; after it only
+         * when the footnote line is no short heading ("NIS2" after "2 Merknader" is no
+         * marker) */
+        int heading = count_words_at(s, n) < 4;
         for (size_t lj = 0; lj < sg->ntl && !sg->footnotes[v]; lj++) {
-            if (lj == li)
+            if (lj == li || (lj > li && heading))
                 continue;
             const char *u = t + sg->tl[lj].start;
             size_t m = sg->tl[lj].end - sg->tl[lj].start;
