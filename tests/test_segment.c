@@ -1581,6 +1581,35 @@ static void test_line_rules_cases(void **state)
     }
 }
 
+/* Letterheads of many kinds of organisation, over a title: the letterhead is the respondent
+ * of the whole response (an acronym alone too), and is no passage of its own. */
+static void test_letterhead_organisations(void **state)
+{
+    (void)state;
+    static const char *const orgs[] = { "Statsforvalteren i Vestland", "Helsedirektoratet",
+                                        "Datatilsynet", "Norsk Pasientforening",
+                                        "Universitetet i Oslo", "Oslo universitetssykehus HF",
+                                        "KS", "NAV", "Apotekforeningen", "Fagforbundet",
+                                        "Barneombudet", "Sametinget", "Kreftregisteret",
+                                        "Vestland fylkeskommune",
+                                        "Den norske tannlegeforening" };
+    for (size_t i = 0; i < sizeof orgs / sizeof *orgs; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "%s\n\nH\xc3\xb8ringssvar \xe2\x80\x93 nasjonal helse- og samhandlingsplan\n\n"
+                 "Vi viser til h\xc3\xb8ringen og har f\xc3\xb8lgende merknader.\n\n"
+                 "Forslaget er godt, men finansieringen m\xc3\xa5 avklares.\n", orgs[i]);
+        hsok_segdoc_t *d = segment_str(text);
+        check_invariants(d, text, strlen(text));
+        assert_int_equal(npass(d), 2);
+        for (size_t k = 0; k < npass(d); k++)
+            if (strcmp(pass(d, k)->respondent, orgs[i]) != 0)
+                fail_msg("%s: passage %zu has respondent \"%s\"", orgs[i], k,
+                         pass(d, k)->respondent);
+        hsok_segdoc_free(d);
+    }
+}
+
 /* A form that starts again at question 1 with no new name is the same respondent's. */
 static void test_form_restart_same_respondent(void **state)
 {
@@ -1804,6 +1833,7 @@ int main(void)
         cmocka_unit_test(test_email_headers),
         cmocka_unit_test(test_furniture_lookalikes),
         cmocka_unit_test(test_form_restart_same_respondent),
+        cmocka_unit_test(test_letterhead_organisations),
         cmocka_unit_test(test_line_rules_cases),
         cmocka_unit_test(test_heading_styles),
         cmocka_unit_test(test_line_per_paragraph),

@@ -1674,7 +1674,8 @@ static int has_org_word(const char *name)
             "instituttet", "institutt", "rådet", "ombudet", "ombud", "etaten", "etat",
             "senteret", "senter", "selskap", "selskapet", "stiftelsen", "nemnda", "nemnd",
             "utvalget", "foretak", "foretaket", "universitet", "universitetet", "høgskole",
-            "høgskolen", "fylkeskommune", "interkommunale", NULL };
+            "høgskolen", "fylkeskommune", "interkommunale", "tinget", "registeret",
+            "registret", "kontoret", "verket", "klinikken", NULL };
         for (size_t i = 0; suffixes[i]; i++) {
             size_t sl = strlen(suffixes[i]);
             if (ll >= sl && !memcmp(low + ll - sl, suffixes[i], sl))
@@ -1941,7 +1942,8 @@ static int org_line(cands_t *cs, const char *s, size_t n)
         return 0;
     memcpy(name, s, n);
     name[n] = '\0';
-    if (!has_org_word(name))
+    /* or an acronym alone: "KS", "NAV", "SINTEF" */
+    if (!has_org_word(name) && !(all_caps(name) && n <= 8 && count_words_at(s, n) == 1))
         return 0;
     cand_t *c = cand_get(cs, s, n);
     if (c)
@@ -2074,7 +2076,7 @@ static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
             continue; /* b->postal: a line of an (addressee's) address block */
         const char *s = b->text.data;
         size_t n = b->text.len;
-        if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
+        if (n < 2 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
             continue;
         size_t e = n; /* "… utredning.1": a sentence with a footnote marker */
         while (e > 0 && isdigit((unsigned char)s[e - 1]))
@@ -2456,6 +2458,11 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
                 return -1;
             break;
         case B_PARA:
+            /* a letterhead too short to be a heading ("KS") is no passage either */
+            if (!c->q && !c->g && !c->u && *c->respondent &&
+                b->text.len == strlen(c->respondent) &&
+                !memcmp(b->text.data, c->respondent, b->text.len) && single_line_block(b))
+                break;
             if (emit_long(c, b, HSOK_PASSAGE_PARAGRAPH) < 0)
                 return -1;
             break;
@@ -2495,11 +2502,18 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
     return 0;
 }
 
-static int has_content(const seg_t *sg, size_t from, size_t to)
+/* Is there a passage's worth of text in blocks [from, to)? With short_lines 0, a short line
+ * alone does not count: a letterhead ("KS") above a title is not a response of its own. */
+static int has_content(const seg_t *sg, size_t from, size_t to, int short_lines)
 {
-    for (size_t i = from; i < to; i++)
-        if (sg->blocks[i].kind == B_PARA || sg->blocks[i].kind == B_BULLET)
+    for (size_t i = from; i < to; i++) {
+        const block_t *b = &sg->blocks[i];
+        if (!short_lines && b->kind == B_PARA && single_line_block(b) && b->text.len <= 80 &&
+            !ends_sentence(b->text.data, b->text.len))
+            continue;
+        if (b->kind == B_PARA || b->kind == B_BULLET)
             return 1;
+    }
     return 0;
 }
 
@@ -2598,9 +2612,10 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
         int split = 0;
         if (i < sg.nblocks && i > from) {
             const block_t *b = &sg.blocks[i];
-            if (b->kind == B_TITLE && has_content(&sg, from, i))
+            if (b->kind == B_TITLE && has_content(&sg, from, i, 0))
                 split = 1;
-            if (b->kind == B_QUESTION && b->number == 1 && maxq >= 2 && has_content(&sg, from, i))
+            if (b->kind == B_QUESTION && b->number == 1 && maxq >= 2 &&
+                has_content(&sg, from, i, 1))
                 split = 2;
         }
         if (i == sg.nblocks || split) {
