@@ -16,6 +16,7 @@
 #define HSOK_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hsok/hsok.h"
 
@@ -86,6 +87,10 @@ char *hsok_normalize(const char *s, size_t len, size_t *outlen);
 /* Nonzero if s[0..len) is valid UTF-8; else 0 and *bad (if not NULL) is the offset of the
  * first invalid byte. */
 int hsok_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Length of the valid UTF-8 sequence at s[0..n) (strict: no overlong forms, surrogates or
+ * code points above U+10FFFF), its code point in *cp if cp is not NULL; 0 if invalid. */
+size_t hsok_utf8_next(const char *s, size_t n, uint32_t *cp);
 
 #ifdef __cplusplus
 }

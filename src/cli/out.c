@@ -4,6 +4,8 @@
 #endif
 #include "out.h"
 
+#include "hsok/export.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,83 +41,12 @@ void out_sgr(FILE *f, int color, const char *sgr)
         fputs(sgr, f);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not valid (overlong forms,
- * surrogates and code points above U+10FFFF are invalid). */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
-void out_json_strn(FILE *f, const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    putc('"', f);
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        if (c >= 0x80) {
-            size_t n = utf8_valid_len(p + i, len - i);
-            if (n == 0) {
-                fputs("\\ufffd", f);
-                i++;
-            } else {
-                fwrite(p + i, 1, n, f);
-                i += n;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                fprintf(f, "\\u%04x", c);
-            else
-                putc(c, f);
-        }
-        i++;
-    }
-    putc('"', f);
-}
-
 void out_json_str(FILE *f, const char *s)
 {
     if (s == NULL)
         fputs("null", f);
     else
-        out_json_strn(f, s, strlen(s));
+        hsok_write_json_string(f, s); /* the exports' escaping: one writer for all JSON */
 }
 
 void oj_init(out_json_t *j, FILE *f)

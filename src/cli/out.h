@@ -36,11 +36,9 @@ int out_use_color(out_color_t mode, FILE *f);
 /* Write sgr when color is nonzero. */
 void out_sgr(FILE *f, int color, const char *sgr);
 
-/* JSON string literal for s[0..len), quotes included: '"' and '\\' escaped, every control
- * character as \b \f \n \r \t or \u00XX, valid UTF-8 passed through, each byte of an invalid
- * UTF-8 sequence written as \ufffd so the output is always valid JSON. */
-void out_json_strn(FILE *f, const char *s, size_t len);
-/* The same for a NUL-terminated string; NULL is written as null. */
+/* JSON string literal for s, quotes included (hsok_write_json_string: control characters
+ * escaped, each byte of invalid UTF-8 as \ufffd, so the output is always valid JSON); NULL is
+ * written as null. */
 void out_json_str(FILE *f, const char *s);
 
 /* A streaming writer for one JSON value per line (objects and arrays nested up to

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "hsok/export.h"
+#include "hsok/text.h"
 
 #define DEFAULT_TITLE "Utdrag fra høringssvar"
 #define NO_THEME_LABEL "Uten tema"
@@ -43,43 +44,6 @@ int hsok_export_format_parse(const char *name, hsok_export_format_t *out)
 }
 
 /* ---- UTF-8 ---- */
-
-/* Length of the valid UTF-8 sequence at s[0..n) (n >= 1), or 0 if it is not valid (overlong
- * forms, surrogates and code points above U+10FFFF are invalid). *cp gets the code point. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        v = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) || v > 0x10ffff ||
-        (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 /* Whether code point c is part of a word: a letter, a mark or a number. */
 static int is_word_cp(uint32_t c)
@@ -115,7 +79,7 @@ static int word_before(const char *s, size_t i)
         back++;
     }
     uint32_t cp;
-    size_t n = utf8_seq((const unsigned char *)s + k, i - k, &cp);
+    size_t n = hsok_utf8_next(s + k, i - k, &cp);
     return n == i - k && is_word_cp(cp);
 }
 
@@ -125,7 +89,7 @@ static int word_at(const char *s, size_t len, size_t i)
     if (i >= len)
         return 0;
     uint32_t cp;
-    return utf8_seq((const unsigned char *)s + i, len - i, &cp) != 0 && is_word_cp(cp);
+    return hsok_utf8_next(s + i, len - i, &cp) != 0 && is_word_cp(cp);
 }
 
 /* ---- escaping helpers ---- */
@@ -175,7 +139,7 @@ static int json_strn(FILE *out, const char *s, size_t len)
         unsigned char c = p[i];
         if (c >= 0x80) {
             uint32_t cp;
-            size_t n = utf8_seq(p + i, len - i, &cp);
+            size_t n = hsok_utf8_next((const char *)p + i, len - i, &cp);
             if (n == 0) {
                 PUTS("\\ufffd", out); /* each byte of an invalid sequence */
                 i++;
@@ -364,7 +328,7 @@ static int find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, s
     while (i < len) {
         size_t step = 1;
         uint32_t cp;
-        size_t n = utf8_seq((const unsigned char *)text + i, len - i, &cp);
+        size_t n = hsok_utf8_next(text + i, len - i, &cp);
         int here_word = n != 0 && is_word_cp(cp);
         if (n != 0)
             step = n;

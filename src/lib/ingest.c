@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hsok/text.h"
 
 /* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
 static const unsigned short cp1252_high[32] = {
@@ -33,41 +34,6 @@ void hsok_source_clear(hsok_source_t *src)
         return;
     free(src->text);
     memset(src, 0, sizeof *src);
-}
-
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid (strict: no overlong
- * forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t k;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        k = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        k = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < k)
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < k; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return k;
 }
 
 static void add_cp(buf_t *b, unsigned cp)
@@ -144,7 +110,7 @@ hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len
 
     size_t bad = len;
     for (size_t i = start; i < len;) {
-        size_t k = utf8_seq(u + i, len - i);
+        size_t k = hsok_utf8_next(bytes + i, len - i, NULL);
         if (!k) {
             bad = i;
             break;

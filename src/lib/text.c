@@ -82,6 +82,19 @@ enum cclass {
 
 /* Decode one code point at s[0..n). Returns its byte length, or -1 if invalid (then one
  * byte should be skipped). */
+size_t hsok_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+    utf8proc_int32_t u;
+    utf8proc_ssize_t k = n ? utf8proc_iterate((const utf8proc_uint8_t *)s,
+                                              n > 4 ? 4 : (utf8proc_ssize_t)n, &u)
+                           : 0;
+    if (k <= 0 || u < 0)
+        return 0;
+    if (cp)
+        *cp = (uint32_t)u;
+    return (size_t)k;
+}
+
 static int decode(const char *s, size_t n, int32_t *cp)
 {
     unsigned char c = (unsigned char)s[0];
@@ -89,12 +102,11 @@ static int decode(const char *s, size_t n, int32_t *cp)
         *cp = c;
         return 1;
     }
-    utf8proc_int32_t u;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
-                                          n > 4 ? 4 : (utf8proc_ssize_t)n, &u);
-    if (k <= 0 || u < 0)
+    uint32_t u;
+    size_t k = hsok_utf8_next(s, n, &u);
+    if (!k)
         return -1;
-    *cp = u;
+    *cp = (int32_t)u;
     return (int)k;
 }
 
