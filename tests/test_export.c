@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
 #include "hsok/themes.h"
@@ -364,361 +365,6 @@ static void test_csv_round_trip(void **state)
     free(m.data);
 }
 
-/* ---- a strict JSON reader ---- */
-
-typedef enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype_t;
-
-typedef struct jv {
-    jtype_t type;
-    int b;
-    double num;
-    char *str;       /* J_STR, NUL-terminated (may hold no NUL inside: tests never need it) */
-    size_t n;        /* J_ARR / J_OBJ */
-    struct jv *items;
-    char **keys;     /* J_OBJ */
-} jv_t;
-
-static void jv_free(jv_t *v)
-{
-    free(v->str);
-    for (size_t i = 0; i < v->n; i++) {
-        jv_free(&v->items[i]);
-        if (v->keys)
-            free(v->keys[i]);
-    }
-    free(v->items);
-    free(v->keys);
-    memset(v, 0, sizeof *v);
-}
-
-typedef struct jp {
-    const char *s, *end;
-    const char *err;
-} jp_t;
-
-static void jws(jp_t *p)
-{
-    while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r'))
-        p->s++;
-}
-
-static int jfail(jp_t *p, const char *msg)
-{
-    if (!p->err)
-        p->err = msg;
-    return -1;
-}
-
-static void put_utf8(char *out, size_t *n, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[(*n)++] = (char)cp;
-    } else if (cp < 0x800) {
-        out[(*n)++] = (char)(0xc0 | (cp >> 6));
-        out[(*n)++] = (char)(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        out[(*n)++] = (char)(0xe0 | (cp >> 12));
-        out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[(*n)++] = (char)(0x80 | (cp & 0x3f));
-    } else {
-        out[(*n)++] = (char)(0xf0 | (cp >> 18));
-        out[(*n)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[(*n)++] = (char)(0x80 | (cp & 0x3f));
-    }
-}
-
-static int hex4(jp_t *p, uint32_t *out)
-{
-    if (p->end - p->s < 4)
-        return jfail(p, "short \\u escape");
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p->s[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return jfail(p, "bad hex digit in \\u escape");
-    }
-    p->s += 4;
-    *out = v;
-    return 0;
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
-static int jstring(jp_t *p, char **out)
-{
-    if (p->s >= p->end || *p->s != '"')
-        return jfail(p, "expected a string");
-    p->s++;
-    char *buf = malloc((size_t)(p->end - p->s) * 2 + 1);
-    size_t n = 0;
-    for (;;) {
-        if (p->s >= p->end) {
-            free(buf);
-            return jfail(p, "unterminated string");
-        }
-        unsigned char c = (unsigned char)*p->s;
-        if (c == '"') {
-            p->s++;
-            break;
-        }
-        if (c < 0x20) {
-            free(buf);
-            return jfail(p, "raw control character in a string");
-        }
-        if (c == '\\') {
-            p->s++;
-            if (p->s >= p->end) {
-                free(buf);
-                return jfail(p, "unterminated escape");
-            }
-            char e = *p->s++;
-            uint32_t cp;
-            switch (e) {
-            case '"': buf[n++] = '"'; break;
-            case '\\': buf[n++] = '\\'; break;
-            case '/': buf[n++] = '/'; break;
-            case 'b': buf[n++] = '\b'; break;
-            case 'f': buf[n++] = '\f'; break;
-            case 'n': buf[n++] = '\n'; break;
-            case 'r': buf[n++] = '\r'; break;
-            case 't': buf[n++] = '\t'; break;
-            case 'u':
-                if (hex4(p, &cp) < 0) {
-                    free(buf);
-                    return -1;
-                }
-                if (cp >= 0xd800 && cp <= 0xdbff) {
-                    uint32_t lo;
-                    if (p->end - p->s < 6 || p->s[0] != '\\' || p->s[1] != 'u') {
-                        free(buf);
-                        return jfail(p, "lone high surrogate");
-                    }
-                    p->s += 2;
-                    if (hex4(p, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
-                        free(buf);
-                        return jfail(p, "bad low surrogate");
-                    }
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                    free(buf);
-                    return jfail(p, "lone low surrogate");
-                }
-                if (cp == 0) {
-                    free(buf);
-                    return jfail(p, "NUL in a string (not supported by this reader)");
-                }
-                put_utf8(buf, &n, cp);
-                break;
-            default: free(buf); return jfail(p, "unknown escape");
-            }
-            continue;
-        }
-        size_t l = utf8_len((const unsigned char *)p->s, (size_t)(p->end - p->s));
-        if (l == 0) {
-            free(buf);
-            return jfail(p, "invalid UTF-8 in a string");
-        }
-        memcpy(buf + n, p->s, l);
-        n += l;
-        p->s += l;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    return 0;
-}
-
-static int jvalue(jp_t *p, jv_t *v, int depth);
-
-static int jnumber(jp_t *p, jv_t *v)
-{
-    const char *start = p->s;
-    if (p->s < p->end && *p->s == '-')
-        p->s++;
-    if (p->s >= p->end || !isdigit((unsigned char)*p->s))
-        return jfail(p, "bad number");
-    if (*p->s == '0')
-        p->s++;
-    else
-        while (p->s < p->end && isdigit((unsigned char)*p->s))
-            p->s++;
-    if (p->s < p->end && *p->s == '.') {
-        p->s++;
-        if (p->s >= p->end || !isdigit((unsigned char)*p->s))
-            return jfail(p, "bad fraction");
-        while (p->s < p->end && isdigit((unsigned char)*p->s))
-            p->s++;
-    }
-    if (p->s < p->end && (*p->s == 'e' || *p->s == 'E')) {
-        p->s++;
-        if (p->s < p->end && (*p->s == '+' || *p->s == '-'))
-            p->s++;
-        if (p->s >= p->end || !isdigit((unsigned char)*p->s))
-            return jfail(p, "bad exponent");
-        while (p->s < p->end && isdigit((unsigned char)*p->s))
-            p->s++;
-    }
-    char tmp[64];
-    size_t l = (size_t)(p->s - start);
-    if (l >= sizeof tmp)
-        return jfail(p, "number too long");
-    memcpy(tmp, start, l);
-    tmp[l] = '\0';
-    v->type = J_NUM;
-    v->num = strtod(tmp, NULL);
-    return 0;
-}
-
-static int jlit(jp_t *p, const char *lit)
-{
-    size_t l = strlen(lit);
-    if ((size_t)(p->end - p->s) < l || memcmp(p->s, lit, l) != 0)
-        return jfail(p, "unexpected character");
-    p->s += l;
-    return 0;
-}
-
-static int jvalue(jp_t *p, jv_t *v, int depth)
-{
-    memset(v, 0, sizeof *v);
-    if (depth > 32)
-        return jfail(p, "too deep");
-    jws(p);
-    if (p->s >= p->end)
-        return jfail(p, "unexpected end");
-    char c = *p->s;
-    if (c == '"') {
-        v->type = J_STR;
-        return jstring(p, &v->str);
-    }
-    if (c == '{' || c == '[') {
-        int obj = c == '{';
-        v->type = obj ? J_OBJ : J_ARR;
-        p->s++;
-        jws(p);
-        if (p->s < p->end && *p->s == (obj ? '}' : ']')) {
-            p->s++;
-            return 0;
-        }
-        for (;;) {
-            v->items = realloc(v->items, (v->n + 1) * sizeof *v->items);
-            if (obj)
-                v->keys = realloc(v->keys, (v->n + 1) * sizeof *v->keys);
-            memset(&v->items[v->n], 0, sizeof *v->items);
-            if (obj) {
-                jws(p);
-                v->keys[v->n] = NULL;
-                if (jstring(p, &v->keys[v->n]) < 0)
-                    return -1;
-                for (size_t k = 0; k < v->n; k++)
-                    if (strcmp(v->keys[k], v->keys[v->n]) == 0) {
-                        v->n++;
-                        return jfail(p, "duplicate key");
-                    }
-                jws(p);
-                if (p->s >= p->end || *p->s != ':') {
-                    v->n++;
-                    return jfail(p, "expected ':'");
-                }
-                p->s++;
-            }
-            int rc = jvalue(p, &v->items[v->n], depth + 1);
-            v->n++;
-            if (rc < 0)
-                return -1;
-            jws(p);
-            if (p->s < p->end && *p->s == ',') {
-                p->s++;
-                continue;
-            }
-            if (p->s < p->end && *p->s == (obj ? '}' : ']')) {
-                p->s++;
-                return 0;
-            }
-            return jfail(p, "expected ',' or a closing bracket");
-        }
-    }
-    if (c == 't') {
-        v->type = J_BOOL;
-        v->b = 1;
-        return jlit(p, "true");
-    }
-    if (c == 'f') {
-        v->type = J_BOOL;
-        return jlit(p, "false");
-    }
-    if (c == 'n') {
-        v->type = J_NULL;
-        return jlit(p, "null");
-    }
-    return jnumber(p, v);
-}
-
-/* Parse exactly one JSON value spanning s[0..len) (whitespace around allowed). */
-static int json_parse(const char *s, size_t len, jv_t *v, const char **err)
-{
-    jp_t p = {s, s + len, NULL};
-    int rc = jvalue(&p, v, 0);
-    if (rc == 0) {
-        jws(&p);
-        if (p.s != p.end)
-            rc = jfail(&p, "trailing characters");
-    }
-    if (rc < 0) {
-        *err = p.err;
-        jv_free(v);
-    }
-    return rc;
-}
-
-static const jv_t *jget(const jv_t *obj, const char *key)
-{
-    if (obj->type != J_OBJ)
-        return NULL;
-    for (size_t i = 0; i < obj->n; i++)
-        if (strcmp(obj->keys[i], key) == 0)
-            return &obj->items[i];
-    return NULL;
-}
-
 static void test_json_reader_rejects(void **state)
 {
     (void)state;
@@ -726,17 +372,17 @@ static void test_json_reader_rejects(void **state)
     const char *bad[] = {"{\"a\":1,}", "[1 2]", "\"a\nb\"", "\"\\x\"", "{\"a\":1,\"a\":2}",
                          "01",        "1.",    "\"\xff\"", "{a:1}", "[1]x", "\"\\ud800\""};
     for (size_t i = 0; i < NCASES(bad); i++) {
-        jv_t v;
         const char *err = NULL;
-        if (json_parse(bad[i], strlen(bad[i]), &v, &err) == 0)
+        jval_t *v = json_parse(bad[i], strlen(bad[i]), &err, NULL);
+        if (v != NULL)
             fail_msg("reader accepted %s", bad[i]);
     }
-    jv_t v;
     const char *err = NULL;
     const char *good = "{\"a\":[1,-2.5e3,true,null,\"\\u00e6\\ud83d\\ude00\"],\"b\":{}}";
-    assert_int_equal(json_parse(good, strlen(good), &v, &err), 0);
-    assert_string_equal(jget(&v, "a")->items[4].str, "æ😀");
-    jv_free(&v);
+    jval_t *v = json_parse(good, strlen(good), &err, NULL);
+    assert_non_null(v);
+    assert_string_equal(jget(v, "a")->items[4]->s, "æ😀");
+    jfree(v);
 }
 
 static void test_json_control_chars(void **state)
@@ -752,20 +398,21 @@ static void test_json_control_chars(void **state)
     char *out = write_with(hsok_write_json_string, in);
     for (const char *p = out; *p; p++)
         assert_true((unsigned char)*p >= 0x20); /* no raw control character */
-    jv_t v;
     const char *err = NULL;
-    if (json_parse(out, strlen(out), &v, &err) != 0)
+    jval_t *v = json_parse(out, strlen(out), &err, NULL);
+    if (v == NULL)
         fail_msg("%s: %s", err, out);
-    assert_int_equal(v.type, J_STR);
-    assert_string_equal(v.str, in);
-    jv_free(&v);
+    assert_int_equal(v->t, J_STR);
+    assert_string_equal(v->s, in);
+    jfree(v);
     free(out);
 
     /* invalid UTF-8 still gives valid JSON */
     out = write_with(hsok_write_json_string, "a\xff\xfe\xc3(b");
-    assert_int_equal(json_parse(out, strlen(out), &v, &err), 0);
-    assert_string_equal(v.str, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd(b");
-    jv_free(&v);
+    v = json_parse(out, strlen(out), &err, NULL);
+    assert_non_null(v);
+    assert_string_equal(v->s, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd(b");
+    jfree(v);
     free(out);
 }
 
@@ -1168,55 +815,55 @@ static void test_e2e_jsonl(void **state)
         assert_non_null(nl);
         assert_true(lines < n);
         const hsok_record_t *r = hsok_records_get(fx.recs, lines);
-        jv_t v;
         const char *err = NULL;
-        if (json_parse(p, (size_t)(nl - p), &v, &err) != 0)
+        jval_t *v = json_parse(p, (size_t)(nl - p), &err, NULL);
+        if (v == NULL)
             fail_msg("line %zu: %s: %.*s", lines + 1, err, (int)(nl - p), p);
-        assert_int_equal(v.type, J_OBJ);
+        assert_int_equal(v->t, J_OBJ);
         const char *keys[] = {"format_version", "type",    "id",       "source",
                               "line",           "end_line", "respondent", "section",
                               "question",       "goal",    "themes",   "evidence",
                               "scores",         "text"};
-        assert_int_equal(v.n, NCASES(keys));
+        assert_int_equal(v->n, NCASES(keys));
         for (size_t k = 0; k < NCASES(keys); k++)
-            if (jget(&v, keys[k]) == NULL)
+            if (jget(v, keys[k]) == NULL)
                 fail_msg("line %zu: no key %s", lines + 1, keys[k]);
-        assert_int_equal(jget(&v, "format_version")->type, J_NUM);
-        assert_true(jget(&v, "format_version")->num == 1);
-        assert_string_equal(jget(&v, "type")->str, "passage");
-        assert_string_equal(jget(&v, "id")->str, r->id);
-        assert_string_equal(jget(&v, "source")->str, r->source);
-        assert_string_equal(jget(&v, "respondent")->str, r->respondent);
-        assert_string_equal(jget(&v, "section")->str, r->section);
-        assert_string_equal(jget(&v, "text")->str, r->text);
-        assert_true(jget(&v, "line")->type == J_NUM && jget(&v, "line")->num == r->line);
-        assert_true(jget(&v, "end_line")->num == r->end_line);
-        const jv_t *q = jget(&v, "question");
-        assert_true(r->question_no ? q->type == J_NUM && q->num == r->question_no
-                                   : q->type == J_NULL);
-        const jv_t *th = jget(&v, "themes");
-        assert_int_equal(th->type, J_ARR);
+        assert_int_equal(jget(v, "format_version")->t, J_NUM);
+        assert_true(jget(v, "format_version")->num == 1);
+        assert_string_equal(jget(v, "type")->s, "passage");
+        assert_string_equal(jget(v, "id")->s, r->id);
+        assert_string_equal(jget(v, "source")->s, r->source);
+        assert_string_equal(jget(v, "respondent")->s, r->respondent);
+        assert_string_equal(jget(v, "section")->s, r->section);
+        assert_string_equal(jget(v, "text")->s, r->text);
+        assert_true(jget(v, "line")->t == J_NUM && jget(v, "line")->num == r->line);
+        assert_true(jget(v, "end_line")->num == r->end_line);
+        const jval_t *q = jget(v, "question");
+        assert_true(r->question_no ? q->t == J_NUM && q->num == r->question_no
+                                   : q->t == J_NULL);
+        const jval_t *th = jget(v, "themes");
+        assert_int_equal(th->t, J_ARR);
         assert_int_equal(th->n, r->nthemes);
         for (size_t k = 0; k < r->nthemes; k++)
-            assert_string_equal(th->items[k].str, r->themes[k]);
-        const jv_t *ev = jget(&v, "evidence"), *sc = jget(&v, "scores");
-        assert_int_equal(ev->type, J_OBJ);
-        assert_int_equal(sc->type, J_OBJ);
+            assert_string_equal(th->items[k]->s, r->themes[k]);
+        const jval_t *ev = jget(v, "evidence"), *sc = jget(v, "scores");
+        assert_int_equal(ev->t, J_OBJ);
+        assert_int_equal(sc->t, J_OBJ);
         assert_int_equal(ev->n, r->ntags);
         assert_int_equal(sc->n, r->ntags);
         for (size_t k = 0; k < r->ntags; k++) {
-            const jv_t *words = jget(ev, r->tags[k].theme);
+            const jval_t *words = jget(ev, r->tags[k].theme);
             assert_non_null(words);
-            assert_int_equal(words->type, J_ARR);
+            assert_int_equal(words->t, J_ARR);
             assert_int_equal(words->n, r->tags[k].nevidence);
             for (size_t e = 0; e < words->n; e++)
-                assert_string_equal(words->items[e].str, r->tags[k].evidence[e]);
-            const jv_t *s = jget(sc, r->tags[k].theme);
+                assert_string_equal(words->items[e]->s, r->tags[k].evidence[e]);
+            const jval_t *s = jget(sc, r->tags[k].theme);
             assert_non_null(s);
-            assert_int_equal(s->type, J_NUM);
+            assert_int_equal(s->t, J_NUM);
             assert_true(s->num > r->tags[k].score - 1e-4 && s->num < r->tags[k].score + 1e-4);
         }
-        jv_free(&v);
+        jfree(v);
         lines++;
         p = nl + 1;
     }
