@@ -146,18 +146,7 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
     oj_key(j, "type"); oj_str(j, "hit");
     oj_key(j, "rank"); oj_uint(j, h->rank);
     oj_key(j, "score"); oj_double(j, h->score);
-    oj_key(j, "id"); oj_str(j, r->id);
-    oj_key(j, "source"); oj_str(j, r->source);
-    oj_key(j, "line"); oj_uint(j, r->line);
-    oj_key(j, "end_line"); oj_uint(j, r->end_line);
-    oj_key(j, "respondent"); oj_str(j, r->respondent ? r->respondent : "");
-    oj_key(j, "section"); oj_str(j, r->section ? r->section : "");
-    oj_key(j, "themes");
-    oj_arr_begin(j);
-    for (size_t i = 0; i < r->nthemes; i++)
-        oj_str(j, r->themes[i]);
-    oj_arr_end(j);
-    oj_key(j, "text"); oj_str(j, r->text);
+    oj_record(j, r, 0);
     oj_key(j, "snippet"); oj_str(j, h->snippet);
     oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
     oj_key(j, "all_words"); oj_bool(j, h->all_words);

@@ -23,19 +23,7 @@ static void print_json(out_json_t *j, const hsok_record_t *r, int target)
     oj_key(j, "format_version"); oj_uint(j, 1);
     oj_key(j, "type"); oj_str(j, "passage");
     oj_key(j, "target"); oj_bool(j, target);
-    oj_key(j, "id"); oj_str(j, r->id);
-    oj_key(j, "source"); oj_str(j, r->source);
-    oj_key(j, "line"); oj_uint(j, r->line);
-    oj_key(j, "end_line"); oj_uint(j, r->end_line);
-    oj_key(j, "ordinal"); oj_uint(j, r->ordinal);
-    oj_key(j, "respondent"); oj_str(j, r->respondent ? r->respondent : "");
-    oj_key(j, "section"); oj_str(j, r->section ? r->section : "");
-    oj_key(j, "themes");
-    oj_arr_begin(j);
-    for (size_t i = 0; i < r->nthemes; i++)
-        oj_str(j, r->themes[i]);
-    oj_arr_end(j);
-    oj_key(j, "text"); oj_str(j, r->text);
+    oj_record(j, r, 1);
     oj_obj_end(j);
 }
 

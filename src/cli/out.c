@@ -132,6 +132,25 @@ void oj_null(out_json_t *j)
     fputs("null", j->f);
 }
 
+void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
+{
+    oj_key(j, "id"); oj_str(j, r->id);
+    oj_key(j, "source"); oj_str(j, r->source);
+    oj_key(j, "line"); oj_uint(j, r->line);
+    oj_key(j, "end_line"); oj_uint(j, r->end_line);
+    if (with_ordinal) {
+        oj_key(j, "ordinal"); oj_uint(j, r->ordinal);
+    }
+    oj_key(j, "respondent"); oj_str(j, r->respondent ? r->respondent : "");
+    oj_key(j, "section"); oj_str(j, r->section ? r->section : "");
+    oj_key(j, "themes");
+    oj_arr_begin(j);
+    for (size_t i = 0; i < r->nthemes; i++)
+        oj_str(j, r->themes[i]);
+    oj_arr_end(j);
+    oj_key(j, "text"); oj_str(j, r->text);
+}
+
 static int is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';

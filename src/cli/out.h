@@ -63,6 +63,9 @@ void oj_uint(out_json_t *j, uint64_t v);
 void oj_double(out_json_t *j, double v);   /* non-finite → 0 */
 void oj_bool(out_json_t *j, int v);
 void oj_null(out_json_t *j);
+/* The members a passage has in every JSON output: id, source, line, end_line, ordinal (when
+ * with_ordinal), respondent, section, themes and text. */
+void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal);
 
 /* Write text[0..len) word-wrapped to `width` columns (counted in code points), each line
  * starting with indent, ending with a newline. The bytes in spans (sorted, non-overlapping,
