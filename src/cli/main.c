@@ -182,13 +182,19 @@ const char *cli_strerror(int e)
     return reason;
 }
 
+/* "hsok: " and the message, after what is already on stdout; no newline. */
+static void verror(const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fputs("hsok: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fputs("hsok: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror(fmt, ap);
     va_end(ap);
     putc('\n', stderr);
 }
@@ -196,10 +202,8 @@ void cli_error(const char *fmt, ...)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fputs("hsok: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror(fmt, ap);
     va_end(ap);
     if (cmd == NULL || strcmp(cmd, "hsok") == 0)
         fputs("; see 'hsok --help'\n", stderr);

@@ -286,28 +286,21 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
     r->estimated = r->estimated_all = hits->estimated;
     /* Several words without an operator: the passages with all of them come first; when
      * they run out within this page, the page goes on with the passages that have only
-     * some of them (ranked OR, excluding the first set), so nothing relevant is hidden. */
-    if (plan.relaxed && hits->n < limit && opts->offset + hits->n >= hits->estimated) {
+     * some of them (ranked OR, excluding the first set), so nothing relevant is hidden.
+     * When the page is full, that query only counts them (limit 0). */
+    if (plan.relaxed) {
         xap_query_t *pair[2] = { plan.relaxed, plan.strict };
         xap_query_t rest = { .op = XQ_AND_NOT, .scale = 1.0, .sub = pair, .nsub = 2 };
         size_t strict_n = hits->estimated;
+        int room = hits->n < limit && opts->offset + hits->n >= strict_n;
         unsigned skip = opts->offset > strict_n ? (unsigned)(opts->offset - strict_n) : 0;
-        st = xap_search_collapse(db->x, &rest, skip, limit - (unsigned)hits->n, -1, SLOT_DUP,
-                                 &more, errmsg);
+        st = xap_search_collapse(db->x, &rest, room ? skip : 0,
+                                 room ? limit - (unsigned)hits->n : 0, -1, SLOT_DUP, &more,
+                                 errmsg);
         if (st != HSOK_OK)
             goto fail;
         r->estimated = strict_n + more->estimated;
         r->relaxed = more->n > 0;
-    } else if (plan.relaxed) {
-        /* the page is full of all-words hits: count the some-words passages all the same */
-        xap_query_t *pair[2] = { plan.relaxed, plan.strict };
-        xap_query_t rest = { .op = XQ_AND_NOT, .scale = 1.0, .sub = pair, .nsub = 2 };
-        st = xap_search_collapse(db->x, &rest, 0, 0, -1, SLOT_DUP, &more, errmsg);
-        if (st != HSOK_OK)
-            goto fail;
-        r->estimated += more->estimated;
-        xap_hits_free(more);
-        more = NULL;
     }
     size_t total = hits->n + (more ? more->n : 0);
     if (total) {

@@ -1178,6 +1178,8 @@ static const char *const abbrevs[] = { "f.eks", "bl.a", "dvs", "mv", "osv", "ca"
                                        "jfr", "nb", "st", "mill", "mrd", "kr", NULL };
 
 /* Does s[0..n) end with an abbreviation and its period ("bl.a.", "ca.")? */
+static int in_list(const char *const *list, const char *s, size_t n);
+
 static int ends_abbrev(const char *s, size_t n)
 {
     if (n < 2 || s[n - 1] != '.')
@@ -1185,10 +1187,7 @@ static int ends_abbrev(const char *s, size_t n)
     size_t b = n - 1;
     while (b > 0 && s[b - 1] != ' ')
         b--;
-    for (size_t i = 0; abbrevs[i]; i++)
-        if (strlen(abbrevs[i]) == n - 1 - b && starts_with_ci(s + b, n - 1 - b, abbrevs[i]))
-            return 1;
-    return 0;
+    return in_list(abbrevs, s + b, n - 1 - b);
 }
 
 /* A line that looks like a heading for the spacing votes: at most 72 bytes, a capital or
@@ -2026,15 +2025,6 @@ static void scan_signature(seg_t *sg, size_t from, size_t to, cands_t *cs)
 /* A letterhead: the response starts with the organisation's name on a line of its own
  * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
  * address, or starting with "Til"/"Att", is skipped. */
-static int strstr_n(const char *s, size_t n, const char *needle)
-{
-    size_t m = strlen(needle);
-    for (size_t i = 0; i + m <= n; i++)
-        if (!memcmp(s + i, needle, m))
-            return 1;
-    return 0;
-}
-
 static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
 {
     /* two address blocks at the top (name lines over a postal address): the first is the
@@ -2081,7 +2071,7 @@ static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
         size_t e = n; /* "… utredning.1": a sentence with a footnote marker */
         while (e > 0 && isdigit((unsigned char)s[e - 1]))
             e--;
-        if ((e < n && e > 0 && s[e - 1] == '.') || strstr_n(s, n, ". "))
+        if ((e < n && e > 0 && s[e - 1] == '.') || count_mentions(s, n, ". "))
             continue;
         if (starts_with_ci(s, n, "til ") || starts_with_ci(s, n, "til:") ||
             starts_with_ci(s, n, "om ") || starts_with_ci(s, n, "vedr") ||
