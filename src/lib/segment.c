@@ -889,15 +889,16 @@ static void build_blocks(seg_t *sg)
         enum bkind kind = B_PARA;
         int starts = 0;
         size_t ans_at = 0, ans_len = 0;
+        /* the current paragraph's sentence goes on into this line */
+        int runs_on = cur && cur->kind == B_PARA && !cur->closed && !hard &&
+                      !ends_sentence(cur->text.data, cur->text.len);
         if (count_boxes(s, n) >= 2) {
             kind = B_CHECKBOX;
             starts = 1;
         } else if ((ans_len = answer_line(s, n, &ans_at)) > 0) {
             kind = B_CHECKBOX;
             starts = 1;
-        } else if (n <= 200 && is_upper(first) && field_label(s, n) > 0 &&
-                   !(cur && cur->kind == B_PARA && !cur->closed && !hard &&
-                     !ends_sentence(cur->text.data, cur->text.len))) {
+        } else if (n <= 200 && is_upper(first) && field_label(s, n) > 0 && !runs_on) {
             /* a header field line, "Dato: 15.03.2024"; not a sentence that runs on into
              * "Til: …" */
             kind = B_META;
@@ -906,11 +907,9 @@ static void build_blocks(seg_t *sg)
             kind = B_BULLET;
             starts = 1;
         } else if (letter_item(s, n) &&
-                   !(cur && cur->kind == B_PARA && !cur->closed && !hard &&
-                     !ends_sentence(cur->text.data, cur->text.len) &&
-                     !(single_line_block(cur) &&
-                       count_words_at(cur->text.data, cur->text.len) <= 4 &&
-                       short_heading_line(cur->text.data, cur->text.len)))) {
+                   !(runs_on && !(single_line_block(cur) &&
+                                  count_words_at(cur->text.data, cur->text.len) <= 4 &&
+                                  short_heading_line(cur->text.data, cur->text.len)))) {
             /* not "… punkt 4.2 bokstav / a) og b) …": a sentence running on */
             kind = B_BULLET; /* the letter stays in the text: "b) Samhandling: …" */
             bm = 0;
