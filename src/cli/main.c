@@ -87,7 +87,7 @@ static const cli_cmd_t commands[] = {
      "                   [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
      "                   [--db DIR]",
      "      --format FMT    csv, jsonl, md or html (required, unless -o FILE ends in\n"
-     "                      .csv, .jsonl, .json, .md or .html)\n"
+     "                      .csv, .jsonl, .json, .md or .html, any case)\n"
      "  -t, --theme ID      only passages tagged with theme ID (repeatable: any of them)\n"
      "  -r, --respondent NAME\n"
      "                      only passages whose respondent contains NAME (repeatable)\n"
