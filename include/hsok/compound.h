@@ -29,7 +29,9 @@ typedef struct hsok_lexicon hsok_lexicon_t;
 const char *const *hsok_lexicon_default_paths(void);
 
 /* Load the lexicon from the files that exist among paths[0..n) (missing files are skipped;
- * if none exists: HSOK_ERR_NOT_FOUND). Words are normalised (NFC, case fold). */
+ * if none exists: HSOK_ERR_NOT_FOUND). Words are normalised (NFC, case fold). Files are read
+ * with hsok_read_regular_file (ingest.h): one that is not a regular file gives
+ * HSOK_ERR_NOT_REGULAR, one over 256 MiB HSOK_ERR_TOO_LARGE ("lexicon 'x': ..."). */
 hsok_status_t hsok_lexicon_load(const char *const *paths, size_t n, hsok_lexicon_t **out,
                                 char **errmsg);
 

@@ -67,8 +67,15 @@ typedef struct hsok_index_result {
     const char *encoding;   /* static name of the detected encoding */
 } hsok_index_result_t;
 
+/* The size limit of a file hsok_db_index_file reads: max bytes (0: HSOK_MAX_SOURCE_BYTES of
+ * ingest.h, 64 MiB). A larger file gives HSOK_ERR_TOO_LARGE and is not indexed. */
+void hsok_db_set_max_file_size(hsok_db_t *db, size_t max);
+
 /* Index one file (replacing its earlier passages). On error nothing of the file is changed in
- * the index and *errmsg names the file: "cannot read 'x': ...", "'x': not valid text ...". */
+ * the index and *errmsg names the file: "cannot read 'x': ...", "'x': not valid text ...".
+ * What must be skipped, not read, gives HSOK_ERR_NOT_REGULAR or HSOK_ERR_TOO_LARGE with
+ * "'x': REASON" (see hsok_read_regular_file); for a sidecar that is no regular file,
+ * "'x': sidecar 'x.meta': a FIFO, not a regular file". */
 hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
                                  hsok_index_result_t *res, char **errmsg);
 

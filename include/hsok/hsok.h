@@ -30,7 +30,9 @@ typedef enum hsok_status {
     HSOK_ERR_LOCKED,    /* index is locked by another writer */
     HSOK_ERR_DB,        /* any other index error */
     HSOK_ERR_INVALID,   /* invalid argument */
-    HSOK_ERR_EMPTY      /* input holds no text */
+    HSOK_ERR_EMPTY,     /* input holds no text */
+    HSOK_ERR_NOT_REGULAR, /* a FIFO, device, socket or directory where a file is read: skipped */
+    HSOK_ERR_TOO_LARGE  /* a file over the size limit of its reader: skipped */
 } hsok_status_t;
 
 /* A short, static description of a status ("out of memory"). Never NULL. */

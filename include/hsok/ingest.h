@@ -34,7 +34,37 @@ typedef struct hsok_source {
 hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len,
                                  hsok_source_t *src, char **errmsg);
 
-/* Read and decode the file at path. Errors name the path: "cannot open 'x': ...". */
+/* The default size limit of a source file: 64 MiB (`hsok index --max-size` changes it). */
+#define HSOK_MAX_SOURCE_BYTES ((size_t)64 << 20)
+/* The size limit of small control files: sidecars (.meta) and theme files (.theme). */
+#define HSOK_MAX_CONTROL_BYTES ((size_t)1 << 20)
+
+/* Read the regular file at path, whole, without ever blocking on it: the only way libhsok
+ * reads a file a user names (sources, sidecars, theme files, word lists).
+ *
+ * The file is opened O_RDONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC and checked with fstat (after a
+ * stat, so that a device is not even opened). What is not a regular file gives
+ * HSOK_ERR_NOT_REGULAR, "'x': a FIFO, not a regular file" (a FIFO, a character device, a
+ * block device, a socket, a directory). A file over max bytes, or one that grows past max
+ * while it is read, gives HSOK_ERR_TOO_LARGE, "'x': larger than the 64 MB limit"; nothing
+ * more than max + 1 bytes is ever held. A missing file gives HSOK_ERR_NOT_FOUND, other
+ * failures HSOK_ERR_IO ("cannot open 'x': permission denied").
+ *
+ * On success *data is a malloc'd copy of the bytes with a NUL after the last one (the caller
+ * frees it) and *len their number; on error *data is NULL. */
+hsok_status_t hsok_read_regular_file(const char *path, size_t max, char **data, size_t *len,
+                                     char **errmsg);
+
+/* "a FIFO", "a character device", "a block device", "a socket", "a directory", "a symbolic
+ * link" or "not a regular file" for a st_mode that is not S_ISREG; "a regular file" for one
+ * that is. Static. */
+const char *hsok_file_type_name(unsigned mode);
+
+/* "64 MB", "512 KB", "1000 bytes": a size limit as messages write it, into out[0..n). */
+void hsok_format_size(size_t bytes, char *out, size_t n);
+
+/* Read (hsok_read_regular_file, at most HSOK_MAX_SOURCE_BYTES) and decode the file at path.
+ * Errors name the path: "cannot open 'x': ...". */
 hsok_status_t hsok_source_read(const char *path, hsok_source_t *src, char **errmsg);
 
 /* Free what src owns and zero it. */

@@ -76,9 +76,13 @@ const hsok_stance_t *hsok_segdoc_stance(const hsok_segdoc_t *doc, size_t i);
 size_t hsok_segdoc_respondent_count(const hsok_segdoc_t *doc);
 const char *hsok_segdoc_respondent(const hsok_segdoc_t *doc, size_t i);
 
-/* Read the sidecar PATH.meta if it exists: lines "key: value", "#" comments. Known keys:
- * "respondent". *respondent gets a malloc'd value or NULL when there is no file or no key.
- * A malformed line gives HSOK_ERR_PARSE with "'x.meta' line N: ...". */
+/* Read the sidecar PATH.meta (else PATH without its extension + .meta) if it exists (in
+ * sidecar.c): lines "key: value", "#" comments. Known keys: "respondent". *respondent gets a
+ * malloc'd value or NULL when there is no file or no key. A malformed line, a second
+ * 'respondent' line, a nul byte or a sidecar over 1 MiB gives HSOK_ERR_PARSE with
+ * "'x.meta' line N: ..."; a respondent that is not UTF-8 HSOK_ERR_ENCODING. A sidecar that
+ * is a FIFO, a device or a directory is not opened for reading: HSOK_ERR_NOT_REGULAR,
+ * "sidecar 'x.meta': a FIFO, not a regular file". */
 hsok_status_t hsok_read_meta(const char *path, char **respondent, char **errmsg);
 
 #ifdef __cplusplus

@@ -62,7 +62,9 @@ const char *hsok_codebook_default_dir(void);
 
 /* Load every *.theme file of dir (in name order). A file with an error gives HSOK_ERR_PARSE and
  * "'dir/x.theme' line N: ...". Duplicate ids, and parents that are not in the codebook (or
- * form a cycle), are errors too. An empty directory is HSOK_ERR_EMPTY. */
+ * form a cycle), are errors too. An empty directory is HSOK_ERR_EMPTY. Theme files are read
+ * with hsok_read_regular_file: a *.theme that is a FIFO, a device or a directory gives
+ * HSOK_ERR_NOT_REGULAR (never waited on), one over 1 MiB HSOK_ERR_TOO_LARGE. */
 hsok_status_t hsok_codebook_load_dir(const char *dir, hsok_codebook_t **out, char **errmsg);
 
 /* An empty codebook; add themes with hsok_codebook_add (then call hsok_codebook_check). */

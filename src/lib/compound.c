@@ -19,8 +19,11 @@
 
 #include "buf.h"
 #include "hsok/compound.h"
+#include "hsok/ingest.h"
 #include "hsok/text.h"
 
+/* Debian's word lists are 8-13 MB; a word list of more than this is not one. */
+#define LEXICON_MAX_BYTES ((size_t)256 << 20)
 #define MIN_PART_CHARS 5 /* shorter parts only from short_parts[] */
 #define MIN_WORD_CHARS 8
 #define MAX_DEPTH 3
@@ -261,29 +264,23 @@ hsok_status_t hsok_lexicon_load(const char *const *paths, size_t n, hsok_lexicon
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     size_t found = 0;
     for (size_t i = 0; i < n && paths[i]; i++) {
-        FILE *f = fopen(paths[i], "rb");
-        if (!f) {
-            if (errno == ENOENT)
-                continue;
-            hsok_lexicon_free(lex);
-            return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read lexicon '%s': %s", paths[i],
-                               strerror(errno));
+        /* $HSOK_LEXICON names these: a FIFO or /dev/zero there must not hang or fill memory */
+        char *data = NULL, *rerr = NULL;
+        size_t len = 0;
+        hsok_status_t st = hsok_read_regular_file(paths[i], LEXICON_MAX_BYTES, &data, &len,
+                                                  &rerr);
+        if (st == HSOK_ERR_NOT_FOUND) {
+            free(rerr);
+            continue;
         }
-        buf_t data = BUF_INIT;
-        char chunk[65536];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-            buf_add(&data, chunk, k);
-        int bad = ferror(f);
-        fclose(f);
-        if (bad || data.err) {
-            buf_free(&data);
+        if (st != HSOK_OK) {
             hsok_lexicon_free(lex);
-            return hsok_seterr(errmsg, bad ? HSOK_ERR_IO : HSOK_ERR_NOMEM,
-                               "cannot read lexicon '%s'", paths[i]);
+            hsok_seterr(errmsg, st, "lexicon %s", rerr ? rerr : paths[i]);
+            free(rerr);
+            return st;
         }
-        int rc = add_lines(lex, data.data, data.len);
-        buf_free(&data);
+        int rc = add_lines(lex, data, len);
+        free(data);
         if (rc < 0) {
             hsok_lexicon_free(lex);
             return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory loading '%s'", paths[i]);

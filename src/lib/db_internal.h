@@ -17,6 +17,7 @@ struct hsok_db {
     const hsok_codebook_t *stored_cb; /* codebook whose themes are in the metadata */
     size_t uncommitted; /* source bytes indexed since the last commit */
     size_t uncommitted_files;
+    size_t max_file_size; /* limit of a source file; 0: HSOK_MAX_SOURCE_BYTES */
 };
 
 /* The analyzer of db, created on first use. NULL on failure (errmsg set). */

@@ -444,27 +444,9 @@ static int set_value_num(xap_doc_t *doc, unsigned slot, unsigned long v)
     return xap_doc_set_value(doc, slot, tmp, (size_t)n);
 }
 
-static char *read_all(const char *path, size_t *len, int *err)
+void hsok_db_set_max_file_size(hsok_db_t *db, size_t max)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    buf_t b = BUF_INIT;
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_add(&b, tmp, n);
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (*err || b.err) {
-        if (!*err)
-            *err = ENOMEM;
-        buf_free(&b);
-        return NULL;
-    }
-    return buf_detach(&b, len);
+    db->max_file_size = max;
 }
 
 static const char *kind_code(hsok_passage_kind_t k)
@@ -712,16 +694,13 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     char real[PATH_MAX];
     if (!realpath(path, real))
         return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-    struct stat sb;
-    if (stat(real, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot index '%s': is a directory", path);
-
-    int err = 0;
     size_t len = 0;
-    char *bytes = read_all(real, &len, &err);
-    if (!bytes)
-        return hsok_seterr(errmsg, err == ENOMEM ? HSOK_ERR_NOMEM : HSOK_ERR_IO,
-                           "cannot read '%s': %s", path, strerror(err));
+    char *bytes = NULL;
+    hsok_status_t rst = hsok_read_regular_file(
+        path, db->max_file_size ? db->max_file_size : HSOK_MAX_SOURCE_BYTES, &bytes, &len,
+        errmsg);
+    if (rst != HSOK_OK)
+        return rst;
     res->bytes = len;
 
     hsok_status_t st = HSOK_OK;
@@ -735,6 +714,13 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
 
     /* the sidecar and the override are part of the file's signature */
     st = hsok_read_meta(real, &respondent, errmsg);
+    if (st == HSOK_ERR_NOT_REGULAR && errmsg && *errmsg) {
+        /* the file is skipped for its sidecar: say which file */
+        char *why = *errmsg;
+        *errmsg = NULL;
+        hsok_seterr(errmsg, st, "'%s': %s", path, why);
+        free(why);
+    }
     if (st != HSOK_OK)
         goto out;
     if (opts->respondent && *opts->respondent) {

@@ -3,9 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "hsok/text.h"
@@ -168,46 +172,177 @@ static void add_reason(buf_t *b, int err)
     }
 }
 
+/* "<what> '<path>': <strerror>" into *errmsg; the status fits the error. */
+static hsok_status_t errno_error(char **errmsg, const char *what, const char *path, int err)
+{
+    hsok_status_t st = err == ENOENT || err == ENOTDIR ? HSOK_ERR_NOT_FOUND
+                       : err == ENOMEM                 ? HSOK_ERR_NOMEM
+                                                       : HSOK_ERR_IO;
+    if (!errmsg)
+        return st;
+    buf_t msg = BUF_INIT;
+    buf_addf(&msg, "%s '%s': ", what, path);
+    add_reason(&msg, err);
+    free(*errmsg);
+    *errmsg = buf_detach(&msg, NULL);
+    return st;
+}
+
+const char *hsok_file_type_name(unsigned mode)
+{
+    mode_t m = (mode_t)mode;
+    if (S_ISREG(m))
+        return "a regular file";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISLNK(m))
+        return "a symbolic link";
+    return "not a regular file";
+}
+
+void hsok_format_size(size_t bytes, char *out, size_t n)
+{
+    if (bytes >= ((size_t)1 << 30) && bytes % ((size_t)1 << 30) == 0)
+        snprintf(out, n, "%zu GB", bytes >> 30);
+    else if (bytes >= ((size_t)1 << 20) && bytes % ((size_t)1 << 20) == 0)
+        snprintf(out, n, "%zu MB", bytes >> 20);
+    else if (bytes >= 1024 && bytes % 1024 == 0)
+        snprintf(out, n, "%zu KB", bytes >> 10);
+    else
+        snprintf(out, n, "%zu byte%s", bytes, bytes == 1 ? "" : "s");
+}
+
+static hsok_status_t not_regular(char **errmsg, const char *path, mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return hsok_seterr(errmsg, HSOK_ERR_NOT_REGULAR, "'%s': a directory, not a file", path);
+    return hsok_seterr(errmsg, HSOK_ERR_NOT_REGULAR, "'%s': %s, not a regular file", path,
+                       hsok_file_type_name((unsigned)mode));
+}
+
+static hsok_status_t too_large(char **errmsg, const char *path, size_t max)
+{
+    char lim[32];
+    hsok_format_size(max, lim, sizeof lim);
+    return hsok_seterr(errmsg, HSOK_ERR_TOO_LARGE, "'%s': larger than the %s limit", path, lim);
+}
+
+hsok_status_t hsok_read_regular_file(const char *path, size_t max, char **data, size_t *len,
+                                     char **errmsg)
+{
+    *data = NULL;
+    *len = 0;
+    if (max > SIZE_MAX / 4)
+        max = SIZE_MAX / 4; /* no overflow in max + 2 and the doubling below */
+    /* Decide on the name first: opening a device can have effects of its own (a tape
+     * rewinds, a terminal becomes ours); fstat below closes the race with a swapped file. */
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return errno_error(errmsg, "cannot open", path, errno);
+    if (!S_ISREG(sb.st_mode))
+        return not_regular(errmsg, path, sb.st_mode);
+    if ((uintmax_t)sb.st_size > (uintmax_t)max)
+        return too_large(errmsg, path, max);
+
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return errno_error(errmsg, "cannot open", path, errno);
+    hsok_status_t st = HSOK_OK;
+    char *p = NULL;
+    size_t n = 0;
+    if (fstat(fd, &sb) != 0) {
+        st = errno_error(errmsg, "cannot read", path, errno);
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        st = not_regular(errmsg, path, sb.st_mode);
+        goto out;
+    }
+    if ((uintmax_t)sb.st_size > (uintmax_t)max) {
+        st = too_large(errmsg, path, max);
+        goto out;
+    }
+    /* A regular file does not block, but a network file system may honour the flag: read
+     * in the ordinary blocking way from here on. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+
+    /* st_size is a hint (0 for /proc files, stale for a growing file); one byte beyond max
+     * tells a file that grew past it. */
+    size_t cap = (size_t)sb.st_size + 1 + 1;
+    if (cap > max + 2 || cap < 2)
+        cap = max + 2;
+    if (cap < 4096 && max + 2 > 4096)
+        cap = 4096;
+    p = malloc(cap);
+    if (!p) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "cannot read '%s': out of memory", path);
+        goto out;
+    }
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > max)
+                break;
+            size_t ncap = cap <= (max + 2) / 2 ? cap * 2 : max + 2;
+            char *q = realloc(p, ncap);
+            if (!q) {
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "cannot read '%s': out of memory",
+                                 path);
+                goto out;
+            }
+            p = q;
+            cap = ncap;
+        }
+        ssize_t got = read(fd, p + n, cap - 1 - n);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            st = errno_error(errmsg, "cannot read", path, errno);
+            goto out;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > max)
+            break;
+    }
+    if (n > max) {
+        st = too_large(errmsg, path, max);
+        goto out;
+    }
+    p[n] = '\0';
+out:
+    close(fd);
+    if (st != HSOK_OK) {
+        free(p);
+        return st;
+    }
+    *data = p;
+    *len = n;
+    return HSOK_OK;
+}
+
 hsok_status_t hsok_source_read(const char *path, hsok_source_t *src, char **errmsg)
 {
     memset(src, 0, sizeof *src);
-    FILE *f = fopen(path, "rb");
-    buf_t msg = BUF_INIT;
-    if (!f) {
-        int err = errno;
-        buf_addf(&msg, "cannot open '%s': ", path);
-        add_reason(&msg, err);
-        hsok_status_t st = err == ENOENT ? HSOK_ERR_NOT_FOUND : HSOK_ERR_IO;
-        if (errmsg && !msg.err) {
-            free(*errmsg);
-            *errmsg = buf_detach(&msg, NULL);
-        }
-        buf_free(&msg);
+    char *data = NULL;
+    size_t len = 0;
+    hsok_status_t st = hsok_read_regular_file(path, HSOK_MAX_SOURCE_BYTES, &data, &len, errmsg);
+    if (st != HSOK_OK)
         return st;
-    }
-    buf_t data = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&data, chunk, n);
-    int rerr = ferror(f) ? errno : 0;
-    fclose(f);
-    if (rerr || data.err) {
-        hsok_status_t st = data.err ? HSOK_ERR_NOMEM : HSOK_ERR_IO;
-        buf_free(&data);
-        buf_addf(&msg, "cannot read '%s': ", path);
-        if (st == HSOK_ERR_NOMEM)
-            buf_addstr(&msg, "out of memory");
-        else
-            add_reason(&msg, rerr ? rerr : EIO);
-        if (errmsg && !msg.err) {
-            free(*errmsg);
-            *errmsg = buf_detach(&msg, NULL);
-        }
-        buf_free(&msg);
-        return st;
-    }
-    hsok_status_t st = hsok_source_decode(path, data.data, data.len, src, errmsg);
-    buf_free(&data);
+    st = hsok_source_decode(path, data, len, src, errmsg);
+    free(data);
     return st;
 }

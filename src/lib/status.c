@@ -15,6 +15,8 @@ const char *hsok_status_str(hsok_status_t st)
     case HSOK_ERR_DB: return "index error";
     case HSOK_ERR_INVALID: return "invalid argument";
     case HSOK_ERR_EMPTY: return "no text";
+    case HSOK_ERR_NOT_REGULAR: return "not a regular file";
+    case HSOK_ERR_TOO_LARGE: return "file too large";
     }
     return "unknown error";
 }

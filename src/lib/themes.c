@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hsok/ingest.h"
 #include "hsok/themes.h"
 #include "hsok_config.h"
 
@@ -590,27 +591,20 @@ hsok_status_t hsok_codebook_load_dir(const char *dir, hsok_codebook_t **out, cha
     if (st == HSOK_OK)
         qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n && st == HSOK_OK; i++) {
-        buf_t path = BUF_INIT, data = BUF_INIT;
+        buf_t path = BUF_INIT;
         buf_addf(&path, "%s/%s", dir, names[i]);
-        FILE *f = path.err ? NULL : fopen(path.data, "rb");
-        if (!f) {
-            st = hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read '%s': %s", path.data,
-                             strerror(errno));
-        } else {
-            char chunk[8192];
-            size_t k;
-            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-                buf_add(&data, chunk, k);
-            if (ferror(f))
-                st = hsok_seterr(errmsg, HSOK_ERR_IO, "cannot read '%s'", path.data);
-            fclose(f);
-            if (st == HSOK_OK && data.err)
-                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-            if (st == HSOK_OK)
-                st = hsok_codebook_add(cb, path.data, data.data, data.len, errmsg);
-        }
+        char *data = NULL;
+        size_t len = 0;
+        if (path.err)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        else
+            st = hsok_read_regular_file(path.data, HSOK_MAX_CONTROL_BYTES, &data, &len, errmsg);
+        if (st == HSOK_ERR_NOT_FOUND) /* gone since the listing */
+            st = HSOK_ERR_IO;
+        if (st == HSOK_OK)
+            st = hsok_codebook_add(cb, path.data, data, len, errmsg);
         buf_free(&path);
-        buf_free(&data);
+        free(data);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
