@@ -1221,6 +1221,151 @@ static void test_written_answers_and_lettered_items(void **state)
     hsok_segdoc_free(d);
 }
 
+/* No text vanishes: the passages' words, one passage after the other, are the words of text
+ * (for a text that is all prose: no headings, form lines or letter furniture). */
+static void assert_all_words_kept(const hsok_segdoc_t *d, const char *text)
+{
+    size_t cap = strlen(text) + 2, k = 0;
+    char *all = malloc(cap);
+    assert_non_null(all);
+    for (size_t i = 0; i < npass(d); i++) {
+        const char *t = pass(d, i)->text;
+        size_t n = strlen(t);
+        if (k + n + 2 > cap) {
+            cap = (k + n + 2) * 2;
+            all = realloc(all, cap);
+            assert_non_null(all);
+        }
+        if (k)
+            all[k++] = ' ';
+        memcpy(all + k, t, n);
+        k += n;
+    }
+    all[k] = '\0';
+    char *got = collapse_ws(all), *want = collapse_ws(text);
+    size_t i = 0;
+    while (got[i] && got[i] == want[i])
+        i++;
+    if (got[i] || want[i])
+        fail_msg("passages differ from the text at byte %zu: text \"%.60s\", passages \"%.60s\"",
+                 i, want + i, got + i);
+    free(got);
+    free(want);
+    free(all);
+}
+
+/* A checkbox inside a paragraph is text: every word stays in a passage, and the run of boxes
+ * with the usual answers still gives a stance; boxes with other labels, or none ticked, give
+ * none. */
+static void test_checkbox_in_prose(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *answer; /* NULL: no stance */
+        const char *options;
+    } cases[] = {
+        { "Vi har lest forslaget n\xc3\xb8ye, og vi st\xc3\xb8tter derfor forslaget \xe2\x98\x92 Ja "
+          "\xe2\x98\x90 Nei fullt ut. Kommunen \xc3\xb8nsker at tiltaket settes i verk raskt.\n",
+          "Ja", "Ja|Nei" },
+        /* broken across lines as pdftotext does, the boxes at the start of a line */
+        { "Vi har lest forslaget n\xc3\xb8ye, og vi st\xc3\xb8tter derfor forslaget\n"
+          "\xe2\x98\x90 Ja \xe2\x98\x92 Nei, som det st\xc3\xa5r. Kommunen \xc3\xb8nsker at "
+          "tiltaket\nsettes i verk raskt og uten nye utredninger.\n",
+          "Nei", "Ja|Nei" },
+        /* a line of its own, but with more than the options on it */
+        { "Kommunen har lest forslaget.\n\nSvar: \xe2\x98\x92 Ja \xe2\x98\x90 Nei\n\n"
+          "Vi har ingen flere merknader om dette.\n",
+          "Ja", "Ja|Nei" },
+        { "Kommunen har vurdert \xe2\x98\x90 Ja \xe2\x98\x90 Nei uten \xc3\xa5 ta stilling, og "
+          "ber om mer tid.\n", NULL, NULL },
+        { "Vi krysset av \xe2\x98\x92 for tiltak A og \xe2\x98\x90 for tiltak B i skjemaet, "
+          "slik veilederen ba om.\n", NULL, NULL },
+        { "[x] Ja [ ] Nei er det vi svarte i fjor, og svaret st\xc3\xa5r seg i \xc3\xa5r "
+          "ogs\xc3\xa5 etter en ny runde.\n", "Ja", "Ja|Nei" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hsok_segdoc_t *d = segment_str(cases[i].text);
+        assert_all_words_kept(d, cases[i].text);
+        if (!cases[i].answer) {
+            assert_int_equal(hsok_segdoc_stance_count(d), 0);
+        } else {
+            assert_int_equal(hsok_segdoc_stance_count(d), 1);
+            const hsok_stance_t *st = hsok_segdoc_stance(d, 0);
+            assert_string_equal(st->answer, cases[i].answer);
+            assert_string_equal(st->options, cases[i].options);
+            const char *tick = strstr(cases[i].text, "[x]") ? "[x]" : "\xe2\x98\x92";
+            assert_int_equal(st->line, line_of(cases[i].text, tick));
+        }
+        hsok_segdoc_free(d);
+    }
+}
+
+/* Lines that are nothing but checkbox options are stances, labels after the boxes or before
+ * them, and are no passages; the words of the text around them all stay. */
+static void test_checkbox_form_lines(void **state)
+{
+    (void)state;
+    const char *text =
+        "1) St\xc3\xb8tter dere forslaget?\n"
+        "\n"
+        "\xe2\x98\x92 Ja \xe2\x98\x90 Nei \xe2\x98\x90 Vet ikke\n"
+        "\n"
+        "Vi st\xc3\xb8tter forslaget fordi det gir bedre tjenester.\n"
+        "\n"
+        "2) Er dere enige i tidsplanen?\n"
+        "\n"
+        "Ja \xe2\x98\x90 Nei \xe2\x98\x92\n"
+        "\n"
+        "3) Har dere andre merknader?\n"
+        "\n"
+        "  \xe2\x98\x90 Ja, utdyp gjerne    \xe2\x98\x92 Nei, utdyp gjerne  \n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(npass(d), 1);
+    assert_int_equal(pass(d, 0)->question_no, 1);
+    assert_int_equal(hsok_segdoc_stance_count(d), 3);
+    static const char *const answers[] = { "Ja", "Nei", "Nei" };
+    static const char *const options[] = { "Ja|Nei|Vet ikke", "Ja|Nei", "Ja|Nei" };
+    const char *at = text;
+    for (size_t i = 0; i < 3; i++) {
+        const hsok_stance_t *st = hsok_segdoc_stance(d, i);
+        assert_int_equal(st->question_no, (int)i + 1);
+        assert_string_equal(st->answer, answers[i]);
+        assert_string_equal(st->options, options[i]);
+        at = strstr(at, "\xe2\x98\x92");
+        assert_non_null(at);
+        assert_int_equal(st->line, line_at(text, (size_t)(at - text)));
+        at += 3;
+    }
+    hsok_segdoc_free(d);
+}
+
+/* A 5 MB line of prose with checkboxes in it is cut into passages that keep every word (it
+ * was taken whole for a stance label). */
+static void test_checkbox_long_line(void **state)
+{
+    (void)state;
+    const char *sentence = "Vi st\xc3\xb8tter forslaget \xe2\x98\x92 Ja \xe2\x98\x90 Nei "
+                           "fullt ut, og kommunen \xc3\xb8nsker at tiltaket settes i verk. ";
+    size_t sl = strlen(sentence), len = 0, cap = ((size_t)5 << 20) + sl + 2;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    while (len + sl < cap - 2) {
+        memcpy(text + len, sentence, sl);
+        len += sl;
+    }
+    text[len - 1] = '\n';
+    text[len] = '\0';
+    hsok_segdoc_t *d = segment_opts(text, len, NULL);
+    assert_true(npass(d) > 1000);
+    assert_all_words_kept(d, text);
+    /* many runs of boxes in one paragraph: no one stance */
+    assert_int_equal(hsok_segdoc_stance_count(d), 0);
+    hsok_segdoc_free(d);
+    free(text);
+}
+
 /* PDF page furniture: page numbers in their usual forms and the running header repeated at
  * each page break are dropped, and a sentence broken by a page break comes back whole. */
 static void test_page_furniture(void **state)
@@ -1843,6 +1988,9 @@ int main(void)
         cmocka_unit_test(test_respondent_signer),
         cmocka_unit_test(test_page_furniture),
         cmocka_unit_test(test_written_answers_and_lettered_items),
+        cmocka_unit_test(test_checkbox_in_prose),
+        cmocka_unit_test(test_checkbox_form_lines),
+        cmocka_unit_test(test_checkbox_long_line),
         cmocka_unit_test(test_nhn_question1_several_passages),
         cmocka_unit_test(test_nhn_sentence_whole),
         cmocka_unit_test(test_nhn_respondent),

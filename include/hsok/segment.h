@@ -3,7 +3,9 @@
  * Handles PDF-extracted text: double-spaced lines, sentences broken across lines, words
  * hyphenated across lines ("informa-" / "sjon" → "informasjon", while "helse- og" and "KS-"
  * keep their hyphen), bullets (•, -, –, ▪, *, ◦), checkbox lines ("☒ Ja ☐ Nei ☐ Vet ikke",
- * recorded as stances, not passages), trailing spaces, footnote markers ("KIT1" with the
+ * "Ja ☒ Nei ☐": a line that is nothing but the options is recorded as a stance, not a
+ * passage; checkboxes inside a sentence stay text, and a run of them with the usual answers
+ * still gives a stance), trailing spaces, footnote markers ("KIT1" with the
  * footnote line "1 KIT står for: …": the marker is removed from the word, the footnote
  * becomes a passage of its own).
  *

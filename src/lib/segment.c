@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "hsok/segment.h"
 #include "hsok/text.h"
+#include "segment_internal.h"
 
 #define DEFAULT_MAX_CHARS 1200
 #define BULLET_SHORT 120     /* bullets at most this long are grouped */
@@ -276,15 +277,20 @@ static void add_piece(seg_t *s, block_t *b, size_t src, size_t n, unsigned no)
     b->pieces[b->npieces++] = (piece_t){ b->text.len, src, n, no };
 }
 
-/* Map an offset in the block's text to a source offset and line. */
+/* Map an offset in the block's text to a source offset and line. The piece is found by
+ * binary search: a paragraph of one long line can have millions of pieces. */
 static void block_src(const block_t *b, size_t out, int is_end, size_t *src, unsigned *no)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < b->npieces; i++) {
-        if (b->pieces[i].out > out || (is_end && b->pieces[i].out == out && i > 0))
-            break;
-        k = i;
+    /* the first piece after the first one that starts beyond out (at out, for an end) */
+    size_t lo = 1, hi = b->npieces;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->pieces[mid].out > out || (is_end && b->pieces[mid].out == out))
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    size_t k = lo - 1;
     if (b->npieces == 0) {
         *src = 0;
         *no = 1;
@@ -338,43 +344,6 @@ static size_t bullet_len(const char *s, size_t n, int *dash)
     return 0;
 }
 
-static const char *const box_checked[] = { "\xe2\x98\x92" /* ☒ */, "\xe2\x98\x91" /* ☑ */,
-                                           "\xe2\x8a\xa0" /* ⊠ */, "\xe2\x96\xa0" /* ■ */,
-                                           "[x]", "[X]", NULL };
-static const char *const box_empty[] = { "\xe2\x98\x90" /* ☐ */, "\xe2\x96\xa1" /* □ */,
-                                         "[ ]", NULL };
-
-/* Length of a checkbox at s, 0 if none; *checked set. */
-static size_t box_at(const char *s, size_t n, int *checked)
-{
-    for (int c = 0; c < 2; c++) {
-        const char *const *boxes = c ? box_checked : box_empty;
-        for (size_t i = 0; boxes[i]; i++) {
-            size_t m = strlen(boxes[i]);
-            if (n >= m && !memcmp(s, boxes[i], m)) {
-                *checked = c;
-                return m;
-            }
-        }
-    }
-    return 0;
-}
-
-static int count_boxes(const char *s, size_t n)
-{
-    int k = 0, c;
-    for (size_t i = 0; i < n;) {
-        size_t m = box_at(s + i, n - i, &c);
-        if (m) {
-            k++;
-            i += m;
-        } else {
-            i++;
-        }
-    }
-    return k;
-}
-
 /* "12" at s: value, or -1; *used gets the digit count (1-3). */
 static int number_at(const char *s, size_t n, size_t *used)
 {
@@ -424,8 +393,7 @@ static const char *const heading_words[] = {
     "innsatsomr\xc3\xa5" "de", "punkt", "omr\xc3\xa5" "de", "tiltak", "vedlegg", "steg",
     "anbefaling", "prinsipp", "artikkel", "\xc2\xa7", NULL };
 
-/* "Mål 3: …", "Kapittel 2 …", "2.1 Tittel": returns 1 and the number (goal: 1 if Mål) */
-static int count_words_at(const char *s, size_t n)
+int seg_count_words(const char *s, size_t n)
 {
     int w = 0, in = 0;
     for (size_t i = 0; i < n; i++) {
@@ -447,7 +415,7 @@ static int plain_heading(const char *s, size_t n, int standalone, int *style)
 {
     size_t maxn = standalone ? 100 : 60;
     int maxw = standalone ? 12 : 6;
-    if (n > maxn || memchr(s, ',', n) || count_words_at(s, n) > maxw)
+    if (n > maxn || memchr(s, ',', n) || seg_count_words(s, n) > maxw)
         return -1;
     size_t i = 0, k;
     int val = -1, v = number_at(s, n, &k);
@@ -482,6 +450,7 @@ static int plain_heading(const char *s, size_t n, int standalone, int *style)
     return i < n && is_upper(cp_at(s, n, i, &c)) ? val : -1;
 }
 
+/* "Mål 3: …", "Kapittel 2 …", "2.1 Tittel": returns 1 and the number (goal: 1 if Mål) */
 static int keyword_heading(const char *s, size_t n, int *num, int *goal)
 {
     size_t k;
@@ -743,6 +712,8 @@ static int short_heading_line(const char *s, size_t n)
         return 0;
     if (last_word_is(s, n, function_words))
         return 0;
+    if (seg_has_box(s, n))
+        return 0; /* "Svar: ☒ Ja ☐ Nei" is an answer, and stays text */
     int words = 1;
     for (size_t i = 0; i < n; i++)
         if (s[i] == ' ')
@@ -824,33 +795,6 @@ static size_t field_label(const char *s, size_t n)
     return best;
 }
 
-/* "Svar: Ja", "Svar: Vet ikke." — a form's answer written out: the answer's offset and
- * length, or 0. */
-static size_t answer_line(const char *s, size_t n, size_t *at)
-{
-    static const char *const answers[] = { "ja", "nei", "vet ikke", "veit ikkje", "delvis",
-                                           "usikker", NULL };
-    if (!starts_with_ci(s, n, "svar"))
-        return 0;
-    size_t a = 4;
-    while (a < n && s[a] == ' ')
-        a++;
-    if (a >= n || s[a] != ':')
-        return 0;
-    a++;
-    while (a < n && s[a] == ' ')
-        a++;
-    size_t e = n;
-    while (e > a && (s[e - 1] == '.' || s[e - 1] == ' '))
-        e--;
-    for (size_t i = 0; answers[i]; i++)
-        if (e - a == strlen(answers[i]) && starts_with_ci(s + a, e - a, answers[i])) {
-            *at = a;
-            return e - a;
-        }
-    return 0;
-}
-
 static int single_line_block(const block_t *b)
 {
     return b->npieces > 0 && b->pieces[0].no == b->pieces[b->npieces - 1].no;
@@ -892,10 +836,10 @@ static void build_blocks(seg_t *sg)
         /* the current paragraph's sentence goes on into this line */
         int runs_on = cur && cur->kind == B_PARA && !cur->closed && !hard &&
                       !ends_sentence(cur->text.data, cur->text.len);
-        if (count_boxes(s, n) >= 2) {
+        if (seg_form_line(s, n)) {
             kind = B_CHECKBOX;
             starts = 1;
-        } else if ((ans_len = answer_line(s, n, &ans_at)) > 0) {
+        } else if ((ans_len = seg_answer_line(s, n, &ans_at)) > 0) {
             kind = B_CHECKBOX;
             starts = 1;
         } else if (n <= 200 && is_upper(first) && field_label(s, n) > 0 && !runs_on) {
@@ -908,7 +852,7 @@ static void build_blocks(seg_t *sg)
             starts = 1;
         } else if (letter_item(s, n) &&
                    !(runs_on && !(single_line_block(cur) &&
-                                  count_words_at(cur->text.data, cur->text.len) <= 4 &&
+                                  seg_count_words(cur->text.data, cur->text.len) <= 4 &&
                                   short_heading_line(cur->text.data, cur->text.len)))) {
             /* not "… punkt 4.2 bokstav / a) og b) …": a sentence running on */
             kind = B_BULLET; /* the letter stays in the text: "b) Samhandling: …" */
@@ -1145,7 +1089,7 @@ static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
                 const char *ls = t + L->start;
                 size_t ln = L->end - L->start, at, skip;
                 /* answers and questions are never furniture, however often they repeat */
-                if (ln <= 100 && !answer_line(ls, ln, &at) && count_boxes(ls, ln) < 2 &&
+                if (ln <= 100 && !seg_answer_line(ls, ln, &at) && !seg_form_line(ls, ln) &&
                     question_at(ls, ln, &skip) < 0) {
                     c[nc].line = (size_t)(L - lines);
                     c[nc].top = top;
@@ -1707,7 +1651,7 @@ static int postal_line(const char *s, size_t n)
         return 0;
     if (starts_with_ci(s, n, "postboks ") || starts_with_ci(s, n, "pb. ") ||
         starts_with_ci(s, n, "pb ") || starts_with_ci(s, n, "boks "))
-        return n > 5 && count_words_at(s, n) <= 5 ? 1 : 0;
+        return n > 5 && seg_count_words(s, n) <= 5 ? 1 : 0;
     size_t i = 0;
     if (n > 2 && (s[0] == 'N' || s[0] == 'n') && s[1] == '-')
         i = 2;
@@ -1936,12 +1880,12 @@ static void mark_furniture(seg_t *sg)
 static int org_line(cands_t *cs, const char *s, size_t n)
 {
     char name[96];
-    if (n >= sizeof name || count_words_at(s, n) > 8)
+    if (n >= sizeof name || seg_count_words(s, n) > 8)
         return 0;
     memcpy(name, s, n);
     name[n] = '\0';
     /* or an acronym alone: "KS", "NAV", "SINTEF" */
-    if (!has_org_word(name) && !(all_caps(name) && n <= 8 && count_words_at(s, n) == 1))
+    if (!has_org_word(name) && !(all_caps(name) && n <= 8 && seg_count_words(s, n) == 1))
         return 0;
     cand_t *c = cand_get(cs, s, n);
     if (c)
@@ -2266,59 +2210,19 @@ static int emit_long(ctx_t *c, const block_t *b, hsok_passage_kind_t kind)
     return 0;
 }
 
-static int add_stance(ctx_t *c, const block_t *b)
+/* Record the stance of block b, if it holds one: a form line, a written answer, or (from =
+ * SEG_PROSE) a run of checkboxes in a paragraph or bullet that stays text. */
+static int add_stance(ctx_t *c, const block_t *b, seg_stance_from_t from)
 {
     hsok_segdoc_t *d = c->d;
-    const char *s = b->text.data;
-    size_t n = b->text.len;
     buf_t opts = BUF_INIT;
-    const char *answer = NULL;
-    size_t alen = 0;
-    int checked;
-    size_t at = 0;
-    if (b->answer_len && (alen = answer_line(s, n, &at)) > 0) {
-        /* "Svar: Ja": the usual options, and the answer when it is not one of them */
-        answer = s + at;
-        buf_addstr(&opts, "Ja|Nei|Vet ikke");
-        if (!(alen == 2 && starts_with_ci(answer, alen, "ja")) &&
-            !(alen == 3 && starts_with_ci(answer, alen, "nei")) &&
-            !(alen == 8 && starts_with_ci(answer, alen, "vet ikke"))) {
-            buf_addch(&opts, '|');
-            buf_add(&opts, answer, alen);
-        }
-        n = 0; /* no boxes to read */
-    }
-    for (size_t i = 0; i < n;) {
-        size_t m = box_at(s + i, n - i, &checked);
-        if (!m) {
-            i++;
-            continue;
-        }
-        size_t a = i + m;
-        while (a < n && s[a] == ' ')
-            a++;
-        size_t e = a;
-        int c2;
-        while (e < n && !box_at(s + e, n - e, &c2))
-            e++;
-        size_t le = a;
-        while (le < e && s[le] != ',')
-            le++;
-        while (le > a && s[le - 1] == ' ')
-            le--;
-        if (opts.len)
-            buf_addch(&opts, '|');
-        buf_add(&opts, s + a, le - a);
-        if (checked && !answer) {
-            answer = s + a;
-            alen = le - a;
-        }
-        i = e;
-    }
-    if (opts.err) {
+    size_t at = 0, alen = 0;
+    int r = seg_read_stance(b->text.data, b->text.len, from, &opts, &at, &alen);
+    if (r <= 0) {
         buf_free(&opts);
-        return -1;
+        return r;
     }
+    const char *answer = b->text.data + at;
     if (d->nstances == d->capstances) {
         size_t nc = d->capstances ? d->capstances * 2 : 8;
         hsok_stance_t *p = realloc(d->stances, nc * sizeof *p);
@@ -2333,10 +2237,10 @@ static int add_stance(ctx_t *c, const block_t *b)
     st->respondent = c->respondent;
     st->question = c->q ? c->q : "";
     st->question_no = c->qno;
-    st->answer = answer ? keepn(d, answer, alen) : "";
+    st->answer = keepn(d, answer, alen);
     st->options = keep(d, buf_detach(&opts, NULL));
     size_t src;
-    block_src(b, 0, 0, &src, &st->line);
+    block_src(b, at, 0, &src, &st->line); /* the line of the ticked box's label */
     if (!st->answer || !st->options)
         return -1;
     d->nstances++;
@@ -2407,6 +2311,9 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             c->g = c->u = NULL;
             c->gno = 0;
             c->section = section_path(c);
+            /* "2) Støtter dere forslaget? ☒ Ja ☐ Nei" answers itself */
+            if (add_stance(c, b, SEG_PROSE) < 0)
+                return -1;
             break;
         case B_HEADING:
             c->g_caps = 0;
@@ -2437,7 +2344,7 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             c->section = section_path(c);
             break;
         case B_CHECKBOX:
-            if (add_stance(c, b) < 0)
+            if (add_stance(c, b, b->answer_len ? SEG_ANSWER_LINE : SEG_FORM_LINE) < 0)
                 return -1;
             break;
         case B_META:
@@ -2452,12 +2359,12 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
                 b->text.len == strlen(c->respondent) &&
                 !memcmp(b->text.data, c->respondent, b->text.len) && single_line_block(b))
                 break;
-            if (emit_long(c, b, HSOK_PASSAGE_PARAGRAPH) < 0)
+            if (emit_long(c, b, HSOK_PASSAGE_PARAGRAPH) < 0 || add_stance(c, b, SEG_PROSE) < 0)
                 return -1;
             break;
         case B_BULLET: {
             if (b->text.len > BULLET_SHORT) {
-                if (emit_long(c, b, HSOK_PASSAGE_BULLETS) < 0)
+                if (emit_long(c, b, HSOK_PASSAGE_BULLETS) < 0 || add_stance(c, b, SEG_PROSE) < 0)
                     return -1;
                 break;
             }
@@ -2474,6 +2381,8 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
                 if (k > i)
                     buf_addch(&g, '\n');
                 buf_add(&g, sg->blocks[k].text.data, sg->blocks[k].text.len);
+                if (add_stance(c, &sg->blocks[k], SEG_PROSE) < 0)
+                    g.err = 1;
             }
             int rc = g.err ? -1
                            : add_passage(c, g.data, g.len, b, 0, &sg->blocks[j - 1],
@@ -2522,7 +2431,7 @@ static void find_footnotes(seg_t *sg)
         /* the marker comes before its footnote, as in a PDF's reading order; after it only
          * when the footnote line is no short heading ("NIS2" after "2 Merknader" is no
          * marker) */
-        int heading = count_words_at(s, n) < 4;
+        int heading = seg_count_words(s, n) < 4;
         for (size_t lj = 0; lj < sg->ntl && !sg->footnotes[v]; lj++) {
             if (lj == li || (lj > li && heading))
                 continue;
