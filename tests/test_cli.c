@@ -1876,6 +1876,244 @@ static void test_highlight_marker(void **state)
     run_free(&r);
 }
 
+/* ---- tests: terminal injection ---- */
+
+/* The length of hsok's own sequence at s (the colours of out.h, the progress line's
+ * erase-line), else 0. */
+static size_t own_sequence(const char *s)
+{
+    static const char *const own[] = {"\033[1;33m", "\033[1m", "\033[2m", "\033[0m", "\033[K"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strncmp(s, own[i], strlen(own[i])) == 0)
+            return strlen(own[i]);
+    return 0;
+}
+
+/* s[0..len) holds no raw control character but newline (with own: also CR and hsok's own
+ * sequences), no C1 control and no bidi control. what names s in a failure; r (or NULL) is
+ * the run shown. */
+static void assert_no_raw_controls(const run_t *r, const char *what, const char *s, size_t len,
+                                   int own)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        const char *bad = NULL;
+        size_t n = own && p[i] == 0x1b ? own_sequence(s + i) : 0;
+        if (n > 0) {
+            i += n - 1;
+            continue;
+        }
+        if ((p[i] < 0x20 && p[i] != '\n' && !(own && p[i] == '\r')) || p[i] == 0x7f)
+            bad = "a control character";
+        else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+            bad = "a C1 control";
+        else if (p[i] == 0xe2 && i + 2 < len &&
+                 ((p[i + 1] == 0x80 && p[i + 2] >= 0xaa && p[i + 2] <= 0xae) ||
+                  (p[i + 1] == 0x81 && p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9)))
+            bad = "a bidi control";
+        if (bad != NULL) {
+            if (r != NULL)
+                dump(r);
+            fail_msg("%s (0x%02x) at byte %zu of %s", bad, p[i], i, what);
+        }
+    }
+}
+
+/* Neither stdout nor stderr of r carries a raw control, C1 or bidi character. */
+static void assert_clean_run(const run_t *r, int own)
+{
+    assert_no_raw_controls(r, "stdout", r->out, r->out_len, own);
+    assert_no_raw_controls(r, "stderr", r->err, r->err_len, own);
+}
+
+#define TITLE "\033]0;pwned\007"                  /* sets the window title */
+#define CLEAR "\033[2J"                           /* clears the screen */
+#define LINK "\033]8;;http://evil\033\\"          /* starts a hidden hyperlink */
+#define RLO "\xe2\x80\xae"                        /* U+202E turns the text around */
+#define CSI1 "\xc2\x9b"                           /* U+009B, a one-character CSI */
+#define TITLE_SHOWN "\\x1b]0;pwned\\x07"
+#define CLEAR_SHOWN "\\x1b[2J"
+#define LINK_SHOWN "\\x1b]8;;http://evil\\x1b\\"
+
+/* Escape sequences and bidi controls in a document, a sidecar respondent, a --respondent
+ * name, a theme label and a file name reach the terminal only as visible escapes, in every
+ * command's human output, the progress line and the error messages. */
+static void test_terminal_injection(void **state)
+{
+    (void)state;
+    char *dir = new_dir("inject");
+    char *db = path_join(dir, "index");
+    char *docs = path_join(dir, "docs");
+    char *cb = path_join(dir, "codebook");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    assert_int_equal(mkdir(cb, 0700), 0);
+    char *theme = path_join(cb, "vern.theme");
+    static const char def[] = "id: vern\n"
+                              "label: Vern " TITLE " og " RLO "mot\n"
+                              "\n"
+                              "terms:\n"
+                              "  3 personvernet\n";
+    write_file(theme, def, sizeof def - 1);
+    char *txt = path_join(docs, "svar" CLEAR RLO ".txt");
+    static const char text[] =
+        "Høringssvar " TITLE "\n"
+        "\n"
+        "Vi mener at personvernet " CLEAR "må styrkes, se " LINK "denne lenken\033]8;;\033\\ "
+        "og " RLO "dette" CSI1 "2J som er skjult.\n"
+        "\n"
+        "Personvernet er viktig for alle kommunene i landet, og vi ber om at det " TITLE
+        "prioriteres.\n";
+    write_file(txt, text, sizeof text - 1);
+    char *meta = path_join(docs, "svar" CLEAR RLO ".txt.meta");
+    static const char side[] = "respondent: Ond " TITLE " kommune " RLO "\n";
+    write_file(meta, side, sizeof side - 1);
+    char *other = path_join(dir, "annen.txt");
+    static const char text2[] = "Personvernet må tas på alvor i alle ledd av arbeidet.\n";
+    write_file(other, text2, sizeof text2 - 1);
+
+    /* with progress (stderr a terminal), then without */
+    run_opts_t tty = {NULL, NULL, 1};
+    run_t r;
+    run_with(&r, &tty, "index", "--db", db, "--themes", cb, docs);
+    assert_exit(&r, 0);
+    assert_clean_run(&r, 1);
+    assert_contains(r.err, "svar" CLEAR_SHOWN "\\u202e.txt"); /* the progress line */
+    run_free(&r);
+    run(&r, "index", "--db", db, "--themes", cb, "-r", "Navn " LINK "klikk " RLO, other);
+    assert_exit(&r, 0);
+    assert_clean_run(&r, 0);
+    run_free(&r);
+
+    run_t js;
+    run(&js, "--db", db, "--json", "-n", "1", "skjult");
+    assert_exit(&js, 0);
+    assert_clean_run(&js, 0); /* JSON escapes them as \u001b */
+    hits_t h;
+    parse_hits(&js, &h);
+    assert_int_equal(h.n, 1);
+    char *id = strdup(jstr(h.jl.v[0], "id"));
+    hits_free(&h);
+    run_free(&js);
+
+    static const char *const env_color[] = {"NO_COLOR", NULL};
+    run_opts_t col = {NULL, env_color, 0};
+    const char *const *const cmds[] = {
+        ARGS("search", "personvernet"),
+        ARGS("search", "skjult"),
+        ARGS("search", "-n", "5", "alvor"),
+        ARGS("show", "-C", "1", id),
+        ARGS("themes"),
+        ARGS("themes", "vern"),
+        ARGS("stats"),
+        ARGS("export", "--format", "md", "--all"),
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        for (int color = 0; color < 2; color++) {
+            const char *args[16] = {"--db", db};
+            size_t n = 2;
+            if (color)
+                args[n++] = "--color=always";
+            for (size_t k = 0; cmds[i][k] != NULL; k++)
+                args[n++] = cmds[i][k];
+            args[n] = NULL;
+            if (color && (strcmp(cmds[i][0], "stats") == 0 || strcmp(cmds[i][0], "export") == 0))
+                continue; /* no --color */
+            run_v(&r, color ? &col : NULL, args);
+            assert_exit(&r, 0);
+            assert_clean_run(&r, color);
+            run_free(&r);
+        }
+    }
+    /* and the escapes are shown: the document, the names, the file name, the label */
+    run(&r, "--db", db, "skjult");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Ond " TITLE_SHOWN " kommune \\u202e");
+    assert_contains(r.out, "svar" CLEAR_SHOWN "\\u202e.txt:");
+    assert_contains(r.out, CLEAR_SHOWN "må");
+    assert_contains(r.out, LINK_SHOWN "denne");
+    assert_contains(r.out, "\\u202edette\\u009b2J");
+    run_free(&r);
+    run(&r, "--db", db, "alvor");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Navn " LINK_SHOWN "klikk \\u202e");
+    run_free(&r);
+    run(&r, "themes", "--db", db, "vern");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Vern " TITLE_SHOWN " og \\u202emot");
+    run_free(&r);
+    run(&r, "stats", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Ond " TITLE_SHOWN " kommune \\u202e");
+    run_free(&r);
+
+    /* tag reads the file and its sidecar itself */
+    run(&r, "tag", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    assert_clean_run(&r, 0);
+    assert_contains(r.out, "svar" CLEAR_SHOWN "\\u202e.txt:");
+    assert_contains(r.out, "Ond " TITLE_SHOWN);
+    run_free(&r);
+
+    /* error messages: a missing file, an unknown theme, a missing index, an option value */
+    char *missing = path_join(dir, "borte" TITLE ".txt");
+    run(&r, "index", "--db", db, missing);
+    assert_true(r.status != 0);
+    assert_clean_run(&r, 0);
+    assert_contains(r.err, "borte" TITLE_SHOWN ".txt");
+    run_free(&r);
+    run(&r, "tag", "--themes", cb, missing);
+    assert_true(r.status != 0);
+    assert_clean_run(&r, 0);
+    assert_contains(r.err, "borte" TITLE_SHOWN ".txt");
+    run_free(&r);
+    run(&r, "themes", "--db", db, CLEAR "x");
+    assert_exit(&r, 2);
+    assert_clean_run(&r, 0);
+    assert_contains(r.err, CLEAR_SHOWN "x");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--all", "-t", LINK, "--format", "csv");
+    assert_exit(&r, 2);
+    assert_clean_run(&r, 0);
+    assert_contains(r.err, LINK_SHOWN);
+    run_free(&r);
+    char *nodb = path_join(dir, "ingen" RLO "indeks");
+    run(&r, "--db", nodb, "personvernet");
+    assert_true(r.status != 0);
+    assert_clean_run(&r, 0);
+    assert_contains(r.err, "ingen\\u202eindeks");
+    run_free(&r);
+    run(&r, "search", "--db", db, "-n", TITLE, "x");
+    assert_exit(&r, 2);
+    assert_clean_run(&r, 0);
+    assert_contains(r.err, TITLE_SHOWN);
+    run_free(&r);
+
+    /* the Markdown report, written to a file */
+    char *md = path_join(dir, "rapport.md");
+    run(&r, "export", "--db", db, "--all", "-o", md);
+    assert_exit(&r, 0);
+    run_free(&r);
+    size_t mdlen = 0;
+    char *report = read_file(md, &mdlen);
+    assert_no_raw_controls(NULL, md, report, mdlen, 0);
+    assert_contains(report, "\\x1b");
+    assert_contains(report, "\\u202e");
+    free(report);
+
+    free(md);
+    free(nodb);
+    free(missing);
+    free(id);
+    free(other);
+    free(meta);
+    free(txt);
+    free(theme);
+    free(cb);
+    free(docs);
+    free(db);
+    free(dir);
+}
+
 /* ---- tests: where the index is ---- */
 
 static void test_index_location(void **state)
@@ -2063,6 +2301,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_show_missing),
         cmocka_unit_test(test_no_color),
         cmocka_unit_test(test_highlight_marker),
+        cmocka_unit_test(test_terminal_injection),
         cmocka_unit_test(test_index_location),
         cmocka_unit_test(test_man_page),
     };

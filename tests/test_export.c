@@ -127,6 +127,10 @@ static void test_json_strings(void **state)
         {"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""}, /* a surrogate */
         /* valid JSON but not valid JavaScript: escaped */
         {"a\xe2\x80\xa8z", "\"a\\u2028z\""},
+        /* C1 and bidi controls: escaped, so JSON shown in a terminal runs or hides nothing */
+        {"\x1b]0;x\x07", "\"\\u001b]0;x\\u0007\""},
+        {"a\xc2\x9b" "2J\xc2\x80\xc2\x9f\xc2\xa0", "\"a\\u009b2J\\u0080\\u009f\xc2\xa0\""},
+        {"\xe2\x80\xaetxt \xe2\x81\xa6\xe2\x80\x8f", "\"\\u202etxt \\u2066\\u200f\""},
     };
     run_table(hsok_write_json_string, cases, NCASES(cases), "json");
 }
@@ -179,6 +183,16 @@ static void test_md_text(void **state)
         {"a - b + c 1. d", "a - b + c 1. d"},
         {"=HYPERLINK(\"http://x\")", "\\=HYPERLINK(\"http://x\")"},
         {"@SUM", "@SUM"},
+        /* terminal controls, bidi controls and invalid bytes as visible escapes (the file is
+         * read in terminals and editors too); TAB and line ends stay text */
+        {"a\033]0;pwned\007b", "a\\x1b\\]0;pwned\\x07b"},
+        {"\033[2J", "\\x1b\\[2J"},
+        {"\033]8;;http://evil\033\\x", "\\x1b\\]8;;http://evil\\x1b\\\\x"},
+        {"\xc2\x9b" "2J \xe2\x80\xae" "txt \xe2\x81\xa6", "\\u009b2J \\u202etxt \\u2066"},
+        {"Bl\xe5" "b\xe6r \x7f\x01", "Bl\\xe5b\\xe6r \\x7f\\x01"},
+        {"a\tb\nc", "a\tb\nc"},
+        {"\033- x", "\\x1b- x"},
+        {"æøå \xe2\x80\x94 😀", "æøå \xe2\x80\x94 😀"},
     };
     run_table(hsok_write_md, cases, NCASES(cases), "md");
 }

@@ -15,7 +15,9 @@
  *        respondent and each passage as a block quote with its attribution
  *        ("— Respondent, section, source:line"); passages without themes under "Uten tema"
  *        (only when they were selected). Markdown special characters in document text are
- *        escaped so a quote renders as the text it is.
+ *        escaped so a quote renders as the text it is; control and bidi characters are
+ *        written as visible escapes (hsok_visible_next), as the file is also read in
+ *        terminals and editors.
  *  html  One self-contained UTF-8 file (inline CSS, no scripts, no network requests): a title,
  *        what was selected, a respondent × theme heatmap (passage counts; cell shade by count),
  *        the stances per question if given, then the excerpts grouped by theme and respondent,
@@ -63,11 +65,29 @@ hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_expo
 /* Escaping helpers (each returns 0, or -1 on a write error). */
 int hsok_write_csv_cell(FILE *out, const char *s);      /* quoted when needed, neutralised */
 int hsok_write_json_string(FILE *out, const char *s);   /* with the quotes; \u escapes for
-                                                           control characters */
+                                                           control characters, C1 and bidi
+                                                           controls, U+2028 and U+2029 */
 int hsok_write_html(FILE *out, const char *s);          /* & < > " ' escaped */
 int hsok_write_md(FILE *out, const char *s);            /* \ ` * _ [ ] < > # | escaped; a line
                                                            start that would be a list or a
-                                                           heading is escaped too */
+                                                           heading is escaped too; the
+                                                           characters of hsok_visible_next
+                                                           as its visible escapes */
+
+/* Text for a terminal or a plain-text file must not carry characters that a terminal runs or
+ * that disguise the text around them: C0 controls (ESC starts escape sequences that set the
+ * window title, clear the screen or hide a link; BEL ends them), DEL, C1 controls
+ * (U+0080-U+009F: U+009B is a CSI on some terminals) and Unicode's Bidi_Control characters
+ * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: they reorder what is shown).
+ *
+ * hsok_visible_next looks at the character at s[0..len) and returns its length in bytes (1
+ * for a byte that does not start valid UTF-8; 0 only when len is 0). When the character is
+ * one of the above, esc receives its visible escape: "\t", "\n", "\r", "\x1b" for the other
+ * C0 controls and DEL, "\u009b" or "\u202e" for C1 and bidi controls, and "\xff" for each
+ * invalid byte; else esc is "" and the character is written as it is. The one place that
+ * decides this, for the CLI's text output (src/cli/out.c) and the Markdown export. */
+#define HSOK_ESCAPE_MAX 8 /* the longest escape, "\u202e", and its NUL */
+size_t hsok_visible_next(const char *s, size_t len, char esc[HSOK_ESCAPE_MAX]);
 
 #ifdef __cplusplus
 }

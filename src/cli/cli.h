@@ -62,7 +62,9 @@ int cli_parse_uint(const char *cmd, const char *opt, const char *arg, unsigned m
  * not_found_is_none, else CLI_ERR). */
 int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none);
 
-/* Print "hsok: <formatted>" to stderr. */
+/* Print "hsok: <formatted>" to stderr. The formatted message goes through out_safe (out.h),
+ * as in cli_usage_error and cli_fail: control and bidi characters of the paths and names in
+ * it are shown as visible escapes. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* strerror(e) with a lowercase first letter, as hsok's messages are (static buffer). */

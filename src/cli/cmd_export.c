@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
+#include "out.h"
 
 enum {
     OPT_FORMAT = CLI_OPT_FIRST_LOCAL,
@@ -157,9 +158,13 @@ static int check_themes(const export_args_t *a, const hsok_theme_matrix_t *m)
             return CLI_USAGE;
         }
         fflush(stdout);
-        fprintf(stderr, "hsok: unknown theme '%s'; the index has:", a->themes[i]);
-        for (size_t t = 0; t < m->nthemes; t++)
-            fprintf(stderr, "%s %s", t ? "," : "", m->themes[t].id);
+        fputs("hsok: unknown theme '", stderr);
+        out_safe_str(stderr, a->themes[i]);
+        fputs("'; the index has:", stderr);
+        for (size_t t = 0; t < m->nthemes; t++) {
+            fputs(t ? ", " : " ", stderr);
+            out_safe_str(stderr, m->themes[t].id);
+        }
         fputc('\n', stderr);
         return CLI_USAGE;
     }

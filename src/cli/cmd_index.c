@@ -11,7 +11,9 @@
 
 #include "cli.h"
 #include "hsok/db.h"
+#include "hsok/export.h"
 #include "hsok/themes.h"
+#include "out.h"
 
 enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL };
 
@@ -166,14 +168,20 @@ static void show_progress(index_run_t *run, size_t i, size_t n, const char *path
 {
     if (!run->tty)
         return;
+    /* the end of the path, in at most 36 columns as out_safe writes it */
     size_t len = strlen(path);
     const char *tail = len > 36 ? path + len - 36 : path;
     while (((unsigned char)*tail & 0xc0) == 0x80)
         tail++;
+    while (out_safe_width(tail, strlen(tail)) > 36) {
+        char esc[HSOK_ESCAPE_MAX];
+        tail += hsok_visible_next(tail, strlen(tail), esc);
+    }
     double secs = now_seconds() - run->t0;
     double mbs = secs > 0.2 ? (double)run->bytes / 1e6 / secs : 0;
-    fprintf(stderr, "\r\033[K[%zu/%zu files, %zu passages, %.2f MB/s] %s%s", i + 1, n,
-            run->passages, mbs, tail != path ? "…" : "", tail);
+    fprintf(stderr, "\r\033[K[%zu/%zu files, %zu passages, %.2f MB/s] %s", i + 1, n,
+            run->passages, mbs, tail != path ? "…" : "");
+    out_safe_str(stderr, tail);
     run->progress = 1;
 }
 
@@ -182,7 +190,9 @@ static void on_pruned(void *ctx, const char *path)
     index_run_t *run = ctx;
     if (run->tty) {
         clear_progress(run);
-        fprintf(stderr, "pruned '%s'\n", path);
+        fputs("pruned '", stderr);
+        out_safe_str(stderr, path);
+        fputs("'\n", stderr);
     }
 }
 
@@ -263,8 +273,8 @@ int cmd_index(int argc, char **argv)
     memset(&run, 0, sizeof run);
     run.tty = isatty(STDERR_FILENO);
     if (!cb && run.tty) /* said where progress is shown: a person is watching */
-        fprintf(stderr, "hsok: no codebook at '%s': indexing without themes (give --themes DIR)\n",
-                hsok_codebook_default_dir());
+        cli_error("no codebook at '%s': indexing without themes (give --themes DIR)",
+                  hsok_codebook_default_dir());
     double t0 = now_seconds();
     run.t0 = t0;
 

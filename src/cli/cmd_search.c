@@ -166,8 +166,9 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
 {
     const hsok_record_t *r = &h->rec;
     out_sgr(stdout, color, OUT_SGR_BOLD);
-    printf("%u. %s", h->rank,
-           r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
+    printf("%u. ", h->rank);
+    out_safe_str(stdout,
+                 r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
     if (r->section && r->section[0]) {
         fputs(" — ", stdout);
         out_section(stdout, r->section, 90);
@@ -175,11 +176,17 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
     out_sgr(stdout, color, OUT_SGR_DIM);
-    printf("   %s:%u  [%s]", r->source, r->line, r->id);
+    fputs("   ", stdout);
+    out_safe_str(stdout, r->source);
+    printf(":%u  [", r->line);
+    out_safe_str(stdout, r->id);
+    putchar(']');
     if (r->nthemes) {
         fputs("  tema:", stdout);
-        for (size_t t = 0; t < r->nthemes; t++)
-            printf("%s%s", t ? "," : " ", r->themes[t]);
+        for (size_t t = 0; t < r->nthemes; t++) {
+            putchar(t ? ',' : ' ');
+            out_safe_str(stdout, r->themes[t]);
+        }
     }
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
@@ -239,8 +246,11 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         printf("%zu passage%s\n", n, n == 1 ? "" : "s");
     if (relaxed && n > 0)
         printf("(%zu with all the words, the rest with some of them)\n", all);
-    if (sugg != NULL)
-        printf("Mente du: %s?\n", sugg);
+    if (sugg != NULL) {
+        fputs("Mente du: ", stdout);
+        out_safe_str(stdout, sugg);
+        fputs("?\n", stdout);
+    }
 }
 
 int cmd_search(int argc, char **argv)

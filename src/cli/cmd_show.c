@@ -33,8 +33,11 @@ static void print_human(const hsok_record_t *r, int target, int color, unsigned 
     const char *margin = target ? "> " : "  ";
     if (target)
         out_sgr(stdout, color, OUT_SGR_BOLD);
-    printf("%s[%s]  %s", margin, r->id,
-           r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
+    printf("%s[", margin);
+    out_safe_str(stdout, r->id);
+    fputs("]  ", stdout);
+    out_safe_str(stdout,
+                 r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
     if (r->section && r->section[0]) {
         fputs(" — ", stdout);
         out_section(stdout, r->section, 90);
@@ -44,10 +47,11 @@ static void print_human(const hsok_record_t *r, int target, int color, unsigned 
     putchar('\n');
     fputs(margin, stdout);
     out_sgr(stdout, color, OUT_SGR_DIM);
+    out_safe_str(stdout, r->source);
     if (r->end_line > r->line)
-        printf("%s:%u-%u", r->source, r->line, r->end_line);
+        printf(":%u-%u", r->line, r->end_line);
     else
-        printf("%s:%u", r->source, r->line);
+        printf(":%u", r->line);
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
     const char *t = r->text ? r->text : "";

@@ -104,15 +104,22 @@ static void print_stances(const hsok_stances_t *s)
         for (const char *o = q[i].options; *o;) {
             const char *bar = strchr(o, '|');
             size_t ol = bar ? (size_t)(bar - o) : strlen(o);
-            printf("%s%.*s %zu", first ? "" : ", ", (int)ol, o, option_count(s, &q[i], o, ol));
+            fputs(first ? "" : ", ", stdout);
+            out_safe(stdout, o, ol);
+            printf(" %zu", option_count(s, &q[i], o, ol));
             first = 0;
             o += ol + (bar ? 1 : 0);
         }
         putchar('\n');
         for (size_t k = q[i].first; k < q[i].first + q[i].n; k++) {
             const hsok_db_stance_t *x = hsok_stances_get(s, k);
-            printf("      %-10s %s\n", *x->answer ? x->answer : "(none)",
-                   *x->respondent ? x->respondent : "(unknown respondent)");
+            const char *answer = *x->answer ? x->answer : "(none)";
+            size_t w = out_safe_width(answer, strlen(answer));
+            fputs("      ", stdout);
+            out_safe_str(stdout, answer);
+            printf("%*s ", w < 10 ? (int)(10 - w) : 0, "");
+            out_safe_str(stdout, *x->respondent ? x->respondent : "(unknown respondent)");
+            putchar('\n');
         }
     }
 }
@@ -145,7 +152,9 @@ static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances)
 {
     char size[32];
     out_human_size(size, sizeof size, st->bytes_on_disk);
-    printf("index:        %s\n", st->path ? st->path : "");
+    fputs("index:        ", stdout);
+    out_safe_str(stdout, st->path);
+    putchar('\n');
     printf("files:        %zu\n", st->files);
     printf("passages:     %zu\n", st->passages);
     printf("terms:        %zu\n", st->terms);
@@ -153,8 +162,9 @@ static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances)
     printf("respondents:  %zu\n", st->nrespondents);
     for (size_t i = 0; i < st->nrespondents; i++) {
         const char *name = st->respondents[i].name;
-        printf("  %8zu  %s\n", st->respondents[i].passages,
-               name && name[0] ? name : "(unknown respondent)");
+        printf("  %8zu  ", st->respondents[i].passages);
+        out_safe_str(stdout, name && name[0] ? name : "(unknown respondent)");
+        putchar('\n');
     }
     print_stances(stances);
 }

@@ -85,6 +85,16 @@ static size_t evidence_spans(const char *text, const hsok_tag_t *tags, size_t nt
     return n;
 }
 
+/* The evidence words of tag, separated by ", ". */
+static void print_evidence(const hsok_tag_t *tag)
+{
+    for (size_t e = 0; e < tag->nevidence; e++) {
+        if (e)
+            fputs(", ", stdout);
+        out_safe_str(stdout, tag->evidence[e]);
+    }
+}
+
 static void print_tags_line(const hsok_tag_t *tags, size_t ntags, int color)
 {
     fputs("   ", stdout);
@@ -93,11 +103,10 @@ static void print_tags_line(const hsok_tag_t *tags, size_t ntags, int color)
             fputs(";", stdout);
         fputc(' ', stdout);
         out_sgr(stdout, color, OUT_SGR_BOLD);
-        fputs(tags[t].theme, stdout);
+        out_safe_str(stdout, tags[t].theme);
         out_sgr(stdout, color, OUT_SGR_RESET);
         printf(" %.1f (", tags[t].score);
-        for (size_t e = 0; e < tags[t].nevidence; e++)
-            printf("%s%s", e ? ", " : "", tags[t].evidence[e]);
+        print_evidence(&tags[t]);
         fputs(")", stdout);
     }
     fputc('\n', stdout);
@@ -142,12 +151,10 @@ static const struct option themes_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return out_safe_width(s, strlen(s));
 }
 
 static void pad(size_t n)
@@ -170,7 +177,7 @@ static void print_matrix(const hsok_theme_matrix_t *m, int color)
     fputs("  passages  respondents  label\n", stdout);
     out_sgr(stdout, color, OUT_SGR_RESET);
     for (size_t t = 0; t < m->nthemes; t++) {
-        fputs(m->themes[t].id, stdout);
+        out_safe_str(stdout, m->themes[t].id);
         pad(idw - ncols(m->themes[t].id));
         printf("  %8zu  %11zu  ", m->theme_passages[t], m->theme_respondents[t]);
         out_abbrev(stdout, m->themes[t].label, 48);
@@ -192,7 +199,7 @@ static void print_matrix(const hsok_theme_matrix_t *m, int color)
     pad(rw);
     for (size_t t = 0; t < m->nthemes; t++) {
         fputs("  ", stdout);
-        fputs(m->themes[t].id, stdout);
+        out_safe_str(stdout, m->themes[t].id);
     }
     fputs("  all\n", stdout);
     out_sgr(stdout, color, OUT_SGR_RESET);
@@ -203,7 +210,7 @@ static void print_matrix(const hsok_theme_matrix_t *m, int color)
             out_abbrev(stdout, name, rw);
             w = rw;
         } else {
-            fputs(name, stdout);
+            out_safe_str(stdout, name);
         }
         pad(rw - w);
         for (size_t t = 0; t < m->nthemes; t++) {
@@ -284,9 +291,13 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             ti = t;
     if (ti == m->nthemes) {
         fflush(stdout);
-        fprintf(stderr, "hsok: unknown theme '%s'", theme);
-        for (size_t t = 0; t < m->nthemes; t++)
-            fprintf(stderr, "%s%s", t ? ", " : "; known: ", m->themes[t].id);
+        fputs("hsok: unknown theme '", stderr);
+        out_safe_str(stderr, theme);
+        fputc('\'', stderr);
+        for (size_t t = 0; t < m->nthemes; t++) {
+            fputs(t ? ", " : "; known: ", stderr);
+            out_safe_str(stderr, m->themes[t].id);
+        }
         if (!m->nthemes)
             fputs("; the index has no themes (see 'hsok index --help')", stderr);
         fputc('\n', stderr);
@@ -302,7 +313,9 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
     size_t n = hsok_records_count(recs);
     if (!json) {
         out_sgr(stdout, color, OUT_SGR_BOLD);
-        printf("%s — %s", m->themes[ti].id, m->themes[ti].label);
+        out_safe_str(stdout, m->themes[ti].id);
+        fputs(" — ", stdout);
+        out_safe_str(stdout, m->themes[ti].label);
         out_sgr(stdout, color, OUT_SGR_RESET);
         printf(": %zu passage%s\n", n, n == 1 ? "" : "s");
     }
@@ -321,7 +334,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
                     k++;
                 fputc('\n', stdout);
                 out_sgr(stdout, color, OUT_SGR_BOLD);
-                fputs(*cur ? cur : "(unknown respondent)", stdout);
+                out_safe_str(stdout, *cur ? cur : "(unknown respondent)");
                 out_sgr(stdout, color, OUT_SGR_RESET);
                 printf(" (%zu)\n", k);
             }
@@ -350,7 +363,11 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         for (size_t t = 0; t < r->ntags; t++)
             if (!strcmp(r->tags[t].theme, theme))
                 tag = &r->tags[t];
-        printf("  %s:%u  [%s]", r->source, r->line, r->id);
+        fputs("  ", stdout);
+        out_safe_str(stdout, r->source);
+        printf(":%u  [", r->line);
+        out_safe_str(stdout, r->id);
+        putchar(']');
         if (*r->section) {
             fputs("  ", stdout);
             out_section(stdout, r->section, 70);
@@ -361,8 +378,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
         if (tag) {
             fputs("    evidence: ", stdout);
-            for (size_t e = 0; e < tag->nevidence; e++)
-                printf("%s%s", e ? ", " : "", tag->evidence[e]);
+            print_evidence(tag);
             printf(" (score %.1f)\n", tag->score);
         }
     }
@@ -491,9 +507,11 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                 oj_obj_end(&j);
             } else {
                 out_sgr(stdout, color, OUT_SGR_BOLD);
-                printf("%s:%u", path, p->line);
+                out_safe_str(stdout, path);
+                printf(":%u", p->line);
                 out_sgr(stdout, color, OUT_SGR_RESET);
-                printf("  %s", *p->respondent ? p->respondent : "(unknown respondent)");
+                fputs("  ", stdout);
+                out_safe_str(stdout, *p->respondent ? p->respondent : "(unknown respondent)");
                 if (*p->section) {
                     fputs(" — ", stdout);
                     out_section(stdout, p->section, 70);

@@ -182,12 +182,14 @@ const char *cli_strerror(int e)
     return reason;
 }
 
-/* "hsok: " and the message, after what is already on stdout; no newline. */
+/* "hsok: " and the message, after what is already on stdout; no newline. Messages quote
+ * paths, names and words from documents (also those from the library), so the whole message
+ * goes through out_safe: no control character of theirs reaches the terminal. */
 static void verror(const char *fmt, va_list ap)
 {
     fflush(stdout);
     fputs("hsok: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    out_safe_vprintf(stderr, fmt, ap);
 }
 
 void cli_error(const char *fmt, ...)

@@ -151,6 +151,58 @@ void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
     oj_key(j, "text"); oj_str(j, r->text);
 }
 
+void out_safe(FILE *f, const char *s, size_t len)
+{
+    size_t run = 0, i = 0; /* s[run..i) is ordinary text not yet written */
+    while (i < len) {
+        char esc[HSOK_ESCAPE_MAX];
+        size_t n = hsok_visible_next(s + i, len - i, esc);
+        if (esc[0] != '\0') {
+            fwrite(s + run, 1, i - run, f);
+            fputs(esc, f);
+            run = i + n;
+        }
+        i += n;
+    }
+    fwrite(s + run, 1, len - run, f);
+}
+
+void out_safe_str(FILE *f, const char *s)
+{
+    if (s != NULL)
+        out_safe(f, s, strlen(s));
+}
+
+size_t out_safe_width(const char *s, size_t len)
+{
+    size_t w = 0, i = 0;
+    while (i < len) {
+        char esc[HSOK_ESCAPE_MAX];
+        i += hsok_visible_next(s + i, len - i, esc);
+        w += esc[0] != '\0' ? strlen(esc) : 1;
+    }
+    return w;
+}
+
+void out_safe_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof small) {
+        out_safe(f, small, (size_t)n);
+    } else if (n >= 0) {
+        char *big = malloc((size_t)n + 1);
+        if (big != NULL && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+            out_safe(f, big, (size_t)n);
+        else
+            out_safe(f, small, sizeof small - 1); /* out of memory: the start of it */
+        free(big);
+    }
+    va_end(again);
+}
+
 static int is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -186,7 +238,7 @@ void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans
         while (p < len && !is_space((unsigned char)text[p]))
             p++;
         size_t we = p;
-        size_t w = cp_count(text + ws, we - ws);
+        size_t w = out_safe_width(text + ws, we - ws);
         if (!started) {
             fputs(indent, f);
             started = 1;
@@ -201,7 +253,7 @@ void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans
         /* A span crossing whitespace is closed at each word end and reopened at the next
          * word, so markers and colours never straddle a line break. */
         int in = 0;
-        for (size_t q = ws; q < we; q++) {
+        for (size_t q = ws; q < we;) {
             while (si < nspans && spans[si].end <= q)
                 si++;
             int inside = si < nspans && spans[si].start <= q && q < spans[si].end;
@@ -209,7 +261,13 @@ void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans
                 fputs(inside ? open : close, f);
                 in = inside;
             }
-            putc(text[q], f);
+            char esc[HSOK_ESCAPE_MAX];
+            size_t n = hsok_visible_next(text + q, we - q, esc);
+            if (esc[0] != '\0')
+                fputs(esc, f);
+            else
+                fwrite(text + q, 1, n, f);
+            q += n;
         }
         if (in)
             fputs(close, f);
@@ -222,18 +280,20 @@ void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans
 void out_abbrev(FILE *f, const char *s, size_t max)
 {
     size_t n = strlen(s);
-    if (max < 2 || cp_count(s, n) <= max) {
-        fputs(s, f);
+    if (max < 2 || out_safe_width(s, n) <= max) {
+        out_safe(f, s, n);
         return;
     }
-    /* Byte offset of code point max-1, leaving room for the ellipsis. */
-    size_t cut = 0, k = 0;
-    for (cut = 0; cut < n; cut++) {
-        if (((unsigned char)s[cut] & 0xc0) != 0x80) {
-            if (k == max - 1)
-                break;
-            k++;
-        }
+    /* The bytes that fit in max - 1 columns, leaving room for the ellipsis. */
+    size_t cut = 0, w = 0;
+    while (cut < n) {
+        char esc[HSOK_ESCAPE_MAX];
+        size_t k = hsok_visible_next(s + cut, n - cut, esc);
+        size_t cw = esc[0] != '\0' ? strlen(esc) : 1;
+        if (w + cw > max - 1)
+            break;
+        w += cw;
+        cut += k;
     }
     size_t sp = cut;
     while (sp > 0 && cp_count(s + sp, cut - sp) < 15 && s[sp - 1] != ' ')
@@ -242,7 +302,7 @@ void out_abbrev(FILE *f, const char *s, size_t max)
         cut = sp - 1;
     while (cut > 0 && s[cut - 1] == ' ')
         cut--;
-    fwrite(s, 1, cut, f);
+    out_safe(f, s, cut);
     fputs("…", f);
 }
 
@@ -288,8 +348,8 @@ void out_section(FILE *f, const char *s, size_t max)
 {
     static const char sep[] = " \xe2\x80\xba "; /* " › " */
     size_t len = strlen(s);
-    if (cp_count(s, len) <= max) {
-        fputs(s, f);
+    if (out_safe_width(s, len) <= max) {
+        out_safe(f, s, len);
         return;
     }
     /* the last separator */
@@ -301,7 +361,7 @@ void out_section(FILE *f, const char *s, size_t max)
         return;
     }
     const char *tail = last + strlen(sep);
-    size_t tl = cp_count(tail, strlen(tail));
+    size_t tl = out_safe_width(tail, strlen(tail));
     if (tl + 8 >= max) {
         out_abbrev(f, tail, max);
         return;
@@ -317,5 +377,5 @@ void out_section(FILE *f, const char *s, size_t max)
     out_abbrev(f, head, head_max);
     free(head);
     fputs(sep, f);
-    fputs(tail, f);
+    out_safe_str(f, tail);
 }

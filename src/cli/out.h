@@ -1,12 +1,14 @@
 /* out.h — the CLI's output writer: colour decisions, JSON lines, highlighted and wrapped text.
  *
  * Commands print only through these helpers (and plain fputs for fixed text), so escaping
- * and styling live in one place. Nothing here allocates; output errors are checked once at
- * the end through ferror(stdout) by main.
+ * and styling live in one place: text that comes from documents, names or paths goes through
+ * out_safe (or a writer built on it), JSON through out_json_str. Output errors are checked
+ * once at the end through ferror(stdout) by main.
  */
 #ifndef HSOK_CLI_OUT_H
 #define HSOK_CLI_OUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,19 +69,40 @@ void oj_null(out_json_t *j);
  * with_ordinal), respondent, section, themes and text. */
 void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal);
 
+/* Text from documents, names and paths (respondents, sections, theme labels and evidence,
+ * file names, messages that quote them) never reaches a terminal raw: out_safe writes
+ * s[0..len) with every character hsok_visible_next names (C0 controls, DEL, C1 controls,
+ * bidi controls, bytes that are not UTF-8) as its visible escape ("\x1b", "\x07", "\u009b",
+ * "\u202e", "\xff"). It is for one-line fields, so TAB, newline and CR are escapes too
+ * ("\t", "\n", "\r"): a name or a path stays on its line and shows what it holds. Running
+ * text (out_wrapped) turns whitespace into spaces instead. hsok's own colour sequences are
+ * written with out_sgr, never through these. out_safe_str writes a NUL-terminated s (NULL:
+ * nothing); out_safe_width is the columns out_safe(s, len) takes (code points, each escape
+ * by its length). */
+void out_safe(FILE *f, const char *s, size_t len);
+void out_safe_str(FILE *f, const char *s);
+size_t out_safe_width(const char *s, size_t len);
+
+/* Format fmt like vfprintf and write the result with out_safe (the message as a whole, so
+ * a name inside it is neutralised whatever conversion put it there). */
+void out_safe_vprintf(FILE *f, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 /* Write text[0..len) word-wrapped to `width` columns (counted in code points), each line
  * starting with indent, ending with a newline. The bytes in spans (sorted, non-overlapping,
  * offsets into text) are highlighted: in colour with OUT_SGR_MATCH, else wrapped in
- * OUT_MARK_OPEN/OUT_MARK_CLOSE. Runs of whitespace (including newlines) become one space. */
+ * OUT_MARK_OPEN/OUT_MARK_CLOSE. Runs of whitespace (including newlines) become one space;
+ * other control characters are written as out_safe does. */
 void out_wrapped(FILE *f, const char *text, size_t len, const hsok_span_t *spans,
                  size_t nspans, const char *indent, unsigned width, int color);
 
-/* Write s, cut to at most max code points with "…" at the end if longer (at a space when one
- * is near the cut). */
+/* Write s as out_safe does, cut to at most max columns with "…" at the end if longer (at a
+ * space when one is near the cut; an escape is never cut). */
 void out_abbrev(FILE *f, const char *s, size_t max);
 
-/* Write a section path ("A › B › C") in at most max code points: when it is too long, the
- * last (most specific) heading is kept whole if it fits and the ones before it are cut. */
+/* Write a section path ("A › B › C") as out_safe does, in at most max columns: when it is too
+ * long, the last (most specific) heading is kept whole if it fits and the ones before it are
+ * cut. */
 void out_section(FILE *f, const char *s, size_t max);
 
 /* Human size of n bytes ("812 B", "1.2 kB", "3.4 MB", "1.0 GB") into buf. */

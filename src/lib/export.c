@@ -130,6 +130,13 @@ int hsok_write_csv_cell(FILE *out, const char *s)
     return 0;
 }
 
+static int visible_escaped(const unsigned char *s, size_t len)
+{
+    char esc[HSOK_ESCAPE_MAX];
+    hsok_visible_next((const char *)s, len, esc);
+    return esc[0] != '\0';
+}
+
 static int json_strn(FILE *out, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -143,8 +150,9 @@ static int json_strn(FILE *out, const char *s, size_t len)
             if (n == 0) {
                 PUTS("\\ufffd", out); /* each byte of an invalid sequence */
                 i++;
-            } else if (cp == 0x2028 || cp == 0x2029) {
-                /* valid JSON as they are, but not valid JavaScript string content */
+            } else if (cp == 0x2028 || cp == 0x2029 || visible_escaped(p + i, len - i)) {
+                /* U+2028/9: valid JSON as they are, but not valid JavaScript string content;
+                 * C1 and bidi controls: so JSON shown in a terminal runs or hides nothing */
                 if (fprintf(out, "\\u%04x", (unsigned)cp) < 0)
                     return -1;
                 i += n;
@@ -206,6 +214,55 @@ int hsok_write_html(FILE *out, const char *s)
     return html_strn(out, s, strlen(s));
 }
 
+/* ---- characters that must not reach a terminal raw (export.h) ---- */
+
+/* The first row that holds a code point decides its escape: a fixed text, else \x and two or
+ * \u and four hex digits. */
+static const struct visible_escape {
+    uint32_t lo, hi;
+    const char *text;
+    int digits;
+} visible_escapes[] = {
+    {0x09, 0x09, "\\t", 0},
+    {0x0a, 0x0a, "\\n", 0},
+    {0x0d, 0x0d, "\\r", 0},
+    {0x00, 0x1f, NULL, 2},       /* C0 controls: ESC, BEL, BS, ... */
+    {0x7f, 0x7f, NULL, 2},       /* DEL */
+    {0x80, 0x9f, NULL, 4},       /* C1 controls: CSI U+009B, OSC U+009D */
+    {0x061c, 0x061c, NULL, 4},   /* Bidi_Control: arabic letter mark */
+    {0x200e, 0x200f, NULL, 4},   /* left-to-right and right-to-left marks */
+    {0x202a, 0x202e, NULL, 4},   /* embeddings and overrides (U+202E turns text around) */
+    {0x2066, 0x2069, NULL, 4},   /* isolates */
+};
+
+size_t hsok_visible_next(const char *s, size_t len, char esc[HSOK_ESCAPE_MAX])
+{
+    esc[0] = '\0';
+    if (len == 0)
+        return 0;
+    unsigned char c = (unsigned char)s[0];
+    if (c >= 0x20 && c < 0x7f)
+        return 1;
+    uint32_t cp = c;
+    size_t n = 1;
+    if (c >= 0x80 && (n = hsok_utf8_next(s, len, &cp)) == 0) {
+        snprintf(esc, HSOK_ESCAPE_MAX, "\\x%02x", c);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof visible_escapes / sizeof visible_escapes[0]; i++) {
+        const struct visible_escape *e = &visible_escapes[i];
+        if (cp < e->lo || cp > e->hi)
+            continue;
+        if (e->text != NULL)
+            snprintf(esc, HSOK_ESCAPE_MAX, "%s", e->text);
+        else
+            snprintf(esc, HSOK_ESCAPE_MAX, e->digits == 2 ? "\\x%02x" : "\\u%04x",
+                     (unsigned)cp);
+        break;
+    }
+    return n;
+}
+
 /* Markdown writer state: whether the next character starts a line, and what to write after a
  * newline (a block quote's "> "). With oneline, newlines become spaces (headings, cells). */
 typedef struct md_ctx {
@@ -263,6 +320,19 @@ static int md_strn(FILE *out, md_ctx_t *m, const char *s, size_t len)
                 PUTC('\\', out);
                 PUTC(s[i + d], out);
                 i += d + 1;
+                continue;
+            }
+        }
+        if (c != '\t') {
+            /* a whole character at a time, so a multi-byte one is checked as one */
+            char esc[HSOK_ESCAPE_MAX];
+            size_t n = hsok_visible_next(s + i, len - i, esc);
+            if (esc[0] != '\0' || n > 1) {
+                if (esc[0] != '\0')
+                    PUTS(esc, out);
+                else if (fwrite(s + i, 1, n, out) != n)
+                    return -1;
+                i += n;
                 continue;
             }
         }
