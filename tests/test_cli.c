@@ -20,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +40,8 @@ extern char **environ;
 static const char *hsok_path;  /* argv[1] */
 static const char *src_root;   /* $HSOK_SOURCE_ROOT */
 static char tmp_dir[1024];      /* mkdtemp */
-static char seeds_dir[4096];   /* $HSOK_SOURCE_ROOT/seeds */
+static char seeds_src[4096];   /* $HSOK_SOURCE_ROOT/seeds (responses and a README.md) */
+static char seeds_dir[4096];   /* tmp_dir/seeds: copies of the *.txt of seeds_src */
 static char db_dir[4096];      /* tmp_dir/index: the seeds, indexed once by the group setup */
 static size_t nseeds;          /* *.txt files in seeds/ */
 
@@ -141,6 +145,10 @@ static char **make_env(const run_opts_t *o)
     return env;
 }
 
+/* Seconds a run may take before it is killed and the test fails (a hang must not hang the
+ * suite); tests of what could block set it lower for their runs. */
+static int run_timeout = 120;
+
 /* Run hsok with args (NULL-terminated, without argv[0]). Never returns on a failure to run. */
 static void run_v(run_t *r, const run_opts_t *o, const char *const *args)
 {
@@ -204,7 +212,7 @@ static void run_v(run_t *r, const run_opts_t *o, const char *const *args)
     struct pollfd fds[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
     sbuf_t *bufs[2] = {&bout, &berr};
     int open_fds = 2;
-    time_t deadline = time(NULL) + 120;
+    time_t deadline = time(NULL) + run_timeout;
     while (open_fds > 0) {
         int n = poll(fds, 2, 1000);
         if (n < 0 && errno == EINTR)
@@ -212,7 +220,7 @@ static void run_v(run_t *r, const run_opts_t *o, const char *const *args)
         assert_true(n >= 0);
         if (time(NULL) > deadline) {
             kill(pid, SIGKILL);
-            fail_msg("%s: still running after 120 s", r->cmd);
+            fail_msg("%s: still running after %d s", r->cmd, run_timeout);
         }
         for (int i = 0; i < 2; i++) {
             if (fds[i].fd < 0 || fds[i].revents == 0)
@@ -294,6 +302,21 @@ static size_t count_char(const char *s, size_t len, char c)
         assert_int_equal(strncmp((r)->err, "hsok: ", 6), 0);                                   \
         assert_int_equal((r)->out_len, 0);                                                     \
     } while (0)
+
+/* The last line of stderr is `hsok: SUMMARY; see above`, the count of what `hsok index` did
+ * not index. Returns the number of lines before it. */
+static size_t assert_index_summary(const run_t *r, const char *summary)
+{
+    char want[512];
+    snprintf(want, sizeof want, "hsok: %s; see above\n", summary);
+    size_t wl = strlen(want);
+    if (r->err_len < wl || strcmp(r->err + r->err_len - wl, want) != 0 ||
+        (r->err_len > wl && r->err[r->err_len - wl - 1] != '\n')) {
+        dump(r);
+        fail_msg("stderr does not end in the line \"%.*s\"", (int)wl - 1, want);
+    }
+    return count_char(r->err, r->err_len - wl, '\n');
+}
 
 static int has_esc(const run_t *r)
 {
@@ -510,22 +533,32 @@ static int hits_have_respondent(const hits_t *h, const char *name)
 
 /* ---- setup ---- */
 
-static size_t count_txt(const char *dir)
+static run_t setup_index; /* `hsok index --db DB SEEDS` run by the group setup */
+
+/* Copy the *.txt files of dir into a new directory to; returns how many. */
+static size_t copy_txt(const char *dir, const char *to)
 {
+    assert_int_equal(mkdir(to, 0700), 0);
     DIR *d = opendir(dir);
     assert_non_null(d);
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0)
-            n++;
+        if (e->d_name[0] == '.' || len <= 4 || strcmp(e->d_name + len - 4, ".txt") != 0)
+            continue;
+        char *from = path_join(dir, e->d_name), *dest = path_join(to, e->d_name);
+        size_t size;
+        char *data = read_file(from, &size);
+        write_file(dest, data, size);
+        free(data);
+        free(dest);
+        free(from);
+        n++;
     }
     closedir(d);
     return n;
 }
-
-static run_t setup_index; /* `hsok index --db DB SEEDS` run by the group setup */
 
 static int group_setup(void **state)
 {
@@ -536,10 +569,13 @@ static int group_setup(void **state)
         fprintf(stderr, "mkdtemp %s: %s\n", tmp_dir, strerror(errno));
         return -1;
     }
-    snprintf(seeds_dir, sizeof seeds_dir, "%s/seeds", src_root);
+    snprintf(seeds_src, sizeof seeds_src, "%s/seeds", src_root);
+    snprintf(seeds_dir, sizeof seeds_dir, "%s/seeds", tmp_dir);
     snprintf(db_dir, sizeof db_dir, "%s/index", tmp_dir);
-    nseeds = count_txt(seeds_dir);
-    run(&setup_index, "index", "--db", db_dir, seeds_dir);
+    /* `hsok index DIR` names every file it does not read, so the tests that index a
+     * directory of responses use one that holds only responses */
+    nseeds = copy_txt(seeds_src, seeds_dir);
+    run(&setup_index, "index", "--no-themes", "--db", db_dir, seeds_dir);
     return 0;
 }
 
@@ -866,8 +902,8 @@ static void check_seed_stats(const char *db)
     run_free(&r);
 }
 
-/* A directory: *.txt and *.TXT at any depth are indexed; hidden files, *.meta sidecars and
- * other names are not. */
+/* A directory: *.txt and *.TXT at any depth are indexed; hidden files and *.meta sidecars
+ * are passed over in silence; other names are not indexed, but named and counted (exit 4). */
 static void test_index_directory_walk(void **state)
 {
     (void)state;
@@ -891,8 +927,18 @@ static void test_index_directory_walk(void **state)
         free(p);
     }
     run_t r;
-    run(&r, "index", "--db", db, docs);
-    assert_exit(&r, 0);
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 4);
+    assert_int_equal(assert_index_summary(&r, "2 files skipped (1 pdf, 1 other), 0 failed"), 2);
+    char *pdf = path_join(docs, "d.pdf"), *md = path_join(docs, "notes.md"), want[4200];
+    snprintf(want, sizeof want, "hsok: skipped '%s': a PDF file;", pdf);
+    assert_contains(r.err, want);
+    snprintf(want, sizeof want, "hsok: skipped '%s': not a .txt file", md);
+    assert_contains(r.err, want);
+    free(md);
+    free(pdf);
+    assert_not_contains(r.err, "hidden");
+    assert_not_contains(r.err, ".meta");
     run_free(&r);
     run(&r, "stats", "--json", "--db", db);
     assert_exit(&r, 0);
@@ -914,6 +960,446 @@ static void test_index_directory_walk(void **state)
     free(dir);
 }
 
+static int pty_available(void);
+
+/* Write "Eksempel kommune mener at ordet WORD er viktig." to dir/name. */
+static void write_response(const char *dir, const char *name, const char *word)
+{
+    char *p = path_join(dir, name);
+    char text[256];
+    int n = snprintf(text, sizeof text, "Eksempel kommune mener at ordet %s er viktig.\n", word);
+    write_file(p, text, (size_t)n);
+    free(p);
+}
+
+/* `hsok stats --json` files of db. */
+static size_t indexed_files(const char *db)
+{
+    run_t r;
+    run(&r, "stats", "--json", "--db", db);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    size_t n = juint(jl.v[0], "files");
+    jlines_free(&jl);
+    run_free(&r);
+    return n;
+}
+
+/* The sources of the hits for word in db, one per line, sorted by the search. */
+static char *hit_sources(const char *db, const char *word)
+{
+    run_t r;
+    run(&r, "--db", db, "--json", "-n", "100", word);
+    sbuf_t b = {0};
+    if (r.status == 0) {
+        hits_t h;
+        parse_hits(&r, &h);
+        for (size_t i = 0; i < h.n; i++) {
+            sb_adds(&b, jstr(h.jl.v[i], "source"));
+            sb_adds(&b, "\n");
+        }
+        hits_free(&h);
+    } else {
+        assert_exit(&r, 1);
+    }
+    run_free(&r);
+    return sb_take(&b);
+}
+
+/* A folder of documents hsok cannot read yet: each is named with how to make text of it,
+ * counted by kind in a last line (also off a terminal), and the exit status is 4, where it
+ * was "indexed 0 files ... 0 failed" and 0. The index directory inside the folder and the
+ * sidecar of a .txt are not reported; a sidecar without its file is. */
+static void test_index_unread_documents(void **state)
+{
+    (void)state;
+    char *dir = new_dir("unread");
+    char *docs = path_join(dir, "docs");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    static const char pdf[] = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
+    static const char zip[] = "PK\x03\x04\x14\x00\x06\x00";
+    char *p = path_join(docs, "svar 1.pdf");
+    write_file(p, pdf, sizeof pdf - 1);
+    free(p);
+    p = path_join(docs, "svar 2.docx");
+    write_file(p, zip, sizeof zip - 1);
+    free(p);
+
+    /* only a pdf and a docx: nothing indexed, and said so */
+    char *db0 = path_join(dir, "index0");
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db0, docs);
+    assert_exit(&r, 4);
+    assert_int_equal(r.out_len, 0);
+    assert_int_equal(assert_index_summary(&r, "2 files skipped (1 pdf, 1 docx), 0 failed"), 2);
+    char want[4200];
+    snprintf(want, sizeof want, "hsok: skipped '%s/svar 1.pdf': a PDF file; hsok does not read "
+             "PDF yet: extract the text first (pdftotext FILE.pdf FILE.txt)\n", docs);
+    assert_contains(r.err, want);
+    snprintf(want, sizeof want, "hsok: skipped '%s/svar 2.docx': a Word document;", docs);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "save it as plain text (UTF-8)");
+    run_free(&r);
+    assert_int_equal(indexed_files(db0), 0);
+
+    /* with responses, the other kinds, sidecars and the index inside the folder */
+    write_response(docs, "a.txt", "alfa");
+    write_response(docs, "b.TXT", "beta");
+    static const char side[] = "respondent: Sidevogn kommune\n";
+    p = path_join(docs, "a.txt.meta");
+    write_file(p, side, sizeof side - 1);
+    free(p);
+    p = path_join(docs, "b.meta");
+    write_file(p, side, sizeof side - 1);
+    free(p);
+    p = path_join(docs, "c.meta"); /* no c.txt */
+    write_file(p, side, sizeof side - 1);
+    free(p);
+    write_response(docs, "d.odt", "delta");
+    write_response(docs, "e.eml", "ekko");
+    write_response(docs, "f.rtf", "foxtrot");
+    write_response(docs, "notes.md", "notat");
+    write_response(docs, ".hidden.pdf", "skjult");
+    char *db = path_join(docs, "index");
+    static const char *const expect =
+        "7 files skipped (1 pdf, 1 docx, 1 lone sidecar, 1 odt, 1 eml, 1 rtf, 1 other), "
+        "0 failed";
+    for (int pass = 0; pass < 2; pass++) { /* the second time, the index is in the folder */
+        run(&r, "index", "--no-themes", "--db", db, docs);
+        assert_exit(&r, 4);
+        assert_int_equal(assert_index_summary(&r, expect), 7);
+        assert_contains(r.err, "c.meta': a sidecar without its .txt file next to it\n");
+        assert_contains(r.err, "d.odt': an OpenDocument text;");
+        assert_contains(r.err, "e.eml': an e-mail;");
+        assert_contains(r.err, "f.rtf': an RTF document;");
+        assert_contains(r.err, "notes.md': not a .txt file (name it on the command line");
+        assert_not_contains(r.err, "a.txt");
+        assert_not_contains(r.err, "b.meta");
+        assert_not_contains(r.err, "hidden");
+        assert_not_contains(r.err, "index");
+        run_free(&r);
+    }
+    assert_int_equal(indexed_files(db), 2);
+    char *src = hit_sources(db, "alfa");
+    snprintf(want, sizeof want, "%s/a.txt\n", docs);
+    assert_string_equal(src, want);
+    free(src);
+
+    /* on a terminal the summary line counts them too */
+    if (pty_available()) {
+        run_opts_t tty = {NULL, NULL, 1};
+        run_with(&r, &tty, "index", "--no-themes", "--db", db, docs);
+        assert_exit(&r, 4);
+        assert_contains(r.err, "2 unchanged, 7 skipped, 0 failed");
+        assert_contains(r.err, expect);
+        run_free(&r);
+    }
+
+    /* a file named on the command line is read whatever its name */
+    p = path_join(docs, "notes.md");
+    run(&r, "index", "--no-themes", "--db", db, p);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    free(p);
+    assert_int_equal(indexed_files(db), 3);
+
+    /* the real seeds/ folder holds a README.md beside the responses */
+    char *db2 = path_join(dir, "seeds-index");
+    run(&r, "index", "--no-themes", "--db", db2, seeds_src);
+    assert_exit(&r, 4);
+    snprintf(want, sizeof want, "hsok: skipped '%s/README.md': not a .txt file", seeds_src);
+    assert_contains(r.err, want);
+    assert_int_equal(assert_index_summary(&r, "1 file skipped (1 other), 0 failed"), 1);
+    run_free(&r);
+    assert_int_equal(indexed_files(db2), nseeds);
+
+    free(db2);
+    free(db);
+    free(db0);
+    free(docs);
+    free(dir);
+}
+
+/* Symbolic links: one to a file or folder inside the indexed folder is followed, and each
+ * real file is indexed once, under its own path; one that leads out of the folder (like
+ * shadow.txt -> /etc/shadow) is named and skipped unless --follow is given; with --follow a
+ * link back into the folder (a loop) ends. */
+static void test_index_symlinks(void **state)
+{
+    (void)state;
+    char *dir = new_dir("links");
+    char *docs = path_join(dir, "docs"), *out = path_join(dir, "outside");
+    char *sub = path_join(docs, "sub");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(mkdir(out, 0700), 0);
+    write_response(docs, "a.txt", "alfa");
+    write_response(sub, "c.txt", "charlie");
+    write_response(out, "o.txt", "oscar");
+    static const struct {
+        const char *target, *name;
+    } links[] = {
+        {"a.txt", "docs/0-alias.txt"},        /* sorts before a.txt: a.txt keeps its path */
+        {"sub", "docs/0-sublink"},            /* the same folder again */
+        {"../outside/o.txt", "docs/out.txt"}, /* out of the folder */
+        {"../outside", "docs/outdir"},        /* out of the folder, holding o.txt again */
+        {"../docs", "outside/back"},          /* from there back in: a loop */
+        {"missing.txt", "docs/broken.txt"},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        char *p = path_join(dir, links[i].name);
+        assert_int_equal(symlink(links[i].target, p), 0);
+        free(p);
+    }
+    char *db = path_join(dir, "index");
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 4);
+    assert_int_equal(
+        assert_index_summary(&r, "3 files skipped (1 broken link, 2 links out of the folder), "
+                                 "0 failed"),
+        3);
+    char want[4200];
+    snprintf(want, sizeof want, "hsok: skipped '%s/outdir': a symbolic link out of the indexed "
+             "folder (give --follow to follow it)\n", docs);
+    assert_contains(r.err, want);
+    snprintf(want, sizeof want, "hsok: skipped '%s/out.txt': a symbolic link out of the indexed "
+             "folder (give --follow to follow it)\n", docs);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "broken.txt': a symbolic link to nothing");
+    run_free(&r);
+    assert_int_equal(indexed_files(db), 2);
+    char *src = hit_sources(db, "alfa");
+    snprintf(want, sizeof want, "%s/a.txt\n", docs);
+    assert_string_equal(src, want);
+    free(src);
+    src = hit_sources(db, "charlie");
+    snprintf(want, sizeof want, "%s/sub/c.txt\n", docs);
+    assert_string_equal(src, want);
+    free(src);
+    src = hit_sources(db, "oscar");
+    assert_string_equal(src, "");
+    free(src);
+
+    /* --follow: the file out of the folder is indexed once, the loop ends */
+    char *p = path_join(docs, "broken.txt");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    char *db2 = path_join(dir, "index2");
+    run_timeout = 30;
+    run(&r, "index", "--no-themes", "--follow", "--db", db2, docs);
+    run_timeout = 120;
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    assert_int_equal(indexed_files(db2), 3);
+    src = hit_sources(db2, "oscar");
+    assert_int_equal(count_char(src, strlen(src), '\n'), 1);
+    assert_contains(src, "docs/out");
+    free(src);
+
+    free(db2);
+    free(db);
+    free(sub);
+    free(out);
+    free(docs);
+    free(dir);
+}
+
+/* FIFOs and devices are reported and skipped, never waited on: named on the command line,
+ * met in a folder, as the .meta sidecar of a response and as a .theme file. Each run has 20
+ * seconds: one that blocks fails the test instead of hanging the suite. */
+static void test_index_special_files(void **state)
+{
+    (void)state;
+    char *dir = new_dir("special");
+    char *docs = path_join(dir, "docs");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    write_response(docs, "a.txt", "alfa");
+    write_response(docs, "b.txt", "bravo");
+    write_response(docs, "c.txt", "charlie");
+    char *fifo = path_join(docs, "rør.txt");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    char *bmeta = path_join(docs, "b.txt.meta");
+    assert_int_equal(mkfifo(bmeta, 0600), 0);
+    char *cmeta = path_join(docs, "c.meta");
+    assert_int_equal(symlink("/dev/zero", cmeta), 0);
+    char *db = path_join(dir, "index");
+    char want[4200];
+    run_t r;
+    run_timeout = 20;
+
+    run(&r, "index", "--no-themes", "--db", db, fifo, "/dev/null");
+    assert_exit(&r, 4);
+    assert_int_equal(assert_index_summary(&r, "2 files skipped (1 FIFO, 1 device), 0 failed"),
+                     2);
+    snprintf(want, sizeof want, "hsok: skipped '%s': a FIFO, not a regular file\n", fifo);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "hsok: skipped '/dev/null': a character device, not a regular file\n");
+    run_free(&r);
+
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 4);
+    assert_int_equal(
+        assert_index_summary(&r, "3 files skipped (1 FIFO, 2 sidecars not files), 0 failed"), 3);
+    assert_contains(r.err, want);
+    snprintf(want, sizeof want, "hsok: skipped '%s/b.txt': sidecar '", docs);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "b.txt.meta': a FIFO, not a regular file\n");
+    snprintf(want, sizeof want, "hsok: skipped '%s/c.txt': sidecar '", docs);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "c.meta': a character device, not a regular file\n");
+    run_free(&r);
+    assert_int_equal(indexed_files(db), 1);
+
+    /* tag reads the sidecar the same way */
+    char *btxt = path_join(docs, "b.txt");
+    char *themes = path_join(dir, "themes");
+    assert_int_equal(mkdir(themes, 0700), 0);
+    char *theme = path_join(themes, "a.theme");
+    static const char def[] = "id: a\nlabel: A\n\nterms:\n  3 viktig\n";
+    write_file(theme, def, sizeof def - 1);
+    run(&r, "tag", "--themes", themes, btxt);
+    assert_exit(&r, 4);
+    assert_contains(r.err, "b.txt.meta': a FIFO, not a regular file");
+    run_free(&r);
+
+    /* a FIFO among the theme files: an error naming it, at once */
+    char *tfifo = path_join(themes, "b.theme");
+    assert_int_equal(mkfifo(tfifo, 0600), 0);
+    char *atxt = path_join(docs, "a.txt");
+    run(&r, "index", "--themes", themes, "--db", db, atxt);
+    assert_exit(&r, 3);
+    assert_one_line_error(&r);
+    snprintf(want, sizeof want, "'%s': a FIFO, not a regular file", tfifo);
+    assert_contains(r.err, want);
+    run_free(&r);
+    run(&r, "tag", "--themes", themes, atxt);
+    assert_exit(&r, 3);
+    assert_contains(r.err, want);
+    run_free(&r);
+    run_timeout = 120;
+
+    free(atxt);
+    free(tfifo);
+    free(theme);
+    free(themes);
+    free(btxt);
+    free(db);
+    free(cmeta);
+    free(bmeta);
+    free(fifo);
+    free(docs);
+    free(dir);
+}
+
+/* --max-size: a larger file is skipped with the limit and how to raise it; the default is
+ * 64 MiB; values are bytes or k/M/G. */
+static void test_index_max_size(void **state)
+{
+    (void)state;
+    char *dir = new_dir("maxsize");
+    char *db = path_join(dir, "index");
+    char *txt = path_join(dir, "lang.txt");
+    sbuf_t b = {0};
+    while (b.len < 2000)
+        sb_adds(&b, "Eksempel kommune mener at personvern er viktig for alle. ");
+    write_file(txt, b.p, b.len);
+    free(b.p);
+    run_t r;
+    run(&r, "index", "--no-themes", "--max-size", "1k", "--db", db, txt);
+    assert_exit(&r, 4);
+    char want[4200];
+    snprintf(want, sizeof want, "hsok: skipped '%s': larger than the 1 KB limit (raise it with "
+             "--max-size)\n", txt);
+    assert_contains(r.err, want);
+    assert_int_equal(assert_index_summary(&r, "1 file skipped (1 too large), 0 failed"), 1);
+    run_free(&r);
+    run(&r, "index", "--no-themes", "--max-size=2K", "--db", db, txt);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    assert_int_equal(indexed_files(db), 1);
+
+    /* the default: one byte over 64 MiB (a sparse file; nothing of it is read) */
+    char *huge = path_join(dir, "stor.txt");
+    int fd = open(huge, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, ((off_t)64 << 20) + 1), 0);
+    close(fd);
+    run_timeout = 20;
+    run(&r, "index", "--no-themes", "--db", db, huge);
+    run_timeout = 120;
+    assert_exit(&r, 4);
+    assert_contains(r.err, "larger than the 64 MB limit (raise it with --max-size)");
+    run_free(&r);
+
+    static const char *const bad[] = {"0", "", "1x", "-5", "k", "1.5M", "99999999999G"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        run(&r, "index", "--max-size", bad[i], "--db", db, txt);
+        assert_exit(&r, 2);
+        assert_one_line_error(&r);
+        assert_contains(r.err, "--max-size");
+        run_free(&r);
+    }
+    free(huge);
+    free(txt);
+    free(db);
+    free(dir);
+}
+
+/* --respondent that is not UTF-8 is a usage error before anything is read or written (it
+ * was "out of memory" for each file); no codebook is said on stderr, unless --no-themes. */
+static void test_index_respondent_and_codebook(void **state)
+{
+    (void)state;
+    char *dir = new_dir("resp");
+    char *db = path_join(dir, "index");
+    write_response(dir, "a.txt", "alfa");
+    char *txt = path_join(dir, "a.txt");
+    run_t r;
+    run(&r, "index", "--no-themes", "--respondent", "Bl\xe5\x62\xe6r kommune", "--db", db, txt);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "--respondent");
+    assert_contains(r.err, "not UTF-8");
+    run_free(&r);
+    struct stat st;
+    assert_int_not_equal(stat(db, &st), 0);
+    run(&r, "tag", "-r", "\xff", txt);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "not UTF-8");
+    run_free(&r);
+
+    char *none = path_join(dir, "no-themes-here");
+    char env_themes[4200];
+    snprintf(env_themes, sizeof env_themes, "HSOK_THEMES=%s", none);
+    const char *env[] = {env_themes, NULL};
+    run_opts_t o = {NULL, env, 0};
+    run_with(&r, &o, "index", "--db", db, txt);
+    assert_exit(&r, 0);
+    char want[4300];
+    snprintf(want, sizeof want, "hsok: note: no codebook at '%s': indexing without themes (give "
+             "--themes DIR, or --no-themes)\n", none);
+    assert_string_equal(r.err, want);
+    run_free(&r);
+    run_with(&r, &o, "index", "--no-themes", "--force", "--db", db, txt);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    run(&r, "index", "--no-themes", "--themes", none, "--db", db, txt);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    run_free(&r);
+    free(none);
+    free(txt);
+    free(db);
+    free(dir);
+}
+
 static void test_index_missing_path(void **state)
 {
     (void)state;
@@ -921,9 +1407,12 @@ static void test_index_missing_path(void **state)
     char *db = path_join(dir, "index");
     char *missing = path_join(dir, "no-such-response.txt");
     run_t r;
-    run(&r, "index", "--db", db, seeds_dir, missing);
+    run(&r, "index", "--no-themes", "--db", db, seeds_dir, missing);
     assert_exit(&r, 4);
-    assert_one_line_error(&r);
+    /* one line naming it, and the count of what was not indexed */
+    assert_int_equal(assert_index_summary(&r, "0 files skipped, 1 failed"), 1);
+    assert_int_equal(strncmp(r.err, "hsok: ", 6), 0);
+    assert_int_equal(r.out_len, 0);
     assert_contains(r.err, missing);
     assert_contains(r.err, "no such file");
     /* the seeds were indexed all the same */
@@ -932,9 +1421,9 @@ static void test_index_missing_path(void **state)
 
     /* the missing path first makes no difference */
     char *db2 = path_join(dir, "index2");
-    run(&r, "index", "--db", db2, missing, seeds_dir);
+    run(&r, "index", "--no-themes", "--db", db2, missing, seeds_dir);
     assert_exit(&r, 4);
-    assert_one_line_error(&r);
+    assert_int_equal(assert_index_summary(&r, "0 files skipped, 1 failed"), 1);
     assert_contains(r.err, missing);
     check_seed_stats(db2);
     run_free(&r);
@@ -954,16 +1443,17 @@ static void test_index_bad_files(void **state)
     char *good = path_join(seeds_dir, "000_a029a37dc8fc4944.txt");
     static const char bin[] = "Høringssvar\n\x00\x01\x02\x03 ELF\x7f";
     write_file(binary, bin, sizeof bin - 1);
-    /* 0x81 is undefined in Windows-1252 and not UTF-8 */
-    static const char bad[] = "Høringssvar fra Eksempel kommune\n\nVi st\x81tter forslaget.\n";
+    /* more bytes that are not UTF-8 than UTF-8 characters (so not UTF-8 with a stray byte),
+     * and 0x81 is undefined in Windows-1252 */
+    static const char bad[] = "Høringssvar fra Eksempel kommune\n\nVi st\x81tter forslaget \x81.\n";
     write_file(invalid, bad, sizeof bad - 1);
 
     run_t r;
-    run(&r, "index", "--db", db, binary, good, invalid);
+    run(&r, "index", "--no-themes", "--db", db, binary, good, invalid);
     assert_exit(&r, 4);
     assert_int_equal(r.out_len, 0);
-    /* one line per bad file, each naming it */
-    assert_int_equal(count_char(r.err, r.err_len, '\n'), 2);
+    /* one line per bad file, each naming it, then their count */
+    assert_int_equal(assert_index_summary(&r, "0 files skipped, 2 failed"), 2);
     char *nl = strchr(r.err, '\n');
     char *first = strndup(r.err, (size_t)(nl - r.err));
     assert_non_null(first);
@@ -985,9 +1475,9 @@ static void test_index_bad_files(void **state)
     run_free(&r);
 
     /* a file that is all bad is still exit 4 (some files failed) */
-    run(&r, "index", "--db", db, binary);
+    run(&r, "index", "--no-themes", "--db", db, binary);
     assert_exit(&r, 4);
-    assert_one_line_error(&r);
+    assert_int_equal(assert_index_summary(&r, "0 files skipped, 1 failed"), 1);
     assert_contains(r.err, binary);
     run_free(&r);
 
@@ -1026,13 +1516,58 @@ static int pty_available(void)
     return 1;
 }
 
+/* One stray byte in a UTF-8 file: the file is indexed as UTF-8, the byte replaced by U+FFFD,
+ * with a warning naming the file and the offset (by `index` and by `tag`); the rest of the
+ * text is not read as Windows-1252 ("BlÃ¥bÃ¦r"). */
+static void test_index_stray_byte(void **state)
+{
+    (void)state;
+    char *dir = new_dir("stray");
+    char *db = path_join(dir, "index");
+    char *cb = path_join(dir, "codebook");
+    assert_int_equal(mkdir(cb, 0700), 0);
+    char *theme = path_join(cb, "journal.theme");
+    static const char def[] = "id: journal\nlabel: Journal\n\nterms:\n  3 kjernejournal\n";
+    write_file(theme, def, sizeof def - 1);
+    char *txt = path_join(dir, "svar.txt");
+    static const char text[] = "Høringssvar fra Blåbær kommune\n\n"
+                               "Blåbær kommune støtter \x92" "felles kjernejournal for alle.\n";
+    write_file(txt, text, sizeof text - 1);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "hsok: '%s': 1 invalid UTF-8 byte replaced by U+FFFD (first at byte %zu)\n", txt,
+             (size_t)(strchr(text, '\x92') - text));
+
+    run_t r;
+    run(&r, "index", "--db", db, "--themes", cb, txt);
+    assert_exit(&r, 0);
+    assert_string_equal(r.err, want);
+    run_free(&r);
+    run(&r, "--db", db, "Blåbær");
+    assert_exit(&r, 0);
+    assert_contains(r.out, " kommune støtter \xef\xbf\xbd" "felles kjernejournal");
+    assert_not_contains(r.out, "\xc3\x83");
+    run_free(&r);
+
+    run(&r, "tag", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    assert_string_equal(r.err, want);
+    assert_contains(r.out, "journal");
+    run_free(&r);
+    free(txt);
+    free(theme);
+    free(cb);
+    free(db);
+    free(dir);
+}
+
 static void test_reindex_unchanged(void **state)
 {
     (void)state;
     char *dir = new_dir("reindex");
     char *db = path_join(dir, "index");
     run_t r;
-    run(&r, "index", "--db", db, seeds_dir);
+    run(&r, "index", "--no-themes", "--db", db, seeds_dir);
     assert_exit(&r, 0);
     run_free(&r);
     char *ids = search_ids(db);
@@ -1045,7 +1580,7 @@ static void test_reindex_unchanged(void **state)
     run_opts_t tty = {NULL, NULL, 1};
     char expect[128];
     if (have_pty) {
-        run_with(&r, &tty, "index", "--db", db, seeds_dir);
+        run_with(&r, &tty, "index", "--no-themes", "--db", db, seeds_dir);
         assert_exit(&r, 0);
         assert_int_equal(r.out_len, 0);
         assert_contains(r.err, "indexed 0 files");
@@ -1056,7 +1591,7 @@ static void test_reindex_unchanged(void **state)
     }
 
     /* not on a terminal: quiet, and the index is as it was (same passage ids) */
-    run(&r, "index", "--db", db, seeds_dir);
+    run(&r, "index", "--no-themes", "--db", db, seeds_dir);
     assert_exit(&r, 0);
     assert_int_equal(r.err_len, 0);
     run_free(&r);
@@ -1066,13 +1601,13 @@ static void test_reindex_unchanged(void **state)
 
     /* --force indexes them again, to the same ids */
     if (have_pty) {
-        run_with(&r, &tty, "index", "--force", "--db", db, seeds_dir);
+        run_with(&r, &tty, "index", "--no-themes", "--force", "--db", db, seeds_dir);
         assert_exit(&r, 0);
         snprintf(expect, sizeof expect, "indexed %zu files", nseeds);
         assert_contains(r.err, expect);
         assert_contains(r.err, "0 unchanged");
     } else {
-        run(&r, "index", "--force", "--db", db, seeds_dir);
+        run(&r, "index", "--no-themes", "--force", "--db", db, seeds_dir);
         assert_exit(&r, 0);
     }
     run_free(&r);
@@ -1634,11 +2169,177 @@ static void test_export_format_from_name(void **state)
     run(&r, "export", "--all", "--db", db_dir, "-o", "/nonexistent-hsok-dir/x.csv");
     assert_exit(&r, 3);
     assert_contains(r.err, "'/nonexistent-hsok-dir/x.csv'");
-    assert_contains(r.err, "no such file");
+    assert_contains(r.err, "no directory '/nonexistent-hsok-dir'");
     run_free(&r);
     free(html);
     free(csv);
     free(txt);
+    free(dir);
+}
+
+/* The type of what is at path (lstat), as S_IFMT bits; 0 if nothing. */
+static mode_t path_type(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* No temporary file (".NAME.XXXXXX") was left in dir. */
+static void assert_no_temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            fail_msg("temporary file left in %s: %s", dir, e->d_name);
+    closedir(d);
+}
+
+/* export -o PATH replaces only a regular file (with --force), keeping its mode and owner;
+ * a FIFO, symbolic link, socket, device or directory is refused and left as it is. */
+static void test_export_output_safety(void **state)
+{
+    (void)state;
+    need_index();
+    char *dir = new_dir("export-safe");
+    run_t r;
+
+    /* what is not a regular file: refused with and without --force, exit 2, untouched */
+    char *fifo = path_join(dir, "fifo.csv");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    char *target = path_join(dir, "target.csv");
+    write_file(target, "keep me\n", 8);
+    char *link = path_join(dir, "link.csv");
+    assert_int_equal(symlink("target.csv", link), 0);
+    char *dangling = path_join(dir, "dangling.csv");
+    assert_int_equal(symlink("nowhere.csv", dangling), 0);
+    char *sub = path_join(dir, "sub.csv");
+    assert_int_equal(mkdir(sub, 0700), 0);
+    char *sock = path_join(dir, "sock.csv");
+    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(sfd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    assert_true(strlen(sock) < sizeof sa.sun_path);
+    strcpy(sa.sun_path, sock);
+    assert_int_equal(bind(sfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    /* a device: as root one made here (never anything under /dev); else /dev/null, which a
+     * user cannot replace even if hsok tried */
+    char *dev = path_join(dir, "null.csv");
+    const char *device = dev;
+    if (geteuid() != 0 || mknod(dev, S_IFCHR | 0600, makedev(1, 3)) != 0)
+        device = geteuid() != 0 ? "/dev/null" : NULL;
+    if (device == NULL)
+        print_message("no device case: cannot mknod as root here\n");
+    static const struct {
+        const char *name, *kind;
+        mode_t type;
+    } cases[] = {
+        {"fifo.csv", "a FIFO, not a regular file", S_IFIFO},
+        {"link.csv", "a symbolic link, not a regular file", S_IFLNK},
+        {"dangling.csv", "a symbolic link, not a regular file", S_IFLNK},
+        {"sub.csv", "a directory, not a regular file", S_IFDIR},
+        {"sock.csv", "a socket, not a regular file", S_IFSOCK},
+        {NULL, "a character device, not a regular file", S_IFCHR},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = cases[i].name ? path_join(dir, cases[i].name) : NULL;
+        const char *p = path ? path : device;
+        if (p == NULL)
+            continue;
+        for (int force = 0; force < 2; force++) {
+            if (force)
+                run(&r, "export", "--all", "--db", db_dir, "--format", "csv", "-o", p, "--force");
+            else
+                run(&r, "export", "--all", "--db", db_dir, "--format", "csv", "-o", p);
+            assert_exit(&r, 2);
+            assert_one_line_error(&r);
+            assert_contains(r.err, cases[i].kind);
+            assert_not_contains(r.err, "use --force");
+            assert_int_equal(path_type(p), cases[i].type);
+            run_free(&r);
+        }
+        free(path);
+    }
+    /* the link's target keeps its text; the dangling link's target was not made */
+    char *text = read_file(target, NULL);
+    assert_string_equal(text, "keep me\n");
+    free(text);
+    char *nowhere = path_join(dir, "nowhere.csv");
+    assert_int_equal(path_type(nowhere), 0);
+    if (device == dev) {
+        struct stat st;
+        assert_int_equal(lstat(dev, &st), 0);
+        assert_true(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
+    }
+
+    /* a regular file: refused without --force; with it replaced, keeping mode (and owner,
+     * as root) */
+    char *priv = path_join(dir, "privat.csv");
+    write_file(priv, "old\n", 4);
+    assert_int_equal(chmod(priv, 0600), 0);
+    int chowned = geteuid() == 0 && chown(priv, 4321, 4321) == 0;
+    run(&r, "export", "--all", "--db", db_dir, "-o", priv);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "already exists; use --force");
+    run_free(&r);
+    text = read_file(priv, NULL);
+    assert_string_equal(text, "old\n");
+    free(text);
+    run(&r, "export", "--all", "--db", db_dir, "-o", priv, "--force");
+    assert_exit(&r, 0);
+    run_free(&r);
+    struct stat st;
+    assert_int_equal(lstat(priv, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0600);
+    if (chowned) {
+        assert_int_equal(st.st_uid, 4321);
+        assert_int_equal(st.st_gid, 4321);
+    }
+    text = read_file(priv, NULL);
+    assert_true(strncmp(text, "id,respondent,section,themes", 28) == 0);
+    free(text);
+    /* a new file gets 0666 less the umask, not the mode of some other file */
+    char *fresh = path_join(dir, "ny.csv");
+    run(&r, "export", "--all", "--db", db_dir, "-o", fresh);
+    assert_exit(&r, 0);
+    run_free(&r);
+    mode_t mask = umask(0);
+    umask(mask);
+    assert_int_equal(lstat(fresh, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+
+    /* into a directory that does not exist, or a path through a file: exit 3, said so */
+    char *nodir = path_join(dir, "mangler/x.csv");
+    run(&r, "export", "--all", "--db", db_dir, "-o", nodir, "--force");
+    assert_exit(&r, 3);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "no directory '");
+    assert_contains(r.err, "/mangler'");
+    run_free(&r);
+    char *through = path_join(dir, "privat.csv/x.csv");
+    run(&r, "export", "--all", "--db", db_dir, "-o", through);
+    assert_exit(&r, 3);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "privat.csv' is not a directory");
+    run_free(&r);
+    assert_no_temp_files(dir);
+
+    close(sfd);
+    free(through);
+    free(nodir);
+    free(fresh);
+    free(priv);
+    free(nowhere);
+    free(dev);
+    free(sock);
+    free(sub);
+    free(dangling);
+    free(link);
+    free(target);
+    free(fifo);
     free(dir);
 }
 
@@ -2282,8 +2983,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_missing_arguments),
         cmocka_unit_test(test_index_seeds),
         cmocka_unit_test(test_index_directory_walk),
+        cmocka_unit_test(test_index_unread_documents),
+        cmocka_unit_test(test_index_symlinks),
+        cmocka_unit_test(test_index_special_files),
+        cmocka_unit_test(test_index_max_size),
+        cmocka_unit_test(test_index_respondent_and_codebook),
         cmocka_unit_test(test_index_missing_path),
         cmocka_unit_test(test_index_bad_files),
+        cmocka_unit_test(test_index_stray_byte),
         cmocka_unit_test(test_reindex_unchanged),
         cmocka_unit_test(test_sidecar_and_respondent_option),
         cmocka_unit_test(test_search_json),
@@ -2296,6 +3003,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_export_format_from_name),
+        cmocka_unit_test(test_export_output_safety),
         cmocka_unit_test(test_search_some_words),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_show_missing),

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hsok/ingest.h"
 #include "hsok/text.h"
 
 /* ---- collecting tokens ---- */
@@ -437,6 +438,131 @@ static void test_invalid_utf8(void **state)
     hsok_analyzer_free(an);
 }
 
+/* ---- decoding a source file (ingest.h) ---- */
+
+#define FFFD "\xef\xbf\xbd"
+
+/* A few bytes that are not UTF-8 in a UTF-8 file are replaced, one U+FFFD for each maximal
+ * invalid sequence, and reported; a file with no valid multi-byte UTF-8, or fewer valid
+ * characters than invalid bytes, is read as Windows-1252. */
+static void test_decode_stray_bytes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        hsok_encoding_t enc;
+        const char *out;
+        size_t invalid, first;
+    } cases[] = {
+        /* one stray byte of Windows-1252 in UTF-8: the rest is not garbled */
+        { "H\xc3\xb8ringssvar fra Bl\xc3\xa5" "b\xc3\xa6r kommune.\n"
+          "Vi st\xc3\xb8tter \x92" "forslaget.\n",
+          HSOK_ENC_UTF8,
+          "H\xc3\xb8ringssvar fra Bl\xc3\xa5" "b\xc3\xa6r kommune.\n"
+          "Vi st\xc3\xb8tter " FFFD "forslaget.\n",
+          1, 47 },
+        /* a character cut short: its two bytes are one U+FFFD */
+        { "\xc3\xa6\xc3\xb8\xc3\xa5 \xe2\x80.", HSOK_ENC_UTF8,
+          "\xc3\xa6\xc3\xb8\xc3\xa5 " FFFD ".", 2, 7 },
+        /* a surrogate is three invalid bytes (ED is no lead for A0) */
+        { "\xc3\xa6\xc3\xb8\xc3\xa5\xed\xa0\x80", HSOK_ENC_UTF8,
+          "\xc3\xa6\xc3\xb8\xc3\xa5" FFFD FFFD FFFD, 3, 6 },
+        /* CR line ends are still converted around a replacement */
+        { "\xc3\xa6\r\n\xff\r\n\xc3\xb8", HSOK_ENC_UTF8, "\xc3\xa6\n" FFFD "\n\xc3\xb8", 1, 4 },
+        /* after a UTF-8 BOM every invalid byte is replaced */
+        { "\xef\xbb\xbfp\xe5 Bl\xe5" "b\xe6r", HSOK_ENC_UTF8_BOM,
+          "p" FFFD " Bl" FFFD "b" FFFD "r", 3, 4 },
+        /* Windows-1252: no valid multi-byte character */
+        { "Vi st\xf8tter forslaget p\xe5 Bl\xe5" "b\xe6r.", HSOK_ENC_CP1252,
+          "Vi st\xc3\xb8tter forslaget p\xc3\xa5 Bl\xc3\xa5" "b\xc3\xa6r.", 0, 0 },
+        /* Windows-1252 with one pair that happens to be UTF-8 ("Å" and a no-break space) */
+        { "P\xc5\xa0 Bl\xe5" "b\xe6r st\xf8tter.", HSOK_ENC_CP1252,
+          "P\xc3\x85\xc2\xa0 Bl\xc3\xa5" "b\xc3\xa6r st\xc3\xb8tter.", 0, 0 },
+        /* valid UTF-8 */
+        { "Bl\xc3\xa5" "b\xc3\xa6r", HSOK_ENC_UTF8, "Bl\xc3\xa5" "b\xc3\xa6r", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hsok_source_t src;
+        char *err = NULL;
+        hsok_status_t st = hsok_source_decode("x.txt", cases[i].in, strlen(cases[i].in), &src,
+                                              &err);
+        if (st != HSOK_OK)
+            fail_msg("case %zu: %s", i, err ? err : "?");
+        if (strcmp(src.text, cases[i].out))
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, src.text, cases[i].out);
+        assert_int_equal(src.len, strlen(cases[i].out));
+        assert_int_equal(src.encoding, cases[i].enc);
+        assert_int_equal(src.invalid_bytes, cases[i].invalid);
+        if (cases[i].invalid) {
+            assert_int_equal(src.first_invalid, cases[i].first);
+            assert_int_equal((unsigned char)cases[i].in[cases[i].first] >= 0x80, 1);
+        }
+        hsok_source_clear(&src);
+    }
+    /* more invalid bytes than UTF-8 characters, and not Windows-1252 either: refused */
+    hsok_source_t src;
+    char *err = NULL;
+    assert_int_equal(hsok_source_decode("x.txt", "\xc3\xa6 \x81\x81", 5, &src, &err),
+                     HSOK_ERR_ENCODING);
+    assert_non_null(strstr(err, "'x.txt'"));
+    assert_non_null(strstr(err, "byte 3"));
+    free(err);
+}
+
+/* text (ASCII and Latin-1 bytes) in UTF-16 or UTF-32, LE or BE, with or without a BOM */
+static char *widen(const char *latin1, int width, int be, int bom, size_t *len)
+{
+    size_t n = strlen(latin1) + (bom ? 1 : 0);
+    unsigned char *w = calloc(n, (size_t)width);
+    assert_non_null(w);
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = bom ? (i == 0 ? 0xFEFF : (unsigned char)latin1[i - 1])
+                         : (unsigned char)latin1[i];
+        for (int b = 0; b < width; b++) {
+            unsigned byte = (c >> (8 * b)) & 0xFF;
+            w[i * (size_t)width + (size_t)(be ? width - 1 - b : b)] = (unsigned char)byte;
+        }
+    }
+    *len = n * (size_t)width;
+    return (char *)w;
+}
+
+/* UTF-16 and UTF-32 are named, with or without a byte order mark, with the command that
+ * converts them; other nul bytes are binary data. */
+static void test_decode_wide(void **state)
+{
+    (void)state;
+    static const char *const names[2][2] = { { "UTF-16LE", "UTF-16BE" },
+                                             { "UTF-32LE", "UTF-32BE" } };
+    const char *text = "H\xf8ringssvar fra Bl\xe5" "b\xe6r kommune.\nVi st\xf8tter forslaget.\n";
+    for (int wide = 0; wide < 2; wide++)
+        for (int be = 0; be < 2; be++)
+            for (int bom = 0; bom < 2; bom++) {
+                size_t len;
+                char *bytes = widen(text, wide ? 4 : 2, be, bom, &len);
+                hsok_source_t src;
+                char *err = NULL;
+                assert_int_equal(hsok_source_decode("in.txt", bytes, len, &src, &err),
+                                 HSOK_ERR_ENCODING);
+                char want[128];
+                snprintf(want, sizeof want, "'in.txt': %s text", names[wide][be]);
+                if (!strstr(err, want))
+                    fail_msg("%s%s: \"%s\"", names[wide][be], bom ? " with BOM" : "", err);
+                snprintf(want, sizeof want, "iconv -f %s -t UTF-8", names[wide][be]);
+                assert_non_null(strstr(err, want));
+                assert_null(src.text);
+                free(err);
+                free(bytes);
+            }
+    static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0\x01\0\0\0";
+    hsok_source_t src;
+    char *err = NULL;
+    assert_int_equal(hsok_source_decode("a.out", elf, sizeof elf - 1, &src, &err),
+                     HSOK_ERR_ENCODING);
+    assert_non_null(strstr(err, "binary data"));
+    free(err);
+}
+
 /* ---- stemming ---- */
 
 /* Each row: words that must share one stem. */
@@ -779,6 +905,8 @@ int main(void)
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_decode_stray_bytes),
+        cmocka_unit_test(test_decode_wide),
         cmocka_unit_test(test_stem_groups),
         cmocka_unit_test(test_splitter),
         cmocka_unit_test(test_positions_and_stop),

@@ -21,13 +21,20 @@ typedef struct hsok_db hsok_db_t;
 
 typedef enum hsok_db_mode { HSOK_DB_READ = 0, HSOK_DB_WRITE = 1 } hsok_db_mode_t;
 
-/* The index path to use: explicit if not NULL, else $HSOK_DB if set and non-empty, else
- * "index". Borrowed (static or from the environment). */
+/* The index path to use: explicit if not NULL (even "", which hsok_db_open refuses), else
+ * $HSOK_DB if set and non-empty, else "index". Borrowed (static or from the environment). */
 const char *hsok_db_default_path(const char *explicit_path);
 
-/* Open the index at path. HSOK_DB_WRITE creates it if missing; HSOK_DB_READ on a missing
- * index gives HSOK_ERR_NOT_FOUND ("no index at 'x': run 'hsok index' first"). A second writer
- * gets HSOK_ERR_LOCKED. Close with hsok_db_close. */
+/* Open the index at path: a directory of Xapian's glass backend, never a stub database file
+ * (a stub can name a program to run). A path that is not a directory ("'x' is not an index
+ * directory: it is a regular file"), or a directory whose index files are not all regular
+ * files, is refused with HSOK_ERR_DB before anything is opened; "" is HSOK_ERR_INVALID.
+ * HSOK_DB_WRITE creates the index in a new or empty directory, and refuses a directory that
+ * holds other files but no index (HSOK_ERR_DB, "'x' holds other files but no hsok index; give
+ * an empty or new directory"); an index it may not write to is HSOK_ERR_DB ("index 'x' is
+ * read-only: permission denied"); a second writer gets HSOK_ERR_LOCKED. HSOK_DB_READ on a
+ * missing index gives HSOK_ERR_NOT_FOUND ("no index at 'x': run 'hsok index' first"); a
+ * damaged one HSOK_ERR_DB. Close with hsok_db_close. */
 hsok_status_t hsok_db_open(const char *path, hsok_db_mode_t mode, hsok_db_t **out,
                            char **errmsg);
 
@@ -65,6 +72,8 @@ typedef struct hsok_index_result {
     size_t bytes;           /* size of the file */
     size_t respondents;     /* distinct respondents found */
     const char *encoding;   /* static name of the detected encoding */
+    size_t invalid_bytes;   /* bytes that were not UTF-8, replaced by U+FFFD (see ingest.h) */
+    size_t first_invalid;   /* file offset of the first of them, if invalid_bytes */
 } hsok_index_result_t;
 
 /* The size limit of a file hsok_db_index_file reads: max bytes (0: HSOK_MAX_SOURCE_BYTES of
@@ -102,9 +111,20 @@ typedef struct hsok_stats {
     const hsok_stat_respondent_t *respondents; /* sorted by passages, descending */
 } hsok_stats_t;
 
-/* Counts for `hsok stats`. *out is freed with hsok_stats_free. */
+/* Counts for `hsok stats`. The index is checked for damage first (as by hsok_db_check), since
+ * a damaged index can give wrong counts without an error. *out is freed with
+ * hsok_stats_free. */
 hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg);
 void hsok_stats_free(hsok_stats_t *st);
+
+/* Check the index at path for damage: Xapian's consistency check (every table, block by
+ * block) and that every passage's record is there. Opens nothing for writing, takes no lock,
+ * and refuses what hsok_db_open refuses. HSOK_OK: sound, *passages (if not NULL) its passage
+ * count. HSOK_ERR_NOT_FOUND: no index there. HSOK_ERR_DB: damaged (or not an index
+ * directory); *errmsg says what and what to do ("index 'x' is damaged: postlist table: ...
+ * (delete it and run 'hsok index' again with the same files)"). *report (if not NULL)
+ * receives Xapian's own report, malloc'd, whenever the check ran. */
+hsok_status_t hsok_db_check(const char *path, size_t *passages, char **report, char **errmsg);
 
 typedef struct hsok_records hsok_records_t;
 

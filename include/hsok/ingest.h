@@ -1,10 +1,20 @@
 /* ingest.h — a source file becomes clean UTF-8 text.
  *
  * Reads the whole file, strips a UTF-8 BOM, turns CRLF and lone CR into LF, and decodes:
- * valid UTF-8 is kept as is; otherwise, if the bytes read as Windows-1252 (a superset of the
- * printable ISO-8859-1 range) without undefined bytes, they are transcoded to UTF-8 and the
- * encoding is reported; otherwise the file is refused with HSOK_ERR_ENCODING and a message
- * naming the file and the byte offset. NUL bytes make a file binary: refused the same way.
+ *  - valid UTF-8 is kept as is;
+ *  - UTF-8 with a few invalid bytes (no more of them than valid multi-byte characters, or any
+ *    number after a UTF-8 BOM) stays UTF-8: each maximal invalid sequence becomes U+FFFD, and
+ *    the count and the offset of the first are reported (invalid_bytes, first_invalid) so the
+ *    caller can warn;
+ *  - otherwise, if the bytes read as Windows-1252 (a superset of the printable ISO-8859-1
+ *    range) without undefined bytes, they are transcoded to UTF-8 and the encoding is
+ *    reported;
+ *  - otherwise the file is refused with HSOK_ERR_ENCODING and a message naming the file and
+ *    the byte offset.
+ * UTF-16 and UTF-32 (LE or BE, with a byte order mark or without: then told by the pattern of
+ * nul bytes) are refused with a message naming the encoding and the iconv command that
+ * converts it; other nul bytes make a file binary, refused the same way. So are PDF files and
+ * zip archives (.docx, .odt).
  */
 #ifndef HSOK_INGEST_H
 #define HSOK_INGEST_H
@@ -28,6 +38,8 @@ typedef struct hsok_source {
     size_t len;
     hsok_encoding_t encoding;
     int had_crlf;      /* nonzero if CR line ends were converted */
+    size_t invalid_bytes; /* UTF-8: bytes that were not UTF-8 and were replaced by U+FFFD */
+    size_t first_invalid; /* the offset in the file of the first of them (if invalid_bytes) */
 } hsok_source_t;
 
 /* Decode bytes[0..len) into src (caller calls hsok_source_clear). `name` is used in messages. */

@@ -7,6 +7,7 @@
 #define HSOK_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 
 #include "hsok/hsok.h"
 
@@ -73,6 +74,7 @@ const char *cli_strerror(int e);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_themes(int argc, char **argv);
@@ -84,6 +86,23 @@ int cmd_retag(int argc, char **argv);
  * Returns CLI_OK, or prints the error (naming the file and line) and returns CLI_ERR. */
 struct hsok_codebook;
 int cli_load_codebook(const char *dir, double threshold, struct hsok_codebook **out);
+
+/* Warn that n bytes of the file at path were not UTF-8 and were replaced by U+FFFD, the first
+ * at byte `first` (nothing when n is 0): "hsok: 'x.txt': 1 invalid UTF-8 byte replaced by
+ * U+FFFD (first at byte 1234)". */
+void cli_warn_replaced(const char *path, size_t n, size_t first);
+
+/* Ctrl-C and SIGTERM for commands that write the index (stop.c). A signal ignored when hsok
+ * started stays ignored.
+ * cli_stop_between: the first signal only sets cli_stop_signal to its number (on a terminal,
+ * Ctrl-C also says "stopping after the current file"); the command stops at its next safe
+ * point, commits what is finished, says so and exits 128 + the signal (130 for Ctrl-C, 143
+ * for SIGTERM). The default action is put back, so a second signal ends hsok at once.
+ * cli_stop_abandon: the signal writes msg to stderr and ends hsok at once with 128 + the
+ * signal, for a command whose single transaction is lost anyway. */
+extern volatile sig_atomic_t cli_stop_signal;
+void cli_stop_between(void);
+void cli_stop_abandon(const char *msg);
 
 /* Parse a --threshold value (> 0); on error print a usage error and return -1. */
 int cli_parse_threshold(const char *cmd, const char *arg, double *out);

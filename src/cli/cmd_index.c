@@ -12,141 +12,61 @@
 #include "cli.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
+#include "hsok/ingest.h"
+#include "hsok/text.h"
 #include "hsok/themes.h"
 #include "out.h"
+#include "walk.h"
 
-enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL };
+enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL, OPT_MAX_SIZE, OPT_FOLLOW, OPT_NO_THEMES };
 
 static const struct option index_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"force", no_argument, NULL, 'f'},
     {"prune", no_argument, NULL, OPT_PRUNE},
     {"themes", required_argument, NULL, CLI_OPT_THEMES},
+    {"no-themes", no_argument, NULL, OPT_NO_THEMES},
     {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
+    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+    {"follow", no_argument, NULL, OPT_FOLLOW},
     {"db", required_argument, NULL, CLI_OPT_DB},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-typedef struct file_list {
-    char **paths;
-    size_t n, cap;
-    size_t failed; /* paths that could not be read while listing */
-    int nomem;
-} file_list_t;
-
 typedef struct index_run {
     int tty;       /* stderr is a terminal: progress and summary */
     int progress;  /* a progress line is on screen */
     size_t indexed, unchanged, failed, passages, pruned;
+    size_t not_done; /* files left when a signal stopped the run */
+    int prune_skipped; /* --prune not run because of a signal */
+    skip_tally_t skips; /* files not read: by the walk, or refused by the library */
     unsigned long long bytes;
     double t0;     /* start, for MB/s */
 } index_run_t;
 
-static void list_add(file_list_t *fl, char *path)
+/* Parse a --max-size value: bytes, or a number with k, M or G (binary: 64M = 64 MiB). */
+static int parse_size(const char *cmd, const char *arg, size_t *out)
 {
-    if (path == NULL) {
-        fl->nomem = 1;
-        return;
+    char *end;
+    errno = 0;
+    unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+    int shift = 0;
+    if (v > 0 && errno == 0) {
+        if (*end == 'k' || *end == 'K')
+            shift = 10, end++;
+        else if (*end == 'm' || *end == 'M')
+            shift = 20, end++;
+        else if (*end == 'g' || *end == 'G')
+            shift = 30, end++;
     }
-    if (fl->n == fl->cap) {
-        size_t cap = fl->cap ? fl->cap * 2 : 64;
-        char **p = realloc(fl->paths, cap * sizeof *p);
-        if (p == NULL) {
-            free(path);
-            fl->nomem = 1;
-            return;
-        }
-        fl->paths = p;
-        fl->cap = cap;
+    if (v == 0 || errno != 0 || *end != '\0' || v > (SIZE_MAX / 4) >> shift) {
+        cli_usage_error(cmd, "invalid value '%s' for --max-size: expected a size in bytes "
+                             "above 0, or with k, M or G (64M)", arg);
+        return -1;
     }
-    fl->paths[fl->n++] = path;
-}
-
-static void list_free(file_list_t *fl)
-{
-    for (size_t i = 0; i < fl->n; i++)
-        free(fl->paths[i]);
-    free(fl->paths);
-}
-
-static char *join_path(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir), nl = strlen(name);
-    int slash = dl > 0 && dir[dl - 1] != '/';
-    char *p = malloc(dl + (size_t)slash + nl + 1);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, dir, dl);
-    if (slash)
-        p[dl] = '/';
-    memcpy(p + dl + (size_t)slash, name, nl + 1);
-    return p;
-}
-
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcasecmp(s + n - k, suffix) == 0; /* ".TXT" from Windows too */
-}
-
-static void error_errno(const char *what, const char *path, int e)
-{
-    cli_error("%s '%s': %s", what, path, cli_strerror(e));
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Add the *.txt files under dir (sorted, recursively; hidden entries, *.meta sidecars and
- * symlinked directories are skipped). */
-static void walk_dir(file_list_t *fl, const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        error_errno("cannot open directory", dir, errno);
-        fl->failed++;
-        return;
-    }
-    file_list_t names = {0};
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            list_add(&names, join_path(dir, e->d_name));
-    closedir(d);
-    if (names.n > 0)
-        qsort(names.paths, names.n, sizeof *names.paths, cmp_str);
-    for (size_t i = 0; i < names.n && !fl->nomem; i++) {
-        const char *p = names.paths[i];
-        struct stat lst, st;
-        if (lstat(p, &lst) != 0)
-            continue; /* vanished while listing */
-        if (S_ISDIR(lst.st_mode)) {
-            walk_dir(fl, p);
-        } else if (has_suffix(p, ".txt") && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-            list_add(fl, names.paths[i]);
-            names.paths[i] = NULL;
-        }
-    }
-    fl->nomem |= names.nomem;
-    list_free(&names);
-}
-
-static void collect(file_list_t *fl, char **paths, int n)
-{
-    for (int i = 0; i < n && !fl->nomem; i++) {
-        struct stat st;
-        if (stat(paths[i], &st) != 0) {
-            error_errno("cannot access", paths[i], errno);
-            fl->failed++;
-        } else if (S_ISDIR(st.st_mode)) {
-            walk_dir(fl, paths[i]);
-        } else {
-            list_add(fl, join_path("", paths[i]));
-        }
-    }
+    *out = (size_t)(v << shift);
+    return 0;
 }
 
 static double now_seconds(void)
@@ -196,6 +116,25 @@ static void on_pruned(void *ctx, const char *path)
     }
 }
 
+/* A file the library did not index: skipped (what it is, or its size) or failed. */
+static void report_file_error(index_run_t *run, hsok_status_t st, const char *err)
+{
+    const char *msg = err != NULL ? err : hsok_status_str(st);
+    if (st == HSOK_ERR_TOO_LARGE) {
+        cli_error("skipped %s (raise it with --max-size)", msg);
+        skip_count(&run->skips, "too large", "too large");
+    } else if (st == HSOK_ERR_NOT_REGULAR) {
+        cli_error("skipped %s", msg);
+        if (strstr(msg, "sidecar '"))
+            skip_count(&run->skips, "sidecar not a file", "sidecars not files");
+        else
+            skip_count(&run->skips, "special file", "special files");
+    } else {
+        cli_error("%s", msg);
+        run->failed++;
+    }
+}
+
 /* Statuses after which the index itself cannot go on; the rest are one bad file. */
 static int is_fatal(hsok_status_t st)
 {
@@ -203,11 +142,22 @@ static int is_fatal(hsok_status_t st)
 }
 
 
+void cli_warn_replaced(const char *path, size_t n, size_t first)
+{
+    if (n)
+        cli_error("'%s': %zu invalid UTF-8 byte%s replaced by U+FFFD (first at byte %zu)", path,
+                  n, n == 1 ? "" : "s", first);
+}
+
 static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts_t *opts,
                      int prune, index_run_t *run)
 {
     char *err = NULL;
     for (size_t i = 0; i < fl->n; i++) {
+        if (cli_stop_signal) { /* Ctrl-C or SIGTERM: keep what is finished, leave the rest */
+            run->not_done = fl->n - i;
+            break;
+        }
         hsok_index_result_t res;
         memset(&res, 0, sizeof res);
         show_progress(run, i, fl->n, fl->paths[i]);
@@ -216,11 +166,14 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
             clear_progress(run);
             if (is_fatal(st))
                 return cli_fail(st, err, 0);
-            cli_error("%s", err != NULL ? err : hsok_status_str(st));
+            report_file_error(run, st, err);
             free(err);
             err = NULL;
-            run->failed++;
             continue;
+        }
+        if (res.invalid_bytes) {
+            clear_progress(run);
+            cli_warn_replaced(fl->paths[i], res.invalid_bytes, res.first_invalid);
         }
         run->bytes += res.bytes;
         if (res.unchanged) {
@@ -231,7 +184,8 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
         }
     }
     clear_progress(run);
-    if (prune) {
+    run->prune_skipped = prune && cli_stop_signal;
+    if (prune && !cli_stop_signal) {
         hsok_status_t st = hsok_db_prune(db, on_pruned, run, &run->pruned, &err);
         if (st != HSOK_OK)
             return cli_fail(st, err, 0);
@@ -244,7 +198,9 @@ int cmd_index(int argc, char **argv)
     hsok_index_opts_t opts = {NULL, 0, NULL};
     const char *dbpath = NULL, *themes_dir = NULL;
     double threshold = 0;
-    int prune = 0, c;
+    size_t max_size = HSOK_MAX_SOURCE_BYTES;
+    walk_opts_t wo = {0, NULL};
+    int prune = 0, no_themes = 0, c;
     while ((c = cli_getopt(argc, argv, "hr:f", index_opts)) != -1) {
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("index")); return CLI_OK;
@@ -252,36 +208,51 @@ int cmd_index(int argc, char **argv)
         case 'f': opts.force = 1; break;
         case OPT_PRUNE: prune = 1; break;
         case CLI_OPT_THEMES: themes_dir = optarg; break;
+        case OPT_NO_THEMES: no_themes = 1; break;
         case CLI_OPT_THRESHOLD:
             if (cli_parse_threshold(argv[0], optarg, &threshold) < 0)
                 return CLI_USAGE;
             break;
+        case OPT_MAX_SIZE:
+            if (parse_size(argv[0], optarg, &max_size) < 0)
+                return CLI_USAGE;
+            break;
+        case OPT_FOLLOW: wo.follow = 1; break;
         case CLI_OPT_DB: dbpath = optarg; break;
         default: return CLI_USAGE;
         }
     }
     if (optind >= argc && !prune)
         return cli_usage_error(argv[0], "no path given");
+    if (no_themes && themes_dir)
+        return cli_usage_error(argv[0], "--themes and --no-themes exclude each other");
+    if (opts.respondent && !hsok_utf8_valid(opts.respondent, strlen(opts.respondent), NULL))
+        return cli_usage_error(argv[0], "the --respondent value is not UTF-8 text");
 
     hsok_codebook_t *cb = NULL;
-    int crc = cli_load_codebook(themes_dir, threshold, &cb);
-    if (crc != CLI_OK)
-        return crc;
+    if (!no_themes) {
+        int crc = cli_load_codebook(themes_dir, threshold, &cb);
+        if (crc != CLI_OK)
+            return crc;
+    }
     opts.codebook = cb;
 
     index_run_t run;
     memset(&run, 0, sizeof run);
     run.tty = isatty(STDERR_FILENO);
-    if (!cb && run.tty) /* said where progress is shown: a person is watching */
-        cli_error("no codebook at '%s': indexing without themes (give --themes DIR)",
-                  hsok_codebook_default_dir());
+    if (!cb && !no_themes) /* an untagged index should be asked for, not found out later */
+        cli_error("note: no codebook at '%s': indexing without themes (give --themes DIR, or "
+                  "--no-themes)", hsok_codebook_default_dir());
     double t0 = now_seconds();
     run.t0 = t0;
 
+    cli_stop_between(); /* from here, Ctrl-C stops between files and keeps the finished ones */
     file_list_t fl = {0};
-    collect(&fl, argv + optind, argc - optind);
+    wo.index_dir = hsok_db_default_path(dbpath);
+    walk_collect(&fl, argv + optind, argc - optind, &wo, &run.skips);
     if (fl.nomem) {
-        list_free(&fl);
+        walk_free(&fl);
+        hsok_codebook_free(cb);
         cli_error("out of memory");
         return CLI_ERR;
     }
@@ -291,17 +262,18 @@ int cmd_index(int argc, char **argv)
     char *err = NULL;
     hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_WRITE, &db, &err);
     if (st != HSOK_OK) {
-        list_free(&fl);
+        walk_free(&fl);
         hsok_codebook_free(cb);
         return cli_fail(st, err, 0);
     }
+    hsok_db_set_max_file_size(db, max_size);
     char *old_fp = NULL;
     if (cb && hsok_db_codebook_fingerprint(db, &old_fp, NULL) != HSOK_OK) {
         free(old_fp);
         old_fp = NULL;
     }
     int rc = run_index(db, &fl, &opts, prune, &run);
-    list_free(&fl);
+    walk_free(&fl);
     /* unchanged files keep the tags of the codebook they were indexed with */
     if (cb && old_fp && *old_fp && strcmp(old_fp, hsok_codebook_fingerprint(cb)) &&
         run.unchanged > 0)
@@ -319,16 +291,28 @@ int cmd_index(int argc, char **argv)
     }
     if (rc != CLI_OK)
         return rc;
+    if (run.not_done > 0 || run.prune_skipped) { /* the close above committed the finished files */
+        cli_error("interrupted: %zu file%s indexed and saved, %zu not done%s; run the same "
+                  "command again to do the rest", run.indexed, run.indexed == 1 ? "" : "s",
+                  run.not_done, run.prune_skipped ? " (nor --prune)" : "");
+        return 128 + cli_stop_signal;
+    }
 
     if (run.tty) {
         double secs = now_seconds() - t0;
         double mbs = secs > 0 ? (double)run.bytes / 1e6 / secs : 0;
-        fprintf(stderr, "indexed %zu file%s (%zu passages), %zu unchanged, %zu failed, "
-                        "%.1f MB/s\n",
+        fprintf(stderr, "indexed %zu file%s (%zu passages), %zu unchanged, %zu skipped, "
+                        "%zu failed, %.1f MB/s\n",
                 run.indexed, run.indexed == 1 ? "" : "s", run.passages, run.unchanged,
-                run.failed, mbs);
+                run.skips.total, run.failed, mbs);
         if (prune)
             fprintf(stderr, "pruned %zu file%s\n", run.pruned, run.pruned == 1 ? "" : "s");
     }
-    return run.failed > 0 ? CLI_PARTIAL : CLI_OK;
+    /* what was not indexed is said once more where it cannot scroll by unnoticed */
+    if (run.skips.total > 0 || run.failed > 0) {
+        fputs("hsok: ", stderr);
+        skip_summary(stderr, &run.skips, run.failed);
+        fputs("; see above\n", stderr);
+    }
+    return run.failed > 0 || run.skips.total > 0 ? CLI_PARTIAL : CLI_OK;
 }

@@ -471,6 +471,8 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
     hsok_source_t src = { 0 };
     char *err = NULL, *meta = NULL;
     hsok_status_t st = hsok_source_read(path, &src, &err);
+    if (st == HSOK_OK)
+        cli_warn_replaced(path, src.invalid_bytes, src.first_invalid);
     if (st == HSOK_OK && !respondent)
         st = hsok_read_meta(path, &meta, &err);
     hsok_segdoc_t *doc = NULL;
@@ -566,6 +568,8 @@ int cmd_tag(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error(argv[0], "no file given");
+    if (respondent && !hsok_utf8_valid(respondent, strlen(respondent), NULL))
+        return cli_usage_error(argv[0], "the --respondent value is not UTF-8 text");
     hsok_codebook_t *cb = NULL;
     int rc = cli_load_codebook(dir, threshold, &cb);
     if (rc != CLI_OK)
@@ -657,7 +661,11 @@ int cmd_retag(int argc, char **argv)
         return cli_fail(st, err, 0);
     }
     size_t n = 0;
+    /* the re-tag is one transaction: stopped, nothing of it is kept, so stop at once */
+    cli_stop_abandon("hsok: interrupted: the re-tag was stopped and not saved; the index "
+                     "keeps its earlier tags\n");
     st = hsok_db_retag(db, cb, &n, &err);
+    cli_stop_between(); /* committed: a late signal no longer changes the outcome */
     if (st != HSOK_OK) {
         rc = cli_fail(st, err, 0);
         hsok_db_close(db, NULL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "db_internal.h"
 #include "hsok/compound.h"
@@ -22,13 +23,19 @@
 #include "hsok_config.h"
 #include "prefix.h"
 
+/* When hsok_db_index_file commits: after COMMIT_BYTES of source, or once COMMIT_SECONDS have
+ * passed since the last commit — so a killed run loses at most a few seconds of work — but
+ * never sooner than COMMIT_COST_RATIO times the last commit took, so that on a large index,
+ * where a commit takes longer, committing stays a few percent of the indexing time. */
+#define COMMIT_BYTES (16u << 20)
+#define COMMIT_SECONDS 2.0
+#define COMMIT_COST_RATIO 30.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define COMMIT_BYTES (16u << 20) /* source bytes between commits */
 #define INDEX_FORMAT "6" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
-    if (explicit_path && *explicit_path)
+    if (explicit_path) /* even "": hsok_db_open refuses it rather than using ./index */
         return explicit_path;
     const char *env = getenv("HSOK_DB");
     if (env && *env)
@@ -43,18 +50,36 @@ hsok_analyzer_t *db_analyzer(hsok_db_t *db, char **errmsg)
     return db->an;
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* HSOK_ERR_INVALID for no path or "" (which is never taken to mean ./index). */
+static hsok_status_t need_path(const char *path, char **errmsg)
+{
+    if (!path)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
+    if (!*path)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index directory given: the path is empty");
+    return HSOK_OK;
+}
+
 hsok_status_t hsok_db_open(const char *path, hsok_db_mode_t mode, hsok_db_t **out,
                            char **errmsg)
 {
     *out = NULL;
-    if (!path || !*path)
-        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
+    if (need_path(path, errmsg) != HSOK_OK)
+        return HSOK_ERR_INVALID;
     hsok_db_t *db = calloc(1, sizeof *db);
     if (!db || !(db->path = strdup(path))) {
         free(db);
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
     db->writable = mode == HSOK_DB_WRITE;
+    db->last_commit = now_seconds();
     hsok_status_t st = xap_open(path, db->writable, &db->x, errmsg);
     if (st != HSOK_OK) {
         free(db->path);
@@ -79,9 +104,22 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
 
 hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg)
 {
+    double t0 = now_seconds();
     db->uncommitted = 0;
     db->uncommitted_files = 0;
-    return xap_commit(db->x, errmsg);
+    hsok_status_t st = xap_commit(db->x, errmsg);
+    db->last_commit = now_seconds();
+    db->commit_secs = db->last_commit - t0;
+    return st;
+}
+
+/* The commit policy above. */
+static int commit_due(const hsok_db_t *db)
+{
+    if (db->uncommitted >= COMMIT_BYTES)
+        return 1;
+    double wait = COMMIT_COST_RATIO * db->commit_secs;
+    return now_seconds() - db->last_commit >= (wait > COMMIT_SECONDS ? wait : COMMIT_SECONDS);
 }
 
 /* ---- stored record: "key\tvalue\n" lines, value escaped (\\ \n \t) ---- */
@@ -286,6 +324,21 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
     r->themes = rec->themes;
     r->nthemes = i;
     return 0;
+}
+
+hsok_status_t db_rec_load(const hsok_db_t *db, const char *data, size_t len, db_rec_t *rec,
+                          char **errmsg)
+{
+    if (db_rec_decode(data, len, rec) != 0)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (!rec->pub.id[0]) {
+        db_rec_clear(rec);
+        return hsok_seterr(errmsg, HSOK_ERR_DB,
+                           "index '%s' is damaged: a passage has no stored record (" XAP_REBUILD
+                           ")",
+                           db->path);
+    }
+    return HSOK_OK;
 }
 
 void db_rec_clear(db_rec_t *rec)
@@ -771,6 +824,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     if (st != HSOK_OK)
         goto out;
     res->encoding = hsok_encoding_name(src.encoding);
+    res->invalid_bytes = src.invalid_bytes;
+    res->first_invalid = src.first_invalid;
     hsok_segment_opts_t so = { respondent, 0 };
     st = hsok_segment(path, src.text, src.len, &so, &seg, errmsg);
     if (st != HSOK_OK)
@@ -865,11 +920,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         /* commit now and then, so memory stays bounded and little is redone after a crash */
         db->uncommitted += len;
         db->uncommitted_files++;
-        if (db->uncommitted >= COMMIT_BYTES) {
-            st = xap_commit(db->x, errmsg);
-            db->uncommitted = 0;
-            db->uncommitted_files = 0;
-        }
+        if (commit_due(db))
+            st = hsok_db_commit(db, errmsg);
     }
 
 out:
@@ -1103,7 +1155,10 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg)
     stats_ctx_t c = { sp, db->x, errmsg, 0 };
     sp->pub.path = sp->path;
     sp->pub.passages = xap_doccount(db->x);
-    hsok_status_t st = xap_meta_keys(db->x, META_FILE, count_file, &c, errmsg);
+    /* damage can change the counts without any error from Xapian: check it all first */
+    hsok_status_t st = xap_check(db->path, 1, NULL, NULL, errmsg);
+    if (st == HSOK_OK)
+        st = xap_meta_keys(db->x, META_FILE, count_file, &c, errmsg);
     if (st == HSOK_OK)
         st = xap_terms(db->x, "", 0, count_word, &c, errmsg);
     if (st == HSOK_OK)
@@ -1115,11 +1170,27 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg)
         hsok_stats_free(&sp->pub);
         return st;
     }
-    qsort(sp->resp, sp->pub.nrespondents, sizeof *sp->resp, cmp_resp);
+    if (sp->pub.nrespondents) /* sp->resp is NULL when there are none */
+        qsort(sp->resp, sp->pub.nrespondents, sizeof *sp->resp, cmp_resp);
     sp->pub.respondents = sp->resp;
     sp->pub.bytes_on_disk = dir_size(db->path);
     *out = &sp->pub;
     return HSOK_OK;
+}
+
+hsok_status_t hsok_db_check(const char *path, size_t *passages, char **report, char **errmsg)
+{
+    unsigned docs = 0;
+    if (report)
+        *report = NULL;
+    if (passages)
+        *passages = 0;
+    if (need_path(path, errmsg) != HSOK_OK)
+        return HSOK_ERR_INVALID;
+    hsok_status_t st = xap_check(path, 1, &docs, report, errmsg);
+    if (passages)
+        *passages = docs;
+    return st;
 }
 
 void hsok_stats_free(hsok_stats_t *st)
@@ -1149,8 +1220,7 @@ static hsok_status_t fetch_by_id(hsok_db_t *db, const char *id, db_rec_t *rec, c
     buf_free(&t);
     if (st != HSOK_OK)
         return st;
-    if (db_rec_decode(data, len, rec) != 0)
-        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    st = db_rec_load(db, data, len, rec, errmsg);
     free(data);
     return st;
 }

@@ -76,6 +76,101 @@ static int add_lf(buf_t *b, const char *s, size_t n)
     return cr;
 }
 
+/* Length of the invalid UTF-8 at u[0..n) (where hsok_utf8_next found no character): the
+ * maximal subpart of an ill-formed sequence (Unicode 3.9, as in W3C's decoders), that is a
+ * lead byte and the continuation bytes that could still have followed it, or 1. */
+static size_t invalid_len(const unsigned char *u, size_t n)
+{
+    unsigned c = u[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        lo = c == 0xE0 ? 0xA0 : 0x80; /* no overlong forms */
+        hi = c == 0xED ? 0x9F : 0xBF; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF; /* nothing above U+10FFFF */
+    } else {
+        return 1;
+    }
+    size_t k = 1;
+    while (k <= need && k < n && u[k] >= lo && u[k] <= hi) {
+        k++;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return k;
+}
+
+/* A wide Unicode encoding that a file without a BOM is in, told by its nul bytes: text in a
+ * Latin script has a nul in every high byte of UTF-16 (one in two bytes, always on the same
+ * side) and three in four bytes of UTF-32. NULL if the nul bytes show no such pattern. */
+static const char *wide_encoding(const unsigned char *u, size_t len)
+{
+    size_t n = len < 65536 ? len : 65536;
+    n -= n % 4;
+    if (n < 4)
+        return NULL;
+    size_t z[4] = { 0, 0, 0, 0 };
+    for (size_t i = 0; i < n; i++)
+        z[i % 4] += u[i] == 0;
+    size_t units = n / 4, pairs = n / 2;
+    /* UTF-32: the top byte is nul in every character, the next in nearly every one */
+    if (len % 4 == 0 && z[3] == units && z[2] * 10 >= units * 9 && z[0] * 10 <= units)
+        return "UTF-32LE";
+    if (len % 4 == 0 && z[0] == units && z[1] * 10 >= units * 9 && z[3] * 10 <= units)
+        return "UTF-32BE";
+    size_t odd = z[1] + z[3], even = z[0] + z[2];
+    if (odd * 2 >= pairs && even * 20 <= pairs)
+        return "UTF-16LE";
+    if (even * 2 >= pairs && odd * 20 <= pairs)
+        return "UTF-16BE";
+    return NULL;
+}
+
+/* The encoding a byte order mark at u[0..len) names, or NULL. UTF-32LE's mark starts with
+ * UTF-16LE's, so it is looked for first. */
+static const char *bom_encoding(const unsigned char *u, size_t len)
+{
+    if (len >= 4 && !memcmp(u, "\xff\xfe\0\0", 4))
+        return "UTF-32LE";
+    if (len >= 4 && !memcmp(u, "\0\0\xfe\xff", 4))
+        return "UTF-32BE";
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return "UTF-16LE";
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return "UTF-16BE";
+    return NULL;
+}
+
+/* UTF-8 with each maximal invalid subpart of u[start..len) replaced by U+FFFD, then LF line
+ * ends, into out. */
+static int add_replaced(buf_t *out, const unsigned char *u, size_t start, size_t len)
+{
+    buf_t tmp = BUF_INIT;
+    size_t run = start;
+    for (size_t i = start; i < len;) {
+        size_t k = u[i] < 0x80 ? 1 : hsok_utf8_next((const char *)u + i, len - i, NULL);
+        if (k) {
+            i += k;
+            continue;
+        }
+        buf_add(&tmp, u + run, i - run);
+        buf_add(&tmp, "\xef\xbf\xbd", 3);
+        i += invalid_len(u + i, len - i);
+        run = i;
+    }
+    buf_add(&tmp, u + run, len - run);
+    int cr = add_lf(out, tmp.data, tmp.len);
+    if (tmp.err)
+        out->err = 1;
+    buf_free(&tmp);
+    return cr;
+}
+
 hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len,
                                  hsok_source_t *src, char **errmsg)
 {
@@ -91,16 +186,18 @@ hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len
         return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
                            "'%s': a PDF file, not text; extract the text first "
                            "(pdftotext FILE.pdf FILE.txt)", name);
-    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
-        return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
-                           "'%s': UTF-16 text; convert it to UTF-8 first "
-                           "(iconv -f UTF-16 -t UTF-8)", name);
     if (len >= 4 && memcmp(bytes, "PK\x03\x04", 4) == 0)
         return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
                            "'%s': a zip archive (Word .docx or ODF?), not text; save it as "
                            "plain UTF-8 text first", name);
-
+    const char *wide = bom_encoding(u, len);
     const void *nul = len ? memchr(bytes, '\0', len) : NULL;
+    if (!wide && nul)
+        wide = wide_encoding(u, len);
+    if (wide)
+        return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
+                           "'%s': %s text, not UTF-8; convert it first "
+                           "(iconv -f %s -t UTF-8 OLD.txt > NEW.txt)", name, wide, wide);
     if (nul)
         return hsok_seterr(errmsg, HSOK_ERR_ENCODING, "'%s': binary data, not text (nul byte %zu)",
                            name, (size_t)((const char *)nul - bytes));
@@ -112,29 +209,44 @@ hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len
         enc = HSOK_ENC_UTF8_BOM;
     }
 
-    size_t bad = len;
+    /* valid multi-byte characters against invalid bytes */
+    size_t multi = 0, invalid = 0, first = 0;
     for (size_t i = start; i < len;) {
-        size_t k = hsok_utf8_next(bytes + i, len - i, NULL);
-        if (!k) {
-            bad = i;
-            break;
+        if (u[i] < 0x80) {
+            i++;
+            continue;
         }
+        size_t k = hsok_utf8_next(bytes + i, len - i, NULL);
+        if (k) {
+            multi++;
+            i += k;
+            continue;
+        }
+        k = invalid_len(u + i, len - i);
+        if (!invalid)
+            first = i;
+        invalid += k;
         i += k;
     }
 
     buf_t out = BUF_INIT;
-    if (bad == len) {
+    if (!invalid) {
         src->had_crlf = add_lf(&out, bytes + start, len - start);
+    } else if (enc == HSOK_ENC_UTF8_BOM || (multi > 0 && invalid <= multi)) {
+        /* UTF-8 with a few stray bytes (a cut-off character, a byte of another encoding
+         * pasted in): those bytes are replaced, and the rest of the text is kept as is
+         * rather than read as Windows-1252 */
+        src->had_crlf = add_replaced(&out, u, start, len);
+        src->invalid_bytes = invalid;
+        src->first_invalid = first;
     } else {
-        if (enc == HSOK_ENC_UTF8_BOM)
-            return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
-                               "'%s': not valid UTF-8 or Windows-1252 text (byte %zu)", name, bad);
         for (size_t i = 0; i < len; i++) {
             unsigned c = u[i];
             if (c >= 0x80 && c < 0xA0 && !cp1252_high[c - 0x80]) {
                 buf_free(&out);
                 return hsok_seterr(errmsg, HSOK_ERR_ENCODING,
-                                   "'%s': not valid UTF-8 or Windows-1252 text (byte %zu)", name, i);
+                                   "'%s': not valid UTF-8 or Windows-1252 text (byte %zu)",
+                                   name, i);
             }
         }
         buf_t tmp = BUF_INIT;
@@ -153,7 +265,7 @@ hsok_status_t hsok_source_decode(const char *name, const char *bytes, size_t len
     size_t n = 0;
     char *text = buf_detach(&out, &n);
     if (!text) {
-        src->had_crlf = 0;
+        memset(src, 0, sizeof *src);
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "'%s': out of memory", name);
     }
     src->text = text;
