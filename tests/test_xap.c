@@ -9,13 +9,16 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "xap.h"
@@ -1506,6 +1509,423 @@ static void test_error_misuse(void **state)
     close_ok(r);
 }
 
+/* ---- what is opened as an index ---- */
+
+/* The names in directory `dir`, sorted and joined with '/', for comparing listings. */
+static void listing(const char *dir, char *out, size_t cap)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    assert_true(n >= 0);
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+            strncat(out, names[i]->d_name, cap - strlen(out) - 1);
+            strncat(out, "/", cap - strlen(out) - 1);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    char *p = malloc((size_t)st.st_size + 1);
+    assert_non_null(p);
+    assert_int_equal(read(fd, p, (size_t)st.st_size), (ssize_t)st.st_size);
+    p[st.st_size] = '\0';
+    close(fd);
+    if (len)
+        *len = (size_t)st.st_size;
+    return p;
+}
+
+/* A program that creates `marker` when run: the PROGRAM of a stub line `remote :PROGRAM`.
+ * Checks that running it does leave the marker, so that its absence later means something. */
+static void make_marker_program(char *prog, size_t pcap, char *marker, size_t mcap)
+{
+    snprintf(marker, mcap, "%s/RAN", tmpdir);
+    snprintf(prog, pcap, "%s/leave-marker.sh", tmpdir);
+    char body[600];
+    snprintf(body, sizeof body, "#!/bin/sh\ntouch '%s'\nexit 1\n", marker);
+    write_file(prog, body, strlen(body));
+    assert_int_equal(chmod(prog, 0755), 0);
+    unlink(marker);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execl(prog, prog, (char *)NULL);
+        _exit(127);
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(path_exists(marker));
+    assert_int_equal(unlink(marker), 0);
+}
+
+/* xap_open of path refuses it both ways with HSOK_ERR_DB and a message holding `needle`, and
+ * so does xap_check. */
+static void expect_refused(const char *path, const char *needle)
+{
+    for (int writable = 0; writable < 2; writable++) {
+        char *err = NULL;
+        xap_db_t *db = (xap_db_t *)&err;
+        hsok_status_t st = xap_open(path, writable, &db, &err);
+        if (st != HSOK_ERR_DB)
+            fail_msg("xap_open('%s', %d): status %d (%s), want %d", path, writable, st,
+                     err ? err : "no message", HSOK_ERR_DB);
+        assert_null(db);
+        check_msg(&err, needle);
+    }
+    char *err = NULL, *report = (char *)&err;
+    assert_int_equal(xap_check(path, 1, NULL, &report, &err), HSOK_ERR_DB);
+    assert_null(report);
+    check_msg(&err, needle);
+}
+
+/* Xapian opens a stub database file where it expects a directory, and a stub line
+ * `remote :PROGRAM` runs PROGRAM: no stub is ever opened, for reading, writing or checking. */
+static void test_open_refuses_stubs(void **state)
+{
+    (void)state;
+    char prog[400], marker[400], path[400], line[900], want[900];
+    make_marker_program(prog, sizeof prog, marker, sizeof marker);
+    xap_close(open_fixture(), NULL);
+
+    const char *const forms[] = { "remote :%s\n", "auto %s\n", "glass %s\n", "remote :%s" };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        tpath(path, sizeof path, "stub");
+        snprintf(line, sizeof line, forms[i], i == 0 || i == 3 ? prog : fixpath);
+        write_file(path, line, strlen(line));
+        snprintf(want, sizeof want, "'%s' is not an index directory: it is a regular file", path);
+        expect_refused(path, want);
+        char *after = slurp(path, NULL);
+        assert_string_equal(after, line); /* not overwritten either */
+        free(after);
+        assert_false(path_exists(marker));
+    }
+
+    /* a stub reached through a symbolic link */
+    char link[450];
+    tpath(path, sizeof path, "stub-target");
+    snprintf(line, sizeof line, "remote :%s\n", prog);
+    write_file(path, line, strlen(line));
+    tpath(link, sizeof link, "stub-link");
+    assert_int_equal(symlink(path, link), 0);
+    expect_refused(link, "it is a regular file");
+    assert_false(path_exists(marker));
+
+    /* a directory holding a XAPIANDB stub: no index for a reader, other files for a writer */
+    char stubdir[400], file[450], before[256], now[256];
+    tpath(stubdir, sizeof stubdir, "stubdir");
+    assert_int_equal(mkdir(stubdir, 0755), 0);
+    snprintf(file, sizeof file, "%s/XAPIANDB", stubdir);
+    write_file(file, line, strlen(line));
+    listing(stubdir, before, sizeof before);
+    char *err = NULL;
+    xap_db_t *db = (xap_db_t *)&err;
+    assert_int_equal(xap_open(stubdir, 0, &db, &err), HSOK_ERR_NOT_FOUND);
+    assert_null(db);
+    check_msg(&err, stubdir);
+    assert_int_equal(xap_open(stubdir, 1, &db, &err), HSOK_ERR_DB);
+    assert_null(db);
+    check_msg(&err, "holds other files but no hsok index");
+    assert_int_equal(xap_check(stubdir, 1, NULL, NULL, &err), HSOK_ERR_NOT_FOUND);
+    check_msg(&err, stubdir);
+    listing(stubdir, now, sizeof now);
+    assert_string_equal(now, before);
+    assert_false(path_exists(marker));
+}
+
+/* Only a directory is an index: FIFOs and devices are refused without being opened (a FIFO
+ * would block), as is an index directory whose files are not regular; a symbolic link to a
+ * directory is followed, one to nothing is refused. */
+static void test_open_refuses_non_directories(void **state)
+{
+    (void)state;
+    char path[400], file[450];
+    tpath(path, sizeof path, "fifo");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    expect_refused(path, "is not an index directory: it is a FIFO");
+    expect_refused("/dev/null", "'/dev/null' is not an index directory: it is a device");
+
+    tpath(path, sizeof path, "dangling");
+    assert_int_equal(symlink("no-such-target", path), 0);
+    expect_refused(path, "it is a symbolic link to nothing");
+
+    xap_close(open_fixture(), NULL);
+    tpath(path, sizeof path, "dir-link");
+    assert_int_equal(symlink(fixpath, path), 0);
+    xap_db_t *db = open_ok(path, 0);
+    assert_int_equal(xap_doccount(db), NFIX);
+    close_ok(db);
+
+    /* iamglass a FIFO, postlist.glass a symbolic link to another index's table */
+    static const char *const names[] = { "iamglass", "postlist.glass" };
+    for (int i = 0; i < 2; i++) {
+        tpath(path, sizeof path, "odd-files");
+        build_fixture(path);
+        snprintf(file, sizeof file, "%s/%s", path, names[i]);
+        assert_int_equal(unlink(file), 0);
+        if (i == 0) {
+            assert_int_equal(mkfifo(file, 0600), 0);
+        } else {
+            char target[450];
+            snprintf(target, sizeof target, "%s/postlist.glass", fixpath);
+            assert_int_equal(symlink(target, file), 0);
+        }
+        char want[1000];
+        snprintf(want, sizeof want, "'%s' is not an index directory: '%s' is not a regular file",
+                 path, file);
+        expect_refused(path, want);
+    }
+}
+
+/* A writer creates the index only in a new or empty directory (or one begun by Xapian): a
+ * folder of the user's files is refused and left as it was. */
+static void test_open_user_folder(void **state)
+{
+    (void)state;
+    char path[400], file[450], before[256], now[256], want[600];
+    char *err = NULL;
+    xap_db_t *db = (xap_db_t *)&err;
+
+    tpath(path, sizeof path, "mine");
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(file, sizeof file, "%s/notater.txt", path);
+    write_file(file, "mine notater\n", 13);
+    listing(path, before, sizeof before);
+    assert_int_equal(xap_open(path, 1, &db, &err), HSOK_ERR_DB);
+    assert_null(db);
+    snprintf(want, sizeof want,
+             "'%s' holds other files but no hsok index; give an empty or new directory", path);
+    assert_non_null(err);
+    assert_string_equal(err, want);
+    free(err);
+    err = NULL;
+    listing(path, now, sizeof now);
+    assert_string_equal(now, before);
+    assert_int_equal(xap_open(path, 0, &db, &err), HSOK_ERR_NOT_FOUND);
+    check_msg(&err, "no index at");
+
+    /* an empty directory is used */
+    tpath(path, sizeof path, "empty");
+    assert_int_equal(mkdir(path, 0755), 0);
+    db = open_ok(path, 1);
+    add_doc(db, "word", "Q1", "1");
+    close_ok(db);
+    snprintf(file, sizeof file, "%s/iamglass", path);
+    assert_true(path_exists(file));
+
+    /* an index keeps working when something else is put next to its files */
+    snprintf(file, sizeof file, "%s/README", path);
+    write_file(file, "x", 1);
+    db = open_ok(path, 1);
+    assert_int_equal(xap_doccount(db), 1);
+    close_ok(db);
+
+    /* Xapian's own files without its version file: an index begun and not finished (killed
+     * while being created), or one that lost it, is damaged for readers and writers alike
+     * (Xapian could neither open it nor create an index over it) */
+    tpath(path, sizeof path, "begun");
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(file, sizeof file, "%s/flintlock", path);
+    write_file(file, "", 0);
+    snprintf(file, sizeof file, "%s/postlist.glass", path);
+    write_file(file, "", 0);
+    for (int writable = 0; writable < 2; writable++) {
+        assert_int_equal(xap_open(path, writable, &db, &err), HSOK_ERR_DB);
+        assert_null(db);
+        check_msg(&err, "is damaged: its version file 'iamglass' is missing");
+    }
+}
+
+/* Opening for writing an index the user may not write to says read-only, not "locked by
+ * another process" (which is what Xapian's lock error would say). */
+static void test_open_read_only(void **state)
+{
+    (void)state;
+    char path[400];
+    tpath(path, sizeof path, "read-only");
+    build_fixture(path);
+    char want[600];
+    snprintf(want, sizeof want, "index '%s' is read-only: permission denied", path);
+
+    /* root may write anywhere: run the open as nobody in a child, else take the write
+     * permission away */
+    int as_root = geteuid() == 0;
+    if (as_root)
+        assert_int_equal(chmod(tmpdir, 0755), 0);
+    else
+        assert_int_equal(chmod(path, 0555), 0);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        if (as_root && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(77);
+        char *err = NULL;
+        xap_db_t *db = NULL;
+        hsok_status_t st = xap_open(path, 1, &db, &err);
+        dprintf(fds[1], "%d %s", (int)st, err ? err : "");
+        _exit(0);
+    }
+    close(fds[1]);
+    char got[700] = "";
+    ssize_t n = read(fds[0], got, sizeof got - 1);
+    close(fds[0]);
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    chmod(path, 0755);
+    chmod(tmpdir, 0700);
+    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 77)
+        skip(); /* cannot become another user here */
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    assert_true(n > 0);
+    got[n] = '\0';
+    char expect[700];
+    snprintf(expect, sizeof expect, "%d %s", (int)HSOK_ERR_DB, want);
+    assert_string_equal(got, expect);
+
+    /* readers are fine */
+    xap_db_t *db = open_ok(path, 0);
+    assert_int_equal(xap_doccount(db), NFIX);
+    close_ok(db);
+}
+
+/* An index of n documents over many blocks (words u<i> and v<i % 97>, data "d<i>"). */
+static void build_large(const char *path, int n)
+{
+    xap_db_t *db = open_ok(path, 1);
+    for (int i = 0; i < n; i++) {
+        char text[64], data[32];
+        snprintf(text, sizeof text, "common u%05d v%d", i, i % 97);
+        snprintf(data, sizeof data, "d%d", i);
+        add_doc(db, text, NULL, data);
+    }
+    close_ok(db);
+}
+
+static void copy_dir(const char *from, const char *to)
+{
+    rm_rf(to);
+    assert_int_equal(mkdir(to, 0755), 0);
+    DIR *d = opendir(from);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char a[1000], b[1000];
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        size_t len;
+        char *data = slurp(a, &len);
+        write_file(b, data, len);
+        free(data);
+    }
+    closedir(d);
+}
+
+static off_t file_size(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_size;
+}
+
+/* xap_check on a sound index, and on copies damaged in the ways a disk or a bad copy
+ * damages files: each is reported as damaged, with what to do. */
+static void test_check(void **state)
+{
+    (void)state;
+    char *err = NULL, *report = NULL;
+    unsigned docs = 0;
+    xap_close(open_fixture(), NULL);
+    hsok_status_t st = xap_check(fixpath, 1, &docs, &report, &err);
+    if (st != HSOK_OK)
+        fail_msg("check of a sound index: %d %s", st, err ? err : "");
+    assert_null(err);
+    assert_int_equal(docs, NFIX);
+    assert_non_null(report);
+    assert_non_null(strstr(report, "postlist"));
+    free(report);
+
+    char path[400], good[400], file[450];
+    tpath(path, sizeof path, "check-missing");
+    report = (char *)&err;
+    assert_int_equal(xap_check(path, 1, &docs, &report, &err), HSOK_ERR_NOT_FOUND);
+    assert_null(report);
+    assert_int_equal(docs, 0);
+    check_msg(&err, path);
+    assert_int_equal(xap_check(NULL, 1, NULL, NULL, &err), HSOK_ERR_INVALID);
+    check_msg(&err, NULL);
+
+    tpath(good, sizeof good, "check-good");
+    build_large(good, 3000);
+    assert_int_equal(xap_check(good, 1, &docs, NULL, &err), HSOK_OK);
+    assert_int_equal(docs, 3000);
+    snprintf(file, sizeof file, "%s/postlist.glass", good);
+    off_t size = file_size(file);
+    assert_true(size >= 8 * 8192); /* enough blocks for the damage below to be inside */
+
+    enum { TRUNCATED, SCRIBBLED, NO_TERMLIST, NO_DOCDATA, ZEROED, NO_VERSION, NCASES };
+    static const char *const what[NCASES] = { "postlist.glass cut in half",
+                                              "postlist.glass overwritten in every block",
+                                              "termlist.glass deleted", "docdata.glass deleted",
+                                              "docdata.glass zeroed", "iamglass deleted" };
+    for (int c = 0; c < NCASES; c++) {
+        tpath(path, sizeof path, "check-damaged");
+        copy_dir(good, path);
+        static const char *const table[NCASES] = { "postlist", "postlist", "termlist",
+                                                   "docdata",  "docdata",  NULL };
+        if (table[c])
+            snprintf(file, sizeof file, "%s/%s.glass", path, table[c]);
+        else
+            snprintf(file, sizeof file, "%s/iamglass", path);
+        if (c == TRUNCATED) {
+            assert_int_equal(truncate(file, size / 2), 0);
+        } else if (c == SCRIBBLED || c == ZEROED) {
+            int fd = open(file, O_WRONLY);
+            assert_true(fd >= 0);
+            char junk[12];
+            memset(junk, c == ZEROED ? 0 : 0x5a, sizeof junk);
+            for (off_t at = 0; at < file_size(file); at += 8192)
+                assert_int_equal(pwrite(fd, junk, sizeof junk, at + 11), (ssize_t)sizeof junk);
+            close(fd);
+        } else {
+            assert_int_equal(unlink(file), 0);
+        }
+        report = NULL;
+        docs = 12345;
+        st = xap_check(path, 1, &docs, &report, &err);
+        if (st != HSOK_ERR_DB)
+            fail_msg("check with %s: status %d (%s), want %d", what[c], st, err ? err : "",
+                     HSOK_ERR_DB);
+        assert_int_equal(docs, 0);
+        if (c != NO_VERSION) /* the check ran: Xapian's report comes with the verdict */
+            assert_non_null(report);
+        free(report);
+        assert_non_null(err);
+        if (!strstr(err, "is damaged") ||
+            !strstr(err, "(delete it and run 'hsok index' again with the same files)"))
+            fail_msg("check with %s: '%s'", what[c], err);
+        check_msg(&err, path);
+        /* Xapian counts both tables as optional: only the strict check notices they are
+         * gone */
+        if (c == NO_DOCDATA || c == NO_TERMLIST) {
+            assert_int_equal(xap_check(path, 0, &docs, NULL, &err), HSOK_OK);
+            assert_int_equal(docs, 3000);
+        }
+    }
+}
+
 /* A reader overtaken by a writer keeps working (the wrapper reopens on
  * DatabaseModifiedError and retries). */
 static void test_reader_overtaken(void **state)
@@ -1646,6 +2066,11 @@ int main(void)
         cmocka_unit_test(test_error_corrupt),
         cmocka_unit_test(test_error_lost_table),
         cmocka_unit_test(test_error_misuse),
+        cmocka_unit_test(test_open_refuses_stubs),
+        cmocka_unit_test(test_open_refuses_non_directories),
+        cmocka_unit_test(test_open_user_folder),
+        cmocka_unit_test(test_open_read_only),
+        cmocka_unit_test(test_check),
         cmocka_unit_test(test_reader_overtaken),
         cmocka_unit_test(test_terms_overtaken),
     };

@@ -17,6 +17,8 @@ struct hsok_db {
     const hsok_codebook_t *stored_cb; /* codebook whose themes are in the metadata */
     size_t uncommitted; /* source bytes indexed since the last commit */
     size_t uncommitted_files;
+    double last_commit;   /* monotonic seconds at the last commit (or the open) */
+    double commit_secs;   /* how long the last commit took */
     size_t max_file_size; /* limit of a source file; 0: HSOK_MAX_SOURCE_BYTES */
 };
 
@@ -56,6 +58,11 @@ hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg);
 hsok_status_t db_store_codebook(hsok_db_t *db, const hsok_codebook_t *cb, char **errmsg);
 /* Decode data[0..len) into rec (caller calls db_rec_clear). -1 on out of memory. */
 int db_rec_decode(const char *data, size_t len, db_rec_t *rec);
+/* db_rec_decode for a passage read from db: a document without a record (no id: its data
+ * was lost with a damaged table) is HSOK_ERR_DB "index 'x' is damaged: ...", out of memory
+ * HSOK_ERR_NOMEM. On success the caller calls db_rec_clear. */
+hsok_status_t db_rec_load(const hsok_db_t *db, const char *data, size_t len, db_rec_t *rec,
+                          char **errmsg);
 void db_rec_clear(db_rec_t *rec);
 /* Copy a decoded record's public part into dst with strings owned by `strings` arena-like
  * block: used by results. */

@@ -45,10 +45,9 @@ hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *pa
     size_t done = 0;
     for (size_t i = 0; i < hits->n && st == HSOK_OK; i++) {
         db_rec_t rec;
-        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, &rec) < 0) {
-            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, &rec, errmsg);
+        if (st != HSOK_OK)
             break;
-        }
         xap_doc_t *doc = NULL;
         st = db_build_doc(db, &rec.pub, rec.kind, rec.filekey, cb, &doc, errmsg);
         if (st == HSOK_OK)
@@ -248,10 +247,9 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     }
     for (size_t i = 0; st == HSOK_OK && i < hits->n; i++) {
         db_rec_t rec;
-        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, &rec) < 0) {
-            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, &rec, errmsg);
+        if (st != HSOK_OK)
             break;
-        }
         if (sel && sel->tagged_only && rec.pub.nthemes == 0) {
             db_rec_clear(&rec);
             continue;
@@ -376,10 +374,9 @@ hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_recor
     }
     for (size_t i = 0; i < hits->n; i++) {
         db_rec_t *rec = &r->recs[r->n];
-        if (db_rec_decode(hits->hits[i].data, hits->hits[i].data_len, rec) < 0) {
-            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, rec, errmsg);
+        if (st != HSOK_OK)
             break;
-        }
         if (sel && sel->tagged_only && rec->pub.nthemes == 0) {
             db_rec_clear(rec);
             continue;

@@ -19,11 +19,32 @@
 extern "C" {
 #endif
 
+/* What to do about a damaged index, in every message that reports one. */
+#define XAP_REBUILD "delete it and run 'hsok index' again with the same files"
+
 typedef struct xap_db xap_db_t;
 typedef struct xap_doc xap_doc_t;
 
-/* Open (writable: create if missing) the database directory at path. */
+/* Open (writable: create if missing) the database directory at path, with Xapian's glass
+ * backend only. The path is looked at first and nothing is opened unless it is a directory
+ * (a symbolic link to one is followed) whose glass files are regular files: a stub database
+ * file, whose `remote :PROGRAM` line would run PROGRAM, is refused ("'x' is not an index
+ * directory: it is a regular file"). Writing also refuses a directory that holds other files
+ * but no index ("'x' holds other files but no hsok index; give an empty or new directory"),
+ * and says "index 'x' is read-only: REASON" where Xapian would call a lock it cannot take for
+ * want of write permission "locked". All these are HSOK_ERR_DB. */
 hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **errmsg);
+
+/* Xapian's consistency check of the index directory at path (looked at as by xap_open first):
+ * every table block by block, and the document lengths across tables. With `strict` (an index
+ * as hsok makes them), also that the termlist table is there and every document has data,
+ * which Xapian alone takes for optional. HSOK_OK: no damage found, *docs (if not NULL) the
+ * document count. HSOK_ERR_NOT_FOUND: no index there. HSOK_ERR_DB: damaged, *errmsg "index
+ * 'x' is damaged: TABLE table: WHAT (delete it and run 'hsok index' again with the same
+ * files)", or not an index directory. *report (if not NULL) receives Xapian's own report,
+ * malloc'd, whenever the check ran. A writer committing meanwhile makes the check run again. */
+hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **report,
+                        char **errmsg);
 /* Commit if writable, then close and free. NULL is a no-op. */
 hsok_status_t xap_close(xap_db_t *db, char **errmsg);
 hsok_status_t xap_commit(xap_db_t *db, char **errmsg);

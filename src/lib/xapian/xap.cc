@@ -6,16 +6,24 @@
 
 #include <xapian.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 extern "C" {
 #include "buf.h"
+#include "hsok/text.h"
 }
 #include "xap.h"
 
@@ -86,8 +94,8 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
         return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot create index '%s': %s", p,
                            xapian_msg(e).c_str());
     } catch (const Xapian::DatabaseCorruptError &e) {
-        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s' is damaged: %s", p,
-                           xapian_msg(e).c_str());
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s' is damaged: %s (" XAP_REBUILD ")",
+                           p, xapian_msg(e).c_str());
     } catch (const Xapian::DatabaseModifiedError &) {
         return hsok_seterr(errmsg, HSOK_ERR_DB,
                            "index '%s' changed while being read: try again", p);
@@ -98,7 +106,7 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
             return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot write to index '%s': %s", p,
                                xapian_msg(e).c_str());
         return hsok_seterr(errmsg, HSOK_ERR_DB,
-                           "index '%s' cannot be read: %s (delete it and run 'hsok index' again)",
+                           "index '%s' cannot be read: %s (" XAP_REBUILD ")",
                            p, xapian_msg(e).c_str());
     } catch (const Xapian::Error &e) {
         return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p, xapian_msg(e).c_str());
@@ -107,7 +115,10 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
     } catch (const invalid_arg &e) {
         return hsok_seterr(errmsg, HSOK_ERR_INVALID, "%s", e.what());
     } catch (const std::exception &e) {
-        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': %s", p, e.what());
+        // from inside Xapian (std::length_error "basic_string::append" and the like): a
+        // damaged table read as if it were sound
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s' cannot be read: %s (" XAP_REBUILD
+                           ")", p, e.what());
     } catch (...) {
         return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s': unknown error", p);
     }
@@ -133,6 +144,214 @@ template <class F> hsok_status_t guarded(xap_db *db, char **errmsg, F f) noexcep
         }
     } catch (...) {
         return map_error(path, false, errmsg);
+    }
+}
+
+// ---- what may be opened as an index ----
+//
+// An index is a directory of Xapian's glass backend that hsok made. Xapian itself would also
+// open a stub database file (or a directory holding XAPIANDB), and a stub line
+// `remote :PROGRAM` runs PROGRAM: so every path is looked at here first, and Xapian is only
+// ever asked for the glass backend (DB_BACKEND_GLASS), which reads no stub.
+
+// What a path holds.
+enum class dir_kind {
+    missing, // nothing there: a writer creates the index
+    empty,   // an empty directory: a writer creates the index in it
+    index,   // a directory with glass's version file (iamglass)
+    partial, // only glass's own files, but no iamglass: an index begun and not finished, or
+             // one that lost its version file
+    other    // a directory holding other files and no index
+};
+
+// Glass's own file names: iamglass, flintlock, v.tmp (iamglass being written), *.glass.
+bool glass_file(const char *name)
+{
+    size_t n = std::strlen(name);
+    return std::strcmp(name, "iamglass") == 0 || std::strcmp(name, "flintlock") == 0 ||
+           std::strcmp(name, "v.tmp") == 0 || (n > 6 && std::strcmp(name + n - 6, ".glass") == 0);
+}
+
+std::string sys_error(int e)
+{
+    return lower_first(std::strerror(e));
+}
+
+const char *file_type(mode_t m)
+{
+    return S_ISREG(m)    ? "a regular file"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+           : S_ISSOCK(m) ? "a socket"
+           : S_ISLNK(m)  ? "a symbolic link"
+                         : "not a directory";
+}
+
+// Look at path without opening anything in it: *kind says what it holds. A path that is not
+// a directory (a file, a stub, a FIFO, a device, a symbolic link to nothing) or a directory
+// whose glass files are not all regular files is refused with HSOK_ERR_DB. A symbolic link
+// to a directory is followed.
+hsok_status_t inspect_dir(const std::string &p, dir_kind *kind, char **errmsg)
+{
+    const char *cp = p.c_str();
+    *kind = dir_kind::missing;
+    struct stat sb;
+    if (lstat(cp, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return HSOK_OK;
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", cp,
+                           sys_error(errno).c_str());
+    }
+    if (S_ISLNK(sb.st_mode) && stat(cp, &sb) != 0)
+        return hsok_seterr(errmsg, HSOK_ERR_DB,
+                           "'%s' is not an index directory: it is a symbolic link to nothing",
+                           cp);
+    if (!S_ISDIR(sb.st_mode))
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "'%s' is not an index directory: it is %s", cp,
+                           file_type(sb.st_mode));
+    DIR *d = opendir(cp);
+    if (!d)
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot open index '%s': %s", cp,
+                           sys_error(errno).c_str());
+    bool has_version = false, has_glass = false, has_other = false;
+    std::string bad;
+    struct dirent *e;
+    while ((e = readdir(d)) != nullptr) {
+        const char *n = e->d_name;
+        if (std::strcmp(n, ".") == 0 || std::strcmp(n, "..") == 0)
+            continue;
+        if (!glass_file(n)) {
+            has_other = true;
+            continue;
+        }
+        has_glass = true;
+        has_version |= std::strcmp(n, "iamglass") == 0;
+        struct stat fb;
+        if (bad.empty() && (fstatat(dirfd(d), n, &fb, AT_SYMLINK_NOFOLLOW) != 0 ||
+                            !S_ISREG(fb.st_mode)))
+            bad = n;
+    }
+    closedir(d);
+    if (!bad.empty())
+        return hsok_seterr(errmsg, HSOK_ERR_DB,
+                           "'%s' is not an index directory: '%s/%s' is not a regular file", cp,
+                           cp, bad.c_str());
+    *kind = has_version  ? dir_kind::index
+            : has_other ? dir_kind::other
+            : has_glass ? dir_kind::partial
+                        : dir_kind::empty;
+    return HSOK_OK;
+}
+
+// Look at path (inspect_dir) and say whether it may be opened: an index, or for a writer also
+// nothing or an empty directory (where it creates one). Otherwise the status and message.
+hsok_status_t usable_path(const std::string &p, bool writable, char **errmsg)
+{
+    dir_kind kind;
+    hsok_status_t st = inspect_dir(p, &kind, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    const char *cp = p.c_str();
+    switch (kind) {
+    case dir_kind::index:
+        return HSOK_OK;
+    case dir_kind::partial: // Xapian itself can neither open nor create over it
+        return hsok_seterr(errmsg, HSOK_ERR_DB,
+                           "index '%s' is damaged: its version file 'iamglass' is missing "
+                           "(" XAP_REBUILD ")",
+                           cp);
+    case dir_kind::other:
+        if (writable)
+            return hsok_seterr(errmsg, HSOK_ERR_DB,
+                               "'%s' holds other files but no hsok index; give an empty or new "
+                               "directory",
+                               cp);
+        break;
+    case dir_kind::missing:
+    case dir_kind::empty:
+        if (writable)
+            return HSOK_OK;
+        break;
+    }
+    return hsok_seterr(errmsg, HSOK_ERR_NOT_FOUND, "no index at '%s': run 'hsok index' first",
+                       cp);
+}
+
+// After a DatabaseLockError on opening for writing: the index may simply be read-only (no
+// write permission, a read-only file system), which Xapian reports as a lock it cannot
+// take. Returns the reason, or "" when it is a lock held by another process.
+std::string read_only_reason(const std::string &p, const Xapian::DatabaseLockError &e)
+{
+    for (const std::string &f : {p, p + "/flintlock"}) {
+        if (access(f.c_str(), W_OK) != 0 && errno != ENOENT)
+            return sys_error(errno);
+    }
+    if (e.get_msg().find("Couldn't open lockfile") != std::string::npos)
+        return xapian_msg(e);
+    return std::string();
+}
+
+// One line of Xapian's check report fit for a one-line message: bytes that are not printable
+// ASCII or valid UTF-8 (a damaged key or value is quoted raw) become '?', and at most about
+// 100 bytes are kept.
+std::string report_line(const std::string &line)
+{
+    std::string out;
+    for (size_t i = 0; i < line.size() && out.size() < 100;) {
+        unsigned char c = (unsigned char)line[i];
+        size_t n = c < 0x80 ? 1 : hsok_utf8_next(line.data() + i, line.size() - i, nullptr);
+        if (n == 0 || (c < 0x80 && (c < 0x20 || c == 0x7f))) {
+            out += '?';
+            i++;
+        } else {
+            out.append(line, i, n);
+            i += n;
+        }
+    }
+    if (out.size() < line.size())
+        out += "...";
+    return lower_first(out);
+}
+
+bool ends_with(const std::string &s, const char *suffix)
+{
+    size_t n = std::strlen(suffix);
+    return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+// The first problem in Xapian's check report, with its table ("postlist table: item 3 ends
+// outside block"), or "" if the report names none; `exc` is the message of an exception that
+// ended the check, if any (reported under the table being checked).
+std::string first_problem(const std::string &report, const std::string &exc)
+{
+    std::istringstream in(report);
+    std::string line, table;
+    while (std::getline(in, line)) {
+        if (line.empty() || ends_with(line, "checked OK") || line == "Not present." ||
+            line == "Lazily created, and not yet used." || line == "Continuing check anyway" ||
+            ends_with(line, "Full structure check not implemented, checking readability") ||
+            line.find(" table errors found: ") != std::string::npos)
+            continue;
+        if (line.back() == ':' && line.find(' ') == std::string::npos) {
+            table = line.substr(0, line.size() - 1);
+            continue;
+        }
+        if (line.compare(0, 36, "Database couldn't be opened for read") == 0 && !exc.empty())
+            continue; // the exception says the same, with its table
+        return (table.empty() ? "" : table + " table: ") + report_line(line);
+    }
+    if (exc.empty())
+        return std::string();
+    return (table.empty() ? "" : table + " table: ") + report_line(exc);
+}
+
+// The revision of the index at p, or 0 if it cannot be read.
+Xapian::rev revision(const std::string &p)
+{
+    try {
+        return Xapian::Database(p, Xapian::DB_BACKEND_GLASS).get_revision();
+    } catch (...) {
+        return 0;
     }
 }
 
@@ -236,22 +455,110 @@ hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **er
         if (!path)
             return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
         p = path;
+        hsok_status_t st = usable_path(p, writable != 0, errmsg);
+        if (st != HSOK_OK)
+            return st;
         xap_db *db = new xap_db;
         db->path = p;
         db->writable = writable != 0;
         try {
             if (db->writable)
-                db->wdb = Xapian::WritableDatabase(p, Xapian::DB_CREATE_OR_OPEN);
+                db->wdb = Xapian::WritableDatabase(
+                    p, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
             else
-                db->rdb = Xapian::Database(p);
+                db->rdb = Xapian::Database(p, Xapian::DB_BACKEND_GLASS);
         } catch (...) {
             delete db;
             throw;
         }
         *out = db;
         return HSOK_OK;
+    } catch (const Xapian::DatabaseLockError &e) {
+        std::string why = writable ? read_only_reason(p, e) : std::string();
+        if (!why.empty())
+            return hsok_seterr(errmsg, HSOK_ERR_DB, "index '%s' is read-only: %s", p.c_str(),
+                               why.c_str());
+        return map_error(p, !writable, errmsg);
     } catch (...) {
         return map_error(p, !writable, errmsg);
+    }
+}
+
+hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **report,
+                        char **errmsg)
+{
+    if (docs)
+        *docs = 0;
+    if (report)
+        *report = nullptr;
+    std::string p;
+    try {
+        if (!path || !*path)
+            return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
+        p = path;
+        hsok_status_t st = usable_path(p, false, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        // A writer committing while the check reads may reuse blocks it is reading, which
+        // looks like damage: when the revision moved, check again.
+        std::string problem, text;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Xapian::rev before = revision(p);
+            std::ostringstream out;
+            std::string exc;
+            size_t errors = 0;
+            try {
+                errors = Xapian::Database::check(p, 0, &out);
+            } catch (const Xapian::Error &e) {
+                exc = xapian_msg(e);
+            } catch (const std::bad_alloc &) {
+                throw;
+            } catch (const std::exception &e) {
+                exc = e.what();
+            }
+            text = out.str();
+            problem.clear();
+            if (errors || !exc.empty()) {
+                problem = first_problem(text, exc);
+                if (problem.empty())
+                    problem = std::to_string(errors) + " problems found by Xapian's check";
+            } else if (strict && access((p + "/termlist.glass").c_str(), F_OK) != 0) {
+                // Xapian takes a missing termlist for an index made without one
+                problem = "termlist table: 'termlist.glass' is missing";
+            } else {
+                Xapian::Database db(p, Xapian::DB_BACKEND_GLASS);
+                if (docs)
+                    *docs = db.get_doccount();
+                // hsok keeps every passage's record as its document data; the table that
+                // holds them counts as optional for Xapian, which so misses its loss
+                for (Xapian::PostingIterator it = db.postlist_begin("");
+                     strict && it != db.postlist_end(""); ++it) {
+                    if (db.get_document(*it).get_data().empty()) {
+                        problem = "document " + std::to_string(*it) +
+                                  " has no stored passage: 'docdata.glass' is missing or damaged";
+                        break;
+                    }
+                }
+            }
+            if (problem.empty() || revision(p) == before)
+                break;
+        }
+        if (report)
+            *report = dup_bytes(text);
+        if (!problem.empty()) {
+            if (docs)
+                *docs = 0;
+            return hsok_seterr(errmsg, HSOK_ERR_DB,
+                               "index '%s' is damaged: %s (" XAP_REBUILD ")", path,
+                               problem.c_str());
+        }
+        return HSOK_OK;
+    } catch (...) {
+        if (report) {
+            free(*report);
+            *report = nullptr;
+        }
+        return map_error(p, true, errmsg);
     }
 }
 
