@@ -1,5 +1,7 @@
 /* cmd_export.c — `hsok export`: the tagged passages (or all) as CSV, JSON lines, Markdown or
- * HTML, to stdout or to a file that is replaced only when the export is complete. */
+ * HTML, to stdout or to a file that appears only when the export is complete: a temporary file
+ * renamed into place, which replaces only a regular file (with --force, keeping its mode), never
+ * a link, FIFO, socket, device or directory. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include "cli.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
+#include "hsok/ingest.h"
 #include "out.h"
 
 enum {
@@ -197,16 +200,69 @@ static void catch_signals(int on)
     }
 }
 
-static int file_exists(const char *path)
+/* Whether the export may go to path as things are now. It may when nothing is there and the
+ * directory it names exists, or when a regular file is there and force is set (*replace is
+ * then set and *old is the file's stat, for its mode and owner). A symbolic link, FIFO,
+ * socket, device or directory is never replaced or written into, with or without --force:
+ * refused with exit 2, like an existing file without --force. Returns -1 to go on, else the
+ * exit code after printing why. */
+static int check_output(const char *path, int force, struct stat *old, int *replace)
 {
-    struct stat st;
-    return lstat(path, &st) == 0;
+    *replace = 0;
+    size_t len = strlen(path);
+    if (len > 0 && path[len - 1] == '/') {
+        cli_error("cannot write '%s': not a file name", path);
+        return CLI_USAGE;
+    }
+    if (lstat(path, old) == 0) {
+        if (!S_ISREG(old->st_mode)) {
+            cli_error("cannot write '%s': %s, not a regular file (-o replaces only a regular "
+                      "file; leave out -o to write to standard output)",
+                      path, hsok_file_type_name(old->st_mode));
+            return CLI_USAGE;
+        }
+        if (!force) {
+            cli_error("'%s' already exists; use --force to overwrite it", path);
+            return CLI_USAGE;
+        }
+        *replace = 1;
+        return -1;
+    }
+    if (errno != ENOENT && errno != ENOTDIR) {
+        cli_error("cannot write '%s': %s", path, cli_strerror(errno));
+        return CLI_ERR;
+    }
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return -1; /* in the current directory */
+    char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    struct stat ds;
+    int rc = -1;
+    if (dir == NULL) {
+        cli_error("out of memory");
+        rc = CLI_ERR;
+    } else if (stat(dir, &ds) != 0) {
+        if (errno == ENOENT)
+            cli_error("cannot write '%s': no directory '%s'", path, dir);
+        else
+            cli_error("cannot write '%s': %s", path, cli_strerror(errno));
+        rc = CLI_ERR;
+    } else if (!S_ISDIR(ds.st_mode)) {
+        cli_error("cannot write '%s': '%s' is not a directory", path, dir);
+        rc = CLI_ERR;
+    }
+    free(dir);
+    return rc;
 }
 
-static int exists_error(const char *path)
+/* Give the temporary file fd the permission bits of the file it replaces (not its set-id
+ * bits), and its owner and group when we may (root; the group when we are a member). */
+static int keep_mode(int fd, const struct stat *old)
 {
-    cli_error("'%s' already exists; use --force to overwrite it", path);
-    return CLI_USAGE;
+    if (fchown(fd, geteuid() == 0 ? old->st_uid : (uid_t)-1, old->st_gid) != 0) {
+        /* not ours to give (or a file system without owners): the file stays ours */
+    }
+    return fchmod(fd, old->st_mode & 0777);
 }
 
 /* Open a temporary file next to path. Returns the stream or NULL (message printed). */
@@ -256,10 +312,19 @@ static void drop_temp(void)
 }
 
 /* Close the temporary file and move it to path (without --force, never over a file that
- * appeared meanwhile). Returns -1 to go on, else the exit code. */
+ * appeared meanwhile; with it, only over a regular file, whose mode it keeps). Returns -1 to
+ * go on, else the exit code. */
 static int commit_temp(FILE *f, const char *path, int force)
 {
-    int failed = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    struct stat old;
+    int replace = 0, rc = -1;
+    if (force && (rc = check_output(path, force, &old, &replace)) >= 0) {
+        fclose(f);
+        drop_temp();
+        return rc; /* something else took its place meanwhile */
+    }
+    int failed = fflush(f) != 0 || ferror(f) || (replace && keep_mode(fileno(f), &old) != 0) ||
+                 fsync(fileno(f)) != 0;
     int e = errno;
     if (fclose(f) != 0 && !failed) {
         failed = 1;
@@ -279,12 +344,11 @@ static int commit_temp(FILE *f, const char *path, int force)
         }
     } else if (link(tmp_path, path) == 0) {
         unlink(tmp_path);
-    } else if (errno == EEXIST) {
+    } else if ((rc = check_output(path, 0, &old, &replace)) >= 0) {
+        /* something is there now (EEXIST), or there are no hard links here (e.g. FAT) and
+         * the check found something: else rename, as nothing is there */
         drop_temp();
-        return exists_error(path);
-    } else if (file_exists(path)) { /* no hard links here (e.g. FAT): check, then rename */
-        drop_temp();
-        return exists_error(path);
+        return rc;
     } else if (rename(tmp_path, path) != 0) {
         e = errno;
         drop_temp();
@@ -308,10 +372,10 @@ int cmd_export(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         goto out;
-    if (a.output != NULL && !a.force && file_exists(a.output)) {
-        rc = exists_error(a.output);
+    struct stat old;
+    int replace;
+    if (a.output != NULL && (rc = check_output(a.output, a.force, &old, &replace)) >= 0)
         goto out;
-    }
 
     hsok_select_t sel = {
         .query = a.query,

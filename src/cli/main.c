@@ -98,7 +98,9 @@ static const cli_cmd_t commands[] = {
      "      --title T       md/html: the report's title (default \"Utdrag fra høringssvar\")\n"
      "  -o, --output FILE   write to FILE instead of stdout; FILE appears only when the\n"
      "                      export is complete\n"
-     "      --force         overwrite FILE if it exists (else: exit 2)\n" DB_HELP
+     "      --force         replace FILE if it exists: only a regular file, keeping its\n"
+     "                      mode (a link, FIFO, device or directory: exit 2, untouched)\n"
+     DB_HELP
      "\n"
      "csv: RFC 4180 with CRLF line ends and a header row (id, respondent, section, themes,\n"
      "evidence, source, line, text); a cell starting with = + - @ TAB or CR gets a leading '\n"
