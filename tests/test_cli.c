@@ -1063,7 +1063,7 @@ static void test_index_unread_documents(void **state)
     write_response(docs, ".hidden.pdf", "skjult");
     char *db = path_join(docs, "index");
     static const char *const expect =
-        "7 files skipped (1 pdf, 1 docx, 1 lone sidecar, 1 odt, 1 eml, 1 rtf, 1 other), "
+        "7 files skipped (1 lone sidecar, 1 odt, 1 eml, 1 rtf, 1 other, 1 pdf, 1 docx), "
         "0 failed";
     for (int pass = 0; pass < 2; pass++) { /* the second time, the index is in the folder */
         run(&r, "index", "--no-themes", "--db", db, docs);
@@ -1077,7 +1077,7 @@ static void test_index_unread_documents(void **state)
         assert_not_contains(r.err, "a.txt");
         assert_not_contains(r.err, "b.meta");
         assert_not_contains(r.err, "hidden");
-        assert_not_contains(r.err, "index");
+        assert_not_contains(r.err, db); /* nothing of the index's own files */
         run_free(&r);
     }
     assert_int_equal(indexed_files(db), 2);
@@ -1304,7 +1304,7 @@ static void test_index_max_size(void **state)
     char *db = path_join(dir, "index");
     char *txt = path_join(dir, "lang.txt");
     sbuf_t b = {0};
-    while (b.len < 2000)
+    while (b.len < 1500) /* between 1k and 2k */
         sb_adds(&b, "Eksempel kommune mener at personvern er viktig for alle. ");
     write_file(txt, b.p, b.len);
     free(b.p);

@@ -34,19 +34,28 @@ static const cli_cmd_t commands[] = {
      "section:/mål:TEXT, theme:/tema:ID, prefix* wildcards. Put -- before a query that\n"
      "starts with an option-like word. Without colour, matched words are shown as **word**.\n"},
     {"index", cmd_index, "add or update files in the index",
-     "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] [--themes DIR]\n"
-     "                  [--threshold X] PATH...",
+     "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] [--themes DIR |\n"
+     "                  --no-themes] [--threshold X] [--max-size SIZE] [--follow] PATH...",
      "  -r, --respondent NAME\n"
      "                      the respondent of every file given (default: detect, or the\n"
      "                      FILE.meta sidecar line 'respondent: NAME')\n"
      "  -f, --force         re-index files even if unchanged\n"
      "      --prune         remove files from the index that no longer exist\n"
      "      --themes DIR    tag passages with this codebook (default: $HSOK_THEMES, else\n"
-     "                      ./themes, else the installed themes; none found: no tags)\n"
-     "      --threshold X   tag when a theme's score reaches X (default 2)\n" DB_HELP
+     "                      ./themes, else the installed themes; none found: a note, and\n"
+     "                      no tags)\n"
+     "      --no-themes     index without themes, and without the note\n"
+     "      --threshold X   tag when a theme's score reaches X (default 2)\n"
+     "      --max-size SIZE skip files larger than SIZE bytes; k, M, G suffixes (default\n"
+     "                      64M)\n"
+     "      --follow        follow symbolic links that lead out of a directory given\n" DB_HELP
      "\n"
-     "Directories are searched recursively for *.txt files, any case (hidden files and *.meta\n"
-     "sidecars are skipped); a file named on the command line is indexed whatever its name.\n"},
+     "Directories are searched recursively for *.txt files, any case; hidden entries are\n"
+     "passed over. Every other file found is named on stderr as skipped, with how to make\n"
+     "text of it (a .pdf, .docx, .odt ...), except the *.meta sidecars of .txt files; a file\n"
+     "named on the command line is indexed whatever its name. FIFOs, devices and sockets are\n"
+     "skipped, never opened. When files were skipped or failed, a last line counts them and\n"
+     "the exit status is 4.\n"},
     {"show", cmd_show, "show a passage by id, with its neighbours",
      "hsok show [--context N] [--json] [--db DIR] ID",
      "  -C, --context N     also show N passages before and after (default 0)\n"
@@ -277,7 +286,7 @@ static int takes_value(const char *opt)
     static const char *const with_value[] = {
         "--db", "--limit", "-n", "--offset", "--respondent", "-r", "--theme", "-t",
         "--context", "-C", "--themes", "--threshold", "--format", "--title", "--query", "-q",
-        "--output", "-o",
+        "--output", "-o", "--max-size",
     };
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(opt, with_value[i]) == 0)

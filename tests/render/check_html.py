@@ -85,8 +85,11 @@ def main():
         db = os.path.join(tmp, "index")
         html = os.path.join(tmp, "kit.html")
         png = os.path.join(tmp, "kit.png")
-        r = subprocess.run([a.hsok, "index", "--themes", os.path.join(ROOT, "themes"), "--db", db,
-                            os.path.join(ROOT, "seeds")], capture_output=True, text=True)
+        # the responses only (seeds/ also holds a README.md, which `index` names as skipped)
+        seeds = os.path.join(ROOT, "seeds")
+        txt = sorted(os.path.join(seeds, f) for f in os.listdir(seeds) if f.endswith(".txt"))
+        r = subprocess.run([a.hsok, "index", "--themes", os.path.join(ROOT, "themes"), "--db", db]
+                           + txt, capture_output=True, text=True)
         if r.returncode != 0:
             fail(f"hsok index failed ({r.returncode}): {r.stderr.strip()}", 2)
         r = subprocess.run([a.hsok, "export", "--db", db, "--theme", "kit", "--format", "html",
