@@ -1350,6 +1350,71 @@ static void test_index_max_size(void **state)
     free(dir);
 }
 
+enum { DEEP_LEVELS = 24 }; /* 24 folders of 200 characters: a path longer than PATH_MAX */
+
+/* Remove the chain of DEEP_LEVELS folders named name under dirfd, and what they hold, without
+ * ever naming a path longer than one component (nftw cannot). */
+static void rm_deep(int dirfd, const char *name, int level)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (fd >= 0) {
+        if (level + 1 < DEEP_LEVELS)
+            rm_deep(fd, name, level + 1);
+        unlinkat(fd, "svar.txt", 0);
+        close(fd);
+    }
+    unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* A response deeper than PATH_MAX is reported as failed with its path, never left out in
+ * silence (it vanished, with exit 0). */
+static void test_index_path_too_long(void **state)
+{
+    (void)state;
+    char *dir = new_dir("deep");
+    char *docs = path_join(dir, "docs");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    write_response(docs, "a.txt", "alfa");
+    char name[201];
+    memset(name, 'd', 200);
+    name[200] = '\0';
+    int fd = open(docs, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < DEEP_LEVELS; i++) {
+        assert_int_equal(mkdirat(fd, name, 0700), 0);
+        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        assert_true(sub >= 0);
+        close(fd);
+        fd = sub;
+    }
+    int t = openat(fd, "svar.txt", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(t >= 0);
+    static const char text[] = "Dyp kommune mener at ordet dypt er viktig.\n";
+    assert_int_equal(write(t, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(t);
+    close(fd);
+
+    char *db = path_join(dir, "index");
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 4);
+    assert_int_equal(assert_index_summary(&r, "0 files skipped, 1 failed"), 1);
+    char want[4200];
+    snprintf(want, sizeof want, "hsok: cannot access '%s/%s/", docs, name);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "': file name too long\n");
+    run_free(&r);
+    assert_int_equal(indexed_files(db), 1);
+
+    fd = open(docs, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    rm_deep(fd, name, 0);
+    close(fd);
+    free(db);
+    free(docs);
+    free(dir);
+}
+
 /* --respondent that is not UTF-8 is a usage error before anything is read or written (it
  * was "out of memory" for each file); no codebook is said on stderr, unless --no-themes. */
 static void test_index_respondent_and_codebook(void **state)
@@ -2988,6 +3053,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_special_files),
         cmocka_unit_test(test_index_max_size),
         cmocka_unit_test(test_index_respondent_and_codebook),
+        cmocka_unit_test(test_index_path_too_long),
         cmocka_unit_test(test_index_missing_path),
         cmocka_unit_test(test_index_bad_files),
         cmocka_unit_test(test_index_stray_byte),
