@@ -64,6 +64,14 @@ static const cli_cmd_t commands[] = {
     {"stats", cmd_stats, "show what the index holds",
      "hsok stats [--json] [--db DIR]",
      "      --json          one JSON object\n" DB_HELP},
+    {"check", cmd_check, "check the index for damage",
+     "hsok check [--json] [--db DIR]",
+     "      --json          one JSON object: index, sound, passages, problem, report\n" DB_HELP
+     "\n"
+     "Runs Xapian's consistency check over every table of the index and checks that\n"
+     "every passage is stored. Prints \"index 'DIR' is sound (N passages)\" and exits 0,\n"
+     "or says what is damaged and exits 3: then delete the index and run 'hsok index'\n"
+     "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
      "hsok themes [--json] [-r NAME]... [--db DIR] [THEME]",
      "  -r, --respondent NAME\n"
@@ -159,7 +167,8 @@ static void general_help(FILE *f)
           "shown as **word**.\n"
           "\n"
           "exit status: 0 ok, 1 no result or not found, 2 usage error, 3 error (index\n"
-          "missing or locked, I/O), 4 index: some files failed.\n",
+          "missing, locked, read-only or damaged, I/O),\n"
+          "4 index: some files were skipped or failed.\n",
           f);
 }
 
