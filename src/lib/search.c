@@ -316,8 +316,9 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         int all = i < hits->n;
         const xap_hit_t *x = all ? &hits->hits[i] : &more->hits[i - hits->n];
         hit_priv_t *h = &r->priv[i];
-        if (db_rec_decode(x->data, x->data_len, &h->rec))
-            goto nomem;
+        st = db_rec_load(db, x->data, x->data_len, &h->rec, errmsg);
+        if (st != HSOK_OK)
+            goto fail;
         r->n++;
         hsok_hit_t *pub = &r->hits[i];
         pub->rec = h->rec.pub;
