@@ -1773,7 +1773,10 @@ static void test_open_read_only(void **state)
         char *err = NULL;
         xap_db_t *db = NULL;
         hsok_status_t st = xap_open(path, 1, &db, &err);
-        dprintf(fds[1], "%d %s", (int)st, err ? err : "");
+        /* and Xapian's check, which opens tables read/write, works on it all the same */
+        unsigned docs = 0;
+        hsok_status_t cst = xap_check(path, 1, &docs, NULL, NULL);
+        dprintf(fds[1], "%d %s|%d %u", (int)st, err ? err : "", (int)cst, docs);
         _exit(0);
     }
     close(fds[1]);
@@ -1790,7 +1793,8 @@ static void test_open_read_only(void **state)
     assert_true(n > 0);
     got[n] = '\0';
     char expect[700];
-    snprintf(expect, sizeof expect, "%d %s", (int)HSOK_ERR_DB, want);
+    snprintf(expect, sizeof expect, "%d %s|%d %u", (int)HSOK_ERR_DB, want, (int)HSOK_OK,
+             (unsigned)NFIX);
     assert_string_equal(got, expect);
 
     /* readers are fine */
@@ -1924,6 +1928,57 @@ static void test_check(void **state)
             assert_int_equal(docs, 3000);
         }
     }
+}
+
+/* xap_check beside a writer with uncommitted changes, in a new index (Xapian's own check
+ * truncated its tables) and in a committed one: the writer's work survives, and the check
+ * leaves nothing in $TMPDIR. */
+static void test_check_beside_writer(void **state)
+{
+    (void)state;
+    char path[400], tmp[400], list[256];
+    tpath(tmp, sizeof tmp, "check-tmp");
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    const char *old_tmp = getenv("TMPDIR");
+    char *saved = old_tmp ? strdup(old_tmp) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    for (int committed = 0; committed < 2; committed++) {
+        tpath(path, sizeof path, "check-writer");
+        xap_db_t *w = open_ok(path, 1);
+        char *err = NULL;
+        if (committed) {
+            add_doc(w, "first", "Q0", "0");
+            assert_int_equal(xap_commit(w, &err), HSOK_OK);
+        }
+        for (int i = 1; i <= 300; i++) {
+            char text[64], id[16];
+            snprintf(text, sizeof text, "common word%d", i);
+            snprintf(id, sizeof id, "Q%d", i);
+            add_doc(w, text, id, "data");
+        }
+        unsigned docs = 12345;
+        hsok_status_t st = xap_check(path, 1, &docs, NULL, &err);
+        if (st != HSOK_OK)
+            fail_msg("check beside a writer: %d %s", st, err ? err : "");
+        assert_int_equal(docs, committed ? 1 : 0); /* what was committed */
+        listing(tmp, list, sizeof list);
+        assert_string_equal(list, "");
+        /* the writer goes on and commits; everything is there */
+        add_doc(w, "last", "Qlast", "last");
+        assert_int_equal(xap_commit(w, &err), HSOK_OK);
+        assert_null(err);
+        close_ok(w);
+        assert_int_equal(xap_check(path, 1, &docs, NULL, &err), HSOK_OK);
+        assert_int_equal(docs, committed + 301);
+        xap_db_t *r = open_ok(path, 0);
+        assert_int_equal(xap_termfreq(r, "common", 6), 300);
+        close_ok(r);
+    }
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
 }
 
 /* A reader overtaken by a writer keeps working (the wrapper reopens on
@@ -2071,6 +2126,7 @@ int main(void)
         cmocka_unit_test(test_open_user_folder),
         cmocka_unit_test(test_open_read_only),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_check_beside_writer),
         cmocka_unit_test(test_reader_overtaken),
         cmocka_unit_test(test_terms_overtaken),
     };

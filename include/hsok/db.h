@@ -118,12 +118,13 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg);
 void hsok_stats_free(hsok_stats_t *st);
 
 /* Check the index at path for damage: Xapian's consistency check (every table, block by
- * block) and that every passage's record is there. Opens nothing for writing, takes no lock,
- * and refuses what hsok_db_open refuses. HSOK_OK: sound, *passages (if not NULL) its passage
- * count. HSOK_ERR_NOT_FOUND: no index there. HSOK_ERR_DB: damaged (or not an index
- * directory); *errmsg says what and what to do ("index 'x' is damaged: postlist table: ...
- * (delete it and run 'hsok index' again with the same files)"). *report (if not NULL)
- * receives Xapian's own report, malloc'd, whenever the check ran. */
+ * block) and that every passage's record is there, on a copy of the index's files in $TMPDIR
+ * (else /tmp): the index is only read, and no lock is taken. Refuses what hsok_db_open
+ * refuses. HSOK_OK: sound, *passages (if not NULL) its passage count. HSOK_ERR_NOT_FOUND: no
+ * index there. HSOK_ERR_DB: damaged (or not an index directory); *errmsg says what and what
+ * to do ("index 'x' is damaged: postlist table: ... (delete it and run 'hsok index' again with
+ * the same files)"). HSOK_ERR_IO: the copy could not be made. *report (if not NULL) receives
+ * Xapian's own report, malloc'd, whenever the check ran. */
 hsok_status_t hsok_db_check(const char *path, size_t *passages, char **report, char **errmsg);
 
 typedef struct hsok_records hsok_records_t;

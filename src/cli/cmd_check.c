@@ -49,7 +49,7 @@ int cmd_check(int argc, char **argv)
     } else if (st == HSOK_OK) {
         fputs("index '", stdout);
         out_safe_str(stdout, path);
-        printf("' is sound (%zu passages)\n", passages);
+        printf("' is sound (%zu passage%s)\n", passages, passages == 1 ? "" : "s");
     }
     free(report);
     if (st != HSOK_OK)

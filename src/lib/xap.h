@@ -42,7 +42,10 @@ hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **er
  * document count. HSOK_ERR_NOT_FOUND: no index there. HSOK_ERR_DB: damaged, *errmsg "index
  * 'x' is damaged: TABLE table: WHAT (delete it and run 'hsok index' again with the same
  * files)", or not an index directory. *report (if not NULL) receives Xapian's own report,
- * malloc'd, whenever the check ran. A writer committing meanwhile makes the check run again. */
+ * malloc'd, whenever the check ran. Xapian's check opens tables read/write (and truncates those
+ * of an index never committed), so it runs on a private copy of the index's files in $TMPDIR
+ * (else /tmp), taken again if a writer commits while it is copied; the index itself is only
+ * read. */
 hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **report,
                         char **errmsg);
 /* Commit if writable, then close and free. NULL is a no-op. */

@@ -356,14 +356,151 @@ std::string first_problem(const std::string &report, const std::string &exc)
     return (table.empty() ? "" : table + " table: ") + report_line(exc);
 }
 
-// The revision of the index at p, or 0 if it cannot be read.
-Xapian::rev revision(const std::string &p)
+// ---- a private copy of an index, for Xapian's check ----
+//
+// Xapian 1.4's Database::check() opens every table read/write, so it fails on an index the
+// user may not write to, and on an index never committed it truncates the tables (O_TRUNC)
+// that a writer may be filling. So it runs on a copy of the index's files in a private
+// temporary directory, never on the index itself.
+
+void replace_all(std::string &s, const std::string &from, const std::string &to)
 {
-    try {
-        return Xapian::Database(p, Xapian::DB_BACKEND_GLASS).get_revision();
-    } catch (...) {
-        return 0;
+    if (from.empty())
+        return;
+    for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size())
+        s.replace(at, from.size(), to);
+}
+
+struct snapshot {
+    std::string dir; // the private directory, "" until made
+
+    ~snapshot()
+    {
+        if (dir.empty())
+            return;
+        if (DIR *d = opendir(dir.c_str())) {
+            while (struct dirent *e = readdir(d))
+                if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+                    unlinkat(dirfd(d), e->d_name, 0);
+            closedir(d);
+        }
+        rmdir(dir.c_str());
     }
+};
+
+// Copy the regular file `name` of directory fd `from` (not following a symbolic link, never
+// blocking on a FIFO) to directory `to`. On failure returns false; *why says what failed.
+bool copy_file(int from, const char *name, const std::string &to, std::string *why)
+{
+    int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    std::string reason;
+    if (in < 0 || fstat(in, &sb) != 0)
+        reason = sys_error(errno);
+    else if (!S_ISREG(sb.st_mode))
+        reason = "not a regular file";
+    if (!reason.empty()) {
+        *why = std::string("cannot read '") + name + "': " + reason;
+        if (in >= 0)
+            close(in);
+        return false;
+    }
+    std::string dst = to + "/" + name;
+    int out = open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = out >= 0;
+    std::vector<char> chunk(1 << 16);
+    while (ok) {
+        ssize_t n = read(in, chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ok = n == 0;
+            if (!ok)
+                *why = std::string("cannot read '") + name + "': " + sys_error(errno);
+            break;
+        }
+        for (ssize_t done = 0; ok && done < n;) {
+            ssize_t w = write(out, chunk.data() + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            ok = w > 0;
+            done += w > 0 ? w : 0;
+        }
+        if (!ok)
+            *why = "cannot write '" + dst + "': " + sys_error(errno);
+    }
+    if (out < 0)
+        *why = "cannot write '" + dst + "': " + sys_error(errno);
+    close(in);
+    if (out >= 0 && close(out) != 0 && ok) {
+        *why = "cannot write '" + dst + "': " + sys_error(errno);
+        ok = false;
+    }
+    return ok;
+}
+
+// The bytes of the regular file dir/name ("" if it cannot be read).
+std::string file_bytes(int dir, const char *name)
+{
+    std::string s;
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0)
+        return s;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        char chunk[4096];
+        ssize_t n;
+        while ((n = read(fd, chunk, sizeof chunk)) > 0)
+            s.append(chunk, (size_t)n);
+    }
+    close(fd);
+    return s;
+}
+
+// Copy the index at p (iamglass and the *.glass tables) into a new private directory. A
+// writer committing meanwhile changes iamglass: then the copy is taken again.
+hsok_status_t take_snapshot(const std::string &p, snapshot *snap, char **errmsg)
+{
+    const char *tmp = getenv("TMPDIR");
+    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/hsok-check-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (!mkdtemp(buf.data()))
+        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot check index '%s': cannot create '%s': %s",
+                           p.c_str(), templ.c_str(), sys_error(errno).c_str());
+    snap->dir = buf.data();
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int dfd = open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = dfd < 0 ? nullptr : fdopendir(dfd);
+        if (!d) {
+            if (dfd >= 0)
+                close(dfd);
+            return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot check index '%s': %s", p.c_str(),
+                               sys_error(errno).c_str());
+        }
+        std::string version = file_bytes(dfd, "iamglass"), why;
+        bool ok = true;
+        while (struct dirent *e = readdir(d)) {
+            size_t n = std::strlen(e->d_name);
+            if (n > 6 && std::strcmp(e->d_name + n - 6, ".glass") == 0 &&
+                !(ok = copy_file(dfd, e->d_name, snap->dir, &why)))
+                break;
+        }
+        bool same = ok && file_bytes(dfd, "iamglass") == version;
+        if (same)
+            ok = copy_file(dfd, "iamglass", snap->dir, &why) &&
+                 file_bytes(dfd, "iamglass") == version;
+        closedir(d);
+        if (!why.empty())
+            return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot check index '%s': %s", p.c_str(),
+                               why.c_str());
+        if (ok && same)
+            return HSOK_OK;
+    }
+    return hsok_seterr(errmsg, HSOK_ERR_DB,
+                       "cannot check index '%s': it changed while being read (is 'hsok index' "
+                       "writing to it?): try again when it has finished",
+                       p.c_str());
 }
 
 // malloc'd copy with a NUL; throws bad_alloc so the guard reports it.
@@ -510,34 +647,36 @@ hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **rep
         hsok_status_t st = usable_path(p, false, errmsg);
         if (st != HSOK_OK)
             return st;
-        // A writer committing while the check reads may reuse blocks it is reading, which
-        // looks like damage: when the revision moved, check again.
-        std::string problem, text;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Xapian::rev before = revision(p);
-            std::ostringstream out;
-            std::string exc;
-            size_t errors = 0;
+        snapshot snap;
+        st = take_snapshot(p, &snap, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        const std::string &c = snap.dir;
+        std::ostringstream out;
+        std::string exc, problem;
+        size_t errors = 0;
+        try {
+            errors = Xapian::Database::check(c, 0, &out);
+        } catch (const Xapian::Error &e) {
+            exc = xapian_msg(e);
+        } catch (const std::bad_alloc &) {
+            throw;
+        } catch (const std::exception &e) {
+            exc = e.what();
+        }
+        std::string text = out.str();
+        replace_all(text, c, p); // messages name the index, not the copy
+        replace_all(exc, c, p);
+        if (errors || !exc.empty()) {
+            problem = first_problem(text, exc);
+            if (problem.empty())
+                problem = std::to_string(errors) + " problems found by Xapian's check";
+        } else if (strict && access((c + "/termlist.glass").c_str(), F_OK) != 0) {
+            // Xapian takes a missing termlist for an index made without one
+            problem = "termlist table: 'termlist.glass' is missing";
+        } else {
             try {
-                errors = Xapian::Database::check(p, 0, &out);
-            } catch (const Xapian::Error &e) {
-                exc = xapian_msg(e);
-            } catch (const std::bad_alloc &) {
-                throw;
-            } catch (const std::exception &e) {
-                exc = e.what();
-            }
-            text = out.str();
-            problem.clear();
-            if (errors || !exc.empty()) {
-                problem = first_problem(text, exc);
-                if (problem.empty())
-                    problem = std::to_string(errors) + " problems found by Xapian's check";
-            } else if (strict && access((p + "/termlist.glass").c_str(), F_OK) != 0) {
-                // Xapian takes a missing termlist for an index made without one
-                problem = "termlist table: 'termlist.glass' is missing";
-            } else {
-                Xapian::Database db(p, Xapian::DB_BACKEND_GLASS);
+                Xapian::Database db(c, Xapian::DB_BACKEND_GLASS);
                 if (docs)
                     *docs = db.get_doccount();
                 // hsok keeps every passage's record as its document data; the table that
@@ -546,13 +685,16 @@ hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **rep
                      strict && it != db.postlist_end(""); ++it) {
                     if (db.get_document(*it).get_data().empty()) {
                         problem = "document " + std::to_string(*it) +
-                                  " has no stored passage: 'docdata.glass' is missing or damaged";
+                                  " has no stored passage: 'docdata.glass' is missing or "
+                                  "damaged";
                         break;
                     }
                 }
+            } catch (const Xapian::Error &e) {
+                problem = xapian_msg(e);
+                replace_all(problem, c, p);
+                problem = report_line(problem);
             }
-            if (problem.empty() || revision(p) == before)
-                break;
         }
         if (report)
             *report = dup_bytes(text);
