@@ -4,8 +4,9 @@
  * (hsok_source_decode) and the clean text is segmented (hsok_segment) twice: with respondent
  * detection and the default passage size, and with a respondent override and the smallest
  * passage size (which cuts long paragraphs at sentences most often).
- * Checked: every passage and stance has its strings (valid UTF-8), offsets inside the text,
- * lines inside the file, ordinals in order; respondents are distinct. */
+ * Checked: every passage and stance has its strings (valid UTF-8, one line but for the bullets
+ * of a run), offsets inside the text, lines inside the file, ordinals in order; respondents
+ * are distinct. */
 #include "fuzz.h"
 
 #include "hsok/ingest.h"
@@ -26,6 +27,13 @@ static void check_doc(const hsok_segdoc_t *doc, const char *text, size_t len, co
         fuzz_check_utf8(p->respondent, "passage respondent");
         fuzz_check_utf8(p->section, "passage section");
         fuzz_check_utf8(p->question, "passage question");
+        /* one line: only the bullets of a run are joined by "\n" */
+        FUZZ_CHECK(p->kind == HSOK_PASSAGE_BULLETS || !strchr(p->text, '\n'),
+                   "passage %zu (kind %d) has a newline: '%s'", i, (int)p->kind, p->text);
+        FUZZ_CHECK(!strchr(p->respondent, '\n') && !strchr(p->section, '\n') &&
+                       !strchr(p->question, '\n'),
+                   "newline in respondent '%s', section '%s' or question '%s'", p->respondent,
+                   p->section, p->question);
         if (who)
             FUZZ_CHECK(!strcmp(p->respondent, who), "respondent '%s', override '%s'",
                        p->respondent, who);
