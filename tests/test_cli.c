@@ -2065,6 +2065,12 @@ static void test_malformed_query(void **state)
         {ARGS("NOT"), "'NOT'"},
         {ARGS("nosuchfield:x"), "unknown field"},
         {ARGS("respondent:"), "needs a value"},
+        /* not UTF-8: a usage error naming the byte, not "out of memory" */
+        {ARGS("person\xffvern"), "the query is not valid UTF-8 (byte 6)"},
+        {ARGS("--respondent", "Berg\xe5n", "personvern"),
+         "the respondent filter is not valid UTF-8 (byte 4)"},
+        {ARGS("(((((((((((((((((((((((((((((((((((((((((((((((((((helse"),
+         "more than 50 parentheses"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *args[16] = {"--db", db_dir};

@@ -395,6 +395,120 @@ static void test_malformed_queries(void **state)
     hsok_db_close(db, NULL);
 }
 
+/* "w0 OR w1 OR …" (or with sep " ": plain words) of n distinct words; malloc'd */
+static char *many_words(size_t n, const char *sep)
+{
+    size_t cap = n * (strlen(sep) + 12) + 1, len = 0;
+    char *q = malloc(cap);
+    assert_non_null(q);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(q + len, cap - len, "%sord%zu", i ? sep : "", i);
+    return q;
+}
+
+/* The parser takes a query of any size in linear time (columns are counted only for a
+ * message, the sets of words are hashed) and drops none of its words; nesting is bounded
+ * with a message, not a stack overflow; searching refuses more than HSOK_MAX_QUERY_WORDS
+ * words at once. (No timing here; bench/ has the figures.) */
+static void test_huge_queries(void **state)
+{
+    (void)state;
+    static const struct { size_t n; const char *sep; const char *last; } big[] = {
+        { 100000, " OR ", "ord99999" },
+        { 200000, " ", "ord199999" },
+    };
+    for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+        char *q = many_words(big[i].n, big[i].sep);
+        char *out = NULL, *err = NULL;
+        assert_int_equal(hsok_query_describe(NULL, q, &out, &err), HSOK_OK);
+        assert_null(err);
+        /* every word is in the tree, the first and the last (no cut at 64) */
+        assert_non_null(strstr(out, "Zord0 "));
+        assert_non_null(strstr(out, big[i].last));
+        free(out);
+
+        hsok_db_t *db = open_read();
+        hsok_results_t *r = NULL;
+        assert_int_equal(hsok_search(db, q, NULL, &r, &err), HSOK_ERR_QUERY);
+        assert_null(r);
+        char want[64];
+        snprintf(want, sizeof want, "has %zu words", big[i].n);
+        assert_non_null(strstr(err, want));
+        free(err);
+        hsok_db_close(db, NULL);
+        free(q);
+    }
+    /* a thousand words are still searched */
+    char *q = many_words(HSOK_MAX_QUERY_WORDS, " OR ");
+    size_t ql = strlen(q);
+    q = realloc(q, ql + 32);
+    assert_non_null(q);
+    memcpy(q + ql - strlen("ord999"), "personvern", strlen("personvern") + 1);
+    hsok_db_t *db = open_read();
+    hsok_results_t *r = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_search(db, q, NULL, &r, &err), HSOK_OK);
+    assert_true(hsok_results_count(r) > 0);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+    free(q);
+
+    /* 100,000 parentheses: a message naming the limit; 100,000 NOTs: one negation */
+    static const struct { const char *unit; hsok_status_t want; } deep[] = {
+        { "(", HSOK_ERR_QUERY }, { "NOT ", HSOK_OK }, { "-(", HSOK_ERR_QUERY },
+    };
+    for (size_t i = 0; i < sizeof deep / sizeof *deep; i++) {
+        size_t ul = strlen(deep[i].unit), n = 100000;
+        char *d = malloc(n * ul + 8);
+        assert_non_null(d);
+        for (size_t k = 0; k < n; k++)
+            memcpy(d + k * ul, deep[i].unit, ul);
+        strcpy(d + n * ul, "helse");
+        char *out = NULL;
+        err = NULL;
+        assert_int_equal(hsok_query_describe(NULL, d, &out, &err), deep[i].want);
+        if (deep[i].want == HSOK_OK)
+            assert_non_null(strstr(out, "Zhels"));
+        else
+            assert_non_null(strstr(err, "more than 50 parentheses"));
+        free(out);
+        free(err);
+        free(d);
+    }
+}
+
+/* A query or a filter that is not UTF-8 is a malformed query naming the byte, not "out of
+ * memory". */
+static void test_query_not_utf8(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    static const char *const bad[] = { "person\xffvern", "respondent:Berg\xe5n", "helse*\xc3",
+                                       "\"digital \xe2\x80 kompetanse\"" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        hsok_results_t *r = NULL;
+        char *err = NULL;
+        assert_int_equal(hsok_search(db, bad[i], NULL, &r, &err), HSOK_ERR_QUERY);
+        assert_null(r);
+        char want[64];
+        size_t at = strcspn(bad[i], "\x80\x81\xa0\xc3\xe2\xe5\xff");
+        snprintf(want, sizeof want, "not valid UTF-8 (byte %zu)", at);
+        if (!strstr(err, want))
+            fail_msg("query %zu: \"%s\", want \"%s\"", i, err, want);
+        free(err);
+    }
+    const char *resp[] = { "Bergen \xff" };
+    hsok_search_opts_t o = { 0 };
+    o.respondents = resp;
+    o.nrespondents = 1;
+    hsok_results_t *r = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_search(db, "personvern", &o, &r, &err), HSOK_ERR_QUERY);
+    assert_non_null(strstr(err, "respondent filter is not valid UTF-8 (byte 7)"));
+    free(err);
+    hsok_db_close(db, NULL);
+}
+
 static void test_wildcard(void **state)
 {
     (void)state;
@@ -529,6 +643,8 @@ int main(void)
         cmocka_unit_test(test_all_words_first),
         cmocka_unit_test(test_relaxed_and_spelling),
         cmocka_unit_test(test_malformed_queries),
+        cmocka_unit_test(test_huge_queries),
+        cmocka_unit_test(test_query_not_utf8),
         cmocka_unit_test(test_wildcard),
         cmocka_unit_test(test_show_context),
         cmocka_unit_test(test_reindex_and_prune),

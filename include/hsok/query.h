@@ -50,8 +50,14 @@ typedef struct hsok_hit {
 
 typedef struct hsok_results hsok_results_t;
 
+/* The most words a query searches with (the parser takes any number, in linear time; Xapian's
+ * matcher slows down more than linearly with the number of terms). */
+#define HSOK_MAX_QUERY_WORDS 1000
+
 /* Parse and run `query`. A malformed query gives HSOK_ERR_QUERY with a one-line message
- * naming the position ("unbalanced quote at column 7"). Free *out with hsok_results_free. */
+ * naming the position ("unbalanced quote at column 7"); so does a query that is not UTF-8
+ * (naming the byte), nests more than 50 parentheses, or has more than HSOK_MAX_QUERY_WORDS
+ * words. Free *out with hsok_results_free. */
 hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
                           hsok_results_t **out, char **errmsg);
 

@@ -15,12 +15,33 @@
 #include "prefix.h"
 #include "query_internal.h"
 
+/* Parentheses inside one another: the parser recurses once for each. */
+#define MAX_DEPTH 50
+
 /* ---- string sets ---- */
+
+/* the slot of p[0..n) in s->slot: where it is, or the empty slot where it would go */
+static size_t strset_slot(const strset_t *s, const char *p, size_t n)
+{
+    size_t mask = s->nslot - 1, i = (size_t)hsok_hash64(p, n) & mask;
+    while (s->slot[i]) {
+        const char *v = s->v[s->slot[i] - 1];
+        if (strlen(v) == n && !memcmp(v, p, n))
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
 
 int strset_has(const strset_t *s, const char *p, size_t n)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strlen(s->v[i]) == n && !memcmp(s->v[i], p, n))
+    return s->nslot && s->slot[strset_slot(s, p, n)];
+}
+
+int strset_has_prefix(const strset_t *s, const char *p, size_t n)
+{
+    for (size_t l = 0; l <= n && s->n; l++)
+        if (strset_has(s, p, l))
             return 1;
     return 0;
 }
@@ -37,8 +58,21 @@ int strset_add(strset_t *s, const char *p, size_t n)
         s->v = v;
         s->cap = nc;
     }
+    if ((s->n + 1) * 2 > s->nslot) {
+        /* at most half full: rehash into twice the slots */
+        size_t ns = s->nslot ? s->nslot * 2 : 16;
+        size_t *slot = calloc(ns, sizeof *slot);
+        if (!slot)
+            return -1;
+        free(s->slot);
+        s->slot = slot;
+        s->nslot = ns;
+        for (size_t i = 0; i < s->n; i++)
+            s->slot[strset_slot(s, s->v[i], strlen(s->v[i]))] = i + 1;
+    }
     if (!(s->v[s->n] = hsok_strndup(p, n)))
         return -1;
+    s->slot[strset_slot(s, p, n)] = s->n + 1;
     s->n++;
     return 0;
 }
@@ -48,6 +82,7 @@ void strset_clear(strset_t *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
+    free(s->slot);
     memset(s, 0, sizeof *s);
 }
 
@@ -62,7 +97,7 @@ typedef enum { F_RESPONDENT, F_SECTION, F_GOAL, F_QUESTION, F_THEME } field_t;
 typedef struct qtok {
     tok_kind_t kind;
     size_t start, end;     /* text of word/phrase content/field value */
-    size_t col;            /* 1-based column of the token start */
+    size_t at;             /* byte offset of the token start (a column only for messages) */
     int neg, wild;         /* "-" prefix; trailing "*" */
     field_t field;
     int quoted;            /* field value was quoted */
@@ -120,7 +155,7 @@ static hsok_status_t lex_next(lexer_t *lx, qtok_t *t)
     while (lx->pos < lx->len && is_space(q[lx->pos]))
         lx->pos++;
     size_t s = lx->pos;
-    t->col = column_of(q, s);
+    t->at = s;
     if (s >= lx->len) {
         t->kind = T_END;
         return HSOK_OK;
@@ -181,7 +216,7 @@ static hsok_status_t lex_next(lexer_t *lx, qtok_t *t)
                 return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY,
                                    "unknown field '%.*s:' at column %zu (fields: respondent:, "
                                    "fra:, section:, mål:, spørsmål:, theme:, tema:)",
-                                   (int)(e - s), q + s, t->col);
+                                   (int)(e - s), q + s, column_of(q, t->at));
             t->kind = T_FIELD;
             t->field = field_names[found].field;
             size_t v = e + 1;
@@ -208,7 +243,7 @@ static hsok_status_t lex_next(lexer_t *lx, qtok_t *t)
             if (t->end == t->start)
                 return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY,
                                    "field '%.*s:' needs a value at column %zu", (int)(e - s),
-                                   q + s, t->col);
+                                   q + s, column_of(q, t->at));
             return HSOK_OK;
         }
     }
@@ -249,9 +284,25 @@ typedef struct parser {
     hsok_status_t st;
 } parser_t;
 
+/* the 1-based column of byte offset at, for a message */
+static size_t pcol(const parser_t *p, size_t at)
+{
+    return column_of(p->lx.q, at);
+}
+
+/* Zeroed memory that lives as long as the plan. Small pieces are carved from 64 KB blocks:
+ * a query of many words makes millions of nodes, and one malloc each was most of its time. */
 static void *palloc(parser_t *p, size_t n)
 {
+    enum { BLOCK = 65536, ALIGN = 16 };
     qplan_t *pl = p->plan;
+    n = (n + ALIGN - 1) / ALIGN * ALIGN;
+    if (n <= pl->arena_left) {
+        void *m = pl->arena;
+        pl->arena += n;
+        pl->arena_left -= n;
+        return m;
+    }
     if (pl->npool == pl->cappool) {
         size_t nc = pl->cappool ? pl->cappool * 2 : 32;
         void **v = realloc(pl->pool, nc * sizeof *v);
@@ -260,9 +311,15 @@ static void *palloc(parser_t *p, size_t n)
         pl->pool = v;
         pl->cappool = nc;
     }
-    void *m = calloc(1, n);
-    if (m)
-        pl->pool[pl->npool++] = m;
+    size_t bn = n > BLOCK / 4 ? n : BLOCK;
+    char *m = calloc(1, bn);
+    if (!m)
+        return NULL;
+    pl->pool[pl->npool++] = m;
+    if (bn == BLOCK) {
+        pl->arena = m + n;
+        pl->arena_left = BLOCK - n;
+    }
     return m;
 }
 
@@ -467,23 +524,32 @@ static xap_query_t *split_query(parser_t *p, const char *norm)
  * searched by its parts (split_query). */
 static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
 {
-    if (p->db && !termfreq(p, PFX_STEM, stem, strlen(stem)) &&
-        !termfreq(p, "", norm, strlen(norm)) && !termfreq(p, PFX_PART, stem, strlen(stem))) {
+    /* With an index, terms it does not have are left out (Xapian's matcher slows down with
+     * every term of an OR, present or not): a word the index lacks in every form matches
+     * nothing */
+    int has_z = !p->db || termfreq(p, PFX_STEM, stem, strlen(stem));
+    int has_raw = !p->db || termfreq(p, "", norm, strlen(norm));
+    int has_part = !p->db || termfreq(p, PFX_PART, stem, strlen(stem));
+    if (!has_z && !has_raw && !has_part) {
         xap_query_t *sq = split_query(p, norm);
         if (sq)
             return sq;
     }
-    xap_query_t *q = mk(p, XQ_OR, 3);
+    xap_query_t *q = mk(p, has_z || has_raw || has_part ? XQ_OR : XQ_NONE, 3);
     if (!q)
         return NULL;
-    xap_query_t *z = mk_term(p, PFX_STEM, stem, strlen(stem), XQ_TERM);
-    xap_query_t *raw = mk_term(p, "", norm, strlen(norm), XQ_TERM);
-    xap_query_t *part = mk_scale(p, mk_term(p, PFX_PART, stem, strlen(stem), XQ_TERM), 0.5);
-    if (!z || !raw || !part)
+    xap_query_t *z = has_z ? mk_term(p, PFX_STEM, stem, strlen(stem), XQ_TERM) : NULL;
+    xap_query_t *raw = has_raw ? mk_term(p, "", norm, strlen(norm), XQ_TERM) : NULL;
+    xap_query_t *part =
+        has_part ? mk_scale(p, mk_term(p, PFX_PART, stem, strlen(stem), XQ_TERM), 0.5) : NULL;
+    if ((has_z && !z) || (has_raw && !raw) || (has_part && !part))
         return NULL;
-    q->sub[q->nsub++] = z;
-    q->sub[q->nsub++] = raw;
-    q->sub[q->nsub++] = part;
+    if (z)
+        q->sub[q->nsub++] = z;
+    if (raw)
+        q->sub[q->nsub++] = raw;
+    if (part)
+        q->sub[q->nsub++] = part;
     if (p->collect && strset_add(&p->plan->stems, stem, strlen(stem)))
         return nomem(p);
     return q;
@@ -615,7 +681,7 @@ static xap_query_t *field_query(parser_t *p, const qtok_t *t)
     toks_clear(&ts);
     if (q && !q->nsub)
         return hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "field at column %zu has no searchable "
-                           "word", t->col), p->st = HSOK_ERR_QUERY, (xap_query_t *)NULL;
+                           "word", pcol(p, t->at)), p->st = HSOK_ERR_QUERY, (xap_query_t *)NULL;
     return q;
 }
 
@@ -643,7 +709,7 @@ static xap_query_t *parse_word(parser_t *p, const qtok_t *t, int *stop)
         if (nl == 0) {
             free(norm);
             p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
-                                "wildcard at column %zu needs letters before '*'", t->col);
+                                "wildcard at column %zu needs letters before '*'", pcol(p, t->at));
             return NULL;
         }
         xap_query_t *q = mk_term(p, "", norm, nl, XQ_WILDCARD);
@@ -663,11 +729,14 @@ static xap_query_t *parse_word(parser_t *p, const qtok_t *t, int *stop)
         q = word_query(p, ts.norm[0], ts.stem[0]);
         if (q && p->collect && !t->neg) {
             qplan_t *pl = p->plan;
-            qword_t *w = realloc(pl->words, (pl->nwords + 1) * sizeof *w);
+            size_t nc = pl->nwords < pl->capwords ? pl->capwords
+                                                  : pl->capwords ? pl->capwords * 2 : 8;
+            qword_t *w = nc == pl->capwords ? pl->words : realloc(pl->words, nc * sizeof *w);
             if (!w) {
                 q = nomem(p);
             } else {
                 pl->words = w;
+                pl->capwords = nc;
                 w[pl->nwords].start = t->start;
                 w[pl->nwords].end = t->end;
                 w[pl->nwords].norm = strdup(ts.norm[0]);
@@ -684,29 +753,42 @@ static xap_query_t *parse_word(parser_t *p, const qtok_t *t, int *stop)
     return q;
 }
 
+static xap_query_t *parse_primary(parser_t *p, int depth, role_t *role);
+
 static xap_query_t *parse_unary(parser_t *p, int depth, role_t *role)
 {
-    *role = R_POS;
-    if (p->tok.kind == T_NOT) {
-        size_t col = p->tok.col;
+    /* "NOT NOT x" is NOT x; read in a loop, so that no number of them runs out of stack */
+    int negated = 0;
+    while (p->tok.kind == T_NOT) {
+        size_t at = p->tok.at;
         if (advance(p))
             return NULL;
         if (p->tok.kind == T_END || p->tok.kind == T_RPAREN || p->tok.kind == T_OR ||
             p->tok.kind == T_AND) {
             p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
-                                "'NOT' at column %zu needs a word after it", col);
+                                "'NOT' at column %zu needs a word after it", pcol(p, at));
             return NULL;
         }
-        role_t inner;
-        xap_query_t *q = parse_unary(p, depth, &inner);
-        *role = R_NEG;
-        return q;
+        negated = 1;
     }
+    xap_query_t *q = parse_primary(p, depth, role);
+    if (negated)
+        *role = R_NEG;
+    return q;
+}
+
+static xap_query_t *parse_primary(parser_t *p, int depth, role_t *role)
+{
+    *role = R_POS;
     qtok_t t = p->tok;
     switch (t.kind) {
     case T_LPAREN: {
-        if (depth > 50) {
-            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "query nests too deeply");
+        if (depth >= MAX_DEPTH) {
+            /* the parser recurses once per parenthesis: bounded, so no query can exhaust
+             * the stack */
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
+                                "query nests too deeply: more than %d parentheses inside one "
+                                "another at column %zu", MAX_DEPTH, pcol(p, t.at));
             return NULL;
         }
         if (advance(p))
@@ -716,7 +798,7 @@ static xap_query_t *parse_unary(parser_t *p, int depth, role_t *role)
             return NULL;
         if (p->tok.kind != T_RPAREN) {
             p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
-                                "unbalanced parenthesis at column %zu", t.col);
+                                "unbalanced parenthesis at column %zu", pcol(p, t.at));
             return NULL;
         }
         if (advance(p))
@@ -761,26 +843,72 @@ static xap_query_t *parse_unary(parser_t *p, int depth, role_t *role)
     }
     case T_RPAREN:
         p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unbalanced parenthesis at column %zu",
-                            t.col);
+                            pcol(p, t.at));
         return NULL;
     default:
         p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unexpected '%.*s' at column %zu",
-                            t.kind == T_OR ? 2 : 3, t.kind == T_OR ? "OR" : "AND", t.col);
+                            t.kind == T_OR ? 2 : 3, t.kind == T_OR ? "OR" : "AND", pcol(p, t.at));
         return NULL;
     }
 }
 
+/* A growing list of operands (in the plan's pool, freed with it). */
+typedef struct qvec {
+    xap_query_t **v;
+    size_t n, cap;
+} qvec_t;
+
+static int qvec_push(parser_t *p, qvec_t *qv, xap_query_t *q)
+{
+    if (qv->n == qv->cap) {
+        size_t nc = qv->cap ? qv->cap * 2 : 8;
+        xap_query_t **v = palloc(p, nc * sizeof *v);
+        if (!v) {
+            nomem(p);
+            return -1;
+        }
+        if (qv->n)
+            memcpy(v, qv->v, qv->n * sizeof *v);
+        qv->v = v;
+        qv->cap = nc;
+    }
+    qv->v[qv->n++] = q;
+    return 0;
+}
+
+/* A node op over the operands of qv (which it takes over). */
+static xap_query_t *mk_of(parser_t *p, xap_op_t op, const qvec_t *qv)
+{
+    xap_query_t *q = mk(p, op, 0);
+    if (q) {
+        q->sub = qv->v;
+        q->nsub = qv->n;
+    }
+    return q;
+}
+
+/* A node op over first and the operands of rest. */
+static xap_query_t *mk_first(parser_t *p, xap_op_t op, xap_query_t *first, const qvec_t *rest)
+{
+    xap_query_t *q = mk(p, op, rest->n + 1);
+    if (!q)
+        return NULL;
+    q->sub[q->nsub++] = first;
+    memcpy(q->sub + 1, rest->v, rest->n * sizeof *rest->v);
+    q->nsub += rest->n;
+    return q;
+}
+
 static xap_query_t *parse_and(parser_t *p, int depth)
 {
-    xap_query_t *pos[64], *neg[64], *flt[64], *stops[64];
-    size_t npos = 0, nneg = 0, nflt = 0, nstop = 0;
+    qvec_t pos = { 0 }, neg = { 0 }, flt = { 0 }, stops = { 0 };
     int explicit_and = 0;
     while (p->tok.kind != T_END && p->tok.kind != T_RPAREN && p->tok.kind != T_OR) {
         if (p->tok.kind == T_AND) {
-            size_t col = p->tok.col;
-            if (npos + nneg + nflt + nstop == 0) {
+            size_t at = p->tok.at;
+            if (pos.n + neg.n + flt.n + stops.n == 0) {
                 p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
-                                    "'AND' at column %zu needs a word before it", col);
+                                    "'AND' at column %zu needs a word before it", pcol(p, at));
                 return NULL;
             }
             if (advance(p))
@@ -788,7 +916,7 @@ static xap_query_t *parse_and(parser_t *p, int depth)
             if (p->tok.kind == T_END || p->tok.kind == T_RPAREN || p->tok.kind == T_OR ||
                 p->tok.kind == T_AND) {
                 p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
-                                    "'AND' at column %zu needs a word after it", col);
+                                    "'AND' at column %zu needs a word after it", pcol(p, at));
                 return NULL;
             }
             explicit_and = 1;
@@ -798,95 +926,64 @@ static xap_query_t *parse_and(parser_t *p, int depth)
         xap_query_t *q = parse_unary(p, depth, &role);
         if (p->st != HSOK_OK)
             return NULL;
-        if (npos >= 64 || nneg >= 64 || nflt >= 64 || nstop >= 64) {
-            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "query has too many words");
-            return NULL;
-        }
         if (!q)
             continue;
-        if (role == R_NEG) neg[nneg++] = q;
-        else if (role == R_FILTER) flt[nflt++] = q;
-        else if (role == R_POS) pos[npos++] = q;
-        else if (role == R_STOP) stops[nstop++] = q;
+        qvec_t *to = role == R_NEG ? &neg : role == R_FILTER ? &flt : role == R_POS ? &pos
+                   : role == R_STOP ? &stops : NULL;
+        if (to && qvec_push(p, to, q))
+            return NULL;
     }
-    if (npos == 0) { /* only stopwords: search them after all */
-        memcpy(pos, stops, nstop * sizeof *pos);
-        npos = nstop;
-    }
-    if (npos >= 2 && !explicit_and)
+    if (pos.n == 0) /* only stopwords: search them after all */
+        pos = stops;
+    if (pos.n >= 2 && !explicit_and)
         p->implicit = 1;
     xap_query_t *base = NULL;
-    if (npos == 1) {
-        base = pos[0];
-    } else if (npos > 1) {
-        base = mk(p, (p->relaxed && !explicit_and) ? XQ_OR : XQ_AND, npos);
-        if (!base)
-            return NULL;
-        memcpy(base->sub, pos, npos * sizeof *pos);
-        base->nsub = npos;
-    } else if (nneg || nflt) {
+    if (pos.n == 1)
+        base = pos.v[0];
+    else if (pos.n > 1)
+        base = mk_of(p, (p->relaxed && !explicit_and) ? XQ_OR : XQ_AND, &pos);
+    else if (neg.n || flt.n)
         base = mk(p, XQ_ALL, 0);
-        if (!base)
-            return NULL;
-    }
-    if (base && nneg) {
-        xap_query_t *q = mk(p, XQ_AND_NOT, nneg + 1);
-        if (!q)
-            return NULL;
-        q->sub[q->nsub++] = base;
-        memcpy(q->sub + 1, neg, nneg * sizeof *neg);
-        q->nsub += nneg;
-        base = q;
-    }
-    if (base && nflt) {
-        xap_query_t *q = mk(p, XQ_FILTER, nflt + 1);
-        if (!q)
-            return NULL;
-        q->sub[q->nsub++] = base;
-        memcpy(q->sub + 1, flt, nflt * sizeof *flt);
-        q->nsub += nflt;
-        base = q;
-    }
+    if (base && neg.n)
+        base = mk_first(p, XQ_AND_NOT, base, &neg);
+    if (base && flt.n)
+        base = mk_first(p, XQ_FILTER, base, &flt);
     return base;
 }
 
 static xap_query_t *parse_or(parser_t *p, int depth)
 {
-    xap_query_t *left = NULL;
     if (p->tok.kind == T_OR) {
         p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "'OR' at column %zu needs a word before "
-                            "it", p->tok.col);
+                            "it", pcol(p, p->tok.at));
         return NULL;
     }
-    left = parse_and(p, depth);
+    xap_query_t *left = parse_and(p, depth);
     if (p->st != HSOK_OK)
         return NULL;
-    xap_query_t *or = NULL;
+    qvec_t or = { 0 };
+    int any_or = 0;
+    if (left && qvec_push(p, &or, left))
+        return NULL;
     while (p->tok.kind == T_OR) {
-        size_t col = p->tok.col;
+        size_t at = p->tok.at;
         if (advance(p))
             return NULL;
         if (p->tok.kind == T_END || p->tok.kind == T_RPAREN || p->tok.kind == T_OR) {
             p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY,
-                                "'OR' at column %zu needs a word after it", col);
+                                "'OR' at column %zu needs a word after it", pcol(p, at));
             return NULL;
         }
+        any_or = 1;
         xap_query_t *right = parse_and(p, depth);
         if (p->st != HSOK_OK)
             return NULL;
-        if (!or) {
-            or = mk(p, XQ_OR, 64);
-            if (!or)
-                return NULL;
-            if (left)
-                or->sub[or->nsub++] = left;
-        }
-        if (right && or->nsub < 64)
-            or->sub[or->nsub++] = right;
+        if (right && qvec_push(p, &or, right))
+            return NULL;
     }
-    if (or)
-        return or->nsub ? or : NULL;
-    return left;
+    if (!any_or)
+        return left;
+    return or.n ? mk_of(p, XQ_OR, &or) : NULL;
 }
 
 static xap_query_t *build(parser_t *p, const char *query)
@@ -903,7 +1000,7 @@ static xap_query_t *build(parser_t *p, const char *query)
         return NULL;
     if (p->tok.kind == T_RPAREN) {
         p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unbalanced parenthesis at column %zu",
-                            p->tok.col);
+                            pcol(p, p->tok.at));
         return NULL;
     }
     return q;
@@ -955,10 +1052,55 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
     return fq;
 }
 
+/* The words of a query, counted by the lexer alone (a phrase counts its words), so that an
+ * enormous query is refused before its words are analysed. A malformed query counts up to
+ * the error: the parser reports it. */
+static size_t count_words(const char *query)
+{
+    lexer_t lx = { query, strlen(query), 0, NULL };
+    qtok_t t;
+    size_t n = 0;
+    while (lex_next(&lx, &t) == HSOK_OK && t.kind != T_END) {
+        if (t.kind == T_WORD || t.kind == T_FIELD)
+            n++;
+        for (size_t i = t.start, in = 0; t.kind == T_PHRASE && i < t.end; i++) {
+            n += !in && !is_space(query[i]);
+            in = !is_space(query[i]);
+        }
+    }
+    return n;
+}
+
+/* The query and the filter values must be UTF-8: the analyzer would skip bytes that are not,
+ * and the normaliser refuses them. A usage error naming the byte, not "out of memory". */
+static hsok_status_t check_utf8(const char *query, const hsok_search_opts_t *o, char **errmsg)
+{
+    size_t bad;
+    if (query && !hsok_utf8_valid(query, strlen(query), &bad))
+        return hsok_seterr(errmsg, HSOK_ERR_QUERY, "the query is not valid UTF-8 (byte %zu)",
+                           bad);
+    for (size_t i = 0; o && i < o->nrespondents; i++)
+        if (!hsok_utf8_valid(o->respondents[i], strlen(o->respondents[i]), &bad))
+            return hsok_seterr(errmsg, HSOK_ERR_QUERY,
+                               "the respondent filter is not valid UTF-8 (byte %zu)", bad);
+    for (size_t i = 0; o && i < o->nthemes; i++)
+        if (!hsok_utf8_valid(o->themes[i], strlen(o->themes[i]), &bad))
+            return hsok_seterr(errmsg, HSOK_ERR_QUERY,
+                               "the theme filter is not valid UTF-8 (byte %zu)", bad);
+    return HSOK_OK;
+}
+
 hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_opts_t *opts,
                           qplan_t *plan, char **errmsg)
 {
     memset(plan, 0, sizeof *plan);
+    hsok_status_t ust = check_utf8(query, opts, errmsg);
+    if (ust != HSOK_OK)
+        return ust;
+    size_t nw = db ? count_words(query) : 0;
+    if (nw > HSOK_MAX_QUERY_WORDS)
+        return hsok_seterr(errmsg, HSOK_ERR_QUERY, "the query has %zu words; hsok searches "
+                           "with at most %d", nw, HSOK_MAX_QUERY_WORDS);
     parser_t p = { 0 };
     p.db = db;
     p.plan = plan;
@@ -997,6 +1139,9 @@ hsok_status_t qplan_filters(hsok_db_t *db, const hsok_search_opts_t *opts, qplan
                             char **errmsg)
 {
     memset(plan, 0, sizeof *plan);
+    hsok_status_t ust = check_utf8(NULL, opts, errmsg);
+    if (ust != HSOK_OK)
+        return ust;
     parser_t p = { 0 };
     p.db = db;
     p.plan = plan;

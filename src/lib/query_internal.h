@@ -6,13 +6,20 @@
 #include "db_internal.h"
 #include "hsok/query.h"
 
+/* A set of strings: v in the order they were added, and a hash index over them (slot[i] is
+ * an index into v plus 1, or 0 for an empty slot; nslot a power of two, at most half full),
+ * so that a query of 100,000 words is not quadratic. */
 typedef struct strset {
     char **v;
     size_t n, cap;
+    size_t *slot;
+    size_t nslot;
 } strset_t;
 
 int strset_add(strset_t *s, const char *p, size_t n); /* no duplicates; -1 on no memory */
 int strset_has(const strset_t *s, const char *p, size_t n);
+/* Is some string of s a prefix of p[0..n) (or p itself)? */
+int strset_has_prefix(const strset_t *s, const char *p, size_t n);
 void strset_clear(strset_t *s);
 
 /* A word the user typed (outside phrases and fields), for spelling suggestions. */
@@ -28,9 +35,11 @@ typedef struct qplan {
     strset_t forms;        /* exact forms from phrases and quoted words */
     strset_t prefixes;     /* wildcard prefixes */
     qword_t *words;
-    size_t nwords;
-    void **pool;           /* every allocation of the xap_query trees */
+    size_t nwords, capwords;
+    void **pool;           /* every block of memory of the xap_query trees */
     size_t npool, cappool;
+    char *arena;           /* the free part of the last block: nodes are carved from it */
+    size_t arena_left;
 } qplan_t;
 
 /* Parse `query` and build the plan. db may be NULL (no expansion of field filters: they

@@ -34,16 +34,6 @@ typedef struct spans {
     int nomem;
 } spans_t;
 
-static int has_prefix(const strset_t *s, const char *p, size_t n)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        size_t l = strlen(s->v[i]);
-        if (l <= n && !memcmp(s->v[i], p, l))
-            return 1;
-    }
-    return 0;
-}
-
 static int on_highlight(void *ctx, const hsok_token_t *t)
 {
     spans_t *sp = ctx;
@@ -51,11 +41,11 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
     int hit;
     if (t->flags & HSOK_TOKEN_PART)
         hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
-              has_prefix(&pl->stems, t->norm, t->norm_len);
+              strset_has_prefix(&pl->stems, t->norm, t->norm_len);
     else
         hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
               strset_has(&pl->forms, t->norm, t->norm_len) ||
-              has_prefix(&pl->prefixes, t->norm, t->norm_len);
+              strset_has_prefix(&pl->prefixes, t->norm, t->norm_len);
     if (!hit)
         return 0;
     if (sp->n && sp->v[sp->n - 1].start == t->start)
