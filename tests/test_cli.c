@@ -866,6 +866,61 @@ static void test_missing_arguments(void **state)
     }
 }
 
+/* --threshold and the weights and thresholds of theme files take plain decimal numbers only:
+ * hex, inf, nan, exponents and signs are a usage error (exit 2), or for a theme file an
+ * error naming the file and line (exit 3), not 16, infinity or 1000. */
+static void test_plain_numbers(void **state)
+{
+    (void)state;
+    char *dir = new_dir("numbers");
+    char *cb = path_join(dir, "codebook");
+    assert_int_equal(mkdir(cb, 0700), 0);
+    char *theme = path_join(cb, "t.theme");
+    char *txt = path_join(dir, "a.txt");
+    static const char text[] = "Blåbær kommune mener at personvern må styrkes.\n";
+    write_file(txt, text, sizeof text - 1);
+    static const char good[] = "id: t\nlabel: T\nthreshold: 1.5\n\nterms:\n  2.5 personvern\n";
+    write_file(theme, good, sizeof good - 1);
+    static const char *const bad[] = { "inf", "nan", "0x2", "-1", "1e1", "infinity", "" };
+    run_t r;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        run(&r, "tag", "--themes", cb, "--threshold", bad[i], txt);
+        assert_exit(&r, 2);
+        assert_one_line_error(&r);
+        assert_contains(r.err, "--threshold wants a plain decimal number");
+        run_free(&r);
+    }
+    run(&r, "tag", "--themes", cb, "--threshold", "0.5", txt);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "personvern");
+    run_free(&r);
+
+    static const char *const weights[] = { "0x10", "inf", "nan", "1e3" };
+    for (size_t i = 0; i < sizeof weights / sizeof *weights; i++) {
+        char def[128];
+        int n = snprintf(def, sizeof def, "id: t\nlabel: T\n\nterms:\n  %s  personvern\n",
+                         weights[i]);
+        write_file(theme, def, (size_t)n);
+        run(&r, "tag", "--themes", cb, txt);
+        assert_exit(&r, 3);
+        assert_one_line_error(&r);
+        assert_contains(r.err, "t.theme' line 5: weight");
+        run_free(&r);
+        n = snprintf(def, sizeof def, "id: t\nlabel: T\nthreshold: %s\n\nterms:\n  personvern\n",
+                     weights[i]);
+        write_file(theme, def, (size_t)n);
+        run(&r, "tag", "--themes", cb, txt);
+        assert_exit(&r, 3);
+        assert_one_line_error(&r);
+        assert_contains(r.err, "t.theme' line 3: threshold");
+        run_free(&r);
+    }
+    free(txt);
+    free(theme);
+    free(cb);
+    free(dir);
+}
+
 /* ---- tests: indexing ---- */
 
 static void test_index_seeds(void **state)
@@ -3465,6 +3520,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_command_help),
         cmocka_unit_test(test_unknown_option),
         cmocka_unit_test(test_missing_arguments),
+        cmocka_unit_test(test_plain_numbers),
         cmocka_unit_test(test_index_seeds),
         cmocka_unit_test(test_index_directory_walk),
         cmocka_unit_test(test_index_unread_documents),

@@ -117,6 +117,50 @@ static void test_format_errors(void **state)
     expect_error("id: a\nlabel: A\nterms:\n  to ord*\n", "prefix");
 }
 
+/* Weights and thresholds are plain decimal numbers: what strtod would also read as a number
+ * (hex, exponents, inf, nan, signs) is an error naming the file and line, not a weight of
+ * 16, 1000 or infinity. */
+static void test_plain_numbers(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "0x10", "inf", "nan", "INF", "infinity", "1e3", "1E1",
+                                       "+2", "-1", "0x1p3", "2,5" };
+    char text[200];
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "id: a\nlabel: A\nterms:\n  %s  ord\n", bad[i]);
+        expect_error(text, "line 4");
+        snprintf(text, sizeof text, "id: a\nlabel: A\nthreshold: %s\nterms:\n  ord\n", bad[i]);
+        expect_error(text, "line 3");
+    }
+    /* the message says what a weight must be */
+    expect_error("id: a\nlabel: A\nterms:\n  0x10 ord\n", "weight '0x10' is not a plain decimal");
+    /* out of range */
+    expect_error("id: a\nlabel: A\nterms:\n  101 ord\n", "line 4");
+    expect_error("id: a\nlabel: A\nthreshold: 1001\nterms:\n  ord\n", "line 3");
+    expect_error("id: a\nlabel: A\nthreshold: 0\nterms:\n  ord\n", "line 3");
+
+    static const struct { const char *s; int ok; double v; } nums[] = {
+        { "2", 1, 2 }, { "2.5", 1, 2.5 }, { ".5", 1, 0.5 }, { "3.", 1, 3 }, { "007", 1, 7 },
+        { "0.1", 1, 0.1 }, { "123456789012345", 1, 123456789012345.0 },
+        { "1234567890123456", 0, 0 }, { "", 0, 0 }, { ".", 0, 0 }, { "1..2", 0, 0 },
+        { "1.2.3", 0, 0 }, { " 2", 0, 0 }, { "2 ", 0, 0 }, { "-2", 0, 0 }, { "+2", 0, 0 },
+        { "0x10", 0, 0 }, { "1e3", 0, 0 }, { "inf", 0, 0 }, { "nan", 0, 0 }, { "2,5", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        double v = -1;
+        int r = hsok_parse_decimal(nums[i].s, strlen(nums[i].s), &v);
+        if ((r == 0) != nums[i].ok)
+            fail_msg("'%s': %s", nums[i].s, r == 0 ? "accepted" : "refused");
+        if (nums[i].ok)
+            assert_true(v == nums[i].v); /* exact: the same double as the literal */
+    }
+    /* plain numbers are weights and thresholds as before */
+    char *err = NULL;
+    assert_int_equal(parse("id: a\nlabel: A\nthreshold: 2.5\nterms:\n  .5 ord\n  3. helse\n",
+                           &err),
+                     HSOK_OK);
+}
+
 static void test_load_dir_errors(void **state)
 {
     (void)state;
@@ -436,6 +480,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_errors),
+        cmocka_unit_test(test_plain_numbers),
         cmocka_unit_test(test_load_dir_errors),
         cmocka_unit_test(test_tagging_rules),
         cmocka_unit_test(test_shipped_codebook_on_seeds),

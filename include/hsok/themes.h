@@ -18,7 +18,10 @@
  *       "innsyn i saken"
  *
  * Header keys (`id` and `label` required; `id` is lowercase letters, digits and '-') come
- * before the lists. Under `terms:` each line is an optional weight (default 1) and a term: a
+ * before the lists. Weights and thresholds are plain decimal numbers (hsok_parse_decimal:
+ * "3", "2.5", ".5"; no sign, exponent, hex, "inf" or "nan"): a weight above 0 and at most 100,
+ * a threshold above 0 and at most 1000. Under `terms:` each line is an optional weight
+ * (default 1) and a term: a
  * word, a "quoted phrase" or a prefix ending in '*'. Under `exclude:` a term vetoes the theme
  * for a passage it occurs in. Terms go through the same analyzer as search (text.h): a word
  * matches every inflection (same stem) and compounds that contain it as a part (at 0.7 of its
@@ -75,6 +78,11 @@ hsok_status_t hsok_codebook_add(hsok_codebook_t *cb, const char *name, const cha
 /* Check parents (exist, no cycles). */
 hsok_status_t hsok_codebook_check(hsok_codebook_t *cb, char **errmsg);
 void hsok_codebook_free(hsok_codebook_t *cb);
+
+/* Read s[0..n) as a plain decimal number, the only form of a weight or a threshold: digits
+ * with at most one '.' ("2", "2.5", ".5", "3."), 15 digits at most. No sign, exponent, hex,
+ * "inf" or "nan", no spaces. Returns 0 with the value in *out, else -1. */
+int hsok_parse_decimal(const char *s, size_t n, double *out);
 
 /* The default threshold for themes without their own (must be > 0). */
 void hsok_codebook_set_threshold(hsok_codebook_t *cb, double threshold);

@@ -18,11 +18,10 @@
 
 int cli_parse_threshold(const char *cmd, const char *arg, double *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (errno || end == arg || *end || !(v > 0) || v > 1000) {
-        cli_usage_error(cmd, "--threshold wants a number above 0, not '%s'", arg);
+    double v;
+    if (hsok_parse_decimal(arg, strlen(arg), &v) || !(v > 0) || v > 1000) {
+        cli_usage_error(cmd, "--threshold wants a plain decimal number above 0 and at most "
+                        "1000 (like 2.5), not '%s'", arg);
         return -1;
     }
     *out = v;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,10 +165,16 @@ typedef struct pctx {
     char **errmsg;
 } pctx_t;
 
-static hsok_status_t perr(pctx_t *p, const char *fmt, const char *arg)
+static hsok_status_t perr(pctx_t *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static hsok_status_t perr(pctx_t *p, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return hsok_seterr(p->errmsg, HSOK_ERR_PARSE, "'%s' line %u: %s", p->name, p->line, msg);
 }
 
@@ -221,26 +228,64 @@ static void tokv_free(tokv_t *v)
     free(v->norm);
 }
 
+int hsok_parse_decimal(const char *s, size_t n, double *out)
+{
+    /* by hand, not strtod: that takes hex, exponents, "inf", "nan", signs and spaces, and
+     * reads the decimal point of the locale */
+    double mant = 0, scale = 1;
+    size_t digits = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (++dots > 1)
+                return -1;
+        } else if (s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 15)
+                return -1; /* the mantissa stays exact, so the value is correctly rounded */
+            mant = mant * 10 + (s[i] - '0');
+            if (dots)
+                scale *= 10;
+        } else {
+            return -1;
+        }
+    }
+    if (!digits)
+        return -1;
+    *out = mant / scale;
+    return 0;
+}
+
 /* Parse "[weight] term" into t. */
 static hsok_status_t parse_term(pctx_t *p, char *s, term_t *t, int with_weight)
 {
     memset(t, 0, sizeof *t);
     t->weight = 1.0;
-    if (with_weight && (isdigit((unsigned char)*s) || *s == '.')) {
-        char *end;
-        errno = 0;
-        double w = strtod(s, &end);
-        if (errno || end == s || !(*end == ' ' || *end == '\t'))
+    size_t k = with_weight ? strcspn(s, " \t") : 0;
+    char *end = NULL;
+    if (k && s[k]) {
+        /* a first word that reads as a number is a weight: it must be a plain one ("0x10",
+         * "inf", "nan", "1e3", "-1" are not taken as 16, infinity, 1000 or a negative) */
+        double w;
+        char c = s[k];
+        s[k] = '\0';
+        int plain = hsok_parse_decimal(s, k, &w) == 0;
+        int numeric = plain || (strtod(s, &end), end == s + k);
+        s[k] = c;
+        if (numeric && !plain)
+            return perr(p, "weight '%.*s' is not a plain decimal number (digits with at most "
+                           "one '.', like 2.5)", (int)k, s);
+        if (plain && (!(w > 0) || w > 100))
+            return perr(p, "weight %.*s is out of range (0 < weight <= 100)", (int)k, s);
+        if (!plain && (isdigit((unsigned char)*s) || *s == '.'))
             return perr(p, "a weight must be a number followed by the term%s", "");
-        if (!(w > 0) || w > 100)
-            return perr(p, "weight %s is out of range (0 < weight <= 100)", s);
-        t->weight = w;
-        s = end;
-        while (*s == ' ' || *s == '\t')
-            s++;
+        if (plain) {
+            t->weight = w;
+            s += k;
+            while (*s == ' ' || *s == '\t')
+                s++;
+        }
+    } else if (k && (isdigit((unsigned char)*s) || *s == '.')) {
+        return perr(p, "a weight must be a number followed by the term%s", "");
     }
-    if (with_weight && (*s == '-' || *s == '+') && isdigit((unsigned char)s[1]))
-        return perr(p, "weight %s is out of range (0 < weight <= 100)", s);
     size_t n = strlen(s);
     int phrase = 0, prefix = 0;
     if (n && (*s == '"' || !strncmp(s, "\xe2\x80\x9c", 3) || !strncmp(s, "\xc2\xab", 2))) {
@@ -423,10 +468,10 @@ hsok_status_t hsok_codebook_add(hsok_codebook_t *cb, const char *name, const cha
             else if (!strcmp(key, "parent"))
                 slot = &th.parent;
             else if (!strcmp(key, "threshold")) {
-                char *end;
-                double v = strtod(val, &end);
-                if (end == val || *end || !(v > 0) || v > 1000) {
-                    st = perr(&p, "threshold '%s' is not a positive number", val);
+                double v;
+                if (hsok_parse_decimal(val, strlen(val), &v) || !(v > 0) || v > 1000) {
+                    st = perr(&p, "threshold '%s' is not a plain decimal number above 0 and at "
+                                  "most 1000 (like 2.5)", val);
                     break;
                 }
                 threshold = v;
