@@ -34,19 +34,7 @@
 #define UHEADING_WORDS 8
 
 /* ---------------------------------------------------------------------------------------- */
-/* UTF-8 helpers                                                                            */
-
-static utf8proc_int32_t cp_at(const char *s, size_t len, size_t i, size_t *n)
-{
-    utf8proc_int32_t c;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
-    if (k <= 0) {
-        *n = 1;
-        return -1;
-    }
-    *n = (size_t)k;
-    return c;
-}
+/* UTF-8 helpers (cp_at, is_letter, is_upper, is_lower, starts_with_ci: segment_internal.h)  */
 
 /* the code point ending just before byte i */
 static utf8proc_int32_t cp_before(const char *s, size_t i, size_t *n)
@@ -60,24 +48,6 @@ static utf8proc_int32_t cp_before(const char *s, size_t i, size_t *n)
     utf8proc_int32_t c = cp_at(s, i, j, &k);
     *n = i - j;
     return c;
-}
-
-static int is_letter(utf8proc_int32_t c)
-{
-    if (c < 0)
-        return 0;
-    utf8proc_category_t cat = utf8proc_category(c);
-    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
-}
-
-static int is_upper(utf8proc_int32_t c)
-{
-    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
-}
-
-static int is_lower(utf8proc_int32_t c)
-{
-    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
 }
 
 /* space, tab, NBSP, other Unicode spaces, form feed */
@@ -94,17 +64,6 @@ static size_t space_len(const char *s, size_t len, size_t i)
             return n;
     }
     return 0;
-}
-
-static int starts_with_ci(const char *s, size_t len, const char *p)
-{
-    size_t n = strlen(p);
-    if (len < n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (tolower((unsigned char)s[i]) != tolower((unsigned char)p[i]))
-            return 0;
-    return 1;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -129,31 +88,6 @@ typedef struct tline {
 /* ---------------------------------------------------------------------------------------- */
 /* pass 2: blocks                                                                           */
 
-/* B_META: letter and e-mail furniture that is neither a passage nor a section: header fields
- * ("Dato:", "Vår ref.:", "Subject:"), postal addresses, date lines, the signature after the
- * closing ("Med vennlig hilsen"), the "elektronisk godkjent" note. Read for the respondent. */
-enum bkind { B_PARA, B_BULLET, B_QUESTION, B_HEADING, B_UHEADING, B_TITLE, B_CHECKBOX, B_FOOTNOTE,
-             B_META };
-
-typedef struct piece {
-    size_t out;  /* offset in the block's text */
-    size_t src;  /* source offset of that byte */
-    size_t n;    /* bytes copied from the source */
-    unsigned no; /* source line */
-} piece_t;
-
-typedef struct block {
-    enum bkind kind;
-    buf_t text;
-    piece_t *pieces;
-    size_t npieces, cappieces;
-    int number; /* question or heading number */
-    int goal;   /* "Mål N" */
-    int closed; /* a heading or checkbox line that takes no more lines */
-    int postal; /* B_META: a postal address line ("Postboks 8011 Dep", "0030 Oslo") */
-    int sig;    /* B_META: the closing formula (1) or a line of the signature under it (2) */
-    size_t answer_len; /* B_CHECKBOX from a line "Svar: Ja" (the answer's length) */
-} block_t;
 
 /* ---------------------------------------------------------------------------------------- */
 /* the document                                                                             */
@@ -386,7 +320,6 @@ static int question_at(const char *s, size_t n, size_t *skip)
     return i < n ? v : -1;
 }
 
-static size_t lower_word(const char *s, size_t n, char *out, size_t cap);
 
 static const char *const heading_words[] = {
     "m\xc3\xa5l", "hovedm\xc3\xa5l", "delm\xc3\xa5l", "kapittel", "kap.", "del", "tema",
@@ -456,7 +389,7 @@ static int keyword_heading(const char *s, size_t n, int *num, int *goal)
     size_t k;
     /* "MÅL 3": fold the start (æøå keep their byte length, so offsets stay valid) */
     char low[24];
-    size_t ll = lower_word(s, n < 20 ? n : 20, low, sizeof low);
+    size_t ll = seg_lower_word(s, n < 20 ? n : 20, low, sizeof low);
     const char *ls = ll == (n < 20 ? n : 20) ? low : s;
     for (size_t w = 0; heading_words[w]; w++) {
         size_t m = strlen(heading_words[w]);
@@ -514,14 +447,14 @@ static const char *const title_words[] = {
     "h\xc3\xb8yringsinnspel", "fr\xc3\xa5segn til", "fr\xc3\xa5segn om", "innspel til",
     "svar p\xc3\xa5 h\xc3\xb8yring", NULL };
 
-static int title_at(const char *s, size_t n)
+int seg_title_at(const char *s, size_t n)
 {
     /* a title starts with a capital: "høringssvar" in lower case continues a sentence */
     size_t cn;
     if (n == 0 || !is_upper(cp_at(s, n, 0, &cn)))
         return 0;
     char low[40]; /* "HØRINGSSVAR FRA …": Ø is not ASCII, so fold it first */
-    size_t ll = lower_word(s, n, low, sizeof low);
+    size_t ll = seg_lower_word(s, n, low, sizeof low);
     for (size_t i = 0; title_words[i]; i++)
         if (starts_with_ci(low, ll, title_words[i]))
             return 1;
@@ -542,7 +475,7 @@ static int footnote_def(const seg_t *sg, const char *s, size_t n, size_t *skip)
 /* ---------------------------------------------------------------------------------------- */
 /* text helpers for joining                                                                 */
 
-static int ends_sentence(const char *s, size_t n)
+int seg_ends_sentence(const char *s, size_t n)
 {
     for (;;) {
         if (n > 0 && (s[n - 1] == ')' || s[n - 1] == '"' || s[n - 1] == '\''))
@@ -576,7 +509,7 @@ static int last_word_is(const char *s, size_t n, const char *const *words)
     return 0;
 }
 
-static const char *const function_words[] = {
+const char *const seg_function_words[] = {
     "og", "i", "for", "av", "til", "med", "p\xc3\xa5", "om", "fra", "som", "at", "en", "et",
     "den", "det", "de", "eller", "samt", "ved", "etter", "mot", "under", "over", "uten",
     "mellom", "hos", "der", "og/eller", "a", "du", "eit", "ein", "til", "frå", "ikkje", NULL };
@@ -693,7 +626,7 @@ static size_t line_bullet(const seg_t *sg, const block_t *cur, const char *s, si
         return 0;
     (void)sg;
     if (dash && cur && !cur->closed && (cur->kind == B_PARA || cur->kind == B_BULLET) &&
-        cur->text.len > 0 && !ends_sentence(cur->text.data, cur->text.len)) {
+        cur->text.len > 0 && !seg_ends_sentence(cur->text.data, cur->text.len)) {
         size_t cn;
         utf8proc_int32_t c = cp_at(s, n, m, &cn);
         if (!is_upper(c) && !(c >= '0' && c <= '9'))
@@ -710,7 +643,7 @@ static int short_heading_line(const char *s, size_t n)
     char last = s[n - 1];
     if (strchr(".,;:!?-", last))
         return 0;
-    if (last_word_is(s, n, function_words))
+    if (last_word_is(s, n, seg_function_words))
         return 0;
     if (seg_has_box(s, n))
         return 0; /* "Svar: ☒ Ja ☐ Nei" is an answer, and stays text */
@@ -736,7 +669,7 @@ static void close_heading_if_done(block_t *b)
         if (b->text.len && b->text.data[b->text.len - 1] == '?')
             b->closed = 1;
     } else if (b->kind == B_HEADING || b->kind == B_TITLE) {
-        if (!last_word_is(b->text.data, b->text.len, function_words) &&
+        if (!last_word_is(b->text.data, b->text.len, seg_function_words) &&
             !(b->text.len && (b->text.data[b->text.len - 1] == '-' ||
                               b->text.data[b->text.len - 1] == ',')))
             b->closed = 1;
@@ -823,7 +756,7 @@ static void build_blocks(seg_t *sg)
          * plainly continues it (lower-case start after no sentence end) */
         if (hard && cur && !cur->closed && cur->kind != B_CHECKBOX && cur->kind != B_META &&
             is_lower(first) &&
-            !ends_sentence(cur->text.data, cur->text.len))
+            !seg_ends_sentence(cur->text.data, cur->text.len))
             hard = 0;
 
         int checked;
@@ -835,7 +768,7 @@ static void build_blocks(seg_t *sg)
         size_t ans_at = 0, ans_len = 0;
         /* the current paragraph's sentence goes on into this line */
         int runs_on = cur && cur->kind == B_PARA && !cur->closed && !hard &&
-                      !ends_sentence(cur->text.data, cur->text.len);
+                      !seg_ends_sentence(cur->text.data, cur->text.len);
         if (seg_form_line(s, n)) {
             kind = B_CHECKBOX;
             starts = 1;
@@ -867,8 +800,8 @@ static void build_blocks(seg_t *sg)
             int q = question_ends_ahead(sg, li);
             if (q) {
                 kind = B_QUESTION;
-            } else if (n <= UHEADING_MAX && !ends_sentence(s, n) &&
-                       !last_word_is(s, n, function_words)) {
+            } else if (n <= UHEADING_MAX && !seg_ends_sentence(s, n) &&
+                       !last_word_is(s, n, seg_function_words)) {
                 kind = B_HEADING;
                 hnum = qn;
                 hgoal = 0;
@@ -878,10 +811,10 @@ static void build_blocks(seg_t *sg)
             }
             starts = 1;
         } else if (n <= HEADING_MAX && keyword_heading(s, n, &hnum, &hgoal) &&
-                   !ends_sentence(s, n)) {
+                   !seg_ends_sentence(s, n)) {
             kind = B_HEADING;
             starts = 1;
-        } else if (!ends_sentence(s, n) &&
+        } else if (!seg_ends_sentence(s, n) &&
                    (pn = plain_heading(s, n, li + 1 == sg->ntl ||
                                                  sg->tl[li + 1].gap_before == GAP_HARD,
                                        &pstyle)) > sg->plain_last[pstyle] &&
@@ -893,7 +826,7 @@ static void build_blocks(seg_t *sg)
             hnum = pn;
             hgoal = 0;
             starts = 1;
-        } else if (n <= 200 && title_at(s, n) && !ends_sentence(s, n)) {
+        } else if (n <= 200 && seg_title_at(s, n) && !seg_ends_sentence(s, n)) {
             kind = B_TITLE;
             starts = 1;
         }
@@ -1121,7 +1054,6 @@ static const char *const abbrevs[] = { "f.eks", "bl.a", "dvs", "mv", "osv", "ca"
                                        "jfr", "nb", "st", "mill", "mrd", "kr", NULL };
 
 /* Does s[0..n) end with an abbreviation and its period ("bl.a.", "ca.")? */
-static int in_list(const char *const *list, const char *s, size_t n);
 
 static int ends_abbrev(const char *s, size_t n)
 {
@@ -1130,7 +1062,7 @@ static int ends_abbrev(const char *s, size_t n)
     size_t b = n - 1;
     while (b > 0 && s[b - 1] != ' ')
         b--;
-    return in_list(abbrevs, s + b, n - 1 - b);
+    return seg_in_list(abbrevs, s + b, n - 1 - b);
 }
 
 /* A line that looks like a heading for the spacing votes: at most 72 bytes, a capital or
@@ -1141,7 +1073,7 @@ static int heading_like(const seg_t *sg, size_t k)
     const tline_t *P = &sg->tl[k];
     const char *s = sg->t + P->start;
     size_t n = P->end - P->start, cn;
-    if (n > 72 || k + 1 >= sg->ntl || ends_sentence(s, n))
+    if (n > 72 || k + 1 >= sg->ntl || seg_ends_sentence(s, n))
         return 0;
     utf8proc_int32_t c = cp_at(s, n, 0, &cn);
     if (!is_upper(c) && !(c >= '0' && c <= '9'))
@@ -1245,10 +1177,10 @@ static int build_lines(seg_t *sg)
         int dash;
         /* headings, titles and bullets never end a sentence: only full lines vote */
         if (P->end - P->start < 40 || bullet_len(sg->t + P->start, P->end - P->start, &dash) ||
-            title_at(sg->t + P->start, P->end - P->start) || heading_like(sg, k - 1))
+            seg_title_at(sg->t + P->start, P->end - P->start) || heading_like(sg, k - 1))
             continue;
         nsoft++;
-        wrapped += !ends_sentence(sg->t + P->start, P->end - P->start);
+        wrapped += !seg_ends_sentence(sg->t + P->start, P->end - P->start);
     }
     int pdf_like = nsoft > 0 && wrapped * 2 >= nsoft;
     for (size_t k = 1; k < sg->ntl; k++) {
@@ -1281,7 +1213,7 @@ static int build_lines(seg_t *sg)
             bullet_len(sg->t + P->start, P->end - P->start, &dash) || heading_like(sg, k - 1))
             continue;
         full++;
-        ended += ends_sentence(sg->t + P->start, P->end - P->start);
+        ended += seg_ends_sentence(sg->t + P->start, P->end - P->start);
     }
     /* then every line is a paragraph (or heading, or bullet) of its own, unless the next
      * line starts in lower case: "… bl.a." / "for å sikre …" is one sentence */
@@ -1298,93 +1230,9 @@ static int build_lines(seg_t *sg)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* respondent detection                                                                     */
+/* word helpers (shared with respondent.c)                                                  */
 
-typedef struct cand {
-    char *name;
-    int verbs;
-    int strong;
-    int letterhead;
-    int signer; /* a person's name under the closing: the respondent when nobody else is */
-    int order;
-} cand_t;
-
-typedef struct cands {
-    cand_t *v;
-    size_t n, cap;
-    int oom;
-} cands_t;
-
-static cand_t *cand_get(cands_t *c, const char *s, size_t n)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (strlen(c->v[i].name) == n && !memcmp(c->v[i].name, s, n))
-            return &c->v[i];
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 16;
-        cand_t *p = realloc(c->v, nc * sizeof *p);
-        if (!p) {
-            c->oom = 1;
-            return NULL;
-        }
-        c->v = p;
-        c->cap = nc;
-    }
-    char *name = hsok_strndup(s, n);
-    if (!name) {
-        c->oom = 1;
-        return NULL;
-    }
-    c->v[c->n] = (cand_t){ .name = name, .order = (int)c->n };
-    return &c->v[c->n++];
-}
-
-static void cands_free(cands_t *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->v[i].name);
-    free(c->v);
-    memset(c, 0, sizeof *c);
-}
-
-/* words that start sentences but never organisation names */
-static const char *const not_name[] = {
-    "det", "dette", "den", "denne", "de", "dei", "disse", "desse", "vi", "me", "vår", "våre",
-    "vårt", "i", "en", "et", "ein", "eit", "som", "her", "når", "for", "og", "men", "med", "på",
-    "til", "fra", "frå", "om", "at", "alle", "mange", "flere", "fleire", "noen", "nokre",
-    "hvis", "dersom", "slik", "derfor", "difor", "også", "samtidig", "videre", "vidare", "han",
-    "hun", "ho", "man", "jeg", "eg", "du", "dere", "de", "hvordan", "korleis", "hva", "kva",
-    "hvor", "kor", "hvorfor", "kvifor", "ved", "etter", "under", "over", "innen", "uten",
-    "mellom", "både", "enten", "ikke", "ikkje", "kun", "bare", "berre", "ny", "nye",
-    "strategien", "forslaget", "utkastet", "departementet", "direktoratet", "regjeringen",
-    "høringsnotatet", "meldingen", "dokumentet", "rapporten", "utvalget", "kommunene",
-    "kommunen", "helsepersonell", "pasienter", "brukere", "innbyggere", NULL };
-
-/* organisation words: a name containing one is very likely the writer */
-static const char *const org_words[] = {
-    "kommune", "fylkeskommune", "fylke", "rhf", "hf", "helseforetak", "sykehus", "sykehuset",
-    "universitet", "universitetet", "høgskole", "høgskolen", "direktoratet", "direktorat",
-    "departementet", "tilsynet", "forening", "foreningen", "forbund", "forbundet", "as", "asa",
-    "sa", "iks", "ks", "rådet", "ombudet", "etaten", "senter", "senteret", "stiftelse",
-    "stiftelsen", "institutt", "instituttet", "helsenett", "organisasjon", "nettverk",
-    "kommunesektorens", "statsforvalteren", "fylkesmannen", "helse", "nav", "lo", "nho",
-    "unio", "ys", "akademikerne", "sintef", "ehelse", NULL };
-
-static const char *const verbs[] = {
-    "takker", "takkar", "støtter", "støttar", "stiller seg", "mener", "meiner", "synes",
-    "ønsker", "ønskjer", "foreslår", "føreslår", "anbefaler", "tilrår", "savner", "saknar",
-    "viser til", "er enig", "er samd", "er uenig", "er usamd", "er positiv", "er positive",
-    "er kritisk", "er kritiske", "er av den oppfatning", "er opptatt", "er oppteken",
-    "er bekymret", "er glad", "er fornøyd", "vil trekke", "vil understreke", "vil påpeke",
-    "vil peike", "vil peke", "vil bidra", "vil også", "vil gjerne", "ber om", "opplever",
-    "deler", "slutter seg", "har følgende", "har ingen", "har merknader", "har noen",
-    "har vurdert", "bidrar gjerne", "bidreg", "registrerer", "merker seg", "understreker",
-    "påpeker", "peker på", "erfarer", "skal bidra", "kan stille", "gir sin", "etterlyser",
-    "imøteser", "avgir", "uttaler", "legger til grunn", "har lest", "har gått gjennom",
-    "er godt fornøyd", "stiller", "går inn for", "anser", "vurderer", "ser positivt",
-    "ser behov", "ser det", NULL };
-
-static int in_list(const char *const *list, const char *s, size_t n)
+int seg_in_list(const char *const *list, const char *s, size_t n)
 {
     for (size_t i = 0; list[i]; i++)
         if (strlen(list[i]) == n && starts_with_ci(s, n, list[i]))
@@ -1393,8 +1241,9 @@ static int in_list(const char *const *list, const char *s, size_t n)
     return 0;
 }
 
+
 /* lower-case a short UTF-8 word into out (cap bytes); returns length */
-static size_t lower_word(const char *s, size_t n, char *out, size_t cap)
+size_t seg_lower_word(const char *s, size_t n, char *out, size_t cap)
 {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
@@ -1413,231 +1262,14 @@ static size_t lower_word(const char *s, size_t n, char *out, size_t cap)
     return o;
 }
 
-static int word_in(const char *const *list, const char *s, size_t n)
-{
-    char low[64];
-    size_t l = lower_word(s, n, low, sizeof low);
-    return in_list(list, low, l);
-}
 
-typedef struct word {
-    size_t a, b;  /* bytes of the word without trailing punctuation */
-    int punct;    /* trailing punctuation followed */
-} word_t;
-
-/* Does the text at word index k start a stance verb phrase? */
-static int verb_at(const char *s, const word_t *w, size_t nw, size_t k)
-{
-    for (size_t v = 0; verbs[v]; v++) {
-        const char *p = verbs[v];
-        size_t j = k;
-        int ok = 1;
-        while (*p) {
-            const char *sp = strchr(p, ' ');
-            size_t pl = sp ? (size_t)(sp - p) : strlen(p);
-            if (j >= nw) {
-                ok = 0;
-                break;
-            }
-            char low[64];
-            size_t l = lower_word(s + w[j].a, w[j].b - w[j].a, low, sizeof low);
-            if (l != pl || memcmp(low, p, pl)) {
-                ok = 0;
-                break;
-            }
-            j++;
-            p += pl;
-            if (*p == ' ')
-                p++;
-        }
-        if (ok)
-            return 1;
-    }
-    return 0;
-}
-
-static int cap_word(const char *s, size_t n)
+int seg_cap_word(const char *s, size_t n)
 {
     size_t cn;
     utf8proc_int32_t c = cp_at(s, n, 0, &cn);
     return is_upper(c);
 }
 
-/* Find "NAME verb" at sentence starts in s[0..n) and record candidates. */
-static void scan_candidates(cands_t *cs, const char *s, size_t n)
-{
-    word_t w[2048];
-    size_t nw = 0;
-    for (size_t i = 0; i < n && nw < 2048;) {
-        while (i < n && s[i] == ' ')
-            i++;
-        if (i >= n)
-            break;
-        size_t a = i;
-        while (i < n && s[i] != ' ' && s[i] != '\n')
-            i++;
-        size_t b = i;
-        int punct = 0;
-        while (b > a && strchr(".,;:!?()\"'", s[b - 1])) {
-            punct = 1;
-            b--;
-        }
-        size_t a2 = a;
-        while (a2 < b && strchr("(\"'", s[a2]))
-            a2++;
-        w[nw++] = (word_t){ a2, b, punct };
-        if (i < n && s[i] == '\n') {
-            w[nw - 1].punct = 1;
-            i++;
-        }
-    }
-    int sentence_start = 1;
-    for (size_t k = 0; k < nw; k++) {
-        size_t wl = w[k].b - w[k].a;
-        if (wl == 0) {
-            sentence_start = w[k].punct;
-            continue;
-        }
-        if (sentence_start && cap_word(s + w[k].a, wl) && !word_in(not_name, s + w[k].a, wl)) {
-            /* NAME: up to 5 words: capitalised or all-caps, or lower-case words after the first,
-             * or "for/i/og/på" between name words */
-            for (size_t len = 1; len <= 5 && k + len < nw; len++) {
-                const word_t *last = &w[k + len - 1];
-                if (len > 1) {
-                    const char *lw = s + last->a;
-                    size_t ll = last->b - last->a;
-                    if (ll == 0)
-                        break;
-                    static const char *const joiners[] = { "for", "i", "og", "på", NULL };
-                    int ok = cap_word(lw, ll) || word_in(org_words, lw, ll) ||
-                             (len == 2 && !word_in(function_words, lw, ll)) ||
-                             (word_in(joiners, lw, ll) && k + len < nw);
-                    if (!ok || word_in(verbs, lw, ll))
-                        break;
-                }
-                if (w[k + len - 1].punct)
-                    break;
-                if (verb_at(s, w, nw, k + len)) {
-                    /* a name does not end in a joiner */
-                    static const char *const joiners[] = { "for", "i", "og", "på", NULL };
-                    if (word_in(joiners, s + last->a, last->b - last->a))
-                        continue;
-                    cand_t *c = cand_get(cs, s + w[k].a, w[k + len - 1].b - w[k].a);
-                    if (c)
-                        c->verbs++;
-                    break;
-                }
-            }
-        }
-        sentence_start = w[k].punct && (s[w[k].b] == '.' || s[w[k].b] == '?' || s[w[k].b] == '!' ||
-                                         s[w[k].b] == ':' || (w[k].b < n && s[w[k].b] == '\n'));
-        if (wl == 1 && (s[w[k].a] == '-' || (unsigned char)s[w[k].a] == 0xE2))
-            sentence_start = 1;
-    }
-}
-
-/* "Høringssvar fra X", "Fra: X", "Avsender: X": strong evidence */
-static void scan_from(cands_t *cs, const char *s, size_t n)
-{
-    static const char *const labels[] = { "fra:", "avsender:", "innsender:", "organisasjon:",
-                                          "høringsinstans:", "navn på organisasjon:",
-                                          "virksomhet:", "frå:", "navn:", "namn:",
-                                          "innsendt av:", NULL };
-    /* "Emne: Høringssvar fra X", "Subject: …": the subject read as a title */
-    static const char *const subjects[] = { "emne:", "subject:", "sak:", "vedr.:", "vedr:",
-                                            "vedrørende:", NULL };
-    for (size_t i = 0; subjects[i]; i++)
-        if (starts_with_ci(s, n, subjects[i])) {
-            size_t l = strlen(subjects[i]);
-            while (l < n && s[l] == ' ')
-                l++;
-            s += l;
-            n -= l;
-            break;
-        }
-    size_t a = 0;
-    for (size_t i = 0; labels[i]; i++)
-        if (starts_with_ci(s, n, labels[i]))
-            a = strlen(labels[i]);
-    if (!a && title_at(s, n)) {
-        const char *f = NULL;
-        for (size_t i = 0; i + 5 < n; i++)
-            if (!memcmp(s + i, " fra ", 5) || (i + 6 <= n && !memcmp(s + i, " fr\xc3\xa5 ", 6))) {
-                f = s + i + (s[i + 3] == 'a' ? 5 : 6);
-                break;
-            }
-        if (!f)
-            return;
-        a = (size_t)(f - s);
-    }
-    if (!a)
-        return;
-    while (a < n && s[a] == ' ')
-        a++;
-    size_t b = a;
-    while (b < n && s[b] != ',' && s[b] != '\n' && !(b + 2 < n && !memcmp(s + b, " - ", 3)) &&
-           !(b + 4 < n && !memcmp(s + b, " til ", 5)) && !(b + 3 < n && !memcmp(s + b, " om ", 4)))
-        b++;
-    while (b > a && strchr(" .;:", s[b - 1]))
-        b--;
-    if (b > a && b - a <= 80 && cap_word(s + a, b - a)) {
-        cand_t *c = cand_get(cs, s + a, b - a);
-        if (c)
-            c->strong++;
-    }
-}
-
-static size_t count_mentions(const char *s, size_t n, const char *name)
-{
-    size_t m = strlen(name), k = 0;
-    if (!m)
-        return 0;
-    for (size_t i = 0; i + m <= n; i++)
-        if (!memcmp(s + i, name, m))
-            k++;
-    return k;
-}
-
-static int has_org_word(const char *name)
-{
-    const char *p = name;
-    while (*p) {
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        size_t l = (size_t)(e - p);
-        if (word_in(org_words, p, l))
-            return 1;
-        char low[64];
-        size_t ll = lower_word(p, l, low, sizeof low);
-        static const char *const suffixes[] = {
-            "kommune", "foreningen", "forening", "forbundet", "forbund", "direktoratet",
-            "direktorat", "departementet", "tilsynet", "tilsyn", "sykehus", "sykehuset",
-            "instituttet", "institutt", "rådet", "ombudet", "ombud", "etaten", "etat",
-            "senteret", "senter", "selskap", "selskapet", "stiftelsen", "nemnda", "nemnd",
-            "utvalget", "foretak", "foretaket", "universitet", "universitetet", "høgskole",
-            "høgskolen", "fylkeskommune", "interkommunale", "tinget", "registeret",
-            "registret", "kontoret", "verket", "klinikken", NULL };
-        for (size_t i = 0; suffixes[i]; i++) {
-            size_t sl = strlen(suffixes[i]);
-            if (ll >= sl && !memcmp(low + ll - sl, suffixes[i], sl))
-                return 1;
-        }
-        p = *e ? e + 1 : e;
-    }
-    return 0;
-}
-
-static int all_caps(const char *s)
-{
-    int letters = 0;
-    for (; *s; s++) {
-        if (islower((unsigned char)*s))
-            return 0;
-        letters += isupper((unsigned char)*s) != 0;
-    }
-    return letters >= 2;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* letter furniture                                                                         */
@@ -1645,9 +1277,9 @@ static int all_caps(const char *s)
 /* "Postboks 8011 Dep", "Pb. 7700", "0030 Oslo", "0030 OSLO", "N-5020 Bergen": 1; a code that
  * could be a year ("2019 Lillestrøm", but also "2019 Forslaget") before one or two capitalised
  * words: 2 (a postal line only under another address line); else 0. */
-static int postal_line(const char *s, size_t n)
+int seg_postal_line(const char *s, size_t n)
 {
-    if (n > 60 || ends_sentence(s, n))
+    if (n > 60 || seg_ends_sentence(s, n))
         return 0;
     if (starts_with_ci(s, n, "postboks ") || starts_with_ci(s, n, "pb. ") ||
         starts_with_ci(s, n, "pb ") || starts_with_ci(s, n, "boks "))
@@ -1732,7 +1364,7 @@ static int date_line(const char *s, size_t n)
         char low[16];
         if (i - m >= sizeof low)
             return 0;
-        size_t ll = lower_word(s + m, i - m, low, sizeof low);
+        size_t ll = seg_lower_word(s + m, i - m, low, sizeof low);
         int ok = 0;
         for (size_t k = 0; months[k] && !ok; k++)
             ok = ll == strlen(months[k]) && memcmp(low, months[k], ll) == 0;
@@ -1749,7 +1381,7 @@ static int date_line(const char *s, size_t n)
 
 /* The closing formula at the start of s ("Med vennlig hilsen", "Venleg helsing", "Mvh"):
  * its length, or 0. */
-static size_t closing_at(const char *s, size_t n)
+size_t seg_closing_at(const char *s, size_t n)
 {
     static const char *const closings[] = {
         "med vennlig hilsen", "med vennleg helsing", "med venleg helsing", "med vennlig helsing",
@@ -1768,7 +1400,7 @@ static size_t closing_at(const char *s, size_t n)
  * ("Med vennlig hilsen, for Bergen kommune"); not "Hilsen fra ungdomsrådet: vi vil …". */
 static int closing_line(const char *s, size_t n)
 {
-    size_t l = closing_at(s, n);
+    size_t l = seg_closing_at(s, n);
     if (!l || n > 100)
         return 0;
     while (l < n && strchr(" ,.!", s[l]))
@@ -1777,8 +1409,8 @@ static int closing_line(const char *s, size_t n)
         return 1;
     const char *r = s + l;
     size_t rn = n - l;
-    return rn <= 60 && !ends_sentence(r, rn) && !memchr(r, ':', rn) &&
-           (cap_word(r, rn) || starts_with_ci(r, rn, "for ") || starts_with_ci(r, rn, "på vegne"));
+    return rn <= 60 && !seg_ends_sentence(r, rn) && !memchr(r, ':', rn) &&
+           (seg_cap_word(r, rn) || starts_with_ci(r, rn, "for ") || starts_with_ci(r, rn, "på vegne"));
 }
 
 /* The note under a signature: "Dokumentet er elektronisk godkjent og har derfor ingen
@@ -1794,7 +1426,7 @@ static int is_boilerplate(const char *s, size_t n)
     if (n > 200)
         return 0;
     char low[208];
-    size_t ll = lower_word(s, n, low, sizeof low);
+    size_t ll = seg_lower_word(s, n, low, sizeof low);
     int is_signed = 0, note = 0, opening = 0;
     for (size_t i = 0; ll && signed_[i]; i++)
         is_signed |= strstr(low, signed_[i]) != NULL;
@@ -1822,7 +1454,7 @@ static void mark_furniture(seg_t *sg)
         size_t n = b->text.len;
         if (b->kind != B_PARA && b->kind != B_UHEADING)
             continue;
-        int postal = single_line_block(b) ? postal_line(s, n) : 0;
+        int postal = single_line_block(b) ? seg_postal_line(s, n) : 0;
         if (postal == 2 && !(i > 0 && sg->blocks[i - 1].postal &&
                              adjacent_lines(&sg->blocks[i - 1], b)))
             postal = 0;
@@ -1838,7 +1470,7 @@ static void mark_furniture(seg_t *sg)
                 if (a->kind == B_META)
                     continue;
                 if ((a->kind != B_PARA && a->kind != B_UHEADING) || !single_line_block(a) ||
-                    a->text.len > 60 || ends_sentence(a->text.data, a->text.len))
+                    a->text.len > 60 || seg_ends_sentence(a->text.data, a->text.len))
                     break;
                 a->kind = B_META;
                 a->postal = 1;
@@ -1860,12 +1492,12 @@ static void mark_furniture(seg_t *sg)
                     continue;
                 }
                 if ((c->kind != B_PARA && c->kind != B_UHEADING) ||
-                    ends_sentence(c->text.data, c->text.len) ||
+                    seg_ends_sentence(c->text.data, c->text.len) ||
                     c->text.len > (single_line_block(c) ? 60u : 100u))
                     break;
                 /* a heading over a paragraph: the letter goes on after the signature */
                 if (j + 1 < sg->nblocks && sg->blocks[j + 1].kind == B_PARA &&
-                    ends_sentence(sg->blocks[j + 1].text.data, sg->blocks[j + 1].text.len) &&
+                    seg_ends_sentence(sg->blocks[j + 1].text.data, sg->blocks[j + 1].text.len) &&
                     !is_boilerplate(sg->blocks[j + 1].text.data, sg->blocks[j + 1].text.len))
                     break;
                 c->kind = B_META;
@@ -1873,205 +1505,6 @@ static void mark_furniture(seg_t *sg)
             }
         }
     }
-}
-
-/* A line that is an organisation's name (at most 8 words, an organisation word such as
- * "kommune" or "HF"; n <= 80): a candidate with the weight of a letterhead. */
-static int org_line(cands_t *cs, const char *s, size_t n)
-{
-    char name[96];
-    if (n >= sizeof name || seg_count_words(s, n) > 8)
-        return 0;
-    memcpy(name, s, n);
-    name[n] = '\0';
-    /* or an acronym alone: "KS", "NAV", "SINTEF" */
-    if (!has_org_word(name) && !(all_caps(name) && n <= 8 && seg_count_words(s, n) == 1))
-        return 0;
-    cand_t *c = cand_get(cs, s, n);
-    if (c)
-        c->letterhead = 1;
-    return 1;
-}
-
-/* "Ola Nordmann", "Kari Berg-Hansen": 2 to 4 capitalised words of letters (and hyphens),
- * at most 40 bytes; the first line of a signature only is taken to be one */
-static int person_name(const char *s, size_t n)
-{
-    if (n > 40)
-        return 0;
-    int words = 0, at_start = 1;
-    for (size_t i = 0; i < n;) {
-        size_t cn;
-        utf8proc_int32_t c = cp_at(s, n, i, &cn);
-        if (c == ' ') {
-            at_start = 1;
-        } else if (at_start) {
-            if (!is_upper(c))
-                return 0;
-            words++;
-            at_start = 0;
-        } else if (!is_letter(c) && c != '-' && c != '.') {
-            return 0;
-        }
-        i += cn;
-    }
-    return words >= 2 && words <= 4;
-}
-
-/* The organisation in a signature block ("Med vennlig hilsen / for Bergen kommune"), as a
- * candidate with the weight of a letterhead. */
-static void scan_signature(seg_t *sg, size_t from, size_t to, cands_t *cs)
-{
-    /* pass 0: an organisation; pass 1: else the first person's name ("Ola Nordmann"). Line
-     * by line: "Kari Hansen / daglig leder / Pasientforeningen" may be one block. */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = from; i < to; i++) {
-            const block_t *b = &sg->blocks[i];
-            if (b->kind != B_META || !b->sig)
-                continue;
-            for (size_t k = 0; k < b->npieces;) {
-                size_t e = k + 1;
-                while (e < b->npieces && b->pieces[e].no == b->pieces[k].no)
-                    e++;
-                const char *s = b->text.data + b->pieces[k].out;
-                size_t n = (e < b->npieces ? b->pieces[e].out : b->text.len) - b->pieces[k].out;
-                int first = k == 0;
-                k = e;
-                while (n > 0 && s[n - 1] == ' ')
-                    n--;
-                if (b->sig == 1 && first) {
-                    size_t l = closing_at(s, n);
-                    while (l < n && strchr(" ,.!", s[l]))
-                        l++;
-                    s += l;
-                    n -= l;
-                }
-                if (starts_with_ci(s, n, "for "))
-                    s += 4, n -= 4;
-                else if (starts_with_ci(s, n, "på vegne av "))
-                    s += strlen("på vegne av "), n -= strlen("på vegne av ");
-                if (n < 4 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
-                    continue;
-                if (pass == 0 && org_line(cs, s, n))
-                    return;
-                if (pass == 1 && person_name(s, n)) {
-                    cand_t *c = cand_get(cs, s, n);
-                    if (c)
-                        c->signer = 1;
-                    return;
-                }
-            }
-        }
-}
-
-/* the respondent of blocks [from, to), malloc'd, or NULL */
-/* A letterhead: the response starts with the organisation's name on a line of its own
- * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
- * address, or starting with "Til"/"Att", is skipped. */
-static void scan_letterhead(seg_t *sg, size_t from, size_t to, cands_t *cs)
-{
-    /* two address blocks at the top (name lines over a postal address): the first is the
-     * sender's, the second the addressee's. A head is the line right above the first postal
-     * line of a block; the search for the second starts past the first block's postal lines. */
-    size_t heads[2];
-    int nh = 0;
-    for (size_t i = from; i + 1 < to && i < from + 12 && nh < 2; i++) {
-        const block_t *b = &sg->blocks[i], *nx = &sg->blocks[i + 1];
-        if (postal_line(b->text.data, b->text.len) || !nx->postal ||
-            !postal_line(nx->text.data, nx->text.len) || b->text.len > 80 ||
-            !cap_word(b->text.data, b->text.len))
-            continue;
-        heads[nh++] = i;
-        while (i + 1 < to && sg->blocks[i + 1].postal &&
-               postal_line(sg->blocks[i + 1].text.data, sg->blocks[i + 1].text.len))
-            i++;
-    }
-    if (nh == 2) {
-        /* the organisation may be the line above a department's: "Bergen kommune" /
-         * "Helse og velferd" / "Postboks 7700" */
-        const block_t *h = &sg->blocks[heads[0]];
-        if (org_line(cs, h->text.data, h->text.len))
-            return;
-        if (heads[0] > from) {
-            const block_t *up = &sg->blocks[heads[0] - 1];
-            if (up->postal && up->text.len <= 80 && cap_word(up->text.data, up->text.len) &&
-                org_line(cs, up->text.data, up->text.len))
-                return;
-        }
-    }
-    for (size_t i = from; i < to && i < from + 4; i++) {
-        const block_t *b = &sg->blocks[i];
-        if (b->kind == B_QUESTION || b->kind == B_CHECKBOX || b->kind == B_BULLET ||
-            b->text.len > 120)
-            return;
-        if (b->kind == B_TITLE || b->postal || b->npieces == 0 ||
-            b->pieces[0].no != b->pieces[b->npieces - 1].no)
-            continue; /* b->postal: a line of an (addressee's) address block */
-        const char *s = b->text.data;
-        size_t n = b->text.len;
-        if (n < 2 || n > 80 || ends_sentence(s, n) || !cap_word(s, n))
-            continue;
-        size_t e = n; /* "… utredning.1": a sentence with a footnote marker */
-        while (e > 0 && isdigit((unsigned char)s[e - 1]))
-            e--;
-        if ((e < n && e > 0 && s[e - 1] == '.') || count_mentions(s, n, ". "))
-            continue;
-        if (starts_with_ci(s, n, "til ") || starts_with_ci(s, n, "til:") ||
-            starts_with_ci(s, n, "om ") || starts_with_ci(s, n, "vedr") ||
-            starts_with_ci(s, n, "ref") || starts_with_ci(s, n, "sak") ||
-            starts_with_ci(s, n, "att") || starts_with_ci(s, n, "mottaker"))
-            continue;
-        if (i + 1 < to) {
-            const char *nx = sg->blocks[i + 1].text.data;
-            size_t nl = sg->blocks[i + 1].text.len;
-            if (starts_with_ci(nx, nl, "postboks") || starts_with_ci(nx, nl, "pb.") ||
-                (nl >= 4 && isdigit((unsigned char)nx[0]) && isdigit((unsigned char)nx[3])))
-                continue;
-        }
-        if (org_line(cs, s, n))
-            return;
-    }
-}
-
-static char *detect_respondent(seg_t *sg, size_t from, size_t to)
-{
-    cands_t cs = { 0 };
-    buf_t all = BUF_INIT;
-    scan_letterhead(sg, from, to, &cs);
-    scan_signature(sg, from, to, &cs);
-    for (size_t i = from; i < to; i++) {
-        const block_t *b = &sg->blocks[i];
-        buf_add(&all, b->text.data, b->text.len);
-        buf_addch(&all, '\n');
-        if (b->kind == B_TITLE || b->kind == B_UHEADING || b->kind == B_PARA ||
-            b->kind == B_HEADING || b->kind == B_META)
-            scan_from(&cs, b->text.data, b->text.len);
-        if (b->kind == B_PARA || b->kind == B_BULLET || b->kind == B_FOOTNOTE)
-            scan_candidates(&cs, b->text.data, b->text.len);
-    }
-    char *best = NULL;
-    long bestscore = 0;
-    for (size_t i = 0; i < cs.n && !all.err; i++) {
-        cand_t *c = &cs.v[i];
-        int org = has_org_word(c->name) || all_caps(c->name);
-        int words = 1;
-        for (const char *p = c->name; *p; p++)
-            words += *p == ' ';
-        if (!c->strong && !c->letterhead && !c->signer && !org && c->verbs < 2)
-            continue;
-        if (!c->strong && !c->letterhead && !c->signer && words == 1 && !org && c->verbs < 3)
-            continue;
-        long score = (long)c->strong * 1000 + (long)c->letterhead * 100 + c->verbs * 3 +
-                     (long)count_mentions(all.data, all.len, c->name) + (org ? 5 : 0);
-        if (score > bestscore) {
-            bestscore = score;
-            best = c->name;
-        }
-    }
-    char *r = best ? strdup(best) : NULL;
-    cands_free(&cs);
-    buf_free(&all);
-    return r;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2157,7 +1590,7 @@ static int sentence_end_at(const char *s, size_t n, size_t i)
         size_t b = i;
         while (b > 0 && s[b - 1] != ' ')
             b--;
-        if (in_list(abbrevs, s + b, i - b))
+        if (seg_in_list(abbrevs, s + b, i - b))
             return 0;
         if (i - b == 1) /* "A. Hansen", "1." */
             return 0;
@@ -2286,7 +1719,7 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
     if (override) {
         c->respondent = override;
     } else {
-        char *r = detect_respondent(sg, from, to);
+        char *r = resp_detect(sg->blocks, from, to);
         c->respondent = r ? keep(c->d, r) : inherit ? inherit : "";
         if (!c->respondent)
             return -1;
@@ -2407,7 +1840,7 @@ static int has_content(const seg_t *sg, size_t from, size_t to, int short_lines)
     for (size_t i = from; i < to; i++) {
         const block_t *b = &sg->blocks[i];
         if (!short_lines && b->kind == B_PARA && single_line_block(b) && b->text.len <= 80 &&
-            !ends_sentence(b->text.data, b->text.len))
+            !seg_ends_sentence(b->text.data, b->text.len))
             continue;
         if (b->kind == B_PARA || b->kind == B_BULLET)
             return 1;

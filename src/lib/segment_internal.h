@@ -1,17 +1,127 @@
-/* segment_internal.h — what the segmenter's files share: segment.c (lines, blocks, passages)
- * and stance.c (form answers: checkbox lines, checkboxes in prose, "Svar: Ja").
+/* segment_internal.h — what the segmenter's files share: segment.c (lines, blocks, passages),
+ * stance.c (form answers: checkbox lines, checkboxes in prose, "Svar: Ja") and respondent.c
+ * (who wrote a response: letterhead, title, "X mener", signature).
  * Internal to libhsok; the public interface is hsok/segment.h. */
 #ifndef HSOK_SEGMENT_INTERNAL_H
 #define HSOK_SEGMENT_INTERNAL_H
 
+#include <ctype.h>
 #include <stddef.h>
+#include <string.h>
+
+#include <utf8proc.h>
 
 #include "buf.h"
+
+/* ---- UTF-8 and word helpers ---- */
+
+/* The code point at s[i] (len bytes in all), its length in *n; -1 (length 1) if invalid. */
+static inline utf8proc_int32_t cp_at(const char *s, size_t len, size_t i, size_t *n)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+    if (k <= 0) {
+        *n = 1;
+        return -1;
+    }
+    *n = (size_t)k;
+    return c;
+}
+
+static inline int is_letter(utf8proc_int32_t c)
+{
+    if (c < 0)
+        return 0;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static inline int is_upper(utf8proc_int32_t c)
+{
+    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+}
+
+static inline int is_lower(utf8proc_int32_t c)
+{
+    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
+}
+
+static inline int starts_with_ci(const char *s, size_t len, const char *p)
+{
+    size_t n = strlen(p);
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)s[i]) != tolower((unsigned char)p[i]))
+            return 0;
+    return 1;
+}
+
+
+/* ---- blocks (segment.c pass 2) ---- */
+
+/* B_META: letter and e-mail furniture that is neither a passage nor a section: header fields
+ * ("Dato:", "Vår ref.:", "Subject:"), postal addresses, date lines, the signature after the
+ * closing ("Med vennlig hilsen"), the "elektronisk godkjent" note. Read for the respondent. */
+enum bkind { B_PARA, B_BULLET, B_QUESTION, B_HEADING, B_UHEADING, B_TITLE, B_CHECKBOX, B_FOOTNOTE,
+             B_META };
+
+typedef struct piece {
+    size_t out;  /* offset in the block's text */
+    size_t src;  /* source offset of that byte */
+    size_t n;    /* bytes copied from the source */
+    unsigned no; /* source line */
+} piece_t;
+
+typedef struct block {
+    enum bkind kind;
+    buf_t text;
+    piece_t *pieces;
+    size_t npieces, cappieces;
+    int number; /* question or heading number */
+    int goal;   /* "Mål N" */
+    int closed; /* a heading or checkbox line that takes no more lines */
+    int postal; /* B_META: a postal address line ("Postboks 8011 Dep", "0030 Oslo") */
+    int sig;    /* B_META: the closing formula (1) or a line of the signature under it (2) */
+    size_t answer_len; /* B_CHECKBOX from a line "Svar: Ja" (the answer's length) */
+} block_t;
+
 
 /* ---- segment.c ---- */
 
 /* Words of s[0..n): runs of bytes other than space and tab. */
 int seg_count_words(const char *s, size_t n);
+
+/* Nonzero if s[0..n) equals a word of the NULL-ended list, ASCII case ignored. */
+int seg_in_list(const char *const *list, const char *s, size_t n);
+
+/* s[0..n) lower-cased into out (cap bytes, nul-terminated, cut at a whole character): its
+ * length. */
+size_t seg_lower_word(const char *s, size_t n, char *out, size_t cap);
+
+/* Nonzero if s[0..n) starts with an upper-case letter. */
+int seg_cap_word(const char *s, size_t n);
+
+/* Nonzero if s[0..n) starts with a title word ("Høringssvar", "Høyringsfråsegn", …). */
+int seg_title_at(const char *s, size_t n);
+
+/* Nonzero if s[0..n) ends a sentence (. ? ! : ; …, quotes and brackets skipped). */
+int seg_ends_sentence(const char *s, size_t n);
+
+/* A postal line ("Postboks 8011 Dep", "0030 Oslo"): 1; a code that could be a year: 2; else 0. */
+int seg_postal_line(const char *s, size_t n);
+
+/* The length of the closing formula ("Med vennlig hilsen") at the start of s, or 0. */
+size_t seg_closing_at(const char *s, size_t n);
+
+/* Short function words ("og", "i", "for", …), NULL-ended. */
+extern const char *const seg_function_words[];
+
+/* ---- respondent.c ---- */
+
+/* The respondent named in blocks [from, to) of one response: malloc'd (the caller frees), or
+ * NULL when none is found or memory ran out. */
+char *resp_detect(const block_t *blocks, size_t from, size_t to);
 
 /* ---- stance.c ---- */
 
