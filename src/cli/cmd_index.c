@@ -294,7 +294,7 @@ int cmd_index(int argc, char **argv)
     if (run.not_done > 0 || run.prune_skipped) { /* the close above committed the finished files */
         cli_error("interrupted: %zu file%s indexed and saved, %zu not done%s; run the same "
                   "command again to do the rest", run.indexed, run.indexed == 1 ? "" : "s",
-                  run.not_done, run.prune_skipped ? " (nor --prune)" : "");
+                  run.not_done, run.prune_skipped ? ", --prune not run" : "");
         return 128 + cli_stop_signal;
     }
 

@@ -636,6 +636,9 @@ int cmd_retag(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    /* the re-tag is one transaction: stopped, nothing of it is kept, so stop at once */
+    cli_stop_abandon("hsok: interrupted: the re-tag was stopped and not saved; the index "
+                     "keeps its earlier tags\n");
     hsok_codebook_t *cb = NULL;
     int rc = cli_load_codebook(dir, threshold, &cb);
     if (rc != CLI_OK)
@@ -660,9 +663,6 @@ int cmd_retag(int argc, char **argv)
         return cli_fail(st, err, 0);
     }
     size_t n = 0;
-    /* the re-tag is one transaction: stopped, nothing of it is kept, so stop at once */
-    cli_stop_abandon("hsok: interrupted: the re-tag was stopped and not saved; the index "
-                     "keeps its earlier tags\n");
     st = hsok_db_retag(db, cb, &n, &err);
     cli_stop_between(); /* committed: a late signal no longer changes the outcome */
     if (st != HSOK_OK) {

@@ -55,7 +55,8 @@ static const cli_cmd_t commands[] = {
      "text of it (a .pdf, .docx, .odt ...), except the *.meta sidecars of .txt files; a file\n"
      "named on the command line is indexed whatever its name. FIFOs, devices and sockets are\n"
      "skipped, never opened. When files were skipped or failed, a last line counts them and\n"
-     "the exit status is 4.\n"},
+     "the exit status is 4. Ctrl-C or SIGTERM stops after the file in hand and saves the\n"
+     "finished files (exit 130/143); the same command again does the rest.\n"},
     {"show", cmd_show, "show a passage by id, with its neighbours",
      "hsok show [--context N] [--json] [--db DIR] ID",
      "  -C, --context N     also show N passages before and after (default 0)\n"
@@ -98,7 +99,8 @@ static const cli_cmd_t commands[] = {
      "                      installed themes)\n"
      "      --threshold X   tag when a theme's score reaches X (default 2)\n" DB_HELP
      "\n"
-     "Reads the passages from the index; the source files are not needed.\n"},
+     "Reads the passages from the index; the source files are not needed. One\n"
+     "transaction: stopped by Ctrl-C, it saves nothing and the index keeps its tags.\n"},
     {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown or HTML",
      "hsok export --format csv|jsonl|md|html [--theme ID]... [--respondent NAME]...\n"
      "                   [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
@@ -168,7 +170,8 @@ static void general_help(FILE *f)
           "\n"
           "exit status: 0 ok, 1 no result or not found, 2 usage error, 3 error (index\n"
           "missing, locked, read-only or damaged, I/O),\n"
-          "4 index: some files were skipped or failed.\n",
+          "4 index: some files were skipped or failed,\n"
+          "130/143 index stopped by Ctrl-C/SIGTERM after saving the finished files.\n",
           f);
 }
 

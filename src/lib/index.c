@@ -23,13 +23,17 @@
 #include "hsok_config.h"
 #include "prefix.h"
 
-/* When hsok_db_index_file commits: after COMMIT_BYTES of source, or once COMMIT_SECONDS have
- * passed since the last commit — so a killed run loses at most a few seconds of work — but
- * never sooner than COMMIT_COST_RATIO times the last commit took, so that on a large index,
- * where a commit takes longer, committing stays a few percent of the indexing time. */
+/* When hsok_db_index_file commits: after COMMIT_BYTES of source (memory stays bounded), or
+ * once COMMIT_SECONDS have passed since the last commit, so that a killed run loses only the
+ * last seconds of work. A commit costs time of its own (Xapian rewrites the B-tree blocks the
+ * new postings touch, then syncs: 0.2 s to 20 s measured), so the next one waits at least
+ * COMMIT_COST_RATIO times as long as the last took: committing stays a few percent of the
+ * time on a large index or a slow disk. Part of a commit's time is flushing work that would be
+ * done anyway and grows with the wait, so the wait is capped at COMMIT_MAX_SECONDS. */
 #define COMMIT_BYTES (16u << 20)
 #define COMMIT_SECONDS 2.0
 #define COMMIT_COST_RATIO 30.0
+#define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
 #define INDEX_FORMAT "6" /* bump when analysis or segmentation changes */
 
@@ -119,7 +123,11 @@ static int commit_due(const hsok_db_t *db)
     if (db->uncommitted >= COMMIT_BYTES)
         return 1;
     double wait = COMMIT_COST_RATIO * db->commit_secs;
-    return now_seconds() - db->last_commit >= (wait > COMMIT_SECONDS ? wait : COMMIT_SECONDS);
+    if (wait < COMMIT_SECONDS)
+        wait = COMMIT_SECONDS;
+    if (wait > COMMIT_MAX_SECONDS)
+        wait = COMMIT_MAX_SECONDS;
+    return now_seconds() - db->last_commit >= wait;
 }
 
 /* ---- stored record: "key\tvalue\n" lines, value escaped (\\ \n \t) ---- */
