@@ -1981,6 +1981,50 @@ static void test_check_beside_writer(void **state)
     free(saved);
 }
 
+/* A count that meets damage returns 0, and every later call with a status reports the damage:
+ * a search must not take a damaged index for one that lacks the word (it printed 'no hits'). */
+static void test_count_error_reported(void **state)
+{
+    (void)state;
+    char good[400], path[400], file[450];
+    tpath(good, sizeof good, "count-good");
+    build_large(good, 3000);
+    tpath(path, sizeof path, "count-damaged");
+    copy_dir(good, path);
+    snprintf(file, sizeof file, "%s/postlist.glass", path);
+    assert_int_equal(truncate(file, file_size(file) / 2), 0);
+
+    xap_db_t *db = open_ok(path, 0);
+    unsigned missing = 0;
+    for (int i = 0; i < 3000; i++) {
+        char term[16];
+        snprintf(term, sizeof term, "u%05d", i);
+        missing += xap_termfreq(db, term, strlen(term)) == 0;
+    }
+    assert_true(missing > 0); /* some terms were in the lost half */
+    char *err = NULL;
+    q_reset();
+    xap_hits_t *h = (xap_hits_t *)&err;
+    assert_int_equal(xap_search(db, T("u00000"), 0, 10, -1, &h, &err), HSOK_ERR_DB);
+    assert_null(h);
+    check_msg(&err, path);
+    char *val = NULL;
+    assert_int_equal(xap_get_meta(db, "k", &val, &err), HSOK_ERR_DB);
+    check_msg(&err, "(delete it and run 'hsok index' again with the same files)");
+    close_ok(db);
+
+    /* on a sound index the counts report nothing */
+    db = open_ok(good, 0);
+    assert_int_equal(xap_termfreq(db, "nosuchterm", 10), 0);
+    q_reset();
+    h = NULL;
+    assert_int_equal(xap_search(db, T("u00007"), 0, 10, -1, &h, &err), HSOK_OK);
+    assert_null(err);
+    assert_int_equal(h->n, 1);
+    xap_hits_free(h);
+    close_ok(db);
+}
+
 /* A reader overtaken by a writer keeps working (the wrapper reopens on
  * DatabaseModifiedError and retries). */
 static void test_reader_overtaken(void **state)
@@ -2127,6 +2171,7 @@ int main(void)
         cmocka_unit_test(test_open_read_only),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_check_beside_writer),
+        cmocka_unit_test(test_count_error_reported),
         cmocka_unit_test(test_reader_overtaken),
         cmocka_unit_test(test_terms_overtaken),
     };

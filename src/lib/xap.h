@@ -93,6 +93,8 @@ hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
                         int (*fn)(void *ctx, const char *term, size_t len, unsigned freq),
                         void *ctx, char **errmsg);
 
+/* Counts; 0 on an error, which every later call on db that returns a status then returns (a
+ * damaged index is not taken for one that lacks the term). */
 unsigned xap_doccount(xap_db_t *db);
 unsigned xap_termfreq(xap_db_t *db, const char *term, size_t len);
 

@@ -44,6 +44,10 @@ struct xap_db {
     std::string path;
     bool writable = false;
     bool in_txn = false;
+    // An error met by a call that returns no status (xap_doccount, xap_termfreq): every later
+    // call that returns one reports it, so a damaged index is not read as one holding nothing.
+    hsok_status_t failed = HSOK_OK;
+    std::string failed_msg;
 
     Xapian::Database &rd() { return writable ? wdb : rdb; }
 };
@@ -137,11 +141,15 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
 
 // Run f() (returning hsok_status_t) with every exception mapped. A DatabaseModifiedError
 // (a read-only db overtaken by a writer) reopens the database and retries once, so f must
-// not hand anything out before it has finished.
-template <class F> hsok_status_t guarded(xap_db *db, char **errmsg, F f) noexcept
+// not hand anything out before it has finished. An error a count met before (db->failed) is
+// returned instead of running f, unless `after_failure` says to run it anyway.
+template <class F>
+hsok_status_t guarded(xap_db *db, char **errmsg, F f, bool after_failure = false) noexcept
 {
     static const std::string nopath = "(none)";
     const std::string &path = db ? db->path : nopath;
+    if (db && db->failed != HSOK_OK && !after_failure)
+        return hsok_seterr(errmsg, db->failed, "%s", db->failed_msg.c_str());
     try {
         return f();
     } catch (const Xapian::DatabaseModifiedError &) {
@@ -730,7 +738,7 @@ hsok_status_t xap_close(xap_db_t *db, char **errmsg)
         }
         db->rd().close();
         return HSOK_OK;
-    });
+    }, true);
     try {
         delete db; // destructors of closed databases do not throw
     } catch (...) {
@@ -978,10 +986,35 @@ hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
     });
 }
 
+} // extern "C"
+
+namespace {
+
+// guarded() for a call that returns no status: its error is kept in db->failed for the next
+// call that does (the first one met is kept).
+template <class F> void guarded_count(xap_db *db, F f) noexcept
+{
+    char *err = nullptr;
+    hsok_status_t st = guarded(db, &err, f);
+    if (st != HSOK_OK && db && db->failed == HSOK_OK) {
+        try {
+            db->failed_msg = err ? err : hsok_status_str(st);
+            db->failed = st;
+        } catch (...) {
+            db->failed = HSOK_ERR_NOMEM;
+        }
+    }
+    free(err);
+}
+
+} // namespace
+
+extern "C" {
+
 unsigned xap_doccount(xap_db_t *db)
 {
     unsigned n = 0;
-    guarded(db, nullptr, [&] {
+    guarded_count(db, [&] {
         need_db(db);
         n = db->rd().get_doccount();
         return HSOK_OK;
@@ -992,7 +1025,7 @@ unsigned xap_doccount(xap_db_t *db)
 unsigned xap_termfreq(xap_db_t *db, const char *term, size_t len)
 {
     unsigned n = 0;
-    guarded(db, nullptr, [&] {
+    guarded_count(db, [&] {
         need_db(db);
         n = db->rd().get_termfreq(str(term, len));
         return HSOK_OK;
