@@ -1520,6 +1520,65 @@ static void test_index_respondent_and_codebook(void **state)
     free(dir);
 }
 
+/* The respondent alias table: $HSOK_ALIASES names the table, a respondent goes by its
+ * canonical name, a changed table re-reads the file without --force, a malformed table fails
+ * the file with the table's name and line. */
+static void test_index_aliases(void **state)
+{
+    (void)state;
+    char *dir = new_dir("aliases");
+    char *db = path_join(dir, "index");
+    char *txt = path_join(dir, "svar.txt");
+    char *tsv = path_join(dir, "aliases.tsv");
+    const char *text = "Legeforeningen takker for invitasjonen.\n\n"
+                       "Legeforeningen mener forslaget er godt.\n";
+    write_file(txt, text, strlen(text));
+    const char *table = "Legeforeningen\tDen norske legeforening\tfagforening\n";
+    write_file(tsv, table, strlen(table));
+    char env_aliases[4200];
+    snprintf(env_aliases, sizeof env_aliases, "HSOK_ALIASES=%s", tsv);
+    const char *env[] = {env_aliases, NULL};
+    run_opts_t o = {NULL, env, 0};
+    run_t r;
+    jlines_t jl;
+    run_with(&r, &o, "index", "--no-themes", "--db", db, txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run_with(&r, &o, "export", "--db", db, "--all", "--format", "jsonl");
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    assert_true(jl.n >= 1);
+    for (size_t i = 0; i < jl.n; i++)
+        assert_string_equal(jstr(jl.v[i], "respondent"), "Den norske legeforening");
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* an empty table: the name as written, and the file is read again without --force */
+    write_file(tsv, "# none\n", 7);
+    run_with(&r, &o, "index", "--no-themes", "--db", db, txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run_with(&r, &o, "export", "--db", db, "--all", "--format", "jsonl");
+    parse_jsonl(&r, &jl);
+    assert_true(jl.n >= 1);
+    assert_string_equal(jstr(jl.v[0], "respondent"), "Legeforeningen");
+    jlines_free(&jl);
+    run_free(&r);
+
+    const char *bad = "# x\nLegeforeningen Den norske legeforening\n";
+    write_file(tsv, bad, strlen(bad));
+    run_with(&r, &o, "index", "--no-themes", "--force", "--db", db, txt);
+    assert_exit(&r, 4);
+    char want[4400];
+    snprintf(want, sizeof want, "'%s' line 2: expected 'alias<TAB>name'", tsv);
+    assert_contains(r.err, want);
+    run_free(&r);
+    free(tsv);
+    free(txt);
+    free(db);
+    free(dir);
+}
+
 static void test_index_missing_path(void **state)
 {
     (void)state;
@@ -3529,6 +3588,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_max_size),
         cmocka_unit_test(test_index_respondent_and_codebook),
         cmocka_unit_test(test_index_path_too_long),
+        cmocka_unit_test(test_index_aliases),
         cmocka_unit_test(test_index_missing_path),
         cmocka_unit_test(test_index_bad_files),
         cmocka_unit_test(test_index_stray_byte),

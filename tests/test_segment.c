@@ -976,6 +976,221 @@ static void test_numbered_list_kept(void **state)
     hsok_segdoc_free(d);
 }
 
+/* ---- respondents on real letters (issue 9 item 4) ---------------------------------------- */
+
+/* the one respondent of text, which must be `want` */
+static void expect_respondent(const char *text, const char *want)
+{
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    if (hsok_segdoc_respondent_count(d) != 1 || strcmp(hsok_segdoc_respondent(d, 0), want))
+        fail_msg("respondent \"%s\" (%zu in all), expected \"%s\"",
+                 hsok_segdoc_respondent_count(d) ? hsok_segdoc_respondent(d, 0) : "(none)",
+                 hsok_segdoc_respondent_count(d), want);
+    hsok_segdoc_free(d);
+}
+
+/* A municipal letterhead in capitals over a department: the municipality, in ordinary case. */
+static void test_respondent_caps_letterhead(void **state)
+{
+    (void)state;
+    expect_respondent("LILLEVIK KOMMUNE\n"
+                      "Helse og omsorg\n"
+                      "\n"
+                      "Helse- og omsorgsdepartementet\n"
+                      "Postboks 8011 Dep\n"
+                      "0030 Oslo\n"
+                      "\n"
+                      "H\xc3\xb8ringssvar \xe2\x80\x93 endringer i pasientjournalloven\n"
+                      "\n"
+                      "Vi st\xc3\xb8tter forslaget, men savner en plan for opplæring.\n",
+                      "Lillevik kommune");
+}
+
+/* A nynorsk title with the respondent and the hearing's name after a dash. */
+static void test_respondent_title_dash(void **state)
+{
+    (void)state;
+    expect_respondent("H\xc3\xb8yringssvar fr\xc3\xa5 Helse Vestfjord HF \xe2\x80\x93 Nasjonal "
+                      "strategi for digital samhandling\n"
+                      "\n"
+                      "Vi meiner strategien er god, men han manglar ei tidsplan.\n",
+                      "Helse Vestfjord HF");
+}
+
+/* An organisation's letter signed by a person: the organisation (named with its acronym in
+ * brackets), not the person who signed. */
+static void test_respondent_org_not_signer(void **state)
+{
+    (void)state;
+    expect_respondent("H\xc3\xb8ringsuttalelse \xe2\x80\x93 forslag til ny pasientlov\n"
+                      "\n"
+                      "Norsk Eksempelforbund (NEF) takker for muligheten til "
+                      "\xc3\xa5 gi innspill.\n"
+                      "\n"
+                      "NEF mener at forslaget styrker pasientenes rettigheter.\n"
+                      "\n"
+                      "NEF ber departementet utrede kostnadene.\n"
+                      "\n"
+                      "Med vennlig hilsen\n"
+                      "\n"
+                      "Kari Eksempel\n"
+                      "generalsekret\xc3\xa6r\n",
+                      "Norsk Eksempelforbund");
+}
+
+/* A forwarded e-mail: the organisation in the body, not the mailbox that forwarded it. */
+static void test_respondent_forwarded_mail(void **state)
+{
+    (void)state;
+    expect_respondent("Fra: Postmottak HOD <postmottak@hod.example>\n"
+                      "Sendt: 3. mars 2024 10:12\n"
+                      "Til: Saksbehandler\n"
+                      "Emne: VS: H\xc3\xb8ring om digital samhandling\n"
+                      "\n"
+                      "Eksempelfjord kommune viser til h\xc3\xb8ringsbrevet av 1. februar.\n"
+                      "\n"
+                      "Eksempelfjord kommune st\xc3\xb8tter forslaget om felles l\xc3\xb8sninger.\n",
+                      "Eksempelfjord kommune");
+}
+
+/* A running header "X høringssvar" on every page loses to the organisation's full name. */
+static void test_respondent_running_header(void **state)
+{
+    (void)state;
+    expect_respondent("Brilleforeningen h\xc3\xb8ringssvar\n"
+                      "\n"
+                      "Den norske brilleforening viser til h\xc3\xb8ringsnotatet om syn.\n"
+                      "\n"
+                      "Den norske brilleforening mener at synstester b\xc3\xb8r v\xc3\xa6re gratis.\n"
+                      "\n"
+                      "Brilleforeningen h\xc3\xb8ringssvar\n"
+                      "\n"
+                      "Vi ber departementet utrede kostnadene.\n",
+                      "Den norske brilleforening");
+}
+
+/* "Xs høringssvar" and "X' høringssvar" name the respondent X. */
+static void test_respondent_possessive(void **state)
+{
+    (void)state;
+    expect_respondent("Innledning\n"
+                      "\n"
+                      "Vi viser til h\xc3\xb8ringen. Eksempelvirkes h\xc3\xb8ringssvar er "
+                      "utarbeidet av sekretariatet.\n",
+                      "Eksempelvirke");
+    expect_respondent("Vi viser til h\xc3\xb8ringen. Punktene utdypes i NEKS\xe2\x80\x99 "
+                      "h\xc3\xb8ringssvar nedenfor.\n",
+                      "NEKS");
+}
+
+/* A name broken at a hyphen by the PDF ("Sør- Odal") is joined again. */
+static void test_respondent_hyphen_space(void **state)
+{
+    (void)state;
+    expect_respondent("H\xc3\xb8ringssvar fra N\xc3\xb8rd- Eksempel kommune\n"
+                      "\n"
+                      "Kommunen st\xc3\xb8tter forslaget.\n",
+                      "N\xc3\xb8rd-Eksempel kommune");
+}
+
+/* The addressee over a street address is not the respondent; an organisation that states
+ * its views twice is. */
+static void test_respondent_street_addressee(void **state)
+{
+    (void)state;
+    expect_respondent("H\xc3\xb8ringsuttalelse\n"
+                      "\n"
+                      "Eksempelrådet\n"
+                      "Storgata 6\n"
+                      "0160 Oslo\n"
+                      "\n"
+                      "Tannhelseforeningen har f\xc3\xb8lgende kommentarer til saken.\n"
+                      "\n"
+                      "Tannhelseforeningen mener at saken er d\xc3\xa5rlig opplyst.\n",
+                      "Tannhelseforeningen");
+}
+
+/* The alias table: "Legeforeningen" and "Den norske legeforening" are one respondent, names
+ * match ignoring case and punctuation, a given respondent is mapped too, and a letterhead in
+ * capitals that the table does not know is put in ordinary case. */
+static void test_respondent_aliases(void **state)
+{
+    (void)state;
+    static const char table[] = "# comment\n"
+                                "\n"
+                                "Legeforeningen\tDen norske legeforening\tfagforening\n"
+                                "IKT Norge\tIKT-Norge\n"
+                                "Legeforeningen\tSomething else\n";
+    hsok_aliases_t *t = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_aliases_parse("a.tsv", table, strlen(table), &t, &err), HSOK_OK);
+    const char *type = "x";
+    assert_string_equal(hsok_aliases_lookup(t, "LEGEFORENINGEN", &type), "Den norske legeforening");
+    assert_string_equal(type, "fagforening");
+    assert_string_equal(hsok_aliases_lookup(t, "den norske  legeforening.", NULL),
+                        "Den norske legeforening");
+    assert_string_equal(hsok_aliases_lookup(t, "ikt-norge", &type), "IKT-Norge");
+    assert_null(type);
+    assert_null(hsok_aliases_lookup(t, "Legeforeningens", NULL));
+    assert_null(hsok_aliases_lookup(NULL, "Legeforeningen", NULL));
+
+    static const char *const texts[] = {
+        "Legeforeningen takker for invitasjonen.\n\nLegeforeningen mener forslaget er godt.\n",
+        "H\xc3\xb8ringssvar fra Den norske legeforening\n\nVi st\xc3\xb8tter forslaget.\n",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        hsok_segment_opts_t o = { .aliases = t };
+        hsok_segdoc_t *d = segment_opts(texts[i], strlen(texts[i]), &o);
+        assert_int_equal(hsok_segdoc_respondent_count(d), 1);
+        assert_string_equal(hsok_segdoc_respondent(d, 0), "Den norske legeforening");
+        assert_string_equal(pass(d, 0)->respondent, "Den norske legeforening");
+        hsok_segdoc_free(d);
+    }
+    hsok_segment_opts_t o = { .respondent = "IKT Norge", .aliases = t };
+    hsok_segdoc_t *d = segment_opts(texts[1], strlen(texts[1]), &o);
+    assert_string_equal(pass(d, 0)->respondent, "IKT-Norge");
+    hsok_segdoc_free(d);
+    /* the letterhead in capitals is not a section under either name */
+    const char *caps = "DEN NORSKE LEGEFORENING\n\nVi st\xc3\xb8tter forslaget.\n";
+    hsok_segment_opts_t o2 = { .aliases = t };
+    d = segment_opts(caps, strlen(caps), &o2);
+    assert_string_equal(must_find(d, "Vi st")->respondent, "Den norske legeforening");
+    assert_string_equal(must_find(d, "Vi st")->section, "");
+    hsok_segdoc_free(d);
+    hsok_aliases_free(t);
+
+    static const struct {
+        const char *text;
+        hsok_status_t st;
+        const char *msg;
+    } bad[] = {
+        { "Legeforeningen\n", HSOK_ERR_PARSE, "'a.tsv' line 1: expected 'alias<TAB>name'" },
+        { "# x\nA\t\n", HSOK_ERR_PARSE, "'a.tsv' line 2: expected 'alias<TAB>name'" },
+        { "A\tB\tklubb\n", HSOK_ERR_PARSE, "'a.tsv' line 1: unknown respondent type 'klubb'" },
+        { "A\tB\xff\n", HSOK_ERR_ENCODING, "'a.tsv' line 1: not UTF-8" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err = NULL;
+        t = NULL;
+        assert_int_equal(hsok_aliases_parse("a.tsv", bad[i].text, strlen(bad[i].text), &t, &err),
+                         bad[i].st);
+        assert_null(t);
+        assert_non_null(err);
+        if (strncmp(err, bad[i].msg, strlen(bad[i].msg)))
+            fail_msg("case %zu: message \"%s\", expected \"%s...\"", i, err, bad[i].msg);
+        free(err);
+    }
+}
+
+/* A letterhead in capitals without an alias: ordinary case, acronyms kept. */
+static void test_respondent_caps_case(void **state)
+{
+    (void)state;
+    expect_respondent("HELSE VESTFJORD HF\n\nVi st\xc3\xb8tter forslaget.\n", "Helse Vestfjord HF");
+    expect_respondent("NAV\n\nVi st\xc3\xb8tter forslaget.\n", "NAV");
+}
+
 /* ---- crafted: respondents ---------------------------------------------------------------- */
 
 static void test_respondent_from_title(void **state)
@@ -2026,6 +2241,16 @@ int main(void)
         cmocka_unit_test(test_respondent_nynorsk),
         cmocka_unit_test(test_respondent_unknown),
         cmocka_unit_test(test_respondent_override),
+        cmocka_unit_test(test_respondent_caps_letterhead),
+        cmocka_unit_test(test_respondent_title_dash),
+        cmocka_unit_test(test_respondent_org_not_signer),
+        cmocka_unit_test(test_respondent_forwarded_mail),
+        cmocka_unit_test(test_respondent_running_header),
+        cmocka_unit_test(test_respondent_possessive),
+        cmocka_unit_test(test_respondent_hyphen_space),
+        cmocka_unit_test(test_respondent_street_addressee),
+        cmocka_unit_test(test_respondent_aliases),
+        cmocka_unit_test(test_respondent_caps_case),
         cmocka_unit_test_setup_teardown(test_meta, meta_setup, meta_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

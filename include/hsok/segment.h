@@ -21,6 +21,7 @@
 #define HSOK_SEGMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hsok/hsok.h"
 
@@ -57,9 +58,41 @@ typedef struct hsok_stance {
     unsigned line;
 } hsok_stance_t;
 
+/* The respondent alias table (aliases.c): other names of a respondent mapped to one name. */
+typedef struct hsok_aliases hsok_aliases_t;
+
+/* Parse an alias table (data/respondent-aliases.tsv): lines "alias<TAB>name" or
+ * "alias<TAB>name<TAB>type", "#" comments, blank lines. Names match ignoring case and any
+ * run of characters other than letters and digits ("IKT Norge" = "IKT-Norge"); a name maps
+ * to itself too, so a letterhead in capitals gets the table's spelling. The first line that
+ * names an alias wins. `name` is used in messages: "'x.tsv' line N: ..." (HSOK_ERR_PARSE;
+ * HSOK_ERR_ENCODING for a line that is not UTF-8). *out is freed with hsok_aliases_free. */
+hsok_status_t hsok_aliases_parse(const char *name, const char *text, size_t len,
+                                 hsok_aliases_t **out, char **errmsg);
+void hsok_aliases_free(hsok_aliases_t *t);
+
+/* Load the alias table: $HSOK_ALIASES (empty: none), else the first of
+ * ./data/respondent-aliases.tsv, the installed one and the source tree's. *out is NULL when
+ * there is none; errors as hsok_read_regular_file and hsok_aliases_parse. */
+hsok_status_t hsok_aliases_load(hsok_aliases_t **out, char **errmsg);
+
+/* A hash of the table's text (0 for NULL): part of an indexed file's signature. */
+uint64_t hsok_aliases_hash(const hsok_aliases_t *t);
+
+/* The canonical name of `name` (borrowed from t), or NULL if the table does not know it;
+ * *type (may be NULL) gets the table's respondent type for it, or NULL. */
+const char *hsok_aliases_lookup(const hsok_aliases_t *t, const char *name, const char **type);
+
+/* The respondent type s[0..n) names ("kommune", "fylkeskommune", "statsforvalter",
+ * "helseforetak", "statlig", "universitet", "organisasjon", "fagforening", "bedrift",
+ * "privatperson", "annet"), as a static string; NULL if it is none of them. */
+const char *hsok_respondent_type_name(const char *s, size_t n);
+
 typedef struct hsok_segment_opts {
     const char *respondent;  /* if not NULL: every passage gets this respondent (no detection) */
     unsigned max_passage_chars; /* 0 = default (1200): longer paragraphs are cut at sentences */
+    const hsok_aliases_t *aliases; /* if not NULL: respondents (detected or given) by their
+                                    * canonical names */
 } hsok_segment_opts_t;
 
 typedef struct hsok_segdoc hsok_segdoc_t;

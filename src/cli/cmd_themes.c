@@ -475,10 +475,15 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
     if (st == HSOK_OK && !respondent)
         st = hsok_read_meta(path, &meta, &err);
     hsok_segdoc_t *doc = NULL;
+    hsok_aliases_t *aliases = NULL;
+    if (st == HSOK_OK)
+        st = hsok_aliases_load(&aliases, &err);
     if (st == HSOK_OK) {
-        hsok_segment_opts_t so = { respondent ? respondent : meta, 0 };
+        hsok_segment_opts_t so = { .respondent = respondent ? respondent : meta,
+                                   .aliases = aliases };
         st = hsok_segment(path, src.text, src.len, &so, &doc, &err);
     }
+    hsok_aliases_free(aliases);
     for (size_t i = 0; st == HSOK_OK && i < hsok_segdoc_passage_count(doc); i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
         hsok_tagging_t *tg = NULL;

@@ -38,7 +38,9 @@ static const cli_cmd_t commands[] = {
      "                  --no-themes] [--threshold X] [--max-size SIZE] [--follow] PATH...",
      "  -r, --respondent NAME\n"
      "                      the respondent of every file given (default: detect, or the\n"
-     "                      FILE.meta sidecar line 'respondent: NAME')\n"
+     "                      FILE.meta sidecar line 'respondent: NAME'); either goes\n"
+     "                      through the alias table ($HSOK_ALIASES, else\n"
+     "                      data/respondent-aliases.tsv, else the installed one)\n"
      "  -f, --force         re-index files even if unchanged\n"
      "      --prune         remove files from the index that no longer exist\n"
      "      --themes DIR    tag passages with this codebook (default: $HSOK_THEMES, else\n"

@@ -35,7 +35,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "6" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "7" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -766,6 +766,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
 
     hsok_status_t st = HSOK_OK;
     char *respondent = NULL, *meta_text = NULL;
+    hsok_aliases_t *aliases = NULL;
     hsok_source_t src = { 0 };
     hsok_segdoc_t *seg = NULL;
     xap_doc_t *doc = NULL;
@@ -792,10 +793,15 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             goto out;
         }
     }
+    /* the alias table names the respondents: a changed table re-reads the files */
+    st = hsok_aliases_load(&aliases, errmsg);
+    if (st != HSOK_OK)
+        goto out;
     char key[17];
     file_key(real, key);
-    buf_addf(&sig, "%016llx:%zu:%s:%s", (unsigned long long)hsok_hash64(bytes, len), len,
-             respondent ? respondent : "", INDEX_FORMAT);
+    buf_addf(&sig, "%016llx:%zu:%s:%s:%016llx", (unsigned long long)hsok_hash64(bytes, len),
+             len, respondent ? respondent : "", INDEX_FORMAT,
+             (unsigned long long)hsok_aliases_hash(aliases));
     buf_addf(&rec, "%s%s", META_FILE, key);
     if (sig.err || rec.err) {
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
@@ -834,7 +840,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     res->encoding = hsok_encoding_name(src.encoding);
     res->invalid_bytes = src.invalid_bytes;
     res->first_invalid = src.first_invalid;
-    hsok_segment_opts_t so = { respondent, 0 };
+    hsok_segment_opts_t so = { .respondent = respondent, .aliases = aliases };
     st = hsok_segment(path, src.text, src.len, &so, &seg, errmsg);
     if (st != HSOK_OK)
         goto out;
@@ -960,6 +966,7 @@ out:
     hsok_source_clear(&src);
     free(meta_text);
     free(respondent);
+    hsok_aliases_free(aliases);
     free(bytes);
     return st;
 }

@@ -17,6 +17,9 @@ typedef struct cand {
     int strong;
     int letterhead;
     int signer; /* a person's name under the closing: the respondent when nobody else is */
+    int poss;   /* "Xs høringssvar", "X’ høringsuttalelse", "X sitt høyringssvar" */
+    char acr[16]; /* "Norsk studentorganisasjon (NSO)": NSO, whose statements are this name's */
+    int merged;   /* an acronym counted with its full name */
     int order;
 } cand_t;
 
@@ -26,8 +29,100 @@ typedef struct cands {
     int oom;
 } cands_t;
 
-static cand_t *cand_get(cands_t *c, const char *s, size_t n)
+/* A name as written, tidied: a hyphen before a space and a capital ("Sør- Odal", a word
+ * broken at the end of a PDF line) is joined again ("Sør-Odal"); "Digitaliserings- og …"
+ * keeps its space. Returns the new length of s (edited in place, nul-terminated). */
+static size_t tidy_name(char *s, size_t n)
 {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        s[o++] = s[i];
+        if (s[i] == '-' && i > 0 && s[i - 1] != ' ' && i + 2 < n && s[i + 1] == ' ') {
+            size_t cn;
+            if (is_upper(cp_at(s, n, i + 2, &cn)))
+                i++;
+        }
+    }
+    s[o] = '\0';
+    return o;
+}
+
+static int word_in(const char *const *list, const char *s, size_t n);
+static int org_suffix(const char *low, size_t ll);
+static int all_caps(const char *s);
+
+/* A name in capitals only ("LILLEVIK KOMMUNE", "HELSE VESTFJORD HF") in ordinary case: the
+ * first word capitalised; organisation words (kommune, forening …), "norsk(e)" and function
+ * words in lower case; other words capitalised; words of up to 3 letters (HF, IKS, NAV) kept.
+ * In place (Norwegian letters are as long in either case). */
+static void uncap_name(char *s)
+{
+    static const char *const plain[] = { "norsk", "norske", "nasjonal", "nasjonale", NULL };
+    size_t n = strlen(s);
+    int letters = 0, long_word = 0;
+    for (size_t i = 0; i < n;) {
+        size_t cn;
+        utf8proc_int32_t c = cp_at(s, n, i, &cn);
+        if (is_lower(c))
+            return;
+        letters += is_letter(c);
+        i += cn;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && s[e] != ' ')
+            e++;
+        long_word |= e - i > 4;
+        i = e < n ? e + 1 : e;
+    }
+    if (letters < 6 || !long_word)
+        return;
+    buf_t out = BUF_INIT;
+    for (size_t i = 0, w = 0; i < n; w++) {
+        size_t e = i;
+        while (e < n && s[e] != ' ')
+            e++;
+        char low[128];
+        size_t ll = seg_lower_word(s + i, e - i, low, sizeof low);
+        size_t chars = 0;
+        for (size_t k = 0; k < ll; k++)
+            chars += ((unsigned char)low[k] & 0xC0) != 0x80;
+        if (chars <= 3 && !seg_in_list(seg_function_words, low, ll)) {
+            buf_add(&out, s + i, e - i);
+        } else if (w > 0 && (org_suffix(low, ll) || seg_in_list(plain, low, ll) ||
+                             seg_in_list(seg_function_words, low, ll))) {
+            buf_add(&out, low, ll);
+        } else {
+            size_t cn;
+            utf8proc_int32_t c = cp_at(low, ll, 0, &cn);
+            utf8proc_uint8_t up[4];
+            utf8proc_ssize_t k = c >= 0 ? utf8proc_encode_char(utf8proc_toupper(c), up) : 0;
+            buf_add(&out, (const char *)up, (size_t)k);
+            buf_add(&out, low + cn, ll - cn);
+        }
+        if (e < n)
+            buf_addch(&out, ' ');
+        i = e < n ? e + 1 : e;
+    }
+    if (!out.err && out.len == n)
+        memcpy(s, out.data, n + 1);
+    buf_free(&out);
+}
+
+static cand_t *cand_get(cands_t *c, const char *s0, size_t n0)
+{
+    char tmp[256];
+    if (n0 >= sizeof tmp) {
+        /* cut before a character, not inside one (fuzz_segment found names ending in half
+         * of a multi-byte character) */
+        n0 = sizeof tmp - 1;
+        while (n0 > 0 && ((unsigned char)s0[n0] & 0xC0) == 0x80)
+            n0--;
+    }
+    memcpy(tmp, s0, n0);
+    tmp[n0] = '\0';
+    size_t n = tidy_name(tmp, n0);
+    const char *s = tmp;
     for (size_t i = 0; i < c->n; i++)
         if (strlen(c->v[i].name) == n && !memcmp(c->v[i].name, s, n))
             return &c->v[i];
@@ -93,7 +188,16 @@ static const char *const verbs[] = {
     "påpeker", "peker på", "erfarer", "skal bidra", "kan stille", "gir sin", "etterlyser",
     "imøteser", "avgir", "uttaler", "legger til grunn", "har lest", "har gått gjennom",
     "er godt fornøyd", "stiller", "går inn for", "anser", "vurderer", "ser positivt",
-    "ser behov", "ser det", NULL };
+    "ser behov", "ser det", "har merket seg", "har merka seg", "setter pris", "set pris",
+    "har uttalt seg", "har uttala seg", "tar til orde", "tek til orde", "gir følgende",
+    "har følgjande", "ser positivt", "er einig", "er ueinig", "er nøgd", NULL };
+
+/* what "X er …" says about an attitude, a few words on ("X er i utgangspunktet, og jamt over,
+ * einig i …") */
+static const char *const attitudes[] = {
+    "enig", "einig", "samd", "uenig", "ueinig", "usamd", "positiv", "positive", "negativ",
+    "negative", "kritisk", "kritiske", "bekymret", "uroa", "glad", "fornøyd", "nøgd",
+    "skeptisk", "skeptiske", NULL };
 
 
 
@@ -137,6 +241,14 @@ static int verb_at(const char *s, const word_t *w, size_t nw, size_t k)
         if (ok)
             return 1;
     }
+    if (k < nw && w[k].b - w[k].a == 2 && starts_with_ci(s + w[k].a, 2, "er"))
+        for (size_t j = k + 1; j < nw && j <= k + 6; j++) {
+            if (word_in(attitudes, s + w[j].a, w[j].b - w[j].a))
+                return 1;
+            char e = s[w[j].b];
+            if (w[j].punct && e != ',')
+                break;
+        }
     return 0;
 }
 
@@ -176,7 +288,10 @@ static void scan_candidates(cands_t *cs, const char *s, size_t n)
             sentence_start = w[k].punct;
             continue;
         }
-        if (sentence_start && seg_cap_word(s + w[k].a, wl) && !word_in(not_name, s + w[k].a, wl)) {
+        static const char *const den[] = { "den", "det", NULL };
+        int the = word_in(den, s + w[k].a, wl); /* "Den norske legeforening mener" */
+        if (sentence_start && seg_cap_word(s + w[k].a, wl) &&
+            (the || !word_in(not_name, s + w[k].a, wl))) {
             /* NAME: up to 5 words: capitalised or all-caps, or lower-case words after the first,
              * or "for/i/og/på" between name words */
             for (size_t len = 1; len <= 5 && k + len < nw; len++) {
@@ -187,22 +302,47 @@ static void scan_candidates(cands_t *cs, const char *s, size_t n)
                     if (ll == 0)
                         break;
                     static const char *const joiners[] = { "for", "i", "og", "på", NULL };
+                    char low[64];
+                    size_t lwl = seg_lower_word(lw, ll, low, sizeof low);
                     int ok = seg_cap_word(lw, ll) || word_in(org_words, lw, ll) ||
+                             org_suffix(low, lwl) ||
                              (len == 2 && !word_in(seg_function_words, lw, ll)) ||
                              (word_in(joiners, lw, ll) && k + len < nw);
                     if (!ok || word_in(verbs, lw, ll))
                         break;
                 }
+                /* "Norsk studentorganisasjon (NSO) takker": the name without its acronym */
+                size_t after = k + len;
+                char acr[16] = "";
+                size_t al = after < nw ? w[after].b - w[after].a : 0;
+                if (after + 1 < nw && al > 1 && al < sizeof acr && s[w[after].a - 1] == '(' &&
+                    w[after].b < n && s[w[after].b] == ')' && !w[k + len - 1].punct) {
+                    memcpy(acr, s + w[after].a, al);
+                    acr[al] = '\0';
+                    if (all_caps(acr))
+                        after++;
+                    else
+                        acr[0] = '\0';
+                }
                 if (w[k + len - 1].punct)
                     break;
-                if (verb_at(s, w, nw, k + len)) {
+                if (verb_at(s, w, nw, after)) {
                     /* a name does not end in a joiner */
                     static const char *const joiners[] = { "for", "i", "og", "på", NULL };
                     if (word_in(joiners, s + last->a, last->b - last->a))
                         continue;
+                    if (the) { /* "Det …", "Den …" only before an organisation's name */
+                        char low[64];
+                        size_t l = seg_lower_word(s + last->a, last->b - last->a, low, sizeof low);
+                        if (len < 2 || !org_suffix(low, l))
+                            break;
+                    }
                     cand_t *c = cand_get(cs, s + w[k].a, w[k + len - 1].b - w[k].a);
-                    if (c)
+                    if (c) {
                         c->verbs++;
+                        if (acr[0])
+                            memcpy(c->acr, acr, sizeof acr);
+                    }
                     break;
                 }
             }
@@ -212,6 +352,46 @@ static void scan_candidates(cands_t *cs, const char *s, size_t n)
         if (wl == 1 && (s[w[k].a] == '-' || (unsigned char)s[w[k].a] == 0xE2))
             sentence_start = 1;
     }
+}
+
+/* The first word's length in s[0..n). */
+static size_t word_len(const char *s, size_t n)
+{
+    size_t l = 0;
+    while (l < n && s[l] != ' ')
+        l++;
+    return l;
+}
+
+/* Where a name that starts at s[a] ends: at a comma, a line end, a sentence end, a bracket,
+ * a dash between spaces (- – —) or " til " / " om " (the title's subject). */
+static size_t name_end(const char *s, size_t n, size_t a)
+{
+    size_t b = a;
+    while (b < n && s[b] != ',' && s[b] != '\n' && s[b] != '(' && s[b] != '<' &&
+           !(b + 2 < n && !memcmp(s + b, " - ", 3)) &&
+           !(b + 4 < n && !memcmp(s + b, " \xe2\x80\x93 ", 5)) &&
+           !(b + 4 < n && !memcmp(s + b, " \xe2\x80\x94 ", 5)) &&
+           !(b + 1 < n && s[b] == '.' && s[b + 1] == ' ') &&
+           !(b + 4 < n && !memcmp(s + b, " til ", 5)) && !(b + 3 < n && !memcmp(s + b, " om ", 4)))
+        b++;
+    return b;
+}
+
+/* Past the titles before a person's name ("Professor Kari Nordmann", "Dr. Ola Hansen"). */
+static size_t skip_titles(const char *s, size_t n, size_t a)
+{
+    static const char *const titles[] = { "professor", "prof.", "dr.", "førsteamanuensis",
+                                          "postdoktor", "stipendiat", NULL };
+    for (int again = 1; again;) {
+        again = 0;
+        size_t l = word_len(s + a, n - a);
+        if (l < n - a && word_in(titles, s + a, l)) {
+            a += l + 1;
+            again = 1;
+        }
+    }
+    return a;
 }
 
 /* "Høringssvar fra X", "Fra: X", "Avsender: X": strong evidence */
@@ -233,10 +413,22 @@ static void scan_from(cands_t *cs, const char *s, size_t n)
             n -= l;
             break;
         }
+    /* header fields on one line: "Til: … Fra: Professor Kari Nordmann, PhD Dato: …" */
+    if (starts_with_ci(s, n, "til:"))
+        for (size_t i = 4; i + 6 < n; i++)
+            if (s[i] == ' ' && (starts_with_ci(s + i + 1, n - i - 1, "fra:") ||
+                                starts_with_ci(s + i + 1, n - i - 1, "fr\xc3\xa5:"))) {
+                s += i + 1;
+                n -= i + 1;
+                break;
+            }
     size_t a = 0;
+    int mail = 0; /* "Fra: Postmottak HOD <postmottak@…>": who sent an e-mail, maybe forwarded */
     for (size_t i = 0; labels[i]; i++)
         if (starts_with_ci(s, n, labels[i]))
             a = strlen(labels[i]);
+    if (a && (memchr(s, '@', n) || memchr(s, '<', n)))
+        mail = 1;
     if (!a && seg_title_at(s, n)) {
         const char *f = NULL;
         for (size_t i = 0; i + 5 < n; i++)
@@ -253,15 +445,136 @@ static void scan_from(cands_t *cs, const char *s, size_t n)
     while (a < n && s[a] == ' ')
         a++;
     size_t b = a;
-    while (b < n && s[b] != ',' && s[b] != '\n' && !(b + 2 < n && !memcmp(s + b, " - ", 3)) &&
-           !(b + 4 < n && !memcmp(s + b, " til ", 5)) && !(b + 3 < n && !memcmp(s + b, " om ", 4)))
-        b++;
+    b = name_end(s, n, a);
+    if (mail) {
+        const char *lt = memchr(s + a, '<', b - a);
+        if (lt)
+            b = (size_t)(lt - s);
+    }
     while (b > a && strchr(" .;:", s[b - 1]))
         b--;
+    a = skip_titles(s, b, a);
     if (b > a && b - a <= 80 && seg_cap_word(s + a, b - a)) {
         cand_t *c = cand_get(cs, s + a, b - a);
-        if (c)
+        if (c && mail)
+            c->signer = 1;
+        else if (c)
             c->strong++;
+    }
+}
+
+/* "… er avgitt av Studentorganisasjonen i Agder (STA).": strong evidence */
+static void scan_by(cands_t *cs, const char *s, size_t n)
+{
+    static const char *const by[] = { " avgitt av ", " avgjeve av ", " avgjeven av ",
+                                      " sendt inn av ", " utarbeidet av ", " utarbeidd av ",
+                                      NULL };
+    for (size_t k = 0; by[k]; k++) {
+        size_t bl = strlen(by[k]);
+        for (size_t i = 0; i + bl < n; i++) {
+            if (!starts_with_ci(s + i, n - i, by[k]))
+                continue;
+            size_t a = i + bl, b = name_end(s, n, a);
+            while (b > a && strchr(" .;:", s[b - 1]))
+                b--;
+            if (b > a && b - a <= 80 && seg_cap_word(s + a, b - a) &&
+                !word_in(not_name, s + a, word_len(s + a, b - a))) {
+                cand_t *c = cand_get(cs, s + a, b - a);
+                if (c)
+                    c->strong++;
+            }
+        }
+    }
+}
+
+/* Is s[0..n) a word of a response's own name for itself: "høringssvar", "høyringsfråsegn",
+ * "høringsuttalelse", "høringsarbeid", "innspill", "innspel"? */
+static int response_word(const char *s, size_t n)
+{
+    /* not "høringsnotat", "høringsbrev": the hearing's own documents */
+    static const char *const words[] = {
+        "h\xc3\xb8ringssvar", "h\xc3\xb8ringsuttalel", "h\xc3\xb8ringsinnspill",
+        "h\xc3\xb8ringsfr\xc3\xa5segn", "h\xc3\xb8ringsarbeid",
+        "h\xc3\xb8yringssvar", "h\xc3\xb8yringsfr\xc3\xa5segn", "h\xc3\xb8yringsuttal",
+        "h\xc3\xb8yringsinnspel", "innspill", "innspel", NULL };
+    char low[64];
+    size_t ll = seg_lower_word(s, n, low, sizeof low);
+    for (size_t i = 0; words[i]; i++)
+        if (starts_with_ci(low, ll, words[i]))
+            return 1;
+    return 0;
+}
+
+/* "Legeforeningens høringsuttalelse", "KS’ høringssvar", "FUG sitt høyringssvar": the owner
+ * of a response named with a possessive. Not after "til", "støtter", "med", "og" … ("Vi viser
+ * til KS’ høringssvar" quotes another's). */
+static void scan_possessive(cands_t *cs, const char *s, size_t n)
+{
+    static const char *const quoting[] = { "til", "støtter", "støttar", "med", "og", "fra",
+                                           "frå", "på", "som", "enn", NULL };
+    static const char *const sitt[] = { "sitt", "si", "sine", "sin", NULL };
+    size_t ws[8][2];
+    size_t nw = 0; /* the last words before i, ws[nw-1] the nearest */
+    for (size_t i = 0; i < n;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\n'))
+            i++;
+        size_t a = i;
+        while (i < n && s[i] != ' ' && s[i] != '\n')
+            i++;
+        size_t b = i;
+        if (a == b)
+            break;
+        size_t wb = b;
+        while (wb > a && strchr(".,;:!?)\"", s[wb - 1]))
+            wb--;
+        if (nw >= 1 && response_word(s + a, wb - a)) {
+            size_t o = nw - 1; /* the owner's last word */
+            size_t oa = ws[o][0], ob = ws[o][1];
+            int by_sitt = 0;
+            if (word_in(sitt, s + oa, ob - oa) && o >= 1) {
+                by_sitt = 1;
+                o--;
+                oa = ws[o][0];
+                ob = ws[o][1];
+            }
+            size_t cut = 0;
+            if (by_sitt)
+                cut = 0;
+            else if (ob - oa > 3 && !memcmp(s + ob - 3, "\xe2\x80\x99", 3))
+                cut = 3; /* KS’ */
+            else if (ob - oa > 1 && s[ob - 1] == '\'')
+                cut = 1;
+            else if (ob - oa > 2 && s[ob - 1] == 's')
+                cut = 1;
+            else
+                o = (size_t)-1;
+            if (o != (size_t)-1 && seg_cap_word(s + oa, ob - oa)) {
+                size_t first = o;
+                /* earlier capitalised words of the same name: "Norsk Sykepleierforbunds" */
+                while (first > 0 && first + 4 > o && seg_cap_word(s + ws[first - 1][0], 1) &&
+                       !word_in(not_name, s + ws[first - 1][0], ws[first - 1][1] - ws[first - 1][0]) &&
+                       !strchr(".,;:!?", s[ws[first - 1][1] - 1]))
+                    first--;
+                int quoted = first > 0 && word_in(quoting, s + ws[first - 1][0],
+                                                  ws[first - 1][1] - ws[first - 1][0]);
+                size_t nl = ob - cut - ws[first][0];
+                if (!quoted && !word_in(not_name, s + ws[first][0], word_len(s + ws[first][0], nl))) {
+                    cand_t *c = cand_get(cs, s + ws[first][0], nl);
+                    if (c)
+                        c->poss++;
+                }
+            }
+        }
+        if (nw == 8) {
+            memmove(ws, ws + 1, 7 * sizeof ws[0]);
+            nw--;
+        }
+        ws[nw][0] = a;
+        ws[nw][1] = b;
+        nw++;
+        /* a sentence ends: the owner is not in an earlier sentence */
+        if (wb < b && strchr(".!?:", s[b - 1]))
+            nw = 0;
     }
 }
 
@@ -276,6 +589,30 @@ static size_t count_mentions(const char *s, size_t n, const char *name)
     return k;
 }
 
+/* Does the lower-case word low[0..ll) end like an organisation ("…foreningen", "…kommune",
+ * "Fiberforening.no")? */
+static int org_suffix(const char *low, size_t ll)
+{
+    static const char *const suffixes[] = {
+        "kommune", "foreningen", "forening", "forbundet", "forbund", "direktoratet",
+        "direktorat", "departementet", "tilsynet", "tilsyn", "sykehus", "sykehuset",
+        "instituttet", "institutt", "rådet", "ombudet", "ombud", "etaten", "etat",
+        "senteret", "senter", "selskap", "selskapet", "stiftelsen", "nemnda", "nemnd",
+        "utvalget", "utvalet", "foretak", "foretaket", "universitet", "universitetet",
+        "høgskole", "høgskolen", "høgskulen", "fylkeskommune", "interkommunale", "tinget",
+        "registeret", "registret", "kontoret", "verket", "klinikken", "organisasjon",
+        "organisasjonen", "statsforvalteren", "statsforvaltaren", "fylkesmannen", "forvaltaren",
+        NULL };
+    if (ll > 3 && (!memcmp(low + ll - 3, ".no", 3) || !memcmp(low + ll - 3, ".nu", 3)))
+        ll -= 3;
+    for (size_t i = 0; suffixes[i]; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (ll >= sl && !memcmp(low + ll - sl, suffixes[i], sl))
+            return 1;
+    }
+    return 0;
+}
+
 static int has_org_word(const char *name)
 {
     const char *p = name;
@@ -288,19 +625,8 @@ static int has_org_word(const char *name)
             return 1;
         char low[64];
         size_t ll = seg_lower_word(p, l, low, sizeof low);
-        static const char *const suffixes[] = {
-            "kommune", "foreningen", "forening", "forbundet", "forbund", "direktoratet",
-            "direktorat", "departementet", "tilsynet", "tilsyn", "sykehus", "sykehuset",
-            "instituttet", "institutt", "rådet", "ombudet", "ombud", "etaten", "etat",
-            "senteret", "senter", "selskap", "selskapet", "stiftelsen", "nemnda", "nemnd",
-            "utvalget", "foretak", "foretaket", "universitet", "universitetet", "høgskole",
-            "høgskolen", "fylkeskommune", "interkommunale", "tinget", "registeret",
-            "registret", "kontoret", "verket", "klinikken", NULL };
-        for (size_t i = 0; suffixes[i]; i++) {
-            size_t sl = strlen(suffixes[i]);
-            if (ll >= sl && !memcmp(low + ll - sl, suffixes[i], sl))
-                return 1;
-        }
+        if (org_suffix(low, ll))
+            return 1;
         p = *e ? e + 1 : e;
     }
     return 0;
@@ -326,6 +652,13 @@ static int org_line(cands_t *cs, const char *s, size_t n)
         return 0;
     memcpy(name, s, n);
     name[n] = '\0';
+    /* a running header "Tannlegeforeningen høringssvar" names a document, not a sender */
+    for (size_t i = 0; i < n;) {
+        size_t l = word_len(s + i, n - i);
+        if (response_word(s + i, l))
+            return 0;
+        i += l + (i + l < n);
+    }
     /* or an acronym alone: "KS", "NAV", "SINTEF" */
     if (!has_org_word(name) && !(all_caps(name) && n <= 8 && seg_count_words(s, n) == 1))
         return 0;
@@ -409,6 +742,55 @@ static void scan_signature(const block_t *blocks, size_t from, size_t to, cands_
 /* A letterhead: the response starts with the organisation's name on a line of its own
  * ("Sykehuset Innlandet HF", "Bergen kommune"). Not an addressee: a line followed by a postal
  * address, or starting with "Til"/"Att", is skipped. */
+/* "Adressat", "Mottaker:", "Til": a label alone on its line, the addressee under it. */
+static int label_line(const char *s, size_t n)
+{
+    static const char *const labels[] = { "adressat", "mottaker", "mottakar", "til", NULL };
+    while (n > 0 && (s[n - 1] == ':' || s[n - 1] == ' '))
+        n--;
+    return n > 0 && word_in(labels, s, n);
+}
+
+/* A street address: "Storgata 6", "Fridtjof Nansens plass 6B" — capitalised, at most five
+ * words, ending in a house number (and maybe a letter). */
+static int street_line(const char *s, size_t n)
+{
+    if (n < 4 || n > 40 || !seg_cap_word(s, n) || seg_count_words(s, n) > 5 ||
+        seg_count_words(s, n) < 2)
+        return 0;
+    size_t e = n;
+    if (e > 0 && isalpha((unsigned char)s[e - 1]))
+        e--;
+    size_t d = e;
+    while (d > 0 && isdigit((unsigned char)s[d - 1]))
+        d--;
+    return d < e && e - d <= 4 && d > 0 && s[d - 1] == ' ';
+}
+
+/* Is block i, marked as a line of an address, rather the letterhead above one: a name line
+ * (not itself postal) with a blank line between it and the address's own lines ("LILLEVIK
+ * KOMMUNE" / "Helse og omsorg" / blank / "Helse- og omsorgsdepartementet" / "Postboks …")? */
+static int above_address(const block_t *blocks, size_t i, size_t to)
+{
+    const block_t *b = &blocks[i];
+    if (seg_postal_line(b->text.data, b->text.len) || b->npieces == 0)
+        return 0;
+    /* the gap must be wider than those inside the address (double-spaced text has a blank
+     * line between every two) */
+    unsigned last = b->pieces[b->npieces - 1].no, gap = 0, inner = 0;
+    for (size_t k = i + 1; k < to && blocks[k].postal && blocks[k].npieces; k++) {
+        unsigned g = blocks[k].pieces[0].no - last;
+        if (!gap && g > 1) /* the first blank line: where the letterhead's lines end */
+            gap = g;
+        else if (gap && g > inner)
+            inner = g;
+        if (seg_postal_line(blocks[k].text.data, blocks[k].text.len))
+            return gap > 1 && gap > inner;
+        last = blocks[k].pieces[blocks[k].npieces - 1].no;
+    }
+    return 0;
+}
+
 static void scan_letterhead(const block_t *blocks, size_t from, size_t to, cands_t *cs)
 {
     /* two address blocks at the top (name lines over a postal address): the first is the
@@ -445,11 +827,24 @@ static void scan_letterhead(const block_t *blocks, size_t from, size_t to, cands
         if (b->kind == B_QUESTION || b->kind == B_CHECKBOX || b->kind == B_BULLET ||
             b->text.len > 120)
             return;
-        if (b->kind == B_TITLE || b->postal || b->npieces == 0 ||
-            b->pieces[0].no != b->pieces[b->npieces - 1].no)
+        if (b->kind == B_TITLE || b->npieces == 0 || (b->postal && !above_address(blocks, i, to)))
             continue; /* b->postal: a line of an (addressee's) address block */
+        /* the line after "Adressat", "Mottaker", "Til" is the addressee */
+        if (i > from && label_line(blocks[i - 1].text.data, blocks[i - 1].text.len))
+            continue;
         const char *s = b->text.data;
         size_t n = b->text.len;
+        if (b->pieces[0].no != b->pieces[b->npieces - 1].no) {
+            /* "LILLEVIK KOMMUNE" over "Helse og omsorg" in one block: the first line */
+            if (b->kind == B_QUESTION || b->kind == B_FOOTNOTE)
+                continue;
+            size_t k = 1;
+            while (k < b->npieces && b->pieces[k].no == b->pieces[0].no)
+                k++;
+            n = k < b->npieces ? b->pieces[k].out : n;
+            while (n > 0 && s[n - 1] == ' ')
+                n--;
+        }
         if (n < 2 || n > 80 || seg_ends_sentence(s, n) || !seg_cap_word(s, n))
             continue;
         size_t e = n; /* "… utredning.1": a sentence with a footnote marker */
@@ -466,7 +861,8 @@ static void scan_letterhead(const block_t *blocks, size_t from, size_t to, cands
             const char *nx = blocks[i + 1].text.data;
             size_t nl = blocks[i + 1].text.len;
             if (starts_with_ci(nx, nl, "postboks") || starts_with_ci(nx, nl, "pb.") ||
-                (nl >= 4 && isdigit((unsigned char)nx[0]) && isdigit((unsigned char)nx[3])))
+                (nl >= 4 && isdigit((unsigned char)nx[0]) && isdigit((unsigned char)nx[3])) ||
+                street_line(nx, nl))
                 continue;
         }
         if (org_line(cs, s, n))
@@ -487,22 +883,33 @@ char *resp_detect(const block_t *blocks, size_t from, size_t to)
         if (b->kind == B_TITLE || b->kind == B_UHEADING || b->kind == B_PARA ||
             b->kind == B_HEADING || b->kind == B_META)
             scan_from(&cs, b->text.data, b->text.len);
-        if (b->kind == B_PARA || b->kind == B_BULLET || b->kind == B_FOOTNOTE)
+        if (b->kind == B_PARA || b->kind == B_BULLET || b->kind == B_FOOTNOTE) {
             scan_candidates(&cs, b->text.data, b->text.len);
+            scan_by(&cs, b->text.data, b->text.len);
+        }
+        if (b->kind != B_QUESTION && b->kind != B_CHECKBOX)
+            scan_possessive(&cs, b->text.data, b->text.len);
     }
+    /* an acronym's statements are its full name's: "Norsk studentorganisasjon (NSO) takker …
+     * NSO mener …" */
+    for (size_t i = 0; i < cs.n; i++)
+        for (size_t k = 0; cs.v[i].acr[0] && k < cs.n; k++)
+            if (k != i && !strcmp(cs.v[k].name, cs.v[i].acr)) {
+                cs.v[i].verbs += cs.v[k].verbs;
+                cs.v[i].strong += cs.v[k].strong;
+                cs.v[i].poss += cs.v[k].poss;
+                cs.v[k].merged = 1;
+            }
     char *best = NULL;
     long bestscore = 0;
     for (size_t i = 0; i < cs.n && !all.err; i++) {
         cand_t *c = &cs.v[i];
         int org = has_org_word(c->name) || all_caps(c->name);
-        int words = 1;
-        for (const char *p = c->name; *p; p++)
-            words += *p == ' ';
-        if (!c->strong && !c->letterhead && !c->signer && !org && c->verbs < 2)
+        if (c->merged ||
+            (!c->strong && !c->letterhead && !c->signer && !c->poss && !org && c->verbs < 2))
             continue;
-        if (!c->strong && !c->letterhead && !c->signer && words == 1 && !org && c->verbs < 3)
-            continue;
-        long score = (long)c->strong * 1000 + (long)c->letterhead * 100 + c->verbs * 3 +
+        long score = (long)c->strong * 1000 + (c->poss ? 150 + c->poss : 0) +
+                     (long)c->letterhead * 100 + c->verbs * 3 +
                      (long)count_mentions(all.data, all.len, c->name) + (org ? 5 : 0);
         if (score > bestscore) {
             bestscore = score;
@@ -512,5 +919,14 @@ char *resp_detect(const block_t *blocks, size_t from, size_t to)
     char *r = best ? strdup(best) : NULL;
     cands_free(&cs);
     buf_free(&all);
+    return r;
+}
+
+char *resp_canonical(const char *found, const hsok_aliases_t *aliases)
+{
+    const char *canon = hsok_aliases_lookup(aliases, found, NULL);
+    char *r = strdup(canon ? canon : found);
+    if (r && !canon)
+        uncap_name(r);
     return r;
 }

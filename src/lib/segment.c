@@ -1514,6 +1514,8 @@ typedef struct ctx {
     hsok_segdoc_t *d;
     seg_t *sg;
     const char *respondent;
+    const char *found;     /* the respondent's name as the text writes it (the letterhead) */
+    const hsok_aliases_t *aliases;
     const char *q, *g, *u; /* open headings */
     int g_caps;            /* g is an all-caps heading */
     int qno, gno;
@@ -1716,13 +1718,18 @@ static int caps_heading(const char *s, size_t n)
 static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, const char *inherit)
 {
     seg_t *sg = c->sg;
+    c->found = "";
     if (override) {
         c->respondent = override;
     } else {
         char *r = resp_detect(sg->blocks, from, to);
-        c->respondent = r ? keep(c->d, r) : inherit ? inherit : "";
-        if (!c->respondent)
-            return -1;
+        if (r) {
+            if (!(c->found = keep(c->d, r)) ||
+                !(c->respondent = keep(c->d, resp_canonical(r, c->aliases))))
+                return -1;
+        } else {
+            c->respondent = inherit ? inherit : "";
+        }
     }
     if (add_respondent(c->d, c->respondent) < 0)
         return -1;
@@ -1757,9 +1764,8 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             break;
         case B_UHEADING:
             /* the letterhead naming the respondent is not a section */
-            if (!c->q && !c->g && !c->u && *c->respondent &&
-                b->text.len == strlen(c->respondent) &&
-                !memcmp(b->text.data, c->respondent, b->text.len))
+            if (!c->q && !c->g && !c->u && *c->found && b->text.len == strlen(c->found) &&
+                !memcmp(b->text.data, c->found, b->text.len))
                 break;
             if (caps_heading(b->text.data, b->text.len) && (!c->g || c->g_caps) && i + 1 < to &&
                 (sg->blocks[i + 1].kind == B_PARA || sg->blocks[i + 1].kind == B_BULLET)) {
@@ -1788,9 +1794,8 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             break;
         case B_PARA:
             /* a letterhead too short to be a heading ("KS") is no passage either */
-            if (!c->q && !c->g && !c->u && *c->respondent &&
-                b->text.len == strlen(c->respondent) &&
-                !memcmp(b->text.data, c->respondent, b->text.len) && single_line_block(b))
+            if (!c->q && !c->g && !c->u && *c->found && b->text.len == strlen(c->found) &&
+                !memcmp(b->text.data, c->found, b->text.len) && single_line_block(b))
                 break;
             if (emit_long(c, b, HSOK_PASSAGE_PARAGRAPH) < 0 || add_stance(c, b, SEG_PROSE) < 0)
                 return -1;
@@ -1929,9 +1934,10 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
     c.max_chars = opts && opts->max_passage_chars ? opts->max_passage_chars : DEFAULT_MAX_CHARS;
     if (c.max_chars < 200)
         c.max_chars = 200;
-    const char *override = opts && opts->respondent && *opts->respondent
-                               ? keep(d, strdup(opts->respondent))
-                               : NULL;
+    c.aliases = opts ? opts->aliases : NULL;
+    const char *given = opts && opts->respondent && *opts->respondent ? opts->respondent : NULL;
+    const char *canon = given ? hsok_aliases_lookup(c.aliases, given, NULL) : NULL;
+    const char *override = given ? keep(d, strdup(canon ? canon : given)) : NULL;
     if (opts && opts->respondent && *opts->respondent && !override) {
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
         goto out;

@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "hsok/segment.h"
 
 /* ---- UTF-8 and word helpers ---- */
 
@@ -122,6 +123,12 @@ extern const char *const seg_function_words[];
 /* The respondent named in blocks [from, to) of one response: malloc'd (the caller frees), or
  * NULL when none is found or memory ran out. */
 char *resp_detect(const block_t *blocks, size_t from, size_t to);
+
+/* The name a detected respondent is known by: the alias table's canonical name if it has one
+ * ("Legeforeningen" -> "Den norske legeforening"), else the name in ordinary case if the
+ * text wrote it in capitals ("LILLEVIK KOMMUNE" -> "Lillevik kommune"). malloc'd; NULL when
+ * memory ran out. aliases may be NULL. */
+char *resp_canonical(const char *found, const hsok_aliases_t *aliases);
 
 /* ---- stance.c ---- */
 
