@@ -1191,6 +1191,34 @@ static void test_respondent_caps_case(void **state)
     expect_respondent("NAV\n\nVi st\xc3\xb8tter forslaget.\n", "NAV");
 }
 
+/* fuzz_segment: a respondent candidate longer than 255 bytes was cut inside a multi-byte
+ * character (here U+FFFD, as the decoder writes for invalid bytes), giving a respondent
+ * that is not UTF-8. */
+static void test_respondent_long_candidate_utf8(void **state)
+{
+    (void)state;
+    char text[1024] = "H\xc3\xb8ringssvar\n\nM\xc3\xa5l 3: Kompetanse\n\nfut. LLLLLLLLLLLLLLLLL";
+    for (int i = 0; i < 115; i++)
+        strcat(text, "\xef\xbf\xbd");
+    strcat(text, "Kom");
+    for (int i = 0; i < 88; i++)
+        strcat(text, "\xef\xbf\xbd");
+    strcat(text, "mulenII \xc3\xb8nskEr at informa-\nsjonen deles.\n");
+    assert_true(hsok_utf8_valid(text, strlen(text), NULL));
+    hsok_segdoc_t *d = segment_str(text);
+    assert_true(npass(d) >= 1);
+    for (size_t i = 0; i < npass(d); i++) {
+        const char *r = pass(d, i)->respondent;
+        if (!hsok_utf8_valid(r, strlen(r), NULL))
+            fail_msg("passage %zu: respondent \"%s\" is not UTF-8", i, r);
+    }
+    for (size_t i = 0; i < hsok_segdoc_respondent_count(d); i++) {
+        const char *r = hsok_segdoc_respondent(d, i);
+        assert_true(hsok_utf8_valid(r, strlen(r), NULL));
+    }
+    hsok_segdoc_free(d);
+}
+
 /* ---- crafted: respondents ---------------------------------------------------------------- */
 
 static void test_respondent_from_title(void **state)
@@ -2251,6 +2279,7 @@ int main(void)
         cmocka_unit_test(test_respondent_street_addressee),
         cmocka_unit_test(test_respondent_aliases),
         cmocka_unit_test(test_respondent_caps_case),
+        cmocka_unit_test(test_respondent_long_candidate_utf8),
         cmocka_unit_test_setup_teardown(test_meta, meta_setup, meta_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
