@@ -1183,6 +1183,16 @@ static void test_respondent_aliases(void **state)
     }
 }
 
+/* A title that runs on into the first sentence: the organisation in that sentence. */
+static void test_respondent_after_title_line(void **state)
+{
+    (void)state;
+    expect_respondent("H\xc3\xb8ringsinnspill - forskrift om felles behandlingsansvar\n"
+                      "Eksempel- og pr\xc3\xb8vedirektoratet viser til h\xc3\xb8ringen av 1. mars.\n"
+                      "Direktoratet st\xc3\xb8tter forslaget.\n",
+                      "Eksempel- og pr\xc3\xb8vedirektoratet");
+}
+
 /* A letterhead in capitals without an alias: ordinary case, acronyms kept. */
 static void test_respondent_caps_case(void **state)
 {
@@ -2279,6 +2289,7 @@ int main(void)
         cmocka_unit_test(test_respondent_street_addressee),
         cmocka_unit_test(test_respondent_aliases),
         cmocka_unit_test(test_respondent_caps_case),
+        cmocka_unit_test(test_respondent_after_title_line),
         cmocka_unit_test(test_respondent_long_candidate_utf8),
         cmocka_unit_test_setup_teardown(test_meta, meta_setup, meta_teardown),
     };

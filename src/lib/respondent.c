@@ -886,6 +886,15 @@ char *resp_detect(const block_t *blocks, size_t from, size_t to)
         if (b->kind == B_PARA || b->kind == B_BULLET || b->kind == B_FOOTNOTE) {
             scan_candidates(&cs, b->text.data, b->text.len);
             scan_by(&cs, b->text.data, b->text.len);
+        } else if (b->kind == B_TITLE) {
+            /* a title that ran on into the first sentence: "Høringsinnspill - forskrift om …"
+             * / "Arbeids- og velferdsdirektoratet viser til …" — read from its second line */
+            for (size_t k = 1; k < b->npieces; k++)
+                if (b->pieces[k].no != b->pieces[k - 1].no) {
+                    size_t o = b->pieces[k].out;
+                    scan_candidates(&cs, b->text.data + o, b->text.len - o);
+                    break;
+                }
         }
         if (b->kind != B_QUESTION && b->kind != B_CHECKBOX)
             scan_possessive(&cs, b->text.data, b->text.len);
