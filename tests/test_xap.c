@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xap.h"
@@ -1981,6 +1983,49 @@ static void test_check_beside_writer(void **state)
     free(saved);
 }
 
+/* A check killed half-way (Ctrl-C, or a crash inside Xapian's check) leaves its copy of the
+ * index in $TMPDIR: the next check removes such copies of this user's that are over a minute
+ * old and that no process holds, and nothing else. */
+static void test_check_sweeps_leftovers(void **state)
+{
+    (void)state;
+    char tmp[400], dir[500], file[600], list[256];
+    tpath(tmp, sizeof tmp, "sweep-tmp");
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    static const char *const names[] = { "hsok-check-stale", "hsok-check-held",
+                                         "hsok-check-fresh", "other-dir" };
+    int held = -1;
+    for (int i = 0; i < 4; i++) {
+        snprintf(dir, sizeof dir, "%s/%s", tmp, names[i]);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        snprintf(file, sizeof file, "%s/postlist.glass", dir);
+        write_file(file, "x", 1);
+        if (i != 2) { /* two minutes old */
+            struct timespec ts[2] = { { time(NULL) - 120, 0 }, { time(NULL) - 120, 0 } };
+            assert_int_equal(utimensat(AT_FDCWD, dir, ts, 0), 0);
+        }
+        if (i == 1) { /* a check still running holds its copy */
+            held = open(dir, O_RDONLY | O_DIRECTORY);
+            assert_true(held >= 0);
+            assert_int_equal(flock(held, LOCK_EX | LOCK_NB), 0);
+        }
+    }
+    const char *old_tmp = getenv("TMPDIR");
+    char *saved = old_tmp ? strdup(old_tmp) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    xap_close(open_fixture(), NULL);
+    char *err = NULL;
+    assert_int_equal(xap_check(fixpath, 1, NULL, NULL, &err), HSOK_OK);
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    close(held);
+    listing(tmp, list, sizeof list);
+    assert_string_equal(list, "hsok-check-fresh/hsok-check-held/other-dir/");
+}
+
 /* A count that meets damage returns 0, and every later call with a status reports the damage:
  * a search must not take a damaged index for one that lacks the word (it printed 'no hits'). */
 static void test_count_error_reported(void **state)
@@ -2172,6 +2217,7 @@ int main(void)
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_check_beside_writer),
         cmocka_unit_test(test_count_error_reported),
+        cmocka_unit_test(test_check_sweeps_leftovers),
         cmocka_unit_test(test_reader_overtaken),
         cmocka_unit_test(test_terms_overtaken),
     };

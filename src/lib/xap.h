@@ -45,7 +45,8 @@ hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **er
  * malloc'd, whenever the check ran. Xapian's check opens tables read/write (and truncates those
  * of an index never committed), so it runs on a private copy of the index's files in $TMPDIR
  * (else /tmp), taken again if a writer commits while it is copied; the index itself is only
- * read. */
+ * read. Copies left there by checks that were killed (unlocked, over a minute old) are
+ * removed first. */
 hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **report,
                         char **errmsg);
 /* Commit if writable, then close and free. NULL is a no-op. */

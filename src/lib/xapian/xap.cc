@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <new>
 #include <sstream>
 #include <stdexcept>
@@ -379,22 +381,57 @@ void replace_all(std::string &s, const std::string &from, const std::string &to)
         s.replace(at, from.size(), to);
 }
 
+// Remove the files of directory fd `dfd` (which it closes), then the directory at path.
+void remove_flat_dir(int dfd, const std::string &path)
+{
+    if (DIR *d = fdopendir(dfd)) {
+        while (struct dirent *e = readdir(d))
+            if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    } else {
+        close(dfd);
+    }
+    rmdir(path.c_str());
+}
+
+#define SNAPSHOT_PREFIX "hsok-check-"
+
+// The copy lives in $TMPDIR/hsok-check-XXXXXX, locked (flock) while in use. A process killed
+// while checking (Ctrl-C, or a crash inside Xapian's check) leaves its copy behind: copies of
+// this user's that no process holds and that are over a minute old are removed first.
 struct snapshot {
     std::string dir; // the private directory, "" until made
+    int fd = -1;     // the directory, flock'ed
 
     ~snapshot()
     {
-        if (dir.empty())
-            return;
-        if (DIR *d = opendir(dir.c_str())) {
-            while (struct dirent *e = readdir(d))
-                if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
-                    unlinkat(dirfd(d), e->d_name, 0);
-            closedir(d);
-        }
-        rmdir(dir.c_str());
+        if (!dir.empty() && fd >= 0)
+            remove_flat_dir(fd, dir);
     }
 };
+
+void sweep_snapshots(const std::string &tmp)
+{
+    DIR *d = opendir(tmp.c_str());
+    if (!d)
+        return;
+    time_t now = time(nullptr);
+    while (struct dirent *e = readdir(d)) {
+        if (std::strncmp(e->d_name, SNAPSHOT_PREFIX, sizeof SNAPSHOT_PREFIX - 1) != 0)
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat sb;
+        if (fd < 0)
+            continue;
+        if (fstat(fd, &sb) == 0 && sb.st_uid == geteuid() && sb.st_mtime < now - 60 &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0)
+            remove_flat_dir(fd, tmp + "/" + e->d_name);
+        else
+            close(fd);
+    }
+    closedir(d);
+}
 
 // Copy the regular file `name` of directory fd `from` (not following a symbolic link, never
 // blocking on a FIFO) to directory `to`. On failure returns false; *why says what failed.
@@ -469,14 +506,24 @@ std::string file_bytes(int dir, const char *name)
 // writer committing meanwhile changes iamglass: then the copy is taken again.
 hsok_status_t take_snapshot(const std::string &p, snapshot *snap, char **errmsg)
 {
-    const char *tmp = getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/hsok-check-XXXXXX";
+    const char *env = getenv("TMPDIR");
+    std::string tmp = env && *env ? env : "/tmp";
+    sweep_snapshots(tmp);
+    std::string templ = tmp + "/" SNAPSHOT_PREFIX "XXXXXX";
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
     if (!mkdtemp(buf.data()))
         return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot check index '%s': cannot create '%s': %s",
                            p.c_str(), templ.c_str(), sys_error(errno).c_str());
     snap->dir = buf.data();
+    snap->fd = open(buf.data(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (snap->fd < 0 || flock(snap->fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (snap->fd < 0)
+            rmdir(buf.data());
+        return hsok_seterr(errmsg, HSOK_ERR_IO, "cannot check index '%s': cannot use '%s': %s",
+                           p.c_str(), buf.data(), sys_error(e).c_str());
+    }
     for (int attempt = 0; attempt < 3; attempt++) {
         int dfd = open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d = dfd < 0 ? nullptr : fdopendir(dfd);
