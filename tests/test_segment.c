@@ -1229,6 +1229,39 @@ static void test_respondent_long_candidate_utf8(void **state)
     hsok_segdoc_free(d);
 }
 
+/* fuzz_segment: a footnote line with two spaces after its number ("1  KIT står for …") gave
+ * a passage starting with a space. */
+static void test_footnote_two_spaces(void **state)
+{
+    (void)state;
+    const char *text = "KIT1 er viktig for oss.\n\n1  KIT st\xc3\xa5r for kunnskap.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    size_t nfoot = 0;
+    for (size_t i = 0; i < npass(d); i++)
+        if (pass(d, i)->kind == HSOK_PASSAGE_FOOTNOTE) {
+            nfoot++;
+            assert_string_equal(pass(d, i)->text, "KIT st\xc3\xa5r for kunnskap.");
+        }
+    assert_int_equal(nfoot, 1);
+    hsok_segdoc_free(d);
+}
+
+/* fuzz_segment: "0) Har dere …?" was a question with question_no 0, which means "no
+ * question"; questions are numbered from 1. */
+static void test_question_zero(void **state)
+{
+    (void)state;
+    const char *text = "0) Har dere innspill til forslaget?\n\nVi har ingen innspill.\n\n"
+                       "Sp\xc3\xb8rsm\xc3\xa5l 0: Noe annet?\n\nNei.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    must_find(d, "Vi har ingen innspill.");
+    for (size_t i = 0; i < npass(d); i++)
+        assert_string_equal(pass(d, i)->question, "");
+    hsok_segdoc_free(d);
+}
+
 /* ---- crafted: respondents ---------------------------------------------------------------- */
 
 static void test_respondent_from_title(void **state)
@@ -2291,6 +2324,8 @@ int main(void)
         cmocka_unit_test(test_respondent_caps_case),
         cmocka_unit_test(test_respondent_after_title_line),
         cmocka_unit_test(test_respondent_long_candidate_utf8),
+        cmocka_unit_test(test_footnote_two_spaces),
+        cmocka_unit_test(test_question_zero),
         cmocka_unit_test_setup_teardown(test_meta, meta_setup, meta_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -298,7 +298,7 @@ static int question_at(const char *s, size_t n, size_t *skip)
     if (starts_with_ci(s, n, "sp\xc3\xb8rsm\xc3\xa5l ")) {
         i = strlen("sp\xc3\xb8rsm\xc3\xa5l ");
         int v = number_at(s + i, n - i, &k);
-        if (v < 0)
+        if (v < 1) /* question_no 0 means "no question" */
             return -1;
         i += k;
         if (i < n && (s[i] == ')' || s[i] == '.' || s[i] == ':'))
@@ -309,7 +309,7 @@ static int question_at(const char *s, size_t n, size_t *skip)
         return i < n ? v : -1;
     }
     int v = number_at(s, n, &k);
-    if (v < 0 || k >= n || (s[k] != ')' && s[k] != '.'))
+    if (v < 1 || k >= n || (s[k] != ')' && s[k] != '.'))
         return -1;
     i = k + 1;
     if (i >= n || !space_len(s, n, i))
@@ -468,7 +468,10 @@ static int footnote_def(const seg_t *sg, const char *s, size_t n, size_t *skip)
     int v = number_at(s, n, &k);
     if (v < 1 || v > 99 || k >= n || !space_len(s, n, k) || !sg->footnotes[v])
         return -1;
-    *skip = k + space_len(s, n, k);
+    /* all the spaces after the number ("1  KIT står for …"), or the text starts with one */
+    while (k < n && space_len(s, n, k))
+        k += space_len(s, n, k);
+    *skip = k;
     return v;
 }
 

@@ -4,20 +4,43 @@
  * (hsok_source_decode) and the clean text is segmented (hsok_segment) twice: with respondent
  * detection and the default passage size, and with a respondent override and the smallest
  * passage size (which cuts long paragraphs at sentences most often).
- * Checked: every passage and stance has its strings (valid UTF-8, one line but for the bullets
- * of a run), offsets inside the text, lines inside the file, ordinals in order; respondents
- * are distinct. */
+ * Checked (what tests/test_segment.c's check_invariants asks of crafted texts, where it holds
+ * for any text): every passage and stance has its strings (valid UTF-8, one line but for the
+ * bullets of a run, no stray spaces); passages are in source order, their offsets inside the
+ * text and their lines those of their offsets; a question opens its section; respondents are
+ * distinct. */
 #include "fuzz.h"
 
 #include "hsok/ingest.h"
 #include "hsok/segment.h"
 
+/* 1-based line of byte off: one more than the newlines before it (nl: their offsets). */
+static unsigned line_at(const size_t *nl, size_t nnl, size_t off)
+{
+    size_t lo = 0, hi = nnl;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (nl[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (unsigned)lo + 1;
+}
+
 static void check_doc(const hsok_segdoc_t *doc, const char *text, size_t len, const char *who)
 {
     unsigned nlines = 1;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n' && i + 1 < len)
-            nlines++;
+    size_t *nl = malloc((len + 1) * sizeof *nl), nnl = 0, prev_start = 0;
+    if (!nl)
+        abort();
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            nl[nnl++] = i;
+            if (i + 1 < len)
+                nlines++;
+        }
+    }
     size_t np = hsok_segdoc_passage_count(doc);
     for (size_t i = 0; i < np; i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
@@ -40,13 +63,34 @@ static void check_doc(const hsok_segdoc_t *doc, const char *text, size_t len, co
         FUZZ_CHECK(p->kind == HSOK_PASSAGE_PARAGRAPH || p->kind == HSOK_PASSAGE_BULLETS ||
                        p->kind == HSOK_PASSAGE_FOOTNOTE, "passage kind %d", (int)p->kind);
         FUZZ_CHECK(p->ordinal == i, "passage %zu has ordinal %u", i, p->ordinal);
-        FUZZ_CHECK(p->start <= p->end && p->end <= len, "passage [%zu, %zu) of %zu bytes",
+        FUZZ_CHECK(p->start < p->end && p->end <= len, "passage [%zu, %zu) of %zu bytes",
                    p->start, p->end, len);
+        FUZZ_CHECK(p->start >= prev_start, "passage %zu starts at %zu, the one before at %zu", i,
+                   p->start, prev_start);
+        prev_start = p->start;
         FUZZ_CHECK(p->line >= 1 && p->line <= p->end_line && p->end_line <= nlines,
                    "passage lines %u-%u of %u", p->line, p->end_line, nlines);
+        FUZZ_CHECK(p->line == line_at(nl, nnl, p->start) &&
+                       p->end_line == line_at(nl, nnl, p->end - 1),
+                   "passage %zu: lines %u-%u, its bytes [%zu, %zu) on lines %u-%u", i, p->line,
+                   p->end_line, p->start, p->end, line_at(nl, nnl, p->start),
+                   line_at(nl, nnl, p->end - 1));
+        size_t n = strlen(p->text);
+        FUZZ_CHECK(p->text[0] != ' ' && p->text[n - 1] != ' ' && !strstr(p->text, "  ") &&
+                       !strstr(p->text, "\n\n") && !strstr(p->text, " \n") &&
+                       !strstr(p->text, "\n "),
+                   "passage %zu has stray spaces: '%s'", i, p->text);
         FUZZ_CHECK(p->question_no >= 0 && p->goal_no >= 0, "question %d, goal %d",
                    p->question_no, p->goal_no);
+        if (p->question_no > 0)
+            FUZZ_CHECK(*p->question && !strncmp(p->section, p->question, strlen(p->question)),
+                       "question %d '%s' does not open section '%s'", p->question_no,
+                       p->question, p->section);
+        else
+            FUZZ_CHECK(!*p->question, "question '%s' without a number", p->question);
     }
+    FUZZ_CHECK(hsok_segdoc_passage(doc, np) == NULL, "a passage after the last");
+    free(nl);
     size_t ns = hsok_segdoc_stance_count(doc);
     for (size_t i = 0; i < ns; i++) {
         const hsok_stance_t *s = hsok_segdoc_stance(doc, i);
