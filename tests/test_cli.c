@@ -1867,11 +1867,18 @@ static void test_search_json(void **state)
     assert_true(hits_have_respondent(&h, "Drammen kommune"));
     assert_true(hits_have_respondent(&h, "Helse Sør-Øst RHF"));
     assert_false(jget_type(h.summary, "relaxed", J_BOOL)->b);
-    /* every hit highlights a form of the word in its snippet; scores do not increase */
+    /* every exact hit highlights a form of the word in its snippet; scores do not increase;
+     * related hits (the word's parts apart, its head in other compounds) come after them */
+    size_t nexact = 0;
     for (size_t i = 0; i < h.n; i++) {
         const jval_t *o = h.jl.v[i];
         const jval_t *snip = jget(o, "snippet");
         const jval_t *hl = jget(o, "highlights");
+        if (!strcmp(jstr(o, "match"), "related"))
+            continue;
+        assert_string_equal(jstr(o, "match"), "exact");
+        assert_int_equal(nexact, i);
+        nexact++;
         int found = 0;
         for (size_t s = 0; s < hl->n; s++) {
             size_t a = (size_t)hl->items[s]->items[0]->num;
@@ -1887,7 +1894,18 @@ static void test_search_json(void **state)
         if (i > 0)
             assert_true(jnum(o, "score") <= jnum(h.jl.v[i - 1], "score"));
     }
+    assert_true(nexact >= 2);
+    assert_true(jnum(h.summary, "estimated_related") >= (double)(h.n - nexact));
     hits_free(&h);
+    run_free(&r);
+
+    /* a person sees the related hits marked and counted */
+    run(&r, "--db", db_dir, "-n", "50", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "(related)"));
+    assert_non_null(strstr(r.out, "── related:"));
+    assert_non_null(strstr(r.out, " related)\n"));
+    assert_non_null(strstr(r.out, " exact, "));
     run_free(&r);
 }
 

@@ -250,6 +250,79 @@ static void test_compound_search(void **state)
     hsok_results_free(r);
 }
 
+/* a compound query: exact and inflected matches first, then its parts apart, then other
+ * compounds with its head, marked as related and counted apart */
+static void test_compound_related(void **state)
+{
+    (void)state;
+    write_text("related.txt",
+               "Informasjonssikkerhet er et krav for hele etaten.\n\n"
+               "Vi deler informasjon om sikkerhet med alle ansatte.\n\n"
+               "IKT-sikkerheten i skolene er god.\n\n"
+               "Datasikkerhet koster penger.\n\n"
+               "Vi viser til helseregisterloven og pasientjournalloven.\n\n"
+               "Informasjon er ikke det samme som kunnskap.\n");
+    char *err = NULL;
+    assert_int_equal(index_one("related.txt", &err), HSOK_OK);
+
+    hsok_results_t *r = search("informasjonssikkerhet");
+    int exact = hit_with(r, "Informasjonssikkerhet er et krav");
+    int parts = hit_with(r, "informasjon om sikkerhet");
+    int ikt = hit_with(r, "IKT-sikkerheten");
+    int data = hit_with(r, "Datasikkerhet koster");
+    assert_true(exact >= 0 && parts >= 0 && ikt >= 0 && data >= 0);
+    assert_int_equal(hsok_results_get(r, (size_t)exact)->match, HSOK_MATCH_EXACT);
+    assert_int_equal(hsok_results_get(r, (size_t)parts)->match, HSOK_MATCH_RELATED);
+    assert_int_equal(hsok_results_get(r, (size_t)ikt)->match, HSOK_MATCH_RELATED);
+    assert_int_equal(hsok_results_get(r, (size_t)data)->match, HSOK_MATCH_RELATED);
+    /* both parts rank above the head alone */
+    assert_true(parts < ikt && parts < data);
+    /* the modifier alone is not related */
+    assert_int_equal(hit_with(r, "Informasjon er ikke det samme"), -1);
+    /* every exact match comes before every related one, and the count says how many are
+     * related */
+    size_t nrel = 0;
+    for (size_t i = 0; i < hsok_results_count(r); i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        if (h->match == HSOK_MATCH_RELATED)
+            nrel++;
+        else
+            assert_int_equal(nrel, 0);
+        assert_true(h->all_words);
+    }
+    assert_true(nrel >= 3);
+    assert_int_equal(hsok_results_estimated_related(r), nrel);
+    assert_true(hsok_results_estimated(r) > nrel);
+    hsok_results_free(r);
+
+    /* a word that is not a compound has no related matches */
+    r = search("sikkerhet");
+    assert_true(hsok_results_count(r) >= 4);
+    assert_int_equal(hsok_results_estimated_related(r), 0);
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_int_equal(hsok_results_get(r, i)->match, HSOK_MATCH_EXACT);
+    hsok_results_free(r);
+
+    /* the leading and the middle part of a three-part compound find it, as exact matches */
+    r = search("helseregister");
+    int h = hit_with(r, "helseregisterloven");
+    assert_true(h >= 0);
+    assert_int_equal(hsok_results_get(r, (size_t)h)->match, HSOK_MATCH_EXACT);
+    hsok_results_free(r);
+    r = search("register");
+    assert_true(hit_with(r, "helseregisterloven") >= 0);
+    hsok_results_free(r);
+    r = search("journal");
+    assert_true(hit_with(r, "pasientjournalloven") >= 0);
+    hsok_results_free(r);
+
+    /* a compound the index does not have: its parts apart and its head are related */
+    r = search("informasjonsarbeid");
+    for (size_t i = 0; i < hsok_results_count(r); i++)
+        assert_int_equal(hsok_results_get(r, i)->match, HSOK_MATCH_RELATED);
+    hsok_results_free(r);
+}
+
 static void test_suspended_compounds(void **state)
 {
     (void)state;
@@ -422,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_false_splits),
         cmocka_unit_test(test_lexicon_from_string),
         cmocka_unit_test(test_compound_search),
+        cmocka_unit_test(test_compound_related),
         cmocka_unit_test(test_suspended_compounds),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_decode_direct),

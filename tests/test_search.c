@@ -132,15 +132,26 @@ static void test_informasjonssikkerhet(void **state)
     size_t n = hsok_results_count(r);
     assert_true(n >= 3);
     int drammen = 0, hso = 0;
+    size_t nexact = 0;
     for (size_t i = 0; i < n; i++) {
         const hsok_hit_t *h = hsok_results_get(r, i);
         assert_int_equal(h->rank, i + 1);
         assert_true(strlen(h->rec.text) < 2000);
+        if (h->match == HSOK_MATCH_RELATED) {
+            /* after every exact match (checked below): a passage with its parts apart or
+             * its head (any form: "sikker", "sikre" share the lemma) in another compound */
+            assert_true(contains_ci(h->rec.text, "informasjon") ||
+                        contains_ci(h->rec.text, "sikk") || contains_ci(h->rec.text, "sikr"));
+            continue;
+        }
+        assert_true(h->nspans >= 1);
+        assert_int_equal(nexact, i);
+        nexact++;
+        assert_int_equal(h->match, HSOK_MATCH_EXACT);
         assert_true(contains_ci(h->rec.text, "informasjonssikkerhet"));
         drammen += !strcmp(h->rec.respondent, "Drammen kommune");
         hso += !strcmp(h->rec.respondent, "Helse Sør-Øst RHF");
         /* every highlight covers a form of the word */
-        assert_true(h->nspans >= 1);
         for (size_t k = 0; k < h->nspans; k++) {
             assert_true(h->spans[k].end <= strlen(h->snippet));
             assert_true(contains_ci(h->snippet + h->spans[k].start, "informasjonssikkerhet"));
@@ -148,6 +159,8 @@ static void test_informasjonssikkerhet(void **state)
         if (i)
             assert_true(h->score <= hsok_results_get(r, i - 1)->score);
     }
+    assert_true(nexact >= 3);
+    assert_int_equal(hsok_results_estimated_related(r), n - nexact);
     assert_true(drammen > 0);
     assert_true(hso > 0);
     assert_false(hsok_results_relaxed(r));

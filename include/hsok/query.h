@@ -35,6 +35,15 @@ typedef struct hsok_span {
     size_t start, end;            /* byte offsets of a highlighted word in the snippet */
 } hsok_span_t;
 
+/* How a passage matched (more kinds may be added, with new values). */
+typedef enum hsok_match {
+    HSOK_MATCH_EXACT = 0,   /* the query's words themselves: any inflection, or a compound
+                               that contains the word ("sikkerhet" in "informasjonssikkerheten") */
+    HSOK_MATCH_RELATED = 1  /* only through a broader form of a compound query word: its parts
+                               apart ("informasjon … sikkerhet") or other compounds with its
+                               head ("IKT-sikkerhet", "datasikkerhet"); ranked after exact ones */
+} hsok_match_t;
+
 typedef struct hsok_hit {
     hsok_record_t rec;            /* the passage; strings borrowed from the results */
     unsigned rank;                /* from 1 */
@@ -46,6 +55,7 @@ typedef struct hsok_hit {
                                      text, folded into this hit (at least this many) */
     int all_words;                /* 1: matches the query as written; 0: several words
                                      without an operator, and this passage has only some */
+    hsok_match_t match;           /* exact, or related (a broader match of a compound) */
 } hsok_hit_t;
 
 typedef struct hsok_results hsok_results_t;
@@ -67,6 +77,8 @@ const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i);
 size_t hsok_results_estimated(const hsok_results_t *r);
 /* Of those, the passages that match the query as written (all the words). */
 size_t hsok_results_estimated_all(const hsok_results_t *r);
+/* Of the estimated passages, those that matched only as related (HSOK_MATCH_RELATED). */
+size_t hsok_results_estimated_related(const hsok_results_t *r);
 /* Nonzero if some of the returned hits have only some of the words (all_words == 0). */
 int hsok_results_relaxed(const hsok_results_t *r);
 /* A spelling suggestion for the whole query ("Mente du: …"), or NULL. Borrowed. */

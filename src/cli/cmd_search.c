@@ -150,6 +150,7 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
     oj_key(j, "snippet"); oj_str(j, h->snippet);
     oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
     oj_key(j, "all_words"); oj_bool(j, h->all_words);
+    oj_key(j, "match"); oj_str(j, h->match == HSOK_MATCH_RELATED ? "related" : "exact");
     oj_key(j, "highlights");
     oj_arr_begin(j);
     for (size_t i = 0; i < h->nspans; i++) {
@@ -174,6 +175,8 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
         out_section(stdout, r->section, 90);
     }
     out_sgr(stdout, color, OUT_SGR_RESET);
+    if (h->match == HSOK_MATCH_RELATED)
+        fputs("  (related)", stdout);
     putchar('\n');
     out_sgr(stdout, color, OUT_SGR_DIM);
     fputs("   ", stdout);
@@ -219,6 +222,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         oj_key(&j, "estimated"); oj_uint(&j, est);
         oj_key(&j, "estimated_all_words"); oj_uint(&j, hsok_results_estimated_all(res));
         oj_key(&j, "relaxed"); oj_bool(&j, relaxed);
+        oj_key(&j, "estimated_related"); oj_uint(&j, hsok_results_estimated_related(res));
         oj_key(&j, "suggestion"); oj_str(&j, sugg);
         oj_obj_end(&j);
         return;
@@ -235,6 +239,14 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
                        : "── passages with only some of the words ──\n\n");
             out_sgr(stdout, color, OUT_SGR_RESET);
         }
+        const hsok_hit_t *prev = i ? hsok_results_get(res, i - 1) : NULL;
+        if (h->match == HSOK_MATCH_RELATED &&
+            (!prev || prev->match != HSOK_MATCH_RELATED || prev->all_words != h->all_words)) {
+            out_sgr(stdout, color, OUT_SGR_DIM);
+            printf("── related: the parts of the compound apart, or other compounds with its "
+                   "last part ──\n\n");
+            out_sgr(stdout, color, OUT_SGR_RESET);
+        }
         print_hit_human(h, color, width);
     }
     size_t all = hsok_results_estimated_all(res);
@@ -244,6 +256,9 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         printf("%zu of about %zu passages\n", n, est);
     else
         printf("%zu passage%s\n", n, n == 1 ? "" : "s");
+    size_t related = hsok_results_estimated_related(res);
+    if (related && n > 0)
+        printf("(%zu exact, %zu related)\n", est - related, related);
     if (relaxed && n > 0)
         printf("(%zu with all the words, the rest with some of them)\n", all);
     if (sugg != NULL) {

@@ -280,6 +280,9 @@ typedef struct parser {
     int relaxed;   /* read implicit AND as OR */
     int implicit;  /* the query has an implicit AND of two or more words */
     int collect;   /* collect highlight sets and words (first pass only) */
+    int related;   /* add the related forms of compound words (related_query) */
+    size_t nrelated; /* compound words given related forms in this pass */
+    int in_related;  /* building related forms: stems go to plan->rstems */
     char **errmsg;
     hsok_status_t st;
 } parser_t;
@@ -465,13 +468,21 @@ static int in_vocabulary(parser_t *p, const char *w, size_t n)
 
 static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem);
 
-/* A compound query word the index does not have ("sikkerhetsarbeid") is split with the
- * index's own vocabulary, no lexicon needed: the most balanced split into two words the index
- * has, dropping a linking -s-/-e-, and both parts are required. NULL if it does not split. */
-static xap_query_t *split_query(parser_t *p, const char *norm)
+/* Related forms are added for this many compound words of a query at most (each costs a few
+ * term look-ups per letter). */
+#define MAX_RELATED_WORDS 16
+
+/* What a compound query word is related to, ranked after the word itself. It is split with
+ * the index's own vocabulary, no lexicon needed: the most balanced split into two words the
+ * index has (as words or as compound parts), dropping a linking -s-/-e-. Passages with both
+ * parts in any form ("informasjon … sikkerhet") rank first, then those with the head alone or
+ * in another compound
+ * ("IKT-sikkerhet", "datasikkerheten", "sikkerheten i systemene"). NULL if it does not split
+ * (or on no memory: p->st says so). */
+static xap_query_t *related_query(parser_t *p, const char *norm)
 {
     size_t n = strlen(norm);
-    if (!p->db || utf8_chars(norm, n) < 8 || n > 120)
+    if (!p->db || utf8_chars(norm, n) < 8 || n > 120 || p->nrelated >= MAX_RELATED_WORDS)
         return NULL;
     size_t best = 0, best_me = 0, best_score = 0;
     for (size_t i = 1; i < n; i++) {
@@ -499,29 +510,48 @@ static xap_query_t *split_query(parser_t *p, const char *norm)
     }
     if (!best_score)
         return NULL;
-    char *parts[2] = { hsok_strndup(norm, best_me), hsok_strndup(norm + best, n - best) };
-    xap_query_t *q = NULL;
-    if (parts[0] && parts[1] && (q = mk(p, XQ_AND, 2))) {
-        for (int k = 0; k < 2 && q; k++) {
-            size_t sl;
-            const char *st = hsok_stem(p->an, parts[k], strlen(parts[k]), &sl);
-            char *stem = st ? hsok_strndup(st, sl) : NULL;
-            xap_query_t *sub = stem ? word_query(p, parts[k], stem) : NULL;
-            free(stem);
-            if (!sub)
-                q = NULL;
-            else
-                q->sub[q->nsub++] = sub;
+    p->nrelated++;
+    /* the parts' own queries get no related forms of their own */
+    int saved = p->related;
+    p->related = 0;
+    p->in_related = 1;
+    /* modifier, head, and the head again for the OR (a node is not shared by two parents) */
+    char *parts[3] = { hsok_strndup(norm, best_me), hsok_strndup(norm + best, n - best),
+                       hsok_strndup(norm + best, n - best) };
+    xap_query_t *sub[3] = { NULL, NULL, NULL };
+    for (int k = 0; k < 3; k++) {
+        if (!parts[k]) {
+            nomem(p);
+            break;
         }
+        size_t sl;
+        const char *st = hsok_stem(p->an, parts[k], strlen(parts[k]), &sl);
+        char *stem = st ? hsok_strndup(st, sl) : NULL;
+        if (st && !stem)
+            nomem(p);
+        sub[k] = stem ? word_query(p, parts[k], stem) : NULL;
+        free(stem);
+        if (!sub[k])
+            break;
     }
-    free(parts[0]);
-    free(parts[1]);
+    xap_query_t *q = NULL, *both = NULL;
+    if (sub[0] && sub[1] && sub[2] && (both = mk(p, XQ_AND, 2)) && (q = mk(p, XQ_OR, 2))) {
+        both->sub[both->nsub++] = sub[0];
+        both->sub[both->nsub++] = sub[1];
+        q->sub[q->nsub++] = both;
+        if (!(q->sub[q->nsub++] = mk_scale(p, sub[2], 0.5)))
+            q = NULL;
+    }
+    p->related = saved;
+    p->in_related = 0;
+    for (int k = 0; k < 3; k++)
+        free(parts[k]);
     return q;
 }
 
 /* One analysed word: every inflection (Z+stem), a bonus for the exact form, and compounds
- * that contain it as a part at a lower weight. A compound the index does not have at all is
- * searched by its parts (split_query). */
+ * that contain it as a part at a lower weight; for a compound word, its related forms
+ * (related_query). A compound the index does not have at all is searched by those alone. */
 static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
 {
     /* With an index, terms it does not have are left out (Xapian's matcher slows down with
@@ -531,9 +561,13 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
     int has_raw = !p->db || termfreq(p, "", norm, strlen(norm));
     int has_part = !p->db || termfreq(p, PFX_PART, stem, strlen(stem));
     if (!has_z && !has_raw && !has_part) {
-        xap_query_t *sq = split_query(p, norm);
-        if (sq)
-            return sq;
+        /* a compound the index does not have at all ("sikkerhetsarbeid") matches only as
+         * related: by its parts, then by its head; in the exact pass it matches nothing */
+        xap_query_t *rq = p->related ? related_query(p, norm) : NULL;
+        if (rq)
+            return rq;
+        if (p->st != HSOK_OK)
+            return NULL;
     }
     xap_query_t *q = mk(p, has_z || has_raw || has_part ? XQ_OR : XQ_NONE, 3);
     if (!q)
@@ -550,8 +584,22 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
         q->sub[q->nsub++] = raw;
     if (part)
         q->sub[q->nsub++] = part;
-    if (p->collect && strset_add(&p->plan->stems, stem, strlen(stem)))
+    if (p->collect &&
+        strset_add(p->in_related ? &p->plan->rstems : &p->plan->stems, stem, strlen(stem)))
         return nomem(p);
+    /* a compound word the index has: its related forms too, well below the word itself (the
+     * search also ranks every exact match first: qplan_t.exact) */
+    if (q->op != XQ_NONE && p->related) {
+        xap_query_t *rq = related_query(p, norm);
+        if (!rq)
+            return p->st == HSOK_OK ? q : NULL;
+        xap_query_t *both = mk(p, XQ_OR, 2);
+        if (!both || !(both->sub[1] = mk_scale(p, rq, 0.3)))
+            return NULL;
+        both->sub[0] = q;
+        both->nsub = 2;
+        return both;
+    }
     return q;
 }
 
@@ -1114,18 +1162,37 @@ hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_op
     }
     hsok_status_t st = HSOK_OK;
     p.collect = 1;
+    p.related = 1;
     plan->strict = build(&p, query);
     if (p.st == HSOK_OK && !plan->strict)
         p.st = hsok_seterr(errmsg, HSOK_ERR_QUERY, "query has no searchable words");
+    /* compound words got related forms: the same query without them finds the exact
+     * matches, which the search ranks first */
+    int any_related = p.nrelated > 0;
+    if (p.st == HSOK_OK && any_related) {
+        p.collect = 0;
+        p.related = 0;
+        plan->exact = build(&p, query);
+    }
     if (p.st == HSOK_OK && p.implicit) {
         p.collect = 0;
         p.relaxed = 1;
+        p.related = 1;
+        p.nrelated = 0;
         plan->relaxed = build(&p, query);
+        if (p.st == HSOK_OK && any_related) {
+            p.related = 0;
+            plan->relaxed_exact = build(&p, query);
+        }
     }
     if (p.st == HSOK_OK) {
         plan->strict = with_filters(&p, plan->strict, opts);
         if (plan->relaxed)
             plan->relaxed = with_filters(&p, plan->relaxed, opts);
+        if (plan->exact)
+            plan->exact = with_filters(&p, plan->exact, opts);
+        if (plan->relaxed_exact)
+            plan->relaxed_exact = with_filters(&p, plan->relaxed_exact, opts);
     }
     st = p.st;
     if (!db)
@@ -1165,6 +1232,7 @@ void qplan_clear(qplan_t *plan)
         free(plan->pool[i]);
     free(plan->pool);
     strset_clear(&plan->stems);
+    strset_clear(&plan->rstems);
     strset_clear(&plan->forms);
     strset_clear(&plan->prefixes);
     for (size_t i = 0; i < plan->nwords; i++)

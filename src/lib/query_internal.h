@@ -31,7 +31,13 @@ typedef struct qword {
 typedef struct qplan {
     xap_query_t *strict;   /* several words: all required */
     xap_query_t *relaxed;  /* the same with implicit AND read as OR; NULL if no difference */
+    xap_query_t *exact;    /* strict without the related forms of compound words (their
+                              parts apart, other compounds with their head); NULL if the
+                              query has none, then strict is exact */
+    xap_query_t *relaxed_exact; /* relaxed without them; NULL if exact or relaxed is NULL */
     strset_t stems;        /* stems of query words: highlight words and compound parts */
+    strset_t rstems;       /* stems of the parts of compound query words: highlighted in
+                              related hits only */
     strset_t forms;        /* exact forms from phrases and quoted words */
     strset_t prefixes;     /* wildcard prefixes */
     qword_t *words;

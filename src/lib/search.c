@@ -23,6 +23,7 @@ struct hsok_results {
     size_t n;
     size_t estimated;
     size_t estimated_all; /* of them, passages with all the words */
+    size_t estimated_related; /* of them, passages that matched only as related */
     int relaxed;
     char *suggestion;
 };
@@ -32,7 +33,15 @@ typedef struct spans {
     size_t n, cap;
     const qplan_t *plan;
     int nomem;
+    int related; /* a related hit: the parts of compound words are highlighted too */
 } spans_t;
+
+/* s is a stem the hit was asked for (rstems only in a related hit) */
+static int asked(const spans_t *sp, const char *s, size_t n)
+{
+    return strset_has(&sp->plan->stems, s, n) ||
+           (sp->related && strset_has(&sp->plan->rstems, s, n));
+}
 
 static int on_highlight(void *ctx, const hsok_token_t *t)
 {
@@ -40,10 +49,11 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
     const qplan_t *pl = sp->plan;
     int hit;
     if (t->flags & HSOK_TOKEN_PART)
-        hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
-              strset_has_prefix(&pl->stems, t->norm, t->norm_len);
+        hit = asked(sp, t->stem, t->stem_len) ||
+              strset_has_prefix(&pl->stems, t->norm, t->norm_len) ||
+              (sp->related && strset_has_prefix(&pl->rstems, t->norm, t->norm_len));
     else
-        hit = strset_has(&pl->stems, t->stem, t->stem_len) ||
+        hit = asked(sp, t->stem, t->stem_len) ||
               strset_has(&pl->forms, t->norm, t->norm_len) ||
               strset_has_prefix(&pl->prefixes, t->norm, t->norm_len);
     if (!hit)
@@ -73,10 +83,11 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
 static size_t query_split(void *ctx, const char *word, size_t len, size_t starts[], size_t ends[],
                           size_t max)
 {
-    const qplan_t *pl = ctx;
-    size_t n = 0;
-    for (size_t i = 0; i < pl->stems.n && n + 2 <= max; i++) {
-        const char *st = pl->stems.v[i];
+    const spans_t *sp = ctx;
+    const qplan_t *pl = sp->plan;
+    size_t n = 0, nst = pl->stems.n + (sp->related ? pl->rstems.n : 0);
+    for (size_t i = 0; i < nst && n + 2 <= max; i++) {
+        const char *st = i < pl->stems.n ? pl->stems.v[i] : pl->rstems.v[i - pl->stems.n];
         size_t sl = strlen(st);
         if (sl < 4 || sl >= len)
             continue;
@@ -164,8 +175,8 @@ static int make_snippet(hit_priv_t *h, hsok_hit_t *pub, hsok_analyzer_t *an, con
 {
     const char *text = h->rec.pub.text;
     size_t len = strlen(text);
-    spans_t sp = { NULL, 0, 0, pl, 0 };
-    hsok_analyzer_set_splitter(an, query_split, (void *)pl);
+    spans_t sp = { NULL, 0, 0, pl, 0, pub->match == HSOK_MATCH_RELATED };
+    hsok_analyzer_set_splitter(an, query_split, &sp);
     hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, NULL, on_highlight, &sp);
     hsok_analyzer_set_splitter(an, NULL, NULL);
     if (sp.nomem) {
@@ -266,33 +277,63 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         qplan_clear(&plan);
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
-    xap_hits_t *hits = NULL, *more = NULL;
-    /* identical passages of one respondent ("see our general comment in part 4", repeated
-     * under every goal) are one hit */
-    st = xap_search_collapse(db->x, plan.strict, opts->offset, limit, -1, SLOT_DUP, &hits,
-                             errmsg);
-    if (st != HSOK_OK)
-        goto fail;
-    r->estimated = r->estimated_all = hits->estimated;
-    /* Several words without an operator: the passages with all of them come first; when
-     * they run out within this page, the page goes on with the passages that have only
-     * some of them (ranked OR, excluding the first set), so nothing relevant is hidden.
-     * When the page is full, that query only counts them (limit 0). */
-    if (plan.relaxed) {
-        xap_query_t *pair[2] = { plan.relaxed, plan.strict };
-        xap_query_t rest = { .op = XQ_AND_NOT, .scale = 1.0, .sub = pair, .nsub = 2 };
-        size_t strict_n = hits->estimated;
-        int room = hits->n < limit && opts->offset + hits->n >= strict_n;
-        unsigned skip = opts->offset > strict_n ? (unsigned)(opts->offset - strict_n) : 0;
-        st = xap_search_collapse(db->x, &rest, room ? skip : 0,
-                                 room ? limit - (unsigned)hits->n : 0, -1, SLOT_DUP, &more,
-                                 errmsg);
+    /* The page is filled tier by tier, each excluding the ones before: the passages with
+     * all the words, exact matches (1) then related ones (2: a compound word's parts apart,
+     * other compounds with its head); then, for several words without an operator, the
+     * passages with only some of them (ranked OR), exact (3) then related (4), so nothing
+     * relevant is hidden. Once the page is full, a tier only counts its passages: it asks for
+     * one hit and drops it (with no hit asked, Xapian does not run the match and its count is
+     * a rough guess from the terms' frequencies).
+     * Without related forms (plan.exact NULL) tiers 1 and 3 are the whole strict and relaxed
+     * queries and 2 and 4 are left out. */
+    xap_query_t *strict_or_relaxed[2] = { plan.strict, plan.relaxed_exact };
+    xap_query_t either = { .op = XQ_OR, .scale = 1.0, .sub = strict_or_relaxed, .nsub = 2 };
+    struct {
+        xap_query_t *q, *minus;
+        int all_words, related;
+        xap_query_t node;
+        xap_query_t *pair[2];
+    } tier[4] = {
+        { plan.exact ? plan.exact : plan.strict, NULL, 1, 0, { 0 }, { NULL, NULL } },
+        { plan.exact ? plan.strict : NULL, plan.exact, 1, 1, { 0 }, { NULL, NULL } },
+        { plan.relaxed_exact ? plan.relaxed_exact : plan.relaxed, plan.strict, 0, 0, { 0 },
+          { NULL, NULL } },
+        { plan.relaxed_exact ? plan.relaxed : NULL, &either, 0, 1, { 0 }, { NULL, NULL } },
+    };
+    xap_hits_t *th[4] = { NULL, NULL, NULL, NULL };
+    size_t use[4] = { 0, 0, 0, 0 }; /* hits of each tier on this page */
+    size_t got = 0, before = 0;
+    for (int t = 0; t < 4; t++) {
+        if (!tier[t].q)
+            continue;
+        xap_query_t *q = tier[t].q;
+        if (tier[t].minus) {
+            tier[t].pair[0] = tier[t].q;
+            tier[t].pair[1] = tier[t].minus;
+            tier[t].node = (xap_query_t){ .op = XQ_AND_NOT, .scale = 1.0, .sub = tier[t].pair,
+                                          .nsub = 2 };
+            q = &tier[t].node;
+        }
+        int room = got < limit && opts->offset + got >= before;
+        unsigned skip = opts->offset > before ? (unsigned)(opts->offset - before) : 0;
+        /* identical passages of one respondent ("see our general comment in part 4",
+         * repeated under every goal) are one hit */
+        st = xap_search_collapse(db->x, q, room ? skip : 0, room ? limit - (unsigned)got : 1,
+                                 -1, SLOT_DUP, &th[t], errmsg);
         if (st != HSOK_OK)
             goto fail;
-        r->estimated = strict_n + more->estimated;
-        r->relaxed = more->n > 0;
+        use[t] = room ? th[t]->n : 0;
+        got += use[t];
+        before += th[t]->estimated;
+        if (tier[t].all_words)
+            r->estimated_all += th[t]->estimated;
+        if (tier[t].related)
+            r->estimated_related += th[t]->estimated;
+        if (!tier[t].all_words && use[t])
+            r->relaxed = 1;
     }
-    size_t total = hits->n + (more ? more->n : 0);
+    r->estimated = before;
+    size_t total = got;
     if (total) {
         r->hits = calloc(total, sizeof *r->hits);
         r->priv = calloc(total, sizeof *r->priv);
@@ -302,9 +343,12 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
     hsok_analyzer_t *an = db_analyzer(db, errmsg);
     if (!an)
         goto nomem;
-    for (size_t i = 0; i < total; i++) {
-        int all = i < hits->n;
-        const xap_hit_t *x = all ? &hits->hits[i] : &more->hits[i - hits->n];
+    for (size_t i = 0, t = 0, k = 0; i < total; i++, k++) {
+        while (k >= use[t]) {
+            t++;
+            k = 0;
+        }
+        const xap_hit_t *x = &th[t]->hits[k];
         hit_priv_t *h = &r->priv[i];
         st = db_rec_load(db, x->data, x->data_len, &h->rec, errmsg);
         if (st != HSOK_OK)
@@ -315,7 +359,8 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         pub->rank = opts->offset + (unsigned)i + 1;
         pub->score = x->score;
         pub->duplicates = x->collapsed;
-        pub->all_words = all;
+        pub->all_words = tier[t].all_words;
+        pub->match = tier[t].related ? HSOK_MATCH_RELATED : HSOK_MATCH_EXACT;
         if (make_snippet(h, pub, an, &plan, width))
             goto nomem;
     }
@@ -323,16 +368,16 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
      * form (it may still have matched through its parts: "informasjonsikkerhet") */
     if (r->estimated < 3 || any_unknown(db, an, &plan))
         r->suggestion = suggest(db, query, &plan, NULL);
-    xap_hits_free(hits);
-    xap_hits_free(more);
+    for (int t = 0; t < 4; t++)
+        xap_hits_free(th[t]);
     qplan_clear(&plan);
     *out = r;
     return HSOK_OK;
 nomem:
     st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
 fail:
-    xap_hits_free(hits);
-    xap_hits_free(more);
+    for (int t = 0; t < 4; t++)
+        xap_hits_free(th[t]);
     qplan_clear(&plan);
     hsok_results_free(r);
     return st;
@@ -356,6 +401,11 @@ size_t hsok_results_estimated(const hsok_results_t *r)
 size_t hsok_results_estimated_all(const hsok_results_t *r)
 {
     return r ? r->estimated_all : 0;
+}
+
+size_t hsok_results_estimated_related(const hsok_results_t *r)
+{
+    return r ? r->estimated_related : 0;
 }
 
 int hsok_results_relaxed(const hsok_results_t *r)
