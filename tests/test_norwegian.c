@@ -488,6 +488,142 @@ static void test_genitive_stem(void **state)
     hsok_analyzer_free(an);
 }
 
+
+/* ---- lemmas and bokmål/nynorsk (issue 9) ---- */
+
+/* Index the text under name into its own database at tmpdir/name.db; the path in out. */
+static void index_into(const char *name, const char *text, char *out, size_t outn)
+{
+    write_text(name, text);
+    snprintf(out, outn, "%s/%s.db", tmpdir, name);
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_db_open(out, HSOK_DB_WRITE, &db, &err), HSOK_OK);
+    hsok_index_result_t res;
+    hsok_status_t st = hsok_db_index_file(db, path, NULL, &res, &err);
+    if (st != HSOK_OK)
+        fail_msg("indexing '%s': %s", name, err);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+}
+
+/* Does query q, run on the open db, find a passage containing `want`? */
+static int finds(hsok_db_t *db, const char *q, const char *want)
+{
+    hsok_results_t *r = NULL;
+    hsok_search_opts_t o = { 0 };
+    o.limit = 20;
+    char *err = NULL;
+    if (hsok_search(db, q, &o, &r, &err) != HSOK_OK)
+        fail_msg("query '%s': %s", q, err);
+    int ok = hit_with(r, want) >= 0;
+    hsok_results_free(r);
+    return ok;
+}
+
+/* The pair list of tests/lemma/pairs.tsv (made by tests/lemma/gen-pairs from hunspell-no):
+ * each base form finds its inflected form and the reverse, through the index. */
+static void test_lemma_pairs(void **state)
+{
+    (void)state;
+    const char *root = getenv("HSOK_SOURCE_ROOT");
+    assert_non_null(root);
+    char path[600];
+    snprintf(path, sizeof path, "%s/tests/lemma/pairs.tsv", root);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char (*base)[80] = calloc(1000, sizeof *base), (*form)[80] = calloc(1000, sizeof *form);
+    assert_non_null(base);
+    assert_non_null(form);
+    size_t n = 0, la = 0, lb = 0;
+    char line[400];
+    while (n < 1000 && fgets(line, sizeof line, f)) {
+        char lang[8], kind[16];
+        if (sscanf(line, "%7[^\t]\t%15[^\t]\t%79[^\t]\t%79[^\t\n]", lang, kind, base[n],
+                   form[n]) == 4)
+            n++;
+    }
+    fclose(f);
+    assert_true(n >= 300);
+    char *ta = malloc(n * 120 + 1), *tb = malloc(n * 120 + 1);
+    assert_non_null(ta);
+    assert_non_null(tb);
+    for (size_t i = 0; i < n; i++) {
+        la += (size_t)sprintf(ta + la, "Ordet %s står her.\n\n", base[i]);
+        lb += (size_t)sprintf(tb + lb, "Ordet %s står her.\n\n", form[i]);
+    }
+    char dba[700], dbb[700];
+    index_into("bases.txt", ta, dba, sizeof dba);
+    index_into("forms.txt", tb, dbb, sizeof dbb);
+    size_t found[2] = { 0, 0 };
+    for (int dir = 0; dir < 2; dir++) {
+        hsok_db_t *db = NULL;
+        assert_int_equal(hsok_db_open(dir ? dba : dbb, HSOK_DB_READ, &db, NULL), HSOK_OK);
+        for (size_t i = 0; i < n; i++) {
+            const char *q = dir ? form[i] : base[i], *w = dir ? base[i] : form[i];
+            char want[120];
+            snprintf(want, sizeof want, "Ordet %s står", w);
+            if (finds(db, q, want))
+                found[dir]++;
+            else
+                fprintf(stderr, "  %s: '%s' does not find '%s'\n",
+                        dir ? "inflected→base" : "base→inflected", q, w);
+        }
+        hsok_db_close(db, NULL);
+    }
+    fprintf(stderr, "lemma pairs: %zu; base finds inflected %.1f%%, inflected finds base %.1f%%\n",
+            n, 100.0 * (double)found[0] / (double)n, 100.0 * (double)found[1] / (double)n);
+    assert_true(found[0] * 100 >= n * 98);
+    assert_true(found[1] * 100 >= n * 98);
+    free(base);
+    free(form);
+    free(ta);
+    free(tb);
+}
+
+/* A word in one written standard finds the other (data/nb-nn.tsv), inflected and inside
+ * compounds, ranked below the exact form. */
+static void test_bokmal_nynorsk(void **state)
+{
+    (void)state;
+    char dbp[700];
+    index_into("nbnn.txt",
+               "Løysinga er god for alle.\n\n"
+               "Tenesta blir betre no.\n\n"
+               "Verksemda har mange tilsette.\n\n"
+               "Informasjonstryggleiken må styrkjast.\n\n"
+               "Denne løsningen er bra.\n\n"
+               "Kommunen har ansvaret for dette.\n\n"
+               "Lederen og temaet var nye, og nummeret også.\n\n"
+               "Det offentlege må gjere meir.\n",
+               dbp, sizeof dbp);
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(dbp, HSOK_DB_READ, &db, NULL), HSOK_OK);
+    const char *cases[][2] = {
+        { "løsning", "Løysinga" }, { "tjenesten", "Tenesta" }, { "tjeneste", "Tenesta" },
+        { "virksomhet", "Verksemda" }, { "informasjonssikkerhet", "Informasjonstryggleiken" },
+        { "sikkerhet", "Informasjonstryggleiken" }, { "løysing", "løsningen" },
+        { "ansvar", "ansvaret" }, { "leder", "Lederen" }, { "tema", "temaet" },
+        { "nummer", "nummeret" }, { "offentlig", "offentlege" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (!finds(db, cases[i][0], cases[i][1]))
+            fail_msg("'%s' does not find '%s'", cases[i][0], cases[i][1]);
+    /* not everything: a variant is not a stem */
+    assert_false(finds(db, "tjeneste", "Verksemda"));
+    /* the exact form first, the nynorsk one after it */
+    hsok_results_t *r = NULL;
+    hsok_search_opts_t o = { 0 };
+    o.limit = 10;
+    assert_int_equal(hsok_search(db, "løsningen", &o, &r, NULL), HSOK_OK);
+    assert_true(hsok_results_count(r) >= 2);
+    assert_non_null(strstr(hsok_results_get(r, 0)->rec.text, "løsningen"));
+    assert_true(hit_with(r, "Løysinga") > 0);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +637,8 @@ int main(void)
         cmocka_unit_test(test_decode_direct),
         cmocka_unit_test(test_nynorsk),
         cmocka_unit_test(test_genitive_stem),
+        cmocka_unit_test(test_lemma_pairs),
+        cmocka_unit_test(test_bokmal_nynorsk),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -3,7 +3,8 @@
  * split → normalise (utf8proc NFC + case fold; never strips marks, so æ ø å survive)
  *       → stopword flag (stopwords/nb.txt + stopwords/nn.txt, compiled in)
  *       → compound parts (optional splitter, see hsok_analyzer_set_splitter)
- *       → stem (libstemmer "norwegian") → callback.
+ *       → stem (libstemmer "norwegian") → lemmas and bokmål/nynorsk variants (when a
+ *         lemmatizer is installed, see hsok_analyzer_set_lemmatizer) → callback.
  *
  * Word rules: a word is a run of letters and digits (any script), keeping æøå; inner "-" joins
  * when both sides are alphanumeric ("e-helse", "Sør-Øst", "covid-19") and a trailing "-" after a
@@ -45,6 +46,14 @@ typedef struct hsok_token {
     size_t start, end;  /* byte offsets of the surface form in the analysed text */
     unsigned pos;       /* word position, from 1; a compound part has its word's position */
     unsigned flags;     /* HSOK_TOKEN_* */
+    /* With a lemmatizer, for a word or part (not a number, stopword or abbreviation): its
+     * lemmas from the nb/nn dictionaries and its variant concepts from the bokmål/nynorsk
+     * table, each a list of NUL-terminated strings ("ansvar\0") of total length *_len;
+     * borrowed. Length 0 (none) otherwise. */
+    const char *lemmas;
+    size_t lemmas_len;
+    const char *variants;
+    size_t variants_len;
 } hsok_token_t;
 
 /* Called once per token, in text order (a word, then its parts). Return 0 to go on, nonzero
@@ -65,6 +74,11 @@ void hsok_analyzer_free(hsok_analyzer_t *an);
 
 /* Install (or clear, with fn == NULL) a compound splitter. */
 void hsok_analyzer_set_splitter(hsok_analyzer_t *an, hsok_split_fn fn, void *ctx);
+
+/* Install (or clear, with NULL) a lemmatizer (src/lib/lemma.h; not owned): tokens then carry
+ * lemmas and variants. */
+struct hsok_lemmatizer;
+void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *lm);
 
 /* Tokenise text[0..len) (UTF-8; invalid sequences are skipped as separators) and call fn for
  * each token. Positions start at *pos + 1 when pos != NULL (and *pos is updated to the last

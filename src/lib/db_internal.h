@@ -14,6 +14,9 @@ struct hsok_db {
     hsok_analyzer_t *an; /* created on first use */
     struct hsok_lexicon *lex; /* compound lexicon, loaded when the first file is indexed */
     int lex_tried;
+    struct hsok_lemmatizer *lm; /* lemmas and variants (dblemma.c), created on first use */
+    int lemma_state;      /* 0 not looked at, 1 the index has lemmas, -1 it has none */
+    size_t lemma_stored;  /* cached words of lm whose lemmas are in the metadata */
     const hsok_codebook_t *stored_cb; /* codebook whose themes are in the metadata */
     size_t uncommitted; /* source bytes indexed since the last commit */
     size_t uncommitted_files;
@@ -53,6 +56,19 @@ hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kin
 
 /* Load the compound lexicon for indexing (once per handle). */
 hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg);
+
+/* Indexing: the lemmatizer with hunspell's dictionaries and the variant table ($HSOK_VARIANTS,
+ * ./data/nb-nn.tsv, the installed or the source tree's data/nb-nn.tsv) on the analyzer, the
+ * table stored in the index (once per handle). */
+hsok_status_t db_need_lemmas(hsok_db_t *db, char **errmsg);
+/* Indexing: store the lemmas of words seen since the last call (inside the transaction). */
+hsok_status_t db_store_lemmas(hsok_db_t *db, char **errmsg);
+/* Querying: lemmas and variant concepts of the normalised word w[0..n) as the index knows
+ * them, appended to the NUL-separated lists; loads the dictionaries (if may_load) only for a
+ * word the index has neither as a word nor as a lemma nor as a regular inflection of one.
+ * An index that cannot be read is an error. */
+hsok_status_t db_word_forms(hsok_db_t *db, const char *w, size_t n, int may_load,
+                            buf_t *lemmas, buf_t *variants, char **errmsg);
 
 /* Store the codebook's themes and fingerprint in the index metadata. */
 hsok_status_t db_store_codebook(hsok_db_t *db, const hsok_codebook_t *cb, char **errmsg);

@@ -56,6 +56,8 @@ hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *pa
         db_rec_clear(&rec);
         done++;
     }
+    if (st == HSOK_OK)
+        st = db_store_lemmas(db, errmsg);
     if (in_txn) {
         hsok_status_t e = xap_end(db->x, st == HSOK_OK, st == HSOK_OK ? errmsg : NULL);
         if (st == HSOK_OK)

@@ -21,6 +21,7 @@
 #include "hsok/segment.h"
 #include "hsok/themes.h"
 #include "hsok_config.h"
+#include "lemma.h"
 #include "prefix.h"
 
 /* When hsok_db_index_file commits: after COMMIT_BYTES of source (memory stays bounded), or
@@ -101,6 +102,7 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
     hsok_status_t st = xap_close(db->x, errmsg);
     hsok_analyzer_free(db->an);
     hsok_lexicon_free(db->lex);
+    lemma_free(db->lm);
     free(db->path);
     free(db);
     return st;
@@ -415,11 +417,18 @@ static int on_token(void *ctx, const hsok_token_t *t)
     int rc = 0;
     if (t->flags & HSOK_TOKEN_PART) {
         rc = add_prefixed(c, PFX_PART, t->stem, t->stem_len, 0);
+        /* a part's variant: "sikkerhet" finds "informasjonstryggleik" */
+        for (size_t off = 0; !rc && off < t->variants_len; off += strlen(t->variants + off) + 1)
+            rc = add_prefixed(c, PFX_VARIANT, t->variants + off, strlen(t->variants + off), 0);
     } else {
         if (t->norm_len <= 240)
             rc = xap_doc_add_posting(c->doc, t->norm, t->norm_len, t->pos, 1);
         if (!rc)
             rc = add_prefixed(c, PFX_STEM, t->stem, t->stem_len, 0);
+        for (size_t off = 0; !rc && off < t->lemmas_len; off += strlen(t->lemmas + off) + 1)
+            rc = add_prefixed(c, PFX_LEMMA, t->lemmas + off, strlen(t->lemmas + off), 0);
+        for (size_t off = 0; !rc && off < t->variants_len; off += strlen(t->variants + off) + 1)
+            rc = add_prefixed(c, PFX_VARIANT, t->variants + off, strlen(t->variants + off), 0);
         if (!rc && c->spelling && !(t->flags & (HSOK_TOKEN_STOPWORD | HSOK_TOKEN_NUMBER)) &&
             t->norm_len >= 3 && t->norm_len <= 64) {
             buf_add(&c->words, t->norm, t->norm_len);
@@ -738,7 +747,8 @@ hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg)
     if (!db_analyzer(db, errmsg))
         return HSOK_ERR_NOMEM;
     db->lex_tried = 1;
-    return load_lexicon(db, errmsg);
+    hsok_status_t st = load_lexicon(db, errmsg);
+    return st == HSOK_OK ? db_need_lemmas(db, errmsg) : st;
 }
 
 hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
@@ -899,6 +909,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     }
 
     st = add_spellings(&tc, errmsg);
+    if (st == HSOK_OK)
+        st = db_store_lemmas(db, errmsg);
     if (st != HSOK_OK)
         goto out;
     /* the file record: one line of k=v fields, then one line per stance */

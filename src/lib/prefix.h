@@ -8,6 +8,8 @@
 
 #define PFX_STEM "Z"        /* Z + stem of a word: matches every inflection */
 #define PFX_PART "P"        /* P + stem of a compound part (colocated with its word) */
+#define PFX_LEMMA "L"       /* L + lemma of a word (hunspell nb/nn): base and inflected forms */
+#define PFX_VARIANT "V"     /* V + bokmål/nynorsk concept of a word (data/nb-nn.tsv) */
 #define PFX_ID "Q"          /* Q + passage id (unique) */
 #define PFX_FILE "XF"       /* XF + file key (hex hash of the real path) */
 #define PFX_RESPONDENT "XR" /* XR + normalised respondent name */
@@ -31,5 +33,9 @@ enum {
 /* Metadata keys. */
 #define META_FILE "file:"       /* file:<key> → record of an indexed file (see index.c) */
 #define META_FORMAT "hsok:format" /* index format version */
+#define META_LEMMA "lemma:"     /* lemma:<word> → its lemmas, space-separated, when they are
+                                   not just the word itself (see dblemma.c) */
+#define META_LEMMAS "lemmas"    /* "on" when the nb/nn dictionaries were used, else "off" */
+#define META_VARIANTS "nb-nn"   /* the bokmål/nynorsk table the index was built with */
 
 #endif

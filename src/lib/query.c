@@ -285,6 +285,7 @@ typedef struct parser {
     int in_related;  /* building related forms: stems go to plan->rstems */
     char **errmsg;
     hsok_status_t st;
+    const char *typed; /* the word the user typed that word_query is building, else NULL */
 } parser_t;
 
 /* the 1-based column of byte offset at, for a message */
@@ -468,6 +469,23 @@ static int in_vocabulary(parser_t *p, const char *w, size_t n)
 
 static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem);
 
+/* Keep the items of the NUL-separated list that are terms of the index with this prefix;
+ * add their number to *n. */
+static void keep_indexed(parser_t *p, const char *pfx, buf_t *list, size_t *n)
+{
+    size_t w = 0;
+    for (size_t off = 0; off < list->len;) {
+        size_t l = strlen(list->data + off);
+        if (termfreq(p, pfx, list->data + off, l)) {
+            memmove(list->data + w, list->data + off, l + 1);
+            w += l + 1;
+            (*n)++;
+        }
+        off += l + 1;
+    }
+    list->len = w;
+}
+
 /* Related forms are added for this many compound words of a query at most (each costs a few
  * term look-ups per letter). */
 #define MAX_RELATED_WORDS 16
@@ -560,7 +578,24 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
     int has_z = !p->db || termfreq(p, PFX_STEM, stem, strlen(stem));
     int has_raw = !p->db || termfreq(p, "", norm, strlen(norm));
     int has_part = !p->db || termfreq(p, PFX_PART, stem, strlen(stem));
-    if (!has_z && !has_raw && !has_part) {
+    /* lemmas (base and inflected forms) and bokmål/nynorsk variants the index has */
+    buf_t lem = BUF_INIT, var = BUF_INIT;
+    size_t nlv = 0;
+    /* only a word the user typed may load the dictionaries, not a piece of one */
+    hsok_status_t st = p->db ? db_word_forms(p->db, norm, strlen(norm), norm == p->typed, &lem,
+                                             &var, p->errmsg)
+                             : HSOK_OK;
+    if (st != HSOK_OK) {
+        buf_free(&lem);
+        buf_free(&var);
+        p->st = st;
+        return NULL;
+    }
+    keep_indexed(p, PFX_LEMMA, &lem, &nlv);
+    keep_indexed(p, PFX_VARIANT, &var, &nlv);
+    if (!has_z && !has_raw && !has_part && !nlv) {
+        buf_free(&lem);
+        buf_free(&var);
         /* a compound the index does not have at all ("sikkerhetsarbeid") matches only as
          * related: by its parts, then by its head; in the exact pass it matches nothing */
         xap_query_t *rq = p->related ? related_query(p, norm) : NULL;
@@ -569,7 +604,19 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
         if (p->st != HSOK_OK)
             return NULL;
     }
-    xap_query_t *q = mk(p, has_z || has_raw || has_part ? XQ_OR : XQ_NONE, 3);
+    xap_query_t *q = mk(p, has_z || has_raw || has_part || nlv ? XQ_OR : XQ_NONE, 3 + nlv);
+    /* a lemma weighs as much as the stem; a variant (the other written standard) less, so
+     * that exact and inflected forms come first */
+    for (size_t off = 0; q && off < lem.len; off += strlen(lem.data + off) + 1)
+        if (!(q->sub[q->nsub++] = mk_term(p, PFX_LEMMA, lem.data + off, strlen(lem.data + off),
+                                          XQ_TERM)))
+            q = NULL;
+    for (size_t off = 0; q && off < var.len; off += strlen(var.data + off) + 1)
+        if (!(q->sub[q->nsub++] = mk_scale(p, mk_term(p, PFX_VARIANT, var.data + off,
+                                                      strlen(var.data + off), XQ_TERM), 0.5)))
+            q = NULL;
+    buf_free(&lem);
+    buf_free(&var);
     if (!q)
         return NULL;
     xap_query_t *z = has_z ? mk_term(p, PFX_STEM, stem, strlen(stem), XQ_TERM) : NULL;
@@ -774,7 +821,9 @@ static xap_query_t *parse_word(parser_t *p, const qtok_t *t, int *stop)
         *stop = 1; /* punctuation only: ignored */
     } else if (ts.n == 1) {
         *stop = (ts.flags[0] & HSOK_TOKEN_STOPWORD) != 0;
+        p->typed = ts.norm[0];
         q = word_query(p, ts.norm[0], ts.stem[0]);
+        p->typed = NULL;
         if (q && p->collect && !t->neg) {
             qplan_t *pl = p->plan;
             size_t nc = pl->nwords < pl->capwords ? pl->capwords

@@ -33,6 +33,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "lemma.h"
 
 extern const char hsok_stopwords_data[];
 extern const size_t hsok_stopwords_data_len;
@@ -50,6 +51,7 @@ struct hsok_analyzer {
     struct sb_stemmer *stemmer;
     hsok_split_fn split;
     void *split_ctx;
+    lemma_t *lemmas;     /* optional, not owned */
 
     buf_t stop_words;    /* normalised stopwords, NUL-separated */
     stop_slot_t *stop_tab;
@@ -400,6 +402,12 @@ void hsok_analyzer_set_splitter(hsok_analyzer_t *an, hsok_split_fn fn, void *ctx
     an->split_ctx = fn ? ctx : NULL;
 }
 
+void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *lm)
+{
+    if (an)
+        an->lemmas = lm;
+}
+
 /* A hyphenated word is stemmed by its last piece ("e-helsen" → "e-" + stem("helsen")):
  * Snowball measures its regions from the start of the word, and "e-helse" would otherwise
  * lose most of its head ("e-h"). */
@@ -487,6 +495,13 @@ static int emit_token(emit_t *e, const char *norm, size_t len, unsigned flags, i
     if (!(flags & HSOK_TOKEN_NUMBER) && hsok_is_stopword(e->an, norm, len))
         flags |= HSOK_TOKEN_STOPWORD;
     t.flags = flags;
+    t.lemmas = t.variants = "";
+    t.lemmas_len = t.variants_len = 0;
+    if (e->an->lemmas && !nostem &&
+        !(flags & (HSOK_TOKEN_NUMBER | HSOK_TOKEN_STOPWORD)) &&
+        lemma_get(e->an->lemmas, norm, len, &t.lemmas, &t.lemmas_len, &t.variants,
+                  &t.variants_len))
+        return -1;
     if (nostem || (flags & HSOK_TOKEN_NUMBER)) {
         t.stem = norm;
         t.stem_len = len;

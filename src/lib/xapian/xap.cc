@@ -1124,19 +1124,27 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
             enq.set_collapse_key((Xapian::valueno)collapse_slot);
         // check enough documents that "about N" is close on small and medium indexes
         Xapian::doccount check = offset + limit > 1000 ? offset + limit : 1000;
-        Xapian::MSet ms = enq.get_mset(offset, limit, check);
+        // With a collapse key Xapian knows duplicates only among the documents it keeps, so a
+        // short page ("-n 1") overcounts passages that collapse into one: when collapsing,
+        // keep `check` documents and hand out only the page
+        Xapian::doccount want = offset + limit;
+        if (collapse_slot >= 0 && want < check)
+            want = check;
+        Xapian::MSet ms = enq.get_mset(0, want, check);
+        Xapian::doccount first = offset < ms.size() ? offset : ms.size();
+        Xapian::doccount n = ms.size() - first < limit ? ms.size() - first : limit;
 
         hits_holder hold;
         hold.h = (xap_hits_t *)calloc(1, sizeof *hold.h);
         if (!hold.h)
             throw std::bad_alloc();
         hold.h->estimated = ms.get_matches_estimated();
-        if (ms.size()) {
-            hold.h->hits = (xap_hit_t *)calloc(ms.size(), sizeof *hold.h->hits);
+        if (n) {
+            hold.h->hits = (xap_hit_t *)calloc(n, sizeof *hold.h->hits);
             if (!hold.h->hits)
                 throw std::bad_alloc();
         }
-        for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
+        for (Xapian::MSetIterator it = ms[first]; hold.h->n < n; ++it) {
             xap_hit_t *hit = &hold.h->hits[hold.h->n];
             std::string s = it.get_document().get_data();
             hit->data = dup_bytes(s);

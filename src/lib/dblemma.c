@@ -1,0 +1,205 @@
+/* dblemma.c — lemmas and bokmål/nynorsk variants in the index.
+ *
+ * Indexing adds L+lemma and V+concept terms for each word (index.c on_token) and stores, for
+ * each distinct word whose lemmas are not just itself, "lemma:<word>" → its lemmas. The table
+ * the index was built with is stored too. A query thus finds a word's lemmas in the index
+ * (metadata, or the word itself when it is an L term) and its variants from the stored table,
+ * without loading hunspell's dictionaries (about 1.4 s); only a word the index knows in no
+ * form makes it load them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+#include "hsok/ingest.h"
+#include "hsok_config.h"
+#include "lemma.h"
+#include "prefix.h"
+
+#define TABLE_MAX (1024 * 1024)
+
+/* The variant table file: $HSOK_VARIANTS (empty: none), ./data/nb-nn.tsv, the installed one,
+ * the source tree's. NULL if none is there. */
+static const char *table_path(void)
+{
+    const char *env = getenv("HSOK_VARIANTS");
+    if (env)
+        return *env ? env : NULL;
+    static const char *const paths[] = { "data/nb-nn.tsv", HSOK_DATADIR "/nb-nn.tsv",
+                                         HSOK_SOURCE_ROOT "/data/nb-nn.tsv" };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        FILE *f = fopen(paths[i], "r");
+        if (f) {
+            fclose(f);
+            return paths[i];
+        }
+    }
+    return NULL;
+}
+
+hsok_status_t db_need_lemmas(hsok_db_t *db, char **errmsg)
+{
+    if (db->lm)
+        return HSOK_OK;
+    hsok_analyzer_t *an = db_analyzer(db, errmsg);
+    if (!an || !(db->lm = lemma_new()))
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    const char *path = table_path();
+    char *text = NULL;
+    size_t len = 0;
+    if (path) {
+        hsok_status_t st = hsok_read_regular_file(path, TABLE_MAX, &text, &len, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        if (lemma_set_table(db->lm, text, len)) {
+            free(text);
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        }
+    }
+    hsok_status_t st = xap_set_meta(db->x, META_VARIANTS, text ? text : "", errmsg);
+    free(text);
+    if (st == HSOK_OK)
+        st = xap_set_meta(db->x, META_LEMMAS, lemma_has_dictionaries(db->lm) ? "on" : "off",
+                          errmsg);
+    if (st == HSOK_OK) {
+        hsok_analyzer_set_lemmatizer(an, db->lm);
+        db->lemma_state = 1;
+    }
+    return st;
+}
+
+hsok_status_t db_store_lemmas(hsok_db_t *db, char **errmsg)
+{
+    size_t n = lemma_count(db->lm);
+    buf_t k = BUF_INIT, v = BUF_INIT;
+    hsok_status_t st = HSOK_OK;
+    for (; db->lemma_stored < n && st == HSOK_OK; db->lemma_stored++) {
+        const char *w, *l;
+        size_t wl, ll;
+        lemma_entry(db->lm, db->lemma_stored, &w, &wl, &l, &ll);
+        /* a word that is its own only lemma is found by its L term */
+        if (!ll || wl > 200 || (ll == wl + 1 && !memcmp(l, w, wl)))
+            continue;
+        buf_reset(&k);
+        buf_reset(&v);
+        buf_addstr(&k, META_LEMMA);
+        buf_add(&k, w, wl);
+        for (size_t off = 0; off < ll; off += strlen(l + off) + 1) {
+            if (off)
+                buf_addch(&v, ' ');
+            buf_addstr(&v, l + off);
+        }
+        st = k.err || v.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
+                            : xap_set_meta(db->x, k.data, v.data, errmsg);
+    }
+    buf_free(&k);
+    buf_free(&v);
+    return st;
+}
+
+static size_t termfreq(hsok_db_t *db, const char *pfx, const char *w, size_t n)
+{
+    char t[256];
+    size_t pl = strlen(pfx);
+    if (pl + n >= sizeof t)
+        return 0;
+    memcpy(t, pfx, pl);
+    memcpy(t + pl, w, n);
+    return xap_termfreq(db->x, t, pl + n);
+}
+
+/* Querying: the lemmatizer with the index's table, dictionaries not loaded. *on is set to
+ * whether the index has lemmas. */
+static hsok_status_t query_lemmatizer(hsok_db_t *db, int *on, char **errmsg)
+{
+    *on = db->lemma_state > 0;
+    if (db->lemma_state)
+        return HSOK_OK;
+    char *val = NULL, *table = NULL;
+    /* "off" (no dictionaries at index time) still has the variant table */
+    hsok_status_t st = xap_get_meta(db->x, META_LEMMAS, &val, errmsg);
+    int has = st == HSOK_OK && val && *val;
+    free(val);
+    if (st != HSOK_OK)
+        return st;
+    db->lemma_state = -1;
+    if (!has)
+        return HSOK_OK;
+    st = xap_get_meta(db->x, META_VARIANTS, &table, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    db->lm = lemma_new();
+    if (!db->lm || lemma_set_table(db->lm, table ? table : "", table ? strlen(table) : 0)) {
+        free(table);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    free(table);
+    db->lemma_state = 1;
+    *on = 1;
+    return HSOK_OK;
+}
+
+/* A regular inflection of a lemma the index has ("ansvarenes" → "ansvar", "lederen" →
+ * "leder"): found without loading the dictionaries (about 1.4 s). Nonzero if one was added. */
+static int guess_lemma(hsok_db_t *db, const char *w, size_t n, buf_t *lemmas)
+{
+    static const char *const ends[] = { "enes", "anes", "ene", "ane", "ens", "ets", "en",
+                                        "et", "er", "ar", "a", "e", "s" };
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t el = strlen(ends[i]);
+        if (n >= el + 3 && !memcmp(w + n - el, ends[i], el) &&
+            termfreq(db, PFX_LEMMA, w, n - el)) {
+            buf_add(lemmas, w, n - el);
+            buf_addch(lemmas, '\0');
+            return 1;
+        }
+    }
+    return 0;
+}
+
+hsok_status_t db_word_forms(hsok_db_t *db, const char *w, size_t n, int may_load,
+                            buf_t *lemmas, buf_t *variants, char **errmsg)
+{
+    int on;
+    hsok_status_t st = query_lemmatizer(db, &on, errmsg);
+    if (st != HSOK_OK || !on)
+        return st;
+    size_t at = lemmas->len;
+    char *val = NULL;
+    buf_t key = BUF_INIT;
+    buf_addstr(&key, META_LEMMA);
+    buf_add(&key, w, n);
+    if (key.err)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (n <= 200)
+        st = xap_get_meta(db->x, key.data, &val, errmsg);
+    buf_free(&key);
+    if (st != HSOK_OK)
+        return st;
+    if (val && *val) {
+        for (char *p = val; *p;) {
+            char *e = strchr(p, ' ');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            if (l && !lemma_list_has(lemmas->data + at, lemmas->len - at, p, l)) {
+                buf_add(lemmas, p, l);
+                buf_addch(lemmas, '\0');
+            }
+            p += l + (e != NULL);
+        }
+    } else if (termfreq(db, PFX_LEMMA, w, n)) {
+        buf_add(lemmas, w, n);
+        buf_addch(lemmas, '\0');
+    } else if (!termfreq(db, "", w, n) && !guess_lemma(db, w, n, lemmas) && may_load) {
+        /* a word the index has in no form: ask the dictionaries */
+        const char *l, *v;
+        size_t ll, vl;
+        if (lemma_get(db->lm, w, n, &l, &ll, &v, &vl) == 0)
+            buf_add(lemmas, l, ll);
+    }
+    free(val);
+    lemma_variants(db->lm, w, n, lemmas->data + at, lemmas->len - at, variants);
+    if (lemmas->err || variants->err)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    return HSOK_OK;
+}

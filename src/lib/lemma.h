@@ -1,0 +1,48 @@
+/* lemma.h — base forms (lemmas) of words from hunspell's nb_NO and nn_NO dictionaries, and the
+ * bokmål ↔ nynorsk variant table (data/nb-nn.tsv), both cached per distinct word.
+ *
+ * A lemma list and a variant list are NUL-separated strings ("ansvar\0"), each item followed
+ * by its NUL; an empty list has length 0. The dictionaries (about 1.4 s to load) are read on
+ * the first lemma_get, never before: a query that finds its words' lemmas in the index never
+ * loads them.
+ */
+#ifndef HSOK_LEMMA_H
+#define HSOK_LEMMA_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+typedef struct hsok_lemmatizer lemma_t;
+
+/* Empty lemmatizer (no table, dictionaries not loaded). NULL on out of memory. */
+lemma_t *lemma_new(void);
+void lemma_free(lemma_t *lm);
+
+/* Read the variant table text: lines "nynorsk<TAB>bokmål" (lemmas), "#" starts a comment;
+ * the bokmål word is the pair's concept. Lines without a tab are skipped. -1 on no memory. */
+int lemma_set_table(lemma_t *lm, const char *text, size_t len);
+
+/* Nonzero if hunspell's dictionaries are there (loads them). */
+int lemma_has_dictionaries(lemma_t *lm);
+
+/* Lemmas and variant concepts of the normalised word w[0..n), cached: pointers into lm, valid
+ * until the next call. Loads the dictionaries on first use. -1 on out of memory. */
+int lemma_get(lemma_t *lm, const char *w, size_t n, const char **lemmas, size_t *llen,
+              const char **variants, size_t *vlen);
+
+/* Variant concepts of a word with the given lemma list (the word itself when the list is
+ * empty), appended to out as a NUL-separated list. Uses only the table. */
+void lemma_variants(const lemma_t *lm, const char *w, size_t n, const char *lemmas,
+                    size_t llen, buf_t *out);
+
+/* Cached words in the order they were first looked up: word i and its lemma list. Returns
+ * the number of cached words. */
+size_t lemma_count(const lemma_t *lm);
+void lemma_entry(const lemma_t *lm, size_t i, const char **w, size_t *n, const char **lemmas,
+                 size_t *llen);
+
+/* Nonzero if list[0..len) holds s[0..n). */
+int lemma_list_has(const char *list, size_t len, const char *s, size_t n);
+
+#endif
