@@ -3,9 +3,10 @@
  * Input: the bytes of a source file. They go through hsok_source_decode (encoding detection,
  * BOM, CRLF); the raw bytes and, when they decode, the clean text go through hsok_analyze in
  * DOCUMENT mode (with a compound splitter) and QUERY mode, and through hsok_normalize.
- * Checked: the decoded text is NUL-terminated valid UTF-8 with LF line ends; tokens lie
- * inside the text, in order, with NUL-terminated norm and stem; parts share their word's
- * position and come only in DOCUMENT mode. */
+ * Checked (with test_text's invariants, on any text): the decoded text is NUL-terminated
+ * valid UTF-8 with LF line ends; tokens lie inside the text on character boundaries, in
+ * order, with NUL-terminated norm and stem; a word's surface normalises to its norm; parts
+ * share their word's position and offsets and come only in DOCUMENT mode. */
 #include "fuzz.h"
 
 #include "hsok/compound.h"
@@ -29,6 +30,7 @@ typedef struct tokcheck {
     unsigned first;    /* positions start above this */
     unsigned last_pos; /* highest position so far */
     unsigned word_pos; /* position of the last word (not a part) */
+    size_t word_start, word_end; /* its offsets */
     size_t last_start;
     size_t ntok;
 } tokcheck_t;
@@ -46,22 +48,41 @@ static int on_token(void *ctx, const hsok_token_t *t)
         fuzz_check_utf8(t->stem, "token stem");
     }
     FUZZ_CHECK(t->pos > c->first, "position %u not above the start %u", t->pos, c->first);
+    if (c->utf8)
+        FUZZ_CHECK(((unsigned char)c->text[t->start] & 0xC0) != 0x80 &&
+                       (t->end == c->len || ((unsigned char)c->text[t->end] & 0xC0) != 0x80),
+                   "token [%zu, %zu) not on character boundaries", t->start, t->end);
     if (t->flags & HSOK_TOKEN_PART) {
         FUZZ_CHECK(!c->query_mode, "compound part '%s' in QUERY mode", t->norm);
         FUZZ_CHECK(c->ntok > 0 && t->pos == c->word_pos, "part '%s' at %u, its word at %u",
                    t->norm, t->pos, c->word_pos);
+        FUZZ_CHECK(t->start == c->word_start && t->end == c->word_end,
+                   "part '%s' at [%zu, %zu), its word at [%zu, %zu)", t->norm, t->start, t->end,
+                   c->word_start, c->word_end);
     } else if (t->pos > c->last_pos) {
+        /* a word's surface normalises to its norm (as test_text checks on its cases) */
+        if (c->utf8) {
+            size_t n = 0;
+            char *norm = hsok_normalize(c->text + t->start, t->end - t->start, &n);
+            FUZZ_CHECK(norm && !strcmp(norm, t->norm), "surface [%zu, %zu) normalises to '%s', "
+                       "the token says '%s'", t->start, t->end, norm ? norm : "(null)", t->norm);
+            free(norm);
+        }
         FUZZ_CHECK(t->pos == c->last_pos + 1, "word '%s' at %u after %u", t->norm, t->pos,
                    c->last_pos);
         FUZZ_CHECK(c->ntok == 0 || t->start >= c->last_start, "word at %zu after one at %zu",
                    t->start, c->last_start);
         c->word_pos = t->pos;
+        c->word_start = t->start;
+        c->word_end = t->end;
         c->last_start = t->start;
     } else {
         /* only a suspended compound ("helse- og omsorg...") goes back to an earlier word */
         FUZZ_CHECK(!c->query_mode, "word '%s' at %u after %u in QUERY mode", t->norm, t->pos,
                    c->last_pos);
         c->word_pos = t->pos;
+        c->word_start = t->start;
+        c->word_end = t->end;
         FUZZ_CHECK(t->start < c->last_start, "suspended word at %zu not before %zu", t->start,
                    c->last_start);
     }
@@ -74,7 +95,8 @@ static int on_token(void *ctx, const hsok_token_t *t)
 static void analyze(const char *text, size_t len, hsok_analyze_mode_t mode, int utf8)
 {
     unsigned pos = 7; /* a second field sharing the position space */
-    tokcheck_t c = { text, len, mode == HSOK_ANALYZE_QUERY, utf8, 7, 7, 0, 0, 0 };
+    tokcheck_t c = { .text = text, .len = len, .query_mode = mode == HSOK_ANALYZE_QUERY,
+                     .utf8 = utf8, .first = 7, .last_pos = 7 };
     hsok_status_t st = hsok_analyze(an, text, len, mode, &pos, on_token, &c);
     FUZZ_CHECK(st == HSOK_OK, "hsok_analyze: %s", hsok_status_str(st));
     FUZZ_CHECK(pos == c.last_pos, "*pos %u, last token at %u", pos, c.last_pos);
