@@ -219,7 +219,8 @@ hsok_status_t hsok_aliases_parse(const char *name, const char *text, size_t len,
             return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
         }
     }
-    qsort(t->v, t->n, sizeof *t->v, cmp_alias);
+    if (t->n) /* t->v is NULL for an empty table */
+        qsort(t->v, t->n, sizeof *t->v, cmp_alias);
     t->hash = hsok_hash64(text, len);
     *out = t;
     return HSOK_OK;
