@@ -4,9 +4,10 @@
  * an index (hsok_query_describe with db NULL), then parsed and run against a three-passage
  * index built once in a temporary directory, so field filters and wildcards expand against
  * real terms and snippets are cut and highlighted.
- * Checked: an error comes with a one-line message; a hit's strings are valid UTF-8 (the
- * snippet and suggestion when the query is) and its highlight spans lie inside its snippet,
- * in order. */
+ * The same text is also given as a respondent and a theme filter to a plain search.
+ * Checked: a query or filter that is not UTF-8 is refused (HSOK_ERR_QUERY); an error comes
+ * with a one-line message; a hit's strings are valid UTF-8, its rank follows the offset, and
+ * its highlight spans lie inside its snippet, in order. */
 #include "fuzz.h"
 
 #include <ftw.h>
@@ -111,37 +112,21 @@ static void check_error(hsok_status_t st, const char *err, const char *what)
     FUZZ_CHECK(!strchr(err, '\n'), "%s: message of more than one line: %s", what, err);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void search(const char *q, const hsok_search_opts_t *opts, int utf8)
 {
-    if (!db)
-        build_index();
-    char *q = fuzz_cstr(data, size);
-    /* A query that is not UTF-8 is refused (exit 2 in the CLI) or searched as bytes: either
-     * way nothing may crash, but only UTF-8 in promises UTF-8 out. */
-    int utf8 = hsok_utf8_valid(q, strlen(q), NULL);
-
-    char *desc = NULL, *err = NULL;
-    hsok_status_t st = hsok_query_describe(NULL, q, &desc, &err);
-    if (st == HSOK_OK)
-        FUZZ_CHECK(desc != NULL, "hsok_query_describe: no description");
-    else
-        check_error(st, err, "hsok_query_describe");
-    free(desc);
-    free(err);
-    err = NULL;
-
     hsok_results_t *r = NULL;
-    hsok_search_opts_t opts = { 0 };
-    opts.limit = 5;
-    st = hsok_search(db, q, &opts, &r, &err);
+    char *err = NULL;
+    hsok_status_t st = hsok_search(db, q, opts, &r, &err);
+    if (!utf8)
+        FUZZ_CHECK(st == HSOK_ERR_QUERY, "hsok_search: %s for a query that is not UTF-8",
+                   hsok_status_str(st));
     if (st == HSOK_OK) {
         size_t n = hsok_results_count(r);
-        FUZZ_CHECK(n <= 5, "%zu hits for a limit of 5", n);
+        FUZZ_CHECK(n <= opts->limit, "%zu hits for a limit of %u", n, opts->limit);
         for (size_t i = 0; i < n; i++) {
             const hsok_hit_t *h = hsok_results_get(r, i);
-            FUZZ_CHECK(h->rank == i + 1, "hit %zu has rank %u", i, h->rank);
-            if (utf8)
-                fuzz_check_utf8(h->snippet, "snippet");
+            FUZZ_CHECK(h->rank == opts->offset + i + 1, "hit %zu has rank %u", i, h->rank);
+            fuzz_check_utf8(h->snippet, "snippet");
             fuzz_check_utf8(h->rec.text, "passage text");
             fuzz_check_utf8(h->rec.respondent, "respondent");
             size_t sl = strlen(h->snippet), prev = 0;
@@ -154,13 +139,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         const char *sug = hsok_results_suggestion(r);
-        if (sug && utf8)
+        if (sug)
             fuzz_check_utf8(sug, "suggestion");
     } else {
         check_error(st, err, "hsok_search");
     }
     hsok_results_free(r);
     free(err);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!db)
+        build_index();
+    char *q = fuzz_cstr(data, size);
+    int utf8 = hsok_utf8_valid(q, strlen(q), NULL);
+
+    char *desc = NULL, *err = NULL;
+    hsok_status_t st = hsok_query_describe(NULL, q, &desc, &err);
+    if (!utf8)
+        FUZZ_CHECK(st == HSOK_ERR_QUERY, "hsok_query_describe: %s for a query that is not "
+                   "UTF-8", hsok_status_str(st));
+    if (st == HSOK_OK)
+        FUZZ_CHECK(desc != NULL, "hsok_query_describe: no description");
+    else
+        check_error(st, err, "hsok_query_describe");
+    free(desc);
+    free(err);
+
+    hsok_search_opts_t opts = { .limit = 5 };
+    search(q, &opts, utf8);
+    /* the same text as a respondent and a theme filter, on the second page */
+    const char *const filter[] = { q };
+    hsok_search_opts_t filtered = { .limit = 3, .offset = 1, .respondents = filter,
+                                    .nrespondents = 1, .themes = filter, .nthemes = 1 };
+    search("personvern", &filtered, utf8);
     free(q);
     return 0;
 }
