@@ -385,6 +385,32 @@ static void test_identical_passages_fold(void **state)
     hsok_db_close(db, NULL);
 }
 
+/* fuzz_query: a suspended compound ("kravstillings- og kontrolloppgaver" also reads as
+ * "kravstillingsoppgaver", at the first word's offsets) was highlighted a second time, after
+ * the words that follow it: spans must be in order and each word marked once. */
+static void test_highlight_suspended_compound(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_results_t *r = run(db, "kravstilling* oppgaver", NULL);
+    size_t checked = 0;
+    for (size_t i = 0; i < hsok_results_count(r); i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        if (!strstr(h->snippet, "kravstillings- og kontrolloppgaver"))
+            continue;
+        checked++;
+        assert_true(h->nspans >= 2);
+        for (size_t k = 1; k < h->nspans; k++)
+            if (h->spans[k].start < h->spans[k - 1].end)
+                fail_msg("hit %zu: span %zu [%zu, %zu) after [%zu, %zu) in \"%s\"", i, k,
+                         h->spans[k].start, h->spans[k].end, h->spans[k - 1].start,
+                         h->spans[k - 1].end, h->snippet);
+    }
+    assert_int_equal(checked, 1);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
 static void test_malformed_queries(void **state)
 {
     (void)state;
@@ -663,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_reindex_and_prune),
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_identical_passages_fold),
+        cmocka_unit_test(test_highlight_suspended_compound),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -58,8 +58,14 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
               strset_has_prefix(&pl->prefixes, t->norm, t->norm_len);
     if (!hit)
         return 0;
-    if (sp->n && sp->v[sp->n - 1].start == t->start)
-        return 0; /* a part of a word already marked */
+    /* Spans stay in text order, one per word: a part has its word's offsets, and a suspended
+     * compound ("helse- og omsorgstjenesten" read as "helsetjenesten") comes after the words
+     * that follow it, at its first word's offsets (found by fuzz_query). */
+    size_t at = sp->n;
+    while (at > 0 && sp->v[at - 1].start > t->start)
+        at--;
+    if (at > 0 && sp->v[at - 1].start == t->start)
+        return 0; /* the word is marked already */
     if (sp->n == sp->cap) {
         size_t nc = sp->cap ? sp->cap * 2 : 16;
         hsok_span_t *v = realloc(sp->v, nc * sizeof *v);
@@ -70,8 +76,9 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
         sp->v = v;
         sp->cap = nc;
     }
-    sp->v[sp->n].start = t->start;
-    sp->v[sp->n].end = t->end;
+    memmove(sp->v + at + 1, sp->v + at, (sp->n - at) * sizeof *sp->v);
+    sp->v[at].start = t->start;
+    sp->v[at].end = t->end;
     sp->n++;
     return 0;
 }
