@@ -1,6 +1,11 @@
-/* segment_internal.h — what the segmenter's files share: segment.c (lines, blocks, passages),
- * stance.c (form answers: checkbox lines, checkboxes in prose, "Svar: Ja") and respondent.c
- * (who wrote a response: letterhead, title, "X mener", signature).
+/* segment_internal.h — what the segmenter's files share. The stages, in order:
+ *   segment_lines.c      pass 1: source lines, page furniture, the gaps between lines
+ *   segment_blocks.c     pass 2: lines classified and joined into blocks (headings, bullets …)
+ *   segment_furniture.c  letter furniture: addresses, dates, closing and signature (B_META)
+ *   segment.c            pass 3: blocks become passages with sections; hsok_segment() itself
+ *   stance.c             form answers: checkbox lines, checkboxes in prose, "Svar: Ja"
+ *   respondent.c         who wrote a response: letterhead, title, "X mener", signature
+ *   segment_words.c      word and sentence helpers they share
  * Internal to libhsok; the public interface is hsok/segment.h. */
 #ifndef HSOK_SEGMENT_INTERNAL_H
 #define HSOK_SEGMENT_INTERNAL_H
@@ -59,7 +64,47 @@ static inline int starts_with_ci(const char *s, size_t len, const char *p)
 }
 
 
-/* ---- blocks (segment.c pass 2) ---- */
+/* the code point ending just before byte i */
+static inline utf8proc_int32_t cp_before(const char *s, size_t i, size_t *n)
+{
+    size_t j = i;
+    while (j > 0 && ((unsigned char)s[j - 1] & 0xC0) == 0x80 && i - j < 3)
+        j--;
+    if (j > 0)
+        j--;
+    size_t k;
+    utf8proc_int32_t c = cp_at(s, i, j, &k);
+    *n = i - j;
+    return c;
+}
+
+/* space, tab, NBSP, other Unicode spaces, form feed */
+static inline size_t space_len(const char *s, size_t len, size_t i)
+{
+    unsigned char b = (unsigned char)s[i];
+    if (b == ' ' || b == '\t' || b == '\f' || b == '\v' || b == '\r')
+        return 1;
+    if (b >= 0xC2) {
+        size_t n;
+        utf8proc_int32_t c = cp_at(s, len, i, &n);
+        if (c == 0xA0 || c == 0x2007 || c == 0x202F || c == 0xFEFF ||
+            (c >= 0x2000 && c <= 0x200B) || c == 0x3000)
+            return n;
+    }
+    return 0;
+}
+
+/* ---- lines (segment_lines.c, pass 1) ---- */
+
+enum { GAP_NONE, GAP_SOFT, GAP_HARD };
+
+typedef struct tline {
+    size_t start, end; /* trimmed content [start, end) in the text */
+    unsigned no;       /* 1-based */
+    int gap_before;    /* gap between the previous text line and this one */
+} tline_t;
+
+/* ---- blocks (segment_blocks.c, pass 2) ---- */
 
 /* B_META: letter and e-mail furniture that is neither a passage nor a section: header fields
  * ("Dato:", "Vår ref.:", "Subject:"), postal addresses, date lines, the signature after the
@@ -88,7 +133,60 @@ typedef struct block {
 } block_t;
 
 
-/* ---- segment.c ---- */
+/* Does block b lie on one source line? */
+static inline int single_line_block(const block_t *b)
+{
+    return b->npieces > 0 && b->pieces[0].no == b->pieces[b->npieces - 1].no;
+}
+
+/* The segmentation of one text: its lines, then its blocks. */
+typedef struct seg {
+    const char *name;
+    const char *t;
+    size_t len;
+    tline_t *tl;
+    size_t ntl;
+    block_t *blocks;
+    size_t nblocks, capblocks;
+    int footnotes[100]; /* footnotes[n]: a footnote line "n text" exists and n is used as a marker */
+    int plain_last[4];  /* the last number of each plain_heading style seen */
+    int oom;
+} seg_t;
+
+/* ---- segment_lines.c ---- */
+
+/* Pass 1: sg->tl gets the text lines of sg->t with their gaps. -1 when memory ran out. */
+int seg_build_lines(seg_t *sg);
+
+/* ---- segment_blocks.c ---- */
+
+/* sg->footnotes: the numbers n of footnote lines "n text" whose marker is used in the text. */
+void seg_find_footnotes(seg_t *sg);
+
+/* Pass 2: sg->blocks from sg->tl (sg->oom set when memory ran out). */
+void seg_build_blocks(seg_t *sg);
+
+/* A new empty block at the end of sg->blocks; NULL (and sg->oom) when memory ran out. */
+block_t *seg_new_block(seg_t *sg, enum bkind kind);
+void seg_block_free(block_t *b);
+
+/* The source offset (*src) and line (*no) of offset `out` in block b's text; is_end: `out`
+ * ends a span (an offset between two pieces belongs to the earlier one). */
+void seg_block_src(const block_t *b, size_t out, int is_end, size_t *src, unsigned *no);
+
+/* Length of a bullet mark plus the spaces after it at s (0 if none); *dash set for dashes. */
+size_t seg_bullet_len(const char *s, size_t n, int *dash);
+
+/* "N) " or "N. " (or "Spørsmål N"): the question number, else -1; *skip: bytes to the text. */
+int seg_question_at(const char *s, size_t n, size_t *skip);
+
+/* ---- segment_furniture.c ---- */
+
+/* Mark postal addresses, date lines, the closing and signature, and the "electronically
+ * approved" note as B_META. */
+void seg_mark_furniture(seg_t *sg);
+
+/* ---- segment_words.c ---- */
 
 /* Words of s[0..n): runs of bytes other than space and tab. */
 int seg_count_words(const char *s, size_t n);
@@ -117,6 +215,9 @@ size_t seg_closing_at(const char *s, size_t n);
 
 /* Short function words ("og", "i", "for", …), NULL-ended. */
 extern const char *const seg_function_words[];
+
+/* Abbreviations that end with a period inside a sentence ("bl.a", "f.eks"), NULL-ended. */
+extern const char *const seg_abbrevs[];
 
 /* ---- respondent.c ---- */
 
