@@ -1520,6 +1520,69 @@ static void test_index_respondent_and_codebook(void **state)
     free(dir);
 }
 
+/* Stances are grouped by the question's text, not its number (issue 9 item 5): two forms
+ * whose question 3 differs give two tables, one question under numbers 3 and 5 one table;
+ * the web form's "Svar:"/"Kommentar:" labels are not in the passages. */
+static void test_stances_by_question_text(void **state)
+{
+    (void)state;
+    char *dir = new_dir("stances");
+    char *db = path_join(dir, "index");
+    static const struct {
+        const char *file, *resp, *text;
+    } forms[] = {
+        {"a.txt", "Alfa kommune",
+         "Sp\xc3\xb8rsm\xc3\xa5l 3: St\xc3\xb8tter dere forslaget om felles journal?\n\n"
+         "Svar: Ja\n\nKommentar: Alfa viser til vedtak i kommunestyret.\n"},
+        {"b.txt", "Beta kommune",
+         "Sp\xc3\xb8rsm\xc3\xa5l 3: B\xc3\xb8r fristen forlenges?\n\n"
+         "Svar: Nei\n\nKommentar: Beta mener fristen holder.\n"},
+        {"c.txt", "Gamma kommune",
+         "Sp\xc3\xb8rsm\xc3\xa5l 5: St\xc3\xb8tter dere  forslaget om felles journal\n\n"
+         "Svar: Nei\n\nKommentar: Gamma savner en kostnadsvurdering.\n"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char *f = path_join(dir, forms[i].file);
+        write_file(f, forms[i].text, strlen(forms[i].text));
+        run_t r;
+        run(&r, "index", "--no-themes", "-r", forms[i].resp, "--db", db, f);
+        assert_exit(&r, 0);
+        run_free(&r);
+        free(f);
+    }
+    run_t r;
+    run(&r, "export", "--format", "md", "--all", "--db", db);
+    assert_exit(&r, 0);
+    const char *q3 = strstr(r.out, "### Sp\xc3\xb8rsm\xc3\xa5l 3: St\xc3\xb8tter dere forslaget");
+    const char *qb = strstr(r.out, "### Sp\xc3\xb8rsm\xc3\xa5l 3: B\xc3\xb8r fristen forlenges?");
+    if (!q3 || !qb)
+        dump(&r);
+    assert_non_null(q3);
+    assert_non_null(qb);
+    /* one heading per question text: no heading for question 5, no second for question 3 */
+    assert_null(strstr(r.out, "### Sp\xc3\xb8rsm\xc3\xa5l 5"));
+    assert_null(strstr(q3 + 1, "### Sp\xc3\xb8rsm\xc3\xa5l 3: St\xc3\xb8tter"));
+    /* each table holds its own respondents: Alfa and Gamma together, Beta alone */
+    const char *end3 = strstr(q3 + 4, "###"), *endb = strstr(qb + 4, "###");
+    size_t len3 = end3 ? (size_t)(end3 - q3) : strlen(q3);
+    size_t lenb = endb ? (size_t)(endb - qb) : strlen(qb);
+    char *t3 = strndup(q3, len3), *tb = strndup(qb, lenb);
+    assert_contains(t3, "| Alfa kommune | Ja");
+    assert_contains(t3, "| Gamma kommune | Nei");
+    assert_null(strstr(t3, "Beta"));
+    assert_contains(tb, "| Beta kommune | Nei");
+    assert_null(strstr(tb, "Alfa"));
+    assert_null(strstr(tb, "Gamma"));
+    free(t3);
+    free(tb);
+    assert_contains(r.out, "Alfa viser til vedtak");
+    assert_null(strstr(r.out, "Kommentar:"));
+    assert_null(strstr(r.out, "Svar:"));
+    run_free(&r);
+    free(db);
+    free(dir);
+}
+
 /* The respondent alias table: $HSOK_ALIASES names the table, a respondent goes by its
  * canonical name, a changed table re-reads the file without --force, a malformed table fails
  * the file with the table's name and line. */
@@ -3607,6 +3670,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_respondent_and_codebook),
         cmocka_unit_test(test_index_path_too_long),
         cmocka_unit_test(test_index_aliases),
+        cmocka_unit_test(test_stances_by_question_text),
         cmocka_unit_test(test_index_missing_path),
         cmocka_unit_test(test_index_bad_files),
         cmocka_unit_test(test_index_stray_byte),

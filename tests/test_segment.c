@@ -1262,6 +1262,114 @@ static void test_question_zero(void **state)
     hsok_segdoc_free(d);
 }
 
+/* A web form's export (issue 9 item 5): "Spørsmål N" lines are questions at one level, a new
+ * one closing the one before, whether or not the label has text after it; "Svar: Ja" is the
+ * stance of the question open at that line; "Kommentar:", "Begrunnelse:", "Utdyp:" labels are
+ * cut off and the text after them is a passage under that question; an empty "Kommentar:"
+ * gives no passage. */
+static void test_webform_export(void **state)
+{
+    (void)state;
+    const char *text =
+        "Tromsø kommune\n"
+        "\n"
+        "Sp\xc3\xb8rsm\xc3\xa5l 3: Hvordan vurderer dere forslaget om felles journal\n"
+        "\n"
+        "Svar: Ja\n"
+        "\n"
+        "Kommentar: Kommunen mener journalen gir bedre samhandling.\n"
+        "\n"
+        "Sp\xc3\xb8rsm\xc3\xa5l 4\n"
+        "\n"
+        "St\xc3\xb8tter dere at fastlegene f\xc3\xa5r tilgang?\n"
+        "\n"
+        "Svar: Nei, fordi personvernet ikke er godt nok ivaretatt i dag.\n"
+        "\n"
+        "Kommentar:\n"
+        "\n"
+        "Sp\xc3\xb8rsm\xc3\xa5l 5: Har dere andre innspill?\n"
+        "Svar: Vi ber om at fristen forlenges.\n"
+        "Begrunnelse: Saken er omfattende.\n"
+        "Kommentar til sp\xc3\xb8rsm\xc3\xa5l 5:\n"
+        "Utdyp: Vi trenger tid til politisk behandling.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    /* exactly one stance per answered question, on the right question */
+    assert_int_equal(hsok_segdoc_stance_count(d), 2);
+    const hsok_stance_t *s3 = hsok_segdoc_stance(d, 0), *s4 = hsok_segdoc_stance(d, 1);
+    assert_int_equal(s3->question_no, 3);
+    assert_string_equal(s3->answer, "Ja");
+    assert_string_equal(s3->question,
+                        "Sp\xc3\xb8rsm\xc3\xa5l 3: Hvordan vurderer dere forslaget om felles journal");
+    assert_int_equal(s4->question_no, 4);
+    assert_string_equal(s4->answer, "Nei");
+    assert_string_equal(s4->question,
+                        "Sp\xc3\xb8rsm\xc3\xa5l 4 St\xc3\xb8tter dere at fastlegene f\xc3\xa5r tilgang?");
+    assert_int_equal(s4->line, line_of(text, "Svar: Nei"));
+    /* no label in any passage, no passage of a label alone, the question text is no passage */
+    for (size_t i = 0; i < npass(d); i++) {
+        const char *t = pass(d, i)->text;
+        if (strstr(t, "Kommentar") || strstr(t, "Svar") || strstr(t, "Begrunnelse") ||
+            strstr(t, "Utdyp") || strstr(t, "Sp\xc3\xb8rsm\xc3\xa5l"))
+            fail_msg("passage %zu holds a form label: \"%s\"", i, t);
+        if (strstr(t, "fastlegene"))
+            fail_msg("the question's text is a passage: \"%s\"", t);
+        /* questions never nest: a section is one question */
+        if (strstr(pass(d, i)->section, "\xe2\x80\xba"))
+            fail_msg("passage %zu has a nested section \"%s\"", i, pass(d, i)->section);
+    }
+    const hsok_passage_t *p = must_find(d, "Kommunen mener journalen");
+    assert_string_equal(p->text, "Kommunen mener journalen gir bedre samhandling.");
+    assert_int_equal(p->question_no, 3);
+    assert_int_equal(p->start, (size_t)(strstr(text, "Kommunen mener") - text));
+    p = must_find(d, "fordi personvernet");
+    assert_string_equal(p->text, "fordi personvernet ikke er godt nok ivaretatt i dag.");
+    assert_int_equal(p->question_no, 4);
+    assert_string_equal(p->question, s4->question);
+    assert_int_equal(must_find(d, "Vi ber om at fristen")->question_no, 5);
+    assert_string_equal(must_find(d, "Saken er omfattende.")->text, "Saken er omfattende.");
+    assert_int_equal(must_find(d, "Saken er omfattende.")->question_no, 5);
+    assert_int_equal(must_find(d, "Vi trenger tid")->question_no, 5);
+    assert_int_equal(npass(d), 5);
+    hsok_segdoc_free(d);
+}
+
+/* Nynorsk and short labels: "Spm. 2", "Merknad:", "Grunngiving:"; a sentence that starts with
+ * "Spørsmål 3 i …" is text, not a question, and "Kommentar" without a colon stays text. */
+static void test_webform_labels(void **state)
+{
+    (void)state;
+    const char *text =
+        "Spm. 1: Kva meiner de om framlegget?\n"
+        "\n"
+        "Svar: Ja.\n"
+        "\n"
+        "Merknad: Vi st\xc3\xb8ttar framlegget.\n"
+        "\n"
+        "Spm. 2 \xe2\x80\x93 Er konsekvensane greidd ut?\n"
+        "\n"
+        "Grunngiving: Kostnadene for kommunane er ikkje nemnde.\n"
+        "\n"
+        "Sp\xc3\xb8rsm\xc3\xa5l 3 i h\xc3\xb8yringsnotatet gjeld finansiering, og det har vi ingen merknad til.\n"
+        "\n"
+        "Kommentar fr\xc3\xa5 fylket er at dette er bra.\n";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    assert_int_equal(hsok_segdoc_stance_count(d), 1);
+    assert_int_equal(hsok_segdoc_stance(d, 0)->question_no, 1);
+    assert_string_equal(hsok_segdoc_stance(d, 0)->answer, "Ja");
+    const hsok_passage_t *p = must_find(d, "Vi st\xc3\xb8ttar framlegget.");
+    assert_string_equal(p->text, "Vi st\xc3\xb8ttar framlegget.");
+    assert_int_equal(p->question_no, 1);
+    p = must_find(d, "Kostnadene for kommunane");
+    assert_int_equal(p->question_no, 2);
+    assert_true(!strncmp(p->text, "Kostnadene", 10));
+    p = must_find(d, "i h\xc3\xb8yringsnotatet gjeld finansiering");
+    assert_true(!strncmp(p->text, "Sp\xc3\xb8rsm\xc3\xa5l 3 i", 13));
+    must_find(d, "Kommentar fr\xc3\xa5 fylket");
+    hsok_segdoc_free(d);
+}
+
 /* ---- crafted: respondents ---------------------------------------------------------------- */
 
 static void test_respondent_from_title(void **state)
@@ -1496,10 +1604,14 @@ static void test_written_answers_and_lettered_items(void **state)
     assert_string_equal(s2->answer, "Delvis");
     assert_string_equal(s2->options, "Ja|Nei|Vet ikke|Delvis");
     assert_false(any_passage_contains(d, "Svar: Ja"));
-    const hsok_passage_t *p = must_find(d, "Kommentar: Stavanger");
+    /* the labels are the form's, not the respondent's text (issue 9 item 5) */
+    assert_false(any_passage_contains(d, "Kommentar:"));
+    assert_false(any_passage_contains(d, "Svar:"));
+    const hsok_passage_t *p = must_find(d, "Stavanger kommune st\xc3\xb8tter forslaget.");
+    assert_true(!strncmp(p->text, "Stavanger kommune st", 20));
     assert_null(strstr(p->section, "Svar"));
     assert_int_equal(p->question_no, 1);
-    assert_int_equal(must_find(d, "Svar: Kostnadene")->question_no, 2);
+    assert_int_equal(must_find(d, "Kostnadene er undervurdert.")->question_no, 2);
     p = must_find(d, "a) Kunstig intelligens");
     assert_non_null(strstr(p->section, "Konkrete innspill"));
     assert_null(strstr(p->text, "Konkrete innspill"));
@@ -2326,6 +2438,8 @@ int main(void)
         cmocka_unit_test(test_respondent_long_candidate_utf8),
         cmocka_unit_test(test_footnote_two_spaces),
         cmocka_unit_test(test_question_zero),
+        cmocka_unit_test(test_webform_export),
+        cmocka_unit_test(test_webform_labels),
         cmocka_unit_test_setup_teardown(test_meta, meta_setup, meta_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

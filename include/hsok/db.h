@@ -192,12 +192,16 @@ typedef struct hsok_db_stance {
     const char *options;   /* "Ja|Nei|Vet ikke" */
     const char *source;
     unsigned line;
+    int group;             /* stances with the same question text share a group (0, 1, …) */
 } hsok_db_stance_t;
 
 typedef struct hsok_stances hsok_stances_t;
 
-/* Every stance in the index, by question number, then respondent. Free with
- * hsok_stances_free. */
+/* Every stance in the index, grouped by the question's text, not its number: numbering
+ * ("3)", "Spørsmål 3:"), case, spacing and punctuation are ignored, so two forms whose
+ * question 3 differs give two groups, and one question under different numbers one group.
+ * Groups come in the order of their lowest question number, then text; within a group, by
+ * respondent. Free with hsok_stances_free. */
 hsok_status_t hsok_db_stances(hsok_db_t *db, hsok_stances_t **out, char **errmsg);
 size_t hsok_stances_count(const hsok_stances_t *s);
 const hsok_db_stance_t *hsok_stances_get(const hsok_stances_t *s, size_t i);

@@ -11,6 +11,9 @@
  *
  * Passages are paragraphs, single bullets, or short runs of short bullets: typically 1–8
  * sentences, never a whole page (a long paragraph is cut at sentence ends).
+ * Web-form exports: "Spørsmål 4: …" / "Spørsmål 4" lines are questions at one level, "Svar: Ja"
+ * is the open question's answer, and "Kommentar:", "Begrunnelse:", "Utdyp:", "Merknad:" labels
+ * are cut off (the text after them is a passage; an empty label gives none).
  * Sections are headings: numbered questions ("2) Har dere …?"), goals and similar numbered
  * headings ("Mål 3: …"), and short unnumbered heading lines ("Om indikatorer"). A passage's
  * section path joins the open headings with " › ".

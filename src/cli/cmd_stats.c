@@ -13,10 +13,11 @@ static const struct option stats_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Stances grouped by question: the options of the first stance of each question, and how
- * many respondents checked each. */
+/* Stances grouped by question (its text, as hsok_db_stances groups them): the options of the
+ * first stance of each question, and how many respondents checked each. */
 typedef struct qsum {
     int question_no;
+    int group;
     const char *options;  /* "Ja|Nei|Vet ikke" */
     size_t first, n;      /* stances [first, first + n) */
 } qsum_t;
@@ -26,13 +27,13 @@ static size_t summarize(const hsok_stances_t *s, qsum_t *q, size_t max)
     size_t nq = 0;
     for (size_t i = 0; i < hsok_stances_count(s); i++) {
         const hsok_db_stance_t *x = hsok_stances_get(s, i);
-        if (nq && q[nq - 1].question_no == x->question_no) {
+        if (nq && q[nq - 1].group == x->group) {
             q[nq - 1].n++;
             continue;
         }
         if (nq == max)
             break;
-        q[nq++] = (qsum_t){ x->question_no, x->options, i, 1 };
+        q[nq++] = (qsum_t){ x->question_no, x->group, x->options, i, 1 };
     }
     return nq;
 }
@@ -111,6 +112,13 @@ static void print_stances(const hsok_stances_t *s)
             o += ol + (bar ? 1 : 0);
         }
         putchar('\n');
+        /* the question's text: two forms' question 3 may differ */
+        const char *qt = hsok_stances_get(s, q[i].first)->question;
+        if (qt && *qt) {
+            fputs("    ", stdout);
+            out_safe_str(stdout, qt);
+            putchar('\n');
+        }
         for (size_t k = q[i].first; k < q[i].first + q[i].n; k++) {
             const hsok_db_stance_t *x = hsok_stances_get(s, k);
             const char *answer = *x->answer ? x->answer : "(none)";

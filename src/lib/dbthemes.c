@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db_internal.h"
+#include "formtext.h"
 #include "prefix.h"
 #include "query_internal.h"
 
@@ -540,12 +541,68 @@ static int on_file_meta(void *ctx, const char *key)
     return 0;
 }
 
-static int cmp_stance(const void *a, const void *b)
+/* a stance with its question's normalised text, and the lowest number of that text */
+typedef struct keyed_stance {
+    hsok_db_stance_t s;
+    char *key;
+    int first_no;
+} keyed_stance_t;
+
+static int cmp_key(const void *a, const void *b)
 {
-    const hsok_db_stance_t *x = a, *y = b;
-    if (x->question_no != y->question_no)
-        return x->question_no < y->question_no ? -1 : 1;
-    return strcmp(x->respondent, y->respondent);
+    const keyed_stance_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->s.question_no < y->s.question_no ? -1 : x->s.question_no > y->s.question_no;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const keyed_stance_t *x = a, *y = b;
+    if (x->first_no != y->first_no)
+        return x->first_no < y->first_no ? -1 : 1;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->s.respondent, y->s.respondent);
+}
+
+/* Group s->v by the question's text (formtext.h) and number the groups: -1 when memory ran
+ * out. */
+static int group_stances(hsok_stances_t *s)
+{
+    keyed_stance_t *k = calloc(s->n, sizeof *k);
+    if (!k)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        buf_t b = BUF_INIT;
+        const char *q = s->v[i].question ? s->v[i].question : "";
+        ft_normalise(q, strlen(q), &b);
+        k[i].s = s->v[i];
+        k[i].key = b.err ? NULL : buf_detach(&b, NULL);
+        buf_free(&b);
+        if (!k[i].key)
+            rc = -1;
+    }
+    if (rc == 0) {
+        qsort(k, s->n, sizeof *k, cmp_key);
+        for (size_t i = 0, g = 0; i < s->n; i = g) {
+            for (g = i; g < s->n && !strcmp(k[g].key, k[i].key); g++)
+                k[g].first_no = k[i].s.question_no;
+        }
+        qsort(k, s->n, sizeof *k, cmp_group);
+        int group = -1;
+        for (size_t i = 0; i < s->n; i++) {
+            if (i == 0 || strcmp(k[i].key, k[i - 1].key))
+                group++;
+            s->v[i] = k[i].s;
+            s->v[i].group = group;
+        }
+    }
+    for (size_t i = 0; i < s->n; i++)
+        free(k[i].key);
+    free(k);
+    return rc;
 }
 
 hsok_status_t hsok_db_stances(hsok_db_t *db, hsok_stances_t **out, char **errmsg)
@@ -562,8 +619,10 @@ hsok_status_t hsok_db_stances(hsok_db_t *db, hsok_stances_t **out, char **errmsg
         hsok_stances_free(s);
         return st;
     }
-    if (s->n)
-        qsort(s->v, s->n, sizeof *s->v, cmp_stance);
+    if (s->n && group_stances(s) < 0) {
+        hsok_stances_free(s);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
     *out = s;
     return HSOK_OK;
 }

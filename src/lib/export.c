@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "formtext.h"
 #include "hsok/export.h"
 #include "hsok/text.h"
 
@@ -601,16 +602,12 @@ static size_t stances_shown(const report_t *rp, const hsok_stances_t *st)
     return n;
 }
 
-/* A stance's question without the number it repeats ("2) Har dere ..." for question 2). */
+/* A stance's question without its numbering ("2) Har dere ...", "Spørsmål 2: Har dere ..."),
+ * which the heading gives. */
 static const char *question_text(const hsok_db_stance_t *s)
 {
     const char *q = s->question != NULL ? s->question : "";
-    char num[16];
-    int n = snprintf(num, sizeof num, "%d", s->question_no);
-    if (n > 0 && strncmp(q, num, (size_t)n) == 0 && (q[n] == ')' || q[n] == '.') &&
-        q[n + 1] == ' ')
-        return q + n + 2;
-    return q;
+    return q + ft_lead_label(q, strlen(q));
 }
 
 /* ---- CSV ---- */
@@ -840,16 +837,17 @@ static void md_stances(FILE *out, const report_t *rp, const hsok_stances_t *st)
 {
     size_t total = hsok_stances_count(st);
     fputs("## Standpunkt\n\n", out);
-    int question = -1;
+    int group = -1;
     for (size_t i = 0; i < total; i++) {
         const hsok_db_stance_t *s = hsok_stances_get(st, i);
         if (!stance_shown(rp, s))
             continue;
-        if (s->question_no != question) {
-            if (question != -1)
+        /* one table per question text (hsok_db_stances groups them), under its number */
+        if (s->group != group) {
+            if (group != -1)
                 putc('\n', out);
-            question = s->question_no;
-            fprintf(out, "### Spørsmål %d", question);
+            group = s->group;
+            fprintf(out, "### Spørsmål %d", s->question_no);
             if (question_text(s)[0]) {
                 fputs(": ", out);
                 md_inline(out, question_text(s));
@@ -1092,9 +1090,10 @@ static void html_stances(FILE *out, const report_t *rp, const hsok_stances_t *st
     size_t i = 0;
     while (i < total) {
         int q = hsok_stances_get(st, i)->question_no;
+        int group = hsok_stances_get(st, i)->group;
         size_t end = i;
         size_t shown = 0;
-        while (end < total && hsok_stances_get(st, end)->question_no == q) {
+        while (end < total && hsok_stances_get(st, end)->group == group) {
             if (stance_shown(rp, hsok_stances_get(st, end)))
                 shown++;
             end++;

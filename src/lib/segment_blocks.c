@@ -519,6 +519,26 @@ static int letter_item(const char *s, size_t n)
     return n > i + 3 && s[i] >= 'a' && s[i] <= 'z' && s[i + 1] == ')' && s[i + 2] == ' ';
 }
 
+/* After a web form's "Spørsmål 4" alone: is the text line li its question's text, past a
+ * blank line? It is when it asks ("…?") or when an answer or comment label follows it; not
+ * when it is a label itself. */
+static int wf_question_text_ahead(const seg_t *sg, size_t li)
+{
+    const char *s = sg->t + sg->tl[li].start;
+    size_t n = sg->tl[li].end - sg->tl[li].start, skip, al;
+    if (wf_question_at(s, n, &skip) > 0 || wf_answer_label(s, n, &al) || wf_comment_label(s, n) ||
+        seg_answer_line(s, n, &skip) || seg_form_line(s, n))
+        return 0;
+    if (n > 0 && s[n - 1] == '?')
+        return 1;
+    if (li + 1 >= sg->ntl)
+        return 0;
+    const char *u = sg->t + sg->tl[li + 1].start;
+    size_t m = sg->tl[li + 1].end - sg->tl[li + 1].start;
+    return wf_answer_label(u, m, &al) || wf_comment_label(u, m) || seg_answer_line(u, m, &skip) ||
+           seg_form_line(u, m);
+}
+
 void seg_build_blocks(seg_t *sg)
 {
     const char *t = sg->t;
@@ -537,6 +557,9 @@ void seg_build_blocks(seg_t *sg)
             is_lower(first) &&
             !seg_ends_sentence(cur->text.data, cur->text.len))
             hard = 0;
+        /* "Spørsmål 4" alone, then its text after a blank line */
+        if (hard && cur && cur->label_only && wf_question_text_ahead(sg, li))
+            hard = 0;
 
         int checked;
         (void)checked;
@@ -545,6 +568,7 @@ void seg_build_blocks(seg_t *sg)
         enum bkind kind = B_PARA;
         int starts = 0;
         size_t ans_at = 0, ans_len = 0;
+        size_t wf_text = 0; /* a web form's label line: the offset of the text after it */
         /* the current paragraph's sentence goes on into this line */
         int runs_on = cur && cur->kind == B_PARA && !cur->closed && !hard &&
                       !seg_ends_sentence(cur->text.data, cur->text.len);
@@ -553,6 +577,17 @@ void seg_build_blocks(seg_t *sg)
             starts = 1;
         } else if ((ans_len = seg_answer_line(s, n, &ans_at)) > 0) {
             kind = B_CHECKBOX;
+            starts = 1;
+        } else if ((qn = wf_question_at(s, n, &skip)) > 0) {
+            /* a web form's question, whatever its text ends with: it closes the one before */
+            kind = B_QUESTION;
+            wf_text = skip;
+            starts = 1;
+        } else if ((wf_text = wf_answer_label(s, n, &ans_len)) > 0 ||
+                   (wf_text = wf_comment_label(s, n)) > 0) {
+            /* "Svar: Ja, fordi …", "Kommentar: …": the answer is a stance, the label goes,
+             * the text after it is a paragraph; an empty "Kommentar:" gives nothing */
+            kind = ans_len ? B_CHECKBOX : B_PARA;
             starts = 1;
         } else if (n <= 200 && is_upper(first) && field_label(s, n) > 0 && !runs_on) {
             /* a header field line, "Dato: 15.03.2024"; not a sentence that runs on into
@@ -610,6 +645,12 @@ void seg_build_blocks(seg_t *sg)
             starts = 1;
         }
 
+        if (!starts && cur && cur->label_only && !hard) {
+            join_line(sg, cur, L->start, L->end, L->no);
+            cur->label_only = 0;
+            close_heading_if_done(cur);
+            continue;
+        }
         if (!starts && cur && !cur->closed && !hard && cur->kind != B_CHECKBOX &&
             cur->kind != B_META) {
             /* an unnumbered heading: a short first line followed by a capitalised line */
@@ -630,11 +671,43 @@ void seg_build_blocks(seg_t *sg)
             short_heading_line(cur->text.data, cur->text.len))
             cur->kind = B_UHEADING;
 
+        if (wf_text && kind != B_QUESTION) {
+            size_t rest = wf_text;
+            if (kind == B_CHECKBOX) {
+                /* "Svar: Ja" as a block of its own, then what follows the answer */
+                cur = seg_new_block(sg, B_CHECKBOX);
+                if (!cur)
+                    return;
+                cur->answer_len = ans_len;
+                cur->closed = 1;
+                append_content(sg, cur, L->start, L->start + wf_text + ans_len, L->no);
+                rest = wf_after_answer(s, n, wf_text + ans_len);
+            }
+            if (rest >= n) {
+                /* nothing after the label: the next line starts a block of its own */
+                if (kind != B_CHECKBOX)
+                    cur = NULL;
+                continue;
+            }
+            cur = seg_new_block(sg, B_PARA);
+            if (!cur)
+                return;
+            append_content(sg, cur, L->start + rest, L->end, L->no);
+            continue;
+        }
         cur = seg_new_block(sg, kind);
         if (!cur)
             return;
         if (kind == B_QUESTION)
             cur->number = qn;
+        if (kind == B_QUESTION && wf_text) {
+            cur->label_only = wf_text >= n;
+            append_content(sg, cur, L->start, L->end, L->no);
+            /* a web form's question ends where its sentence does */
+            if (!cur->label_only && seg_ends_sentence(cur->text.data, cur->text.len))
+                cur->closed = 1;
+            continue;
+        }
         if (kind == B_HEADING) {
             cur->number = hnum;
             cur->goal = hgoal;

@@ -130,6 +130,7 @@ typedef struct block {
     int postal; /* B_META: a postal address line ("Postboks 8011 Dep", "0030 Oslo") */
     int sig;    /* B_META: the closing formula (1) or a line of the signature under it (2) */
     size_t answer_len; /* B_CHECKBOX from a line "Svar: Ja" (the answer's length) */
+    int label_only; /* B_QUESTION: a web form's "Spørsmål 4" alone, waiting for its text */
 } block_t;
 
 
@@ -262,5 +263,31 @@ typedef enum seg_stance_from {
  * there is no stance, -1 when appending to *options failed (options->err). */
 int seg_read_stance(const char *s, size_t n, seg_stance_from_t from, buf_t *options,
                     size_t *ans_at, size_t *ans_len);
+
+/* Length of the usual answer ("Ja", "Nei", "Vet ikke", "Delvis", "Usikker", "Veit ikkje")
+ * that s[0..n) starts with as a whole word, 0 if none. */
+size_t seg_usual_answer(const char *s, size_t n);
+
+/* ---- webform.c ---- */
+
+/* A web-form question label at the start of the line s[0..n): "Spørsmål 4: Støtter …?",
+ * "Spørsmål 4", "Spørsmål nr. 4 – …", "Spm. 4". Returns the number (>= 1), *skip the offset
+ * of the question's text (n when the line is the label alone); -1 if the line is none
+ * ("Spørsmål 3 i høringsnotatet …" is a sentence, "Spørsmål 4.1" a section). */
+int wf_question_at(const char *s, size_t n, size_t *skip);
+
+/* A comment label at the start of s[0..n): "Kommentar:", "Kommentar til spørsmål 3:",
+ * "Eventuelle kommentarer:", "Begrunnelse:", "Utdyp:", "Merknad:", "Grunngiving:" … The
+ * offset of the text after it (n when nothing follows), or 0 if there is no label. */
+size_t wf_comment_label(const char *s, size_t n);
+
+/* A written answer "Svar: …" (or "Svar på spørsmål 3: …") at the start of s[0..n): the
+ * offset of the text after the label, 0 if none. *ans_len is the length of a usual answer
+ * standing first in that text ("Ja", "Nei, fordi …"), 0 for free text. */
+size_t wf_answer_label(const char *s, size_t n, size_t *ans_len);
+
+/* The offset of the text that follows an answer ending at `at` ("Ja, fordi …" -> "fordi …"):
+ * punctuation and spaces skipped; n when nothing follows. */
+size_t wf_after_answer(const char *s, size_t n, size_t at);
 
 #endif

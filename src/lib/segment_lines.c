@@ -173,7 +173,7 @@ static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
                 size_t ln = L->end - L->start, at, skip;
                 /* answers and questions are never furniture, however often they repeat */
                 if (ln <= 100 && !seg_answer_line(ls, ln, &at) && !seg_form_line(ls, ln) &&
-                    seg_question_at(ls, ln, &skip) < 0) {
+                    seg_question_at(ls, ln, &skip) < 0 && wf_question_at(ls, ln, &skip) < 0) {
                     c[nc].line = (size_t)(L - lines);
                     c[nc].top = top;
                     page_key(t + L->start, L->end - L->start, c[nc].key, sizeof c[nc].key);

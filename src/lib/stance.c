@@ -156,6 +156,11 @@ static size_t answer_at(const char *s, size_t n)
     return 0;
 }
 
+size_t seg_usual_answer(const char *s, size_t n)
+{
+    return answer_at(s, n);
+}
+
 size_t seg_answer_line(const char *s, size_t n, size_t *at)
 {
     if (n < 4 || strncasecmp(s, "svar", 4))
