@@ -1972,6 +1972,101 @@ static void test_search_json(void **state)
     run_free(&r);
 }
 
+/* The JSON hit's highlighted words, each as "word" joined by '|' (owned). */
+static char *highlighted_words(const jval_t *o)
+{
+    const jval_t *snip = jget(o, "snippet"), *hl = jget(o, "highlights");
+    sbuf_t b = { 0 };
+    for (size_t s = 0; s < hl->n; s++) {
+        size_t a = (size_t)hl->items[s]->items[0]->num;
+        size_t e = (size_t)hl->items[s]->items[1]->num;
+        assert_true(a < e && e <= strlen(snip->s));
+        sb_adds(&b, "|");
+        sb_add(&b, snip->s + a, e - a);
+    }
+    sb_adds(&b, "|");
+    return sb_take(&b);
+}
+
+/* query finds one hit in db, with this match and these highlighted words (as
+ * highlighted_words gives them) */
+static void assert_one_hit(const char *db, const char *query, const char *match,
+                           const char *words)
+{
+    run_t r;
+    run(&r, "--db", db, "search", "--json", query);
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(jstr(h.jl.v[0], "match"), match);
+    char *w = highlighted_words(h.jl.v[0]);
+    assert_string_equal(w, words);
+    free(w);
+    hits_free(&h);
+    run_free(&r);
+}
+
+/* Inflected forms are exact matches and a bokmål/nynorsk variant is its own, lower tier
+ * ("match":"variant", marked for a person); in both the matched word is highlighted. */
+static void test_search_variant_marked(void **state)
+{
+    (void)state;
+    char *dir = new_dir("variant");
+    char *db = path_join(dir, "index");
+    char *txt = path_join(dir, "svar.txt");
+    static const char text[] =
+        "Løysinga er god for alle.\n\n"
+        "Denne løsningen er bra.\n\n"
+        "Kommunen har ansvaret for dette.\n\n"
+        "Informasjonstryggleiken må styrkjast.\n";
+    write_file(txt, text, sizeof text - 1);
+    run_t r;
+    run(&r, "--db", db, "index", txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    run(&r, "--db", db, "search", "--json", "løsning");
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    assert_int_equal(h.n, 2);
+    assert_string_equal(jstr(h.jl.v[0], "match"), "exact");
+    assert_non_null(strstr(jstr(h.jl.v[0], "text"), "løsningen"));
+    char *w = highlighted_words(h.jl.v[0]);
+    assert_string_equal(w, "|løsningen|");
+    free(w);
+    assert_string_equal(jstr(h.jl.v[1], "match"), "variant");
+    w = highlighted_words(h.jl.v[1]);
+    assert_string_equal(w, "|Løysinga|");
+    free(w);
+    assert_int_equal(juint(h.summary, "count_variant"), 1);
+    assert_int_equal(juint(h.summary, "estimated_related"), 0);
+    hits_free(&h);
+    run_free(&r);
+
+    /* the reverse, and a compound whose nynorsk head is the variant */
+    assert_one_hit(db, "sikkerhet", "variant", "|Informasjonstryggleiken|");
+    /* the base form finds the definite form: exact, highlighted */
+    assert_one_hit(db, "ansvar", "exact", "|ansvaret|");
+
+    /* a person sees the variant marked, after the exact hit, and counted apart */
+    run(&r, "--db", db, "search", "løsning");
+    assert_exit(&r, 0);
+    char *exact = strstr(r.out, "**løsningen**");
+    char *mark = strstr(r.out, "(bokmål/nynorsk)");
+    assert_non_null(exact);
+    assert_non_null(mark);
+    assert_true(exact < mark);
+    assert_non_null(strstr(mark, "**Løysinga**"));
+    assert_non_null(strstr(r.out, "(1 exact, 1 bokmål/nynorsk)\n"));
+    run_free(&r);
+
+    free(txt);
+    free(db);
+    free(dir);
+}
+
 static void test_search_limit_offset_respondent(void **state)
 {
     (void)state;
@@ -3677,6 +3772,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_reindex_unchanged),
         cmocka_unit_test(test_sidecar_and_respondent_option),
         cmocka_unit_test(test_search_json),
+        cmocka_unit_test(test_search_variant_marked),
         cmocka_unit_test(test_search_limit_offset_respondent),
         cmocka_unit_test(test_search_theme_filter),
         cmocka_unit_test(test_search_negation),

@@ -620,7 +620,33 @@ static void test_bokmal_nynorsk(void **state)
     assert_true(hsok_results_count(r) >= 2);
     assert_non_null(strstr(hsok_results_get(r, 0)->rec.text, "løsningen"));
     assert_true(hit_with(r, "Løysinga") > 0);
+    /* marked as a variant, counted as one, and its word highlighted */
+    assert_int_equal(hsok_results_get(r, 0)->match, HSOK_MATCH_EXACT);
+    const hsok_hit_t *v = hsok_results_get(r, (size_t)hit_with(r, "Løysinga"));
+    assert_int_equal(v->match, HSOK_MATCH_VARIANT);
+    assert_true(highlighted(v, "Løysinga"));
+    assert_true(hsok_results_estimated_variant(r) >= 1);
     hsok_results_free(r);
+    /* an inflected form is exact, highlighted through its lemma; a nynorsk compound found
+     * through its head's variant is highlighted whole */
+    const char *marks[][3] = { { "ansvar", "ansvaret", "e" },
+                               { "leder", "Lederen", "e" },
+                               { "tjeneste", "Tenesta", "v" },
+                               { "virksomhet", "Verksemda", "v" },
+                               { "sikkerhet", "Informasjonstryggleiken", "v" } };
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+        assert_int_equal(hsok_search(db, marks[i][0], &o, &r, NULL), HSOK_OK);
+        int k = hit_with(r, marks[i][1]);
+        if (k < 0)
+            fail_msg("'%s' does not find '%s'", marks[i][0], marks[i][1]);
+        const hsok_hit_t *h = hsok_results_get(r, (size_t)k);
+        if (h->match != (marks[i][2][0] == 'e' ? HSOK_MATCH_EXACT : HSOK_MATCH_VARIANT))
+            fail_msg("'%s' finds '%s' with match %d", marks[i][0], marks[i][1], h->match);
+        if (!highlighted(h, marks[i][1]))
+            fail_msg("'%s' does not highlight '%s' in '%s'", marks[i][0], marks[i][1],
+                     h->snippet);
+        hsok_results_free(r);
+    }
     hsok_db_close(db, NULL);
 }
 

@@ -168,6 +168,34 @@ static void test_informasjonssikkerhet(void **state)
     hsok_db_close(db, NULL);
 }
 
+/* A base form finds its definite form as an exact match, highlighted through the lemma the
+ * index stored for it (issue 9: `ansvar` found none of "… har ansvaret …"). */
+static void test_lemma_exact_and_highlighted(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    hsok_search_opts_t o = { .limit = 50 };
+    hsok_results_t *r = run(db, "ansvar", &o);
+    size_t seen = 0;
+    for (size_t i = 0; i < hsok_results_count(r); i++) {
+        const hsok_hit_t *h = hsok_results_get(r, i);
+        if (!contains_ci(h->snippet, "ansvaret "))
+            continue;
+        assert_int_equal(h->match, HSOK_MATCH_EXACT);
+        int marked = 0;
+        for (size_t k = 0; k < h->nspans; k++)
+            marked |= h->spans[k].end - h->spans[k].start == strlen("ansvaret") &&
+                      contains_ci(h->snippet + h->spans[k].start, "ansvaret");
+        if (!marked)
+            fail_msg("'ansvaret' is not highlighted in: %s", h->snippet);
+        seen++;
+    }
+    assert_true(seen >= 1);
+    assert_int_equal(hsok_results_estimated_variant(r), 0);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
 /* "kommunene" finds passages that say "kommune", "kommuner" or "kommunen" (other forms). */
 static void test_inflection(void **state)
 {
@@ -676,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_stats_three_respondents),
         cmocka_unit_test(test_informasjonssikkerhet),
         cmocka_unit_test(test_inflection),
+        cmocka_unit_test(test_lemma_exact_and_highlighted),
         cmocka_unit_test(test_phrase_and_exclusion),
         cmocka_unit_test(test_boolean_operators),
         cmocka_unit_test(test_respondent_filter),

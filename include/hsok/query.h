@@ -37,11 +37,16 @@ typedef struct hsok_span {
 
 /* How a passage matched (more kinds may be added, with new values). */
 typedef enum hsok_match {
-    HSOK_MATCH_EXACT = 0,   /* the query's words themselves: any inflection, or a compound
-                               that contains the word ("sikkerhet" in "informasjonssikkerheten") */
-    HSOK_MATCH_RELATED = 1  /* only through a broader form of a compound query word: its parts
+    HSOK_MATCH_EXACT = 0,   /* the query's words themselves: any inflection ("ansvaret" for
+                               ansvar, also through a dictionary lemma), or a compound that
+                               contains the word ("sikkerhet" in "informasjonssikkerheten") */
+    HSOK_MATCH_RELATED = 1, /* only through a broader form of a compound query word: its parts
                                apart ("informasjon … sikkerhet") or other compounds with its
-                               head ("IKT-sikkerhet", "datasikkerhet"); ranked after exact ones */
+                               head ("IKT-sikkerhet", "datasikkerhet"); ranked after exact and
+                               variant ones */
+    HSOK_MATCH_VARIANT = 2  /* only through the other written standard, bokmål ↔ nynorsk
+                               ("løysinga" for løsning, data/nb-nn.tsv and its rules); ranked
+                               after exact ones, before related ones */
 } hsok_match_t;
 
 typedef struct hsok_hit {
@@ -79,6 +84,9 @@ size_t hsok_results_estimated(const hsok_results_t *r);
 size_t hsok_results_estimated_all(const hsok_results_t *r);
 /* Of the estimated passages, those that matched only as related (HSOK_MATCH_RELATED). */
 size_t hsok_results_estimated_related(const hsok_results_t *r);
+/* Of all the hits, those that matched only through a variant (HSOK_MATCH_VARIANT); exact
+ * counts the same as the related ones. */
+size_t hsok_results_estimated_variant(const hsok_results_t *r);
 /* Nonzero if some of the returned hits have only some of the words (all_words == 0). */
 int hsok_results_relaxed(const hsok_results_t *r);
 /* A spelling suggestion for the whole query ("Mente du: …"), or NULL. Borrowed. */

@@ -79,6 +79,8 @@ void hsok_analyzer_set_splitter(hsok_analyzer_t *an, hsok_split_fn fn, void *ctx
  * lemmas and variants. */
 struct hsok_lemmatizer;
 void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *lm);
+/* The installed lemmatizer, or NULL. */
+struct hsok_lemmatizer *hsok_analyzer_lemmatizer(const hsok_analyzer_t *an);
 
 /* Tokenise text[0..len) (UTF-8; invalid sequences are skipped as separators) and call fn for
  * each token. Positions start at *pos + 1 when pos != NULL (and *pos is updated to the last

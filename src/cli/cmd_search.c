@@ -138,6 +138,12 @@ static int parse_args(int argc, char **argv, search_args_t *a)
     return rc;
 }
 
+/* how a hit matched, in JSON ("exact", "variant", "related") */
+static const char *match_name(hsok_match_t m)
+{
+    return m == HSOK_MATCH_RELATED ? "related" : m == HSOK_MATCH_VARIANT ? "variant" : "exact";
+}
+
 static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
 {
     const hsok_record_t *r = &h->rec;
@@ -150,7 +156,7 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
     oj_key(j, "snippet"); oj_str(j, h->snippet);
     oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
     oj_key(j, "all_words"); oj_bool(j, h->all_words);
-    oj_key(j, "match"); oj_str(j, h->match == HSOK_MATCH_RELATED ? "related" : "exact");
+    oj_key(j, "match"); oj_str(j, match_name(h->match));
     oj_key(j, "highlights");
     oj_arr_begin(j);
     for (size_t i = 0; i < h->nspans; i++) {
@@ -177,6 +183,8 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
     out_sgr(stdout, color, OUT_SGR_RESET);
     if (h->match == HSOK_MATCH_RELATED)
         fputs("  (related)", stdout);
+    else if (h->match == HSOK_MATCH_VARIANT)
+        fputs("  (bokmål/nynorsk)", stdout);
     putchar('\n');
     out_sgr(stdout, color, OUT_SGR_DIM);
     fputs("   ", stdout);
@@ -223,6 +231,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         oj_key(&j, "estimated_all_words"); oj_uint(&j, hsok_results_estimated_all(res));
         oj_key(&j, "relaxed"); oj_bool(&j, relaxed);
         oj_key(&j, "estimated_related"); oj_uint(&j, hsok_results_estimated_related(res));
+        oj_key(&j, "count_variant"); oj_uint(&j, hsok_results_estimated_variant(res));
         oj_key(&j, "suggestion"); oj_str(&j, sugg);
         oj_obj_end(&j);
         return;
@@ -240,6 +249,12 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
             out_sgr(stdout, color, OUT_SGR_RESET);
         }
         const hsok_hit_t *prev = i ? hsok_results_get(res, i - 1) : NULL;
+        if (h->match == HSOK_MATCH_VARIANT &&
+            (!prev || prev->match != HSOK_MATCH_VARIANT || prev->all_words != h->all_words)) {
+            out_sgr(stdout, color, OUT_SGR_DIM);
+            printf("── bokmål/nynorsk: the words in the other written standard ──\n\n");
+            out_sgr(stdout, color, OUT_SGR_RESET);
+        }
         if (h->match == HSOK_MATCH_RELATED &&
             (!prev || prev->match != HSOK_MATCH_RELATED || prev->all_words != h->all_words)) {
             out_sgr(stdout, color, OUT_SGR_DIM);
@@ -257,8 +272,15 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
     else
         printf("%zu passage%s\n", n, n == 1 ? "" : "s");
     size_t related = hsok_results_estimated_related(res);
-    if (related && n > 0)
-        printf("(%zu exact, %zu related)\n", est - related, related);
+    size_t variant = hsok_results_estimated_variant(res);
+    if ((related || variant) && n > 0) {
+        printf("(%zu exact", est - related - variant);
+        if (variant)
+            printf(", %zu bokmål/nynorsk", variant);
+        if (related)
+            printf(", %zu related", related);
+        printf(")\n");
+    }
     if (relaxed && n > 0)
         printf("(%zu with all the words, the rest with some of them)\n", all);
     if (sugg != NULL) {

@@ -17,6 +17,7 @@ struct hsok_db {
     struct hsok_lemmatizer *lm; /* lemmas and variants (dblemma.c), created on first use */
     int lemma_state;      /* 0 not looked at, 1 the index has lemmas, -1 it has none */
     size_t lemma_stored;  /* cached words of lm whose lemmas are in the metadata */
+    struct hsok_lemmatizer *hl; /* the highlighter's: lemmas as stored (db_stored_lemmatizer) */
     const hsok_codebook_t *stored_cb; /* codebook whose themes are in the metadata */
     size_t uncommitted; /* source bytes indexed since the last commit */
     size_t uncommitted_files;
@@ -69,6 +70,13 @@ hsok_status_t db_store_lemmas(hsok_db_t *db, char **errmsg);
  * An index that cannot be read is an error. */
 hsok_status_t db_word_forms(hsok_db_t *db, const char *w, size_t n, int may_load,
                             buf_t *lemmas, buf_t *variants, char **errmsg);
+
+/* Searching: the lemmatizer a highlighter puts on the analyzer, so that a passage's words
+ * carry the lemmas the index stored for them and the variants of those from the index's
+ * table: the same L and V terms they were indexed under, without the dictionaries. Created on
+ * first use, owned by db. NULL with HSOK_OK when the index has no lemmas. */
+hsok_status_t db_stored_lemmatizer(hsok_db_t *db, struct hsok_lemmatizer **out,
+                                   char **errmsg);
 
 /* Store the codebook's themes and fingerprint in the index metadata. */
 hsok_status_t db_store_codebook(hsok_db_t *db, const hsok_codebook_t *cb, char **errmsg);

@@ -109,6 +109,22 @@ static size_t termfreq(hsok_db_t *db, const char *pfx, const char *w, size_t n)
     return xap_termfreq(db->x, t, pl + n);
 }
 
+/* A lemmatizer with the variant table the index was built with, in *out. */
+static hsok_status_t stored_table(hsok_db_t *db, lemma_t **out, char **errmsg)
+{
+    char *table = NULL;
+    hsok_status_t st = xap_get_meta(db->x, META_VARIANTS, &table, errmsg);
+    if (st != HSOK_OK)
+        return st;
+    *out = lemma_new();
+    if (!*out || lemma_set_table(*out, table ? table : "", table ? strlen(table) : 0)) {
+        free(table);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    free(table);
+    return HSOK_OK;
+}
+
 /* Querying: the lemmatizer with the index's table, dictionaries not loaded. *on is set to
  * whether the index has lemmas. */
 static hsok_status_t query_lemmatizer(hsok_db_t *db, int *on, char **errmsg)
@@ -116,7 +132,7 @@ static hsok_status_t query_lemmatizer(hsok_db_t *db, int *on, char **errmsg)
     *on = db->lemma_state > 0;
     if (db->lemma_state)
         return HSOK_OK;
-    char *val = NULL, *table = NULL;
+    char *val = NULL;
     /* "off" (no dictionaries at index time) still has the variant table */
     hsok_status_t st = xap_get_meta(db->x, META_LEMMAS, &val, errmsg);
     int has = st == HSOK_OK && val && *val;
@@ -126,17 +142,76 @@ static hsok_status_t query_lemmatizer(hsok_db_t *db, int *on, char **errmsg)
     db->lemma_state = -1;
     if (!has)
         return HSOK_OK;
-    st = xap_get_meta(db->x, META_VARIANTS, &table, errmsg);
+    st = stored_table(db, &db->lm, errmsg);
     if (st != HSOK_OK)
         return st;
-    db->lm = lemma_new();
-    if (!db->lm || lemma_set_table(db->lm, table ? table : "", table ? strlen(table) : 0)) {
-        free(table);
-        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-    }
-    free(table);
     db->lemma_state = 1;
     *on = 1;
+    return HSOK_OK;
+}
+
+/* The lemmas the index stored for the word w[0..n), appended to the NUL-separated list
+ * (without repeating one the list has): its "lemma:" metadata, else the word itself if it is
+ * a lemma (L term). 1 if it had any, 0 if none. */
+static int stored_lemmas(hsok_db_t *db, const char *w, size_t n, buf_t *lemmas, size_t at,
+                         hsok_status_t *st, char **errmsg)
+{
+    char *val = NULL;
+    buf_t key = BUF_INIT;
+    buf_addstr(&key, META_LEMMA);
+    buf_add(&key, w, n);
+    if (key.err) {
+        *st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        return 0;
+    }
+    if (n <= 200)
+        *st = xap_get_meta(db->x, key.data, &val, errmsg);
+    buf_free(&key);
+    if (*st != HSOK_OK)
+        return 0;
+    int found = 0;
+    if (val && *val) {
+        for (char *p = val; *p;) {
+            char *e = strchr(p, ' ');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            if (l && !lemma_list_has(lemmas->data + at, lemmas->len - at, p, l)) {
+                buf_add(lemmas, p, l);
+                buf_addch(lemmas, '\0');
+            }
+            p += l + (e != NULL);
+        }
+        found = 1;
+    } else if (termfreq(db, PFX_LEMMA, w, n)) {
+        buf_add(lemmas, w, n);
+        buf_addch(lemmas, '\0');
+        found = 1;
+    }
+    free(val);
+    return found;
+}
+
+/* lemma_source_fn of the highlighter's lemmatizer (an error leaves the word without lemmas:
+ * it is then not highlighted, and the index keeps the error for the next call) */
+static void stored_source(void *ctx, const char *w, size_t n, buf_t *out)
+{
+    hsok_status_t st = HSOK_OK;
+    stored_lemmas(ctx, w, n, out, out->len, &st, NULL);
+}
+
+hsok_status_t db_stored_lemmatizer(hsok_db_t *db, lemma_t **out, char **errmsg)
+{
+    *out = NULL;
+    int on;
+    hsok_status_t st = query_lemmatizer(db, &on, errmsg);
+    if (st != HSOK_OK || !on)
+        return st;
+    if (!db->hl) {
+        st = stored_table(db, &db->hl, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        lemma_set_source(db->hl, stored_source, db);
+    }
+    *out = db->hl;
     return HSOK_OK;
 }
 
@@ -166,30 +241,9 @@ hsok_status_t db_word_forms(hsok_db_t *db, const char *w, size_t n, int may_load
     if (st != HSOK_OK || !on)
         return st;
     size_t at = lemmas->len;
-    char *val = NULL;
-    buf_t key = BUF_INIT;
-    buf_addstr(&key, META_LEMMA);
-    buf_add(&key, w, n);
-    if (key.err)
-        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-    if (n <= 200)
-        st = xap_get_meta(db->x, key.data, &val, errmsg);
-    buf_free(&key);
-    if (st != HSOK_OK)
-        return st;
-    if (val && *val) {
-        for (char *p = val; *p;) {
-            char *e = strchr(p, ' ');
-            size_t l = e ? (size_t)(e - p) : strlen(p);
-            if (l && !lemma_list_has(lemmas->data + at, lemmas->len - at, p, l)) {
-                buf_add(lemmas, p, l);
-                buf_addch(lemmas, '\0');
-            }
-            p += l + (e != NULL);
-        }
-    } else if (termfreq(db, PFX_LEMMA, w, n)) {
-        buf_add(lemmas, w, n);
-        buf_addch(lemmas, '\0');
+    if (stored_lemmas(db, w, n, lemmas, at, &st, errmsg) || st != HSOK_OK) {
+        if (st != HSOK_OK)
+            return st;
     } else if (!termfreq(db, "", w, n) && !guess_lemma(db, w, n, lemmas) && may_load) {
         /* a word the index has in no form: ask the dictionaries */
         const char *l, *v;
@@ -197,7 +251,6 @@ hsok_status_t db_word_forms(hsok_db_t *db, const char *w, size_t n, int may_load
         if (lemma_get(db->lm, w, n, &l, &ll, &v, &vl) == 0)
             buf_add(lemmas, l, ll);
     }
-    free(val);
     lemma_variants(db->lm, w, n, lemmas->data + at, lemmas->len - at, variants);
     if (lemmas->err || variants->err)
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");

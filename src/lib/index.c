@@ -103,6 +103,7 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
     hsok_analyzer_free(db->an);
     hsok_lexicon_free(db->lex);
     lemma_free(db->lm);
+    lemma_free(db->hl);
     free(db->path);
     free(db);
     return st;

@@ -44,6 +44,8 @@ typedef struct map {
 struct hsok_lemmatizer {
     Hunhandle *hs[2];
     int loaded;  /* the dictionaries were looked for */
+    lemma_source_fn source; /* lemmas from here instead of the dictionaries, if set */
+    void *source_ctx;
     map_t cache; /* word → lemmas, variants */
     map_t table; /* word of the variant table → its concept (in l) */
     buf_t tmp, lem, var;
@@ -358,8 +360,18 @@ static void guess_stems(lemma_t *lm, const char *w, size_t n, buf_t *out)
     }
 }
 
+void lemma_set_source(lemma_t *lm, lemma_source_fn fn, void *ctx)
+{
+    lm->source = fn;
+    lm->source_ctx = fn ? ctx : NULL;
+}
+
 static void stems(lemma_t *lm, const char *w, size_t n, buf_t *out)
 {
+    if (lm->source) {
+        lm->source(lm->source_ctx, w, n, out);
+        return;
+    }
     size_t at = out->len;
     hun_stems(lm, w, n, out);
     if (out->len == at)

@@ -23,6 +23,13 @@ void lemma_free(lemma_t *lm);
  * the bokmål word is the pair's concept. Lines without a tab are skipped. -1 on no memory. */
 int lemma_set_table(lemma_t *lm, const char *text, size_t len);
 
+/* Lemmas from somewhere other than the dictionaries: fn appends the NUL-separated lemmas of
+ * the normalised word w[0..n) to out. A search's highlighter takes those the index stored
+ * for each word (dblemma.c), so a passage's words carry the lemmas and variants they were
+ * indexed under; the dictionaries are then never loaded. */
+typedef void (*lemma_source_fn)(void *ctx, const char *w, size_t n, buf_t *out);
+void lemma_set_source(lemma_t *lm, lemma_source_fn fn, void *ctx);
+
 /* Nonzero if hunspell's dictionaries are there (loads them). */
 int lemma_has_dictionaries(lemma_t *lm);
 

@@ -283,6 +283,11 @@ typedef struct parser {
     int related;   /* add the related forms of compound words (related_query) */
     size_t nrelated; /* compound words given related forms in this pass */
     int in_related;  /* building related forms: stems go to plan->rstems */
+    int variants;    /* add the bokmål/nynorsk variants (V terms) of words */
+    size_t nvariant; /* words given variants in this pass */
+    int in_neg;      /* parsing a negated word or group */
+    xap_query_t **vw; /* without variants: the V terms of the words, to weigh only */
+    size_t nvw, capvw;
     char **errmsg;
     hsok_status_t st;
     const char *typed; /* the word the user typed that word_query is building, else NULL */
@@ -469,14 +474,55 @@ static int in_vocabulary(parser_t *p, const char *w, size_t n)
 
 static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem);
 
+/* Keep v to weigh the query (p->vw). -1 on no memory. */
+static int push_weight(parser_t *p, xap_query_t *v)
+{
+    if (p->nvw == p->capvw) {
+        size_t nc = p->capvw ? p->capvw * 2 : 8;
+        xap_query_t **a = palloc(p, nc * sizeof *a);
+        if (!a) {
+            nomem(p);
+            return -1;
+        }
+        if (p->nvw)
+            memcpy(a, p->vw, p->nvw * sizeof *a);
+        p->vw = a;
+        p->capvw = nc;
+    }
+    p->vw[p->nvw++] = v;
+    return 0;
+}
+
+/* The query q AND_MAYBE the variants kept while it was built (p->vw, then emptied): in the
+ * exact tiers a variant finds nothing by itself but still weighs, since a bokmål word is its
+ * own concept and its V term also marks the word and its compounds. One node at the top:
+ * Xapian 1.4 reads uninitialised memory when AND_MAYBE nodes stand under an AND. */
+static xap_query_t *with_weights(parser_t *p, xap_query_t *q)
+{
+    if (!q || !p->nvw)
+        return q;
+    xap_query_t *m = mk(p, XQ_AND_MAYBE, 2), *or = mk(p, XQ_OR, 0);
+    if (!m || !or)
+        return NULL;
+    or->sub = p->vw;
+    or->nsub = p->nvw;
+    p->vw = NULL;
+    p->nvw = p->capvw = 0;
+    m->sub[m->nsub++] = q;
+    m->sub[m->nsub++] = or;
+    return m;
+}
+
 /* Keep the items of the NUL-separated list that are terms of the index with this prefix;
- * add their number to *n. */
-static void keep_indexed(parser_t *p, const char *pfx, buf_t *list, size_t *n)
+ * add their number to *n. In the first pass, also add them to the highlight set hl. */
+static int keep_indexed(parser_t *p, const char *pfx, buf_t *list, size_t *n, strset_t *hl)
 {
     size_t w = 0;
     for (size_t off = 0; off < list->len;) {
         size_t l = strlen(list->data + off);
         if (termfreq(p, pfx, list->data + off, l)) {
+            if (p->collect && !p->in_related && strset_add(hl, list->data + off, l))
+                return -1;
             memmove(list->data + w, list->data + off, l + 1);
             w += l + 1;
             (*n)++;
@@ -484,6 +530,7 @@ static void keep_indexed(parser_t *p, const char *pfx, buf_t *list, size_t *n)
         off += l + 1;
     }
     list->len = w;
+    return 0;
 }
 
 /* Related forms are added for this many compound words of a query at most (each costs a few
@@ -591,8 +638,21 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
         p->st = st;
         return NULL;
     }
-    keep_indexed(p, PFX_LEMMA, &lem, &nlv);
-    keep_indexed(p, PFX_VARIANT, &var, &nlv);
+    size_t nv = 0;
+    if (keep_indexed(p, PFX_LEMMA, &lem, &nlv, &p->plan->lemmas) ||
+        keep_indexed(p, PFX_VARIANT, &var, &nv, &p->plan->variants)) {
+        buf_free(&lem);
+        buf_free(&var);
+        return nomem(p);
+    }
+    if (nv)
+        p->nvariant++;
+    /* In the exact tiers a variant only adds weight: it finds nothing by itself, so that a
+     * passage found only through the other written standard ranks after the exact ones
+     * (qplan_t.variant). A bokmål word is its own concept, so its V term also weighs where
+     * the word or a compound with it is. */
+    size_t nvariant_alone = p->variants ? nv : 0;
+    nlv += nvariant_alone;
     if (!has_z && !has_raw && !has_part && !nlv) {
         buf_free(&lem);
         buf_free(&var);
@@ -604,17 +664,25 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
         if (p->st != HSOK_OK)
             return NULL;
     }
-    xap_query_t *q = mk(p, has_z || has_raw || has_part || nlv ? XQ_OR : XQ_NONE, 3 + nlv);
+    int any = has_z || has_raw || has_part || nlv;
+    xap_query_t *q = mk(p, any ? XQ_OR : XQ_NONE, 3 + nlv);
     /* a lemma weighs as much as the stem; a variant (the other written standard) less, so
      * that exact and inflected forms come first */
     for (size_t off = 0; q && off < lem.len; off += strlen(lem.data + off) + 1)
         if (!(q->sub[q->nsub++] = mk_term(p, PFX_LEMMA, lem.data + off, strlen(lem.data + off),
                                           XQ_TERM)))
             q = NULL;
-    for (size_t off = 0; q && off < var.len; off += strlen(var.data + off) + 1)
-        if (!(q->sub[q->nsub++] = mk_scale(p, mk_term(p, PFX_VARIANT, var.data + off,
-                                                      strlen(var.data + off), XQ_TERM), 0.5)))
+    /* the variants: in q, or (exact tiers) kept to weigh the whole query (qplan_build) */
+    for (size_t off = 0; q && any && off < var.len; off += strlen(var.data + off) + 1) {
+        xap_query_t *v = mk_scale(p, mk_term(p, PFX_VARIANT, var.data + off,
+                                             strlen(var.data + off), XQ_TERM), 0.5);
+        if (!v)
             q = NULL;
+        else if (nvariant_alone)
+            q->sub[q->nsub++] = v;
+        else if (!p->in_neg && push_weight(p, v))
+            q = NULL;
+    }
     buf_free(&lem);
     buf_free(&var);
     if (!q)
@@ -868,7 +936,10 @@ static xap_query_t *parse_unary(parser_t *p, int depth, role_t *role)
         }
         negated = 1;
     }
+    int was = p->in_neg;
+    p->in_neg = was || negated || p->tok.neg;
     xap_query_t *q = parse_primary(p, depth, role);
+    p->in_neg = was;
     if (negated)
         *role = R_NEG;
     return q;
@@ -1212,36 +1283,45 @@ hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_op
     hsok_status_t st = HSOK_OK;
     p.collect = 1;
     p.related = 1;
+    p.variants = 1;
     plan->strict = build(&p, query);
     if (p.st == HSOK_OK && !plan->strict)
         p.st = hsok_seterr(errmsg, HSOK_ERR_QUERY, "query has no searchable words");
-    /* compound words got related forms: the same query without them finds the exact
-     * matches, which the search ranks first */
-    int any_related = p.nrelated > 0;
-    if (p.st == HSOK_OK && any_related) {
-        p.collect = 0;
-        p.related = 0;
-        plan->exact = build(&p, query);
-    }
-    if (p.st == HSOK_OK && p.implicit) {
-        p.collect = 0;
-        p.relaxed = 1;
-        p.related = 1;
-        p.nrelated = 0;
-        plan->relaxed = build(&p, query);
-        if (p.st == HSOK_OK && any_related) {
-            p.related = 0;
-            plan->relaxed_exact = build(&p, query);
+    /* compound words got related forms, or words got bokmål/nynorsk variants: the same
+     * query without them finds the exact matches, which the search ranks first, and with
+     * the variants but without the related forms the next tier */
+    int any_related = p.nrelated > 0, any_variant = p.nvariant > 0;
+    p.collect = 0;
+    for (int relaxed = 0; relaxed < 2 && p.st == HSOK_OK; relaxed++) {
+        xap_query_t **tiers[3] = { relaxed ? &plan->relaxed_exact : &plan->exact,
+                                   relaxed ? &plan->relaxed_variant : &plan->variant,
+                                   relaxed ? &plan->relaxed : &plan->strict };
+        if (relaxed && !p.implicit)
+            break;
+        p.relaxed = relaxed;
+        if (relaxed) { /* the whole relaxed query, with related forms and variants */
+            p.related = p.variants = 1;
+            p.nrelated = 0;
+            *tiers[2] = build(&p, query);
         }
-    }
-    if (p.st == HSOK_OK) {
-        plan->strict = with_filters(&p, plan->strict, opts);
-        if (plan->relaxed)
-            plan->relaxed = with_filters(&p, plan->relaxed, opts);
-        if (plan->exact)
-            plan->exact = with_filters(&p, plan->exact, opts);
-        if (plan->relaxed_exact)
-            plan->relaxed_exact = with_filters(&p, plan->relaxed_exact, opts);
+        p.related = 0;
+        if (p.st == HSOK_OK && any_related && any_variant)
+            *tiers[1] = build(&p, query);
+        p.variants = 0;
+        p.nvw = 0;
+        if (p.st == HSOK_OK && (any_related || any_variant))
+            *tiers[0] = with_weights(&p, build(&p, query));
+        for (int k = 0; k < 3 && p.st == HSOK_OK; k++)
+            if (*tiers[k])
+                *tiers[k] = with_filters(&p, *tiers[k], opts);
+        /* a tier the query has no forms for is the one after it (or, for the variants
+         * without related forms, the whole query) */
+        if (p.st == HSOK_OK) {
+            if (!*tiers[1])
+                *tiers[1] = any_related ? *tiers[0] : *tiers[2];
+            if (!*tiers[0])
+                *tiers[0] = *tiers[1];
+        }
     }
     st = p.st;
     if (!db)
@@ -1282,6 +1362,8 @@ void qplan_clear(qplan_t *plan)
     free(plan->pool);
     strset_clear(&plan->stems);
     strset_clear(&plan->rstems);
+    strset_clear(&plan->lemmas);
+    strset_clear(&plan->variants);
     strset_clear(&plan->forms);
     strset_clear(&plan->prefixes);
     for (size_t i = 0; i < plan->nwords; i++)

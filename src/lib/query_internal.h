@@ -31,13 +31,21 @@ typedef struct qword {
 typedef struct qplan {
     xap_query_t *strict;   /* several words: all required */
     xap_query_t *relaxed;  /* the same with implicit AND read as OR; NULL if no difference */
-    xap_query_t *exact;    /* strict without the related forms of compound words (their
-                              parts apart, other compounds with their head); NULL if the
-                              query has none, then strict is exact */
-    xap_query_t *relaxed_exact; /* relaxed without them; NULL if exact or relaxed is NULL */
+    /* The match tiers (qplan_build sets all three whenever strict is set; two of them are
+     * the same pointer when the query has no such forms): exact, then exact plus the
+     * bokmål/nynorsk variants, then strict, which adds the related forms of compound words
+     * (their parts apart, other compounds with their head). */
+    xap_query_t *exact;    /* the words, their inflections and lemmas */
+    xap_query_t *variant;  /* exact plus the variants (V terms) of the words */
+    xap_query_t *relaxed_exact;   /* the same three for relaxed; NULL if relaxed is NULL */
+    xap_query_t *relaxed_variant;
     strset_t stems;        /* stems of query words: highlight words and compound parts */
     strset_t rstems;       /* stems of the parts of compound query words: highlighted in
                               related hits only */
+    strset_t lemmas;       /* lemmas (L terms) of query words the index has: a word with one
+                              of them among its own lemmas is highlighted */
+    strset_t variants;     /* bokmål/nynorsk concepts (V terms) of query words the index has:
+                              highlighted likewise (with the word's own variants) */
     strset_t forms;        /* exact forms from phrases and quoted words */
     strset_t prefixes;     /* wildcard prefixes */
     qword_t *words;

@@ -1,9 +1,10 @@
 /* search.c — run a query plan, decode hits, cut snippets, highlight, suggest spellings.
  *
  * Highlighting re-reads the passage with the same analyzer (DOCUMENT mode) and marks every
- * token whose stem, exact form or prefix the query asked for; a compound whose part matched
- * is marked as a whole word. Offsets come from the tokens, so snippets are cut from the
- * original bytes.
+ * token whose stem, exact form or prefix the query asked for, or whose lemma or bokmål/nynorsk
+ * variant is one of the query's (the analyzer then carries the lemmas the index stored for
+ * each word: db_stored_lemmatizer); a compound whose part matched is marked as a whole word.
+ * Offsets come from the tokens, so snippets are cut from the original bytes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,13 @@ struct hsok_results {
     size_t estimated;
     size_t estimated_all; /* of them, passages with all the words */
     size_t estimated_related; /* of them, passages that matched only as related */
+    size_t estimated_variant; /* of them, passages that matched only through a variant */
     int relaxed;
     char *suggestion;
 };
+
+/* exact, variant, related; with all the words, then with some (hsok_search) */
+#define NTIERS 6
 
 typedef struct spans {
     hsok_span_t *v;
@@ -43,6 +48,32 @@ static int asked(const spans_t *sp, const char *s, size_t n)
            (sp->related && strset_has(&sp->plan->rstems, s, n));
 }
 
+/* MIN_HEAD of lemma.c: the shortest table word that ends a compound's variant */
+#define MIN_VARIANT_HEAD 5
+
+/* Do the token's lemmas or variants meet the query's L or V terms ("ansvaret" for ansvar,
+ * "løysinga" for løsning)? A variant that is a compound ending in a query variant
+ * ("informasjonssikkerhet" of "informasjonstryggleiken" for sikkerhet) meets it as its part
+ * did at index time. */
+static int lemma_hit(const qplan_t *pl, const hsok_token_t *t)
+{
+    for (size_t off = 0; off < t->lemmas_len; off += strlen(t->lemmas + off) + 1)
+        if (strset_has(&pl->lemmas, t->lemmas + off, strlen(t->lemmas + off)))
+            return 1;
+    for (size_t off = 0; off < t->variants_len; off += strlen(t->variants + off) + 1) {
+        const char *v = t->variants + off;
+        size_t vl = strlen(v);
+        if (strset_has(&pl->variants, v, vl))
+            return 1;
+        for (size_t i = 0; i < pl->variants.n; i++) {
+            size_t l = strlen(pl->variants.v[i]);
+            if (l >= MIN_VARIANT_HEAD && l < vl && !memcmp(v + vl - l, pl->variants.v[i], l))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static int on_highlight(void *ctx, const hsok_token_t *t)
 {
     spans_t *sp = ctx;
@@ -56,7 +87,7 @@ static int on_highlight(void *ctx, const hsok_token_t *t)
         hit = asked(sp, t->stem, t->stem_len) ||
               strset_has(&pl->forms, t->norm, t->norm_len) ||
               strset_has_prefix(&pl->prefixes, t->norm, t->norm_len);
-    if (!hit)
+    if (!hit && !lemma_hit(pl, t))
         return 0;
     /* Spans stay in text order, one per word: a part has its word's offsets, and a suspended
      * compound ("helse- og omsorgstjenesten" read as "helsetjenesten") comes after the words
@@ -177,14 +208,18 @@ static void choose_window(const char *text, size_t len, const spans_t *sp, size_
     *we = e;
 }
 
-static int make_snippet(hit_priv_t *h, hsok_hit_t *pub, hsok_analyzer_t *an, const qplan_t *pl,
-                        size_t width)
+/* hl: the lemmatizer with the index's stored lemmas (NULL if it has none) */
+static int make_snippet(hit_priv_t *h, hsok_hit_t *pub, hsok_analyzer_t *an,
+                        struct hsok_lemmatizer *hl, const qplan_t *pl, size_t width)
 {
     const char *text = h->rec.pub.text;
     size_t len = strlen(text);
     spans_t sp = { NULL, 0, 0, pl, 0, pub->match == HSOK_MATCH_RELATED };
+    struct hsok_lemmatizer *was = hsok_analyzer_lemmatizer(an);
     hsok_analyzer_set_splitter(an, query_split, &sp);
+    hsok_analyzer_set_lemmatizer(an, hl);
     hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, NULL, on_highlight, &sp);
+    hsok_analyzer_set_lemmatizer(an, was);
     hsok_analyzer_set_splitter(an, NULL, NULL);
     if (sp.nomem) {
         free(sp.v);
@@ -285,32 +320,48 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
     /* The page is filled tier by tier, each excluding the ones before: the passages with
-     * all the words, exact matches (1) then related ones (2: a compound word's parts apart,
-     * other compounds with its head); then, for several words without an operator, the
-     * passages with only some of them (ranked OR), exact (3) then related (4), so nothing
-     * relevant is hidden. Once the page is full, a tier only counts its passages: it asks for
-     * one hit and drops it (with no hit asked, Xapian does not run the match and its count is
-     * a rough guess from the terms' frequencies).
-     * Without related forms (plan.exact NULL) tiers 1 and 3 are the whole strict and relaxed
-     * queries and 2 and 4 are left out. */
-    xap_query_t *strict_or_relaxed[2] = { plan.strict, plan.relaxed_exact };
-    xap_query_t either = { .op = XQ_OR, .scale = 1.0, .sub = strict_or_relaxed, .nsub = 2 };
+     * all the words, exact matches (1: any inflection, also inside a compound), then those
+     * found only in the other written standard (2: bokmål/nynorsk variants, "løysinga" for
+     * løsning), then related ones (3: a compound word's parts apart, other compounds with
+     * its head); then, for several words without an operator, the passages with only some of
+     * them (ranked OR) in the same three tiers (4-6), so nothing relevant is hidden. Once the
+     * page is full, a tier only counts its passages: it asks for one hit and drops it (with
+     * no hit asked, Xapian does not run the match and its count is a rough guess from the
+     * terms' frequencies).
+     * A tier the query has no forms for is the same query as the one before it (qplan_t)
+     * and is left out. */
+    xap_query_t *level[2][3] = { { plan.exact, plan.variant, plan.strict },
+                                 { plan.relaxed_exact, plan.relaxed_variant, plan.relaxed } };
+    xap_query_t *strict_or[2][2] = { { plan.strict, plan.relaxed_exact },
+                                     { plan.strict, plan.relaxed_variant } };
+    xap_query_t either[2] = {
+        { .op = XQ_OR, .scale = 1.0, .sub = strict_or[0], .nsub = 2 },
+        { .op = XQ_OR, .scale = 1.0, .sub = strict_or[1], .nsub = 2 },
+    };
     struct {
         xap_query_t *q, *minus;
         int all_words, related;
+        hsok_match_t match;
         xap_query_t node;
         xap_query_t *pair[2];
-    } tier[4] = {
-        { plan.exact ? plan.exact : plan.strict, NULL, 1, 0, { 0 }, { NULL, NULL } },
-        { plan.exact ? plan.strict : NULL, plan.exact, 1, 1, { 0 }, { NULL, NULL } },
-        { plan.relaxed_exact ? plan.relaxed_exact : plan.relaxed, plan.strict, 0, 0, { 0 },
-          { NULL, NULL } },
-        { plan.relaxed_exact ? plan.relaxed : NULL, &either, 0, 1, { 0 }, { NULL, NULL } },
-    };
-    xap_hits_t *th[4] = { NULL, NULL, NULL, NULL };
-    size_t use[4] = { 0, 0, 0, 0 }; /* hits of each tier on this page */
+    } tier[NTIERS];
+    memset(tier, 0, sizeof tier);
+    for (int g = 0; g < 2; g++) {
+        for (int k = 0; k < 3; k++) {
+            int t = g * 3 + k;
+            if (level[g][k] && (k == 0 || level[g][k] != level[g][k - 1]))
+                tier[t].q = level[g][k];
+            tier[t].minus = k ? (g ? &either[k - 1] : level[g][k - 1]) : (g ? plan.strict : NULL);
+            tier[t].all_words = !g;
+            tier[t].match = k == 0 ? HSOK_MATCH_EXACT : k == 1 ? HSOK_MATCH_VARIANT
+                                                               : HSOK_MATCH_RELATED;
+            tier[t].related = k == 2;
+        }
+    }
+    xap_hits_t *th[NTIERS] = { NULL };
+    size_t use[NTIERS] = { 0 }; /* hits of each tier on this page */
     size_t got = 0, before = 0;
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; t < NTIERS; t++) {
         if (!tier[t].q)
             continue;
         xap_query_t *q = tier[t].q;
@@ -334,6 +385,8 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         before += th[t]->estimated;
         if (tier[t].all_words)
             r->estimated_all += th[t]->estimated;
+        if (tier[t].match == HSOK_MATCH_VARIANT)
+            r->estimated_variant += th[t]->estimated;
         if (tier[t].related)
             r->estimated_related += th[t]->estimated;
         if (!tier[t].all_words && use[t])
@@ -350,6 +403,9 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
     hsok_analyzer_t *an = db_analyzer(db, errmsg);
     if (!an)
         goto nomem;
+    struct hsok_lemmatizer *hl = NULL;
+    if (total && (st = db_stored_lemmatizer(db, &hl, errmsg)) != HSOK_OK)
+        goto fail;
     for (size_t i = 0, t = 0, k = 0; i < total; i++, k++) {
         while (k >= use[t]) {
             t++;
@@ -367,15 +423,15 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         pub->score = x->score;
         pub->duplicates = x->collapsed;
         pub->all_words = tier[t].all_words;
-        pub->match = tier[t].related ? HSOK_MATCH_RELATED : HSOK_MATCH_EXACT;
-        if (make_snippet(h, pub, an, &plan, width))
+        pub->match = tier[t].match;
+        if (make_snippet(h, pub, an, hl, &plan, width))
             goto nomem;
     }
     /* a spelling suggestion when little is found, or when a word is not in the index in any
      * form (it may still have matched through its parts: "informasjonsikkerhet") */
     if (r->estimated < 3 || any_unknown(db, an, &plan))
         r->suggestion = suggest(db, query, &plan, NULL);
-    for (int t = 0; t < 4; t++)
+    for (int t = 0; t < NTIERS; t++)
         xap_hits_free(th[t]);
     qplan_clear(&plan);
     *out = r;
@@ -383,7 +439,7 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
 nomem:
     st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
 fail:
-    for (int t = 0; t < 4; t++)
+    for (int t = 0; t < NTIERS; t++)
         xap_hits_free(th[t]);
     qplan_clear(&plan);
     hsok_results_free(r);
@@ -403,6 +459,11 @@ const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i)
 size_t hsok_results_estimated(const hsok_results_t *r)
 {
     return r ? r->estimated : 0;
+}
+
+size_t hsok_results_estimated_variant(const hsok_results_t *r)
+{
+    return r ? r->estimated_variant : 0;
 }
 
 size_t hsok_results_estimated_all(const hsok_results_t *r)

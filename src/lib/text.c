@@ -408,6 +408,11 @@ void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *l
         an->lemmas = lm;
 }
 
+struct hsok_lemmatizer *hsok_analyzer_lemmatizer(const hsok_analyzer_t *an)
+{
+    return an ? an->lemmas : NULL;
+}
+
 /* A hyphenated word is stemmed by its last piece ("e-helsen" → "e-" + stem("helsen")):
  * Snowball measures its regions from the start of the word, and "e-helse" would otherwise
  * lose most of its head ("e-h"). */
