@@ -2214,9 +2214,21 @@ static void test_search_theme_filter(void **state)
     assert_exit(&r, 0);
     assert_contains(r.out, "tema: sikker");
     run_free(&r);
-    /* an unknown theme matches nothing */
+    /* a theme the codebook does not have is an error naming the themes, not "no passage" */
     run(&r, "--db", db, "-t", "nosuchtheme", "digital");
-    assert_exit(&r, 1);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "hsok: no theme 'nosuchtheme' in the index; themes: sikker\n");
+    assert_int_equal(r.out_len, 0);
+    run_free(&r);
+    run(&r, "themes", "--db", db, "nosuchtheme");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "hsok: no theme 'nosuchtheme' in the index; themes: sikker\n");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "csv", "-t", "nosuchtheme");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "no theme 'nosuchtheme' in the index");
     run_free(&r);
 
     hits_free(&ha);
@@ -2332,9 +2344,12 @@ static void test_no_hits(void **state)
     hits_free(&h);
     run_free(&r);
 
-    /* a filter that matches no respondent */
+    /* a filter that names no respondent is an error, not "no passage" */
     run(&r, "--db", db_dir, "-r", "zzqxjvkw", "informasjonssikkerhet");
-    assert_exit(&r, 1);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "hsok: no respondent 'zzqxjvkw' in the index");
+    assert_int_equal(r.out_len, 0);
     run_free(&r);
 }
 
@@ -3641,6 +3656,304 @@ static void test_stats_no_respondent(void **state)
     free(dir);
 }
 
+/* ---- counts an analyst can quote (issue 9 item 6) ---- */
+
+/* Every count of a search is exact on an index of this size: the summary equals what
+ * reading every hit gives, and no output says "about". */
+static void test_counts_exact(void **state)
+{
+    (void)state;
+    need_index();
+    static const char *const queries[] = { "informasjonssikkerhet", "kommune", "sikkerhet",
+                                           "personvern kommune", "helse*",
+                                           "digital OR kompetanse", "samhandling" };
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        run_t r;
+        run(&r, "--db", db_dir, "--json", "-n", "100000", queries[q]);
+        assert_exit(&r, 0);
+        hits_t h;
+        parse_hits(&r, &h);
+        const jval_t *s = h.summary;
+        size_t passages = 0, related = 0, all = 0;
+        for (size_t i = 0; i < h.n; i++) {
+            passages += 1 + juint(h.jl.v[i], "duplicates");
+            related += strcmp(jstr(h.jl.v[i], "match"), "related") == 0;
+            all += jget_type(h.jl.v[i], "all_words", J_BOOL)->b;
+        }
+        assert_true(jget_type(s, "count_exact", J_BOOL)->b);
+        assert_int_equal(juint(s, "count"), h.n);
+        assert_int_equal(juint(s, "passages"), passages);
+        assert_int_equal(juint(s, "count_related"), related);
+        assert_int_equal(juint(s, "count_all_words"), all);
+        /* the names format 1 had: the same numbers */
+        assert_int_equal(juint(s, "estimated"), h.n);
+        assert_int_equal(juint(s, "estimated_all_words"), all);
+        assert_int_equal(juint(s, "estimated_related"), related);
+        size_t count = h.n;
+        hits_free(&h);
+        run_free(&r);
+
+        /* the human count line gives the same numbers, exactly */
+        run(&r, "--db", db_dir, "-n", "1", queries[q]);
+        assert_exit(&r, 0);
+        assert_not_contains(r.out, "about");
+        assert_not_contains(r.out, "at least");
+        char want[64];
+        if (count == passages)
+            snprintf(want, sizeof want, "\n1 of %zu passage%s\n", count, count == 1 ? "" : "s");
+        else
+            snprintf(want, sizeof want, "\n1 of %zu hits\n(%zu passages: ", count, passages);
+        if (count > 1)
+            assert_contains(r.out, want);
+        if (related) {
+            snprintf(want, sizeof want, "(%zu exact, %zu related)\n", count - related, related);
+            assert_contains(r.out, want);
+        }
+        run_free(&r);
+    }
+    /* the whole list: "N passages", with no "of" */
+    run_t r;
+    run(&r, "--db", db_dir, "-n", "100000", "kommune");
+    assert_exit(&r, 0);
+    assert_not_contains(r.out, " of ");
+    assert_not_contains(r.out, "about");
+    run_free(&r);
+}
+
+/* -r matches a part of the name, -R the whole name (any case, or through the alias table);
+ * a name the index does not have is an error naming the nearest one. */
+static void test_respondent_filters(void **state)
+{
+    (void)state;
+    need_index();
+    run_t r;
+    run(&r, "--db", db_dir, "-r", "dramen", "informasjonssikkerhet");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "hsok: no respondent 'dramen' in the index; did you mean 'Drammen "
+                           "kommune'?\n");
+    run_free(&r);
+    /* -R wants the whole name: a part of it is refused, with the name it is part of */
+    run(&r, "--db", db_dir, "-R", "drammen", "informasjonssikkerhet");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "did you mean 'Drammen kommune'?");
+    run_free(&r);
+    run(&r, "--db", db_dir, "-r", "drammen", "-R", "Drammen kommune", "kommune");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "not both");
+    run_free(&r);
+
+    /* the same passages by -r drammen and -R "DRAMMEN KOMMUNE" */
+    run_t part, whole;
+    run(&part, "--db", db_dir, "--json", "-n", "1000", "-r", "drammen", "kommune");
+    run(&whole, "--db", db_dir, "--json", "-n", "1000", "--respondent-exact", "DRAMMEN  KOMMUNE",
+        "kommune");
+    assert_exit(&part, 0);
+    assert_exit(&whole, 0);
+    hits_t hp, hw;
+    parse_hits(&part, &hp);
+    parse_hits(&whole, &hw);
+    assert_true(hw.n > 0);
+    assert_int_equal(hw.n, hp.n);
+    for (size_t i = 0; i < hw.n; i++)
+        assert_string_equal(jstr(hw.jl.v[i], "respondent"), "Drammen kommune");
+    hits_free(&hp);
+    hits_free(&hw);
+    run_free(&part);
+    run_free(&whole);
+
+    /* an alias names its respondent for -R and -r */
+    char *dir = new_dir("alias-filter");
+    char *tsv = path_join(dir, "aliases.tsv");
+    static const char table[] = "DK\tDrammen kommune\n";
+    write_file(tsv, table, sizeof table - 1);
+    char envv[4200];
+    snprintf(envv, sizeof envv, "HSOK_ALIASES=%s", tsv);
+    const char *const env[] = { envv, NULL };
+    run_opts_t o = { NULL, env, 0 };
+    run_v(&r, &o, ARGS("--db", db_dir, "--json", "-R", "dk", "kommune"));
+    assert_exit(&r, 0);
+    hits_t ha;
+    parse_hits(&r, &ha);
+    assert_true(ha.n > 0);
+    for (size_t i = 0; i < ha.n; i++)
+        assert_string_equal(jstr(ha.jl.v[i], "respondent"), "Drammen kommune");
+    hits_free(&ha);
+    run_free(&r);
+
+    /* themes and export: the same rules */
+    run(&r, "themes", "--db", db_dir, "-R", "drammen kommune");
+    assert_exit(&r, 1); /* the index has no themes; the respondent is known */
+    assert_not_contains(r.err, "no respondent");
+    run_free(&r);
+    run(&r, "themes", "--db", db_dir, "-r", "zzqxjvkw");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "hsok: no respondent 'zzqxjvkw' in the index");
+    run_free(&r);
+    run(&r, "export", "--db", db_dir, "--all", "--format", "csv", "-R", "Norsk helsenet");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "did you mean 'Norsk helsenett'?");
+    run_free(&r);
+    run(&r, "export", "--db", db_dir, "--all", "--format", "jsonl", "-R", "norsk helsenett");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_true(jl.n > 0);
+    for (size_t i = 0; i < jl.n; i++)
+        assert_string_equal(jstr(jl.v[i], "respondent"), "Norsk helsenett");
+    jlines_free(&jl);
+    run_free(&r);
+    free(tsv);
+    free(dir);
+}
+
+/* stats names the files in which no respondent was found: the first five, and how many more */
+static void test_stats_unknown_respondents(void **state)
+{
+    (void)state;
+    char *dir = new_dir("unknown-respondents");
+    char *db = path_join(dir, "index");
+    char *src = path_join(dir, "svar");
+    assert_int_equal(mkdir(src, 0700), 0);
+    for (int i = 1; i <= 7; i++) {
+        char name[32], text[128];
+        snprintf(name, sizeof name, "notat%d.txt", i);
+        int n = snprintf(text, sizeof text, "bare noen ord om personvern nummer %d\n", i);
+        char *p = path_join(src, name);
+        write_file(p, text, (size_t)n);
+        free(p);
+    }
+    char *named = path_join(src, "named.txt");
+    static const char text[] = "noen ord om samhandling\n";
+    write_file(named, text, sizeof text - 1);
+    char *meta = path_join(src, "named.txt.meta");
+    static const char sidecar[] = "respondent: Eksempel kommune\n";
+    write_file(meta, sidecar, sizeof sidecar - 1);
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db, src);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "stats", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "respondents:  1\n");
+    assert_contains(r.out, "         7  (no respondent found)\n");
+    assert_contains(r.out, "files with no respondent: 7 ");
+    assert_contains(r.out, "/notat1.txt\n");
+    assert_contains(r.out, "/notat5.txt\n");
+    assert_not_contains(r.out, "/notat6.txt");
+    assert_not_contains(r.out, "named.txt");
+    assert_contains(r.out, "and 2 more");
+    run_free(&r);
+    run(&r, "stats", "--json", "--db", db);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    const jval_t *u = jget_type(jl.v[0], "unknown_respondent", J_OBJ);
+    assert_int_equal(juint(u, "passages"), 7);
+    const jval_t *files = jget_type(u, "files", J_ARR);
+    assert_int_equal(files->n, 7);
+    assert_non_null(strstr(files->items[6]->s, "/notat7.txt"));
+    jlines_free(&jl);
+    run_free(&r);
+    free(meta);
+    free(named);
+    free(src);
+    free(db);
+    free(dir);
+}
+
+/* The bundled samples (the source tree's seeds/) and an analyst's own files do not mix in
+ * one index unless asked; when they do, the counts say so. */
+static void test_samples_apart(void **state)
+{
+    (void)state;
+    char *dir = new_dir("samples-apart");
+    char *db = path_join(dir, "index");
+    /* the samples themselves, as scripts/setup indexes them */
+    const char *args[16] = { "index", "--no-themes", "--db", db };
+    size_t na = 4;
+    DIR *d = opendir(seeds_src);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && na < 15) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0)
+            args[na++] = path_join(seeds_src, e->d_name);
+    }
+    closedir(d);
+    args[na] = NULL;
+    run_t r;
+    run_v(&r, NULL, args);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run_v(&r, NULL, args); /* setup again: the same files, unchanged */
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    /* an analyst's folder into the samples' index: refused, nothing indexed */
+    run(&r, "index", "--no-themes", "--db", db, seeds_dir);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    char want[256];
+    snprintf(want, sizeof want, "' holds the bundled sample responses (%zu files from ", nseeds);
+    assert_contains(r.err, want);
+    assert_contains(r.err, "index your hearing into its own index: hsok --db myhearing index ");
+    assert_contains(r.err, "(or add --mix-samples)\n");
+    run_free(&r);
+    run(&r, "stats", "--json", "--db", db);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(juint(jl.v[0], "files"), nseeds);
+    jlines_free(&jl);
+    assert_int_equal(r.err_len, 0); /* samples alone: no note */
+    run_free(&r);
+
+    /* asked for: indexed, and every count says once that it includes the samples */
+    run(&r, "index", "--no-themes", "--mix-samples", "--db", db, seeds_dir);
+    assert_exit(&r, 0);
+    run_free(&r);
+    static const char note[] = "hsok: note: '";
+    run(&r, "--db", db, "kommune");
+    assert_exit(&r, 0);
+    assert_contains(r.err, note);
+    assert_contains(r.err, "every count includes the samples\n");
+    assert_int_equal(count_char(r.err, r.err_len, '\n'), 1);
+    run_free(&r);
+    run(&r, "stats", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.err, "every count includes the samples\n");
+    assert_int_equal(count_char(r.err, r.err_len, '\n'), 1);
+    run_free(&r);
+
+    /* the other way round: the samples into an index of one's own */
+    char *db2 = path_join(dir, "mine");
+    run(&r, "index", "--no-themes", "--db", db2, seeds_dir);
+    assert_exit(&r, 0);
+    run_free(&r);
+    args[3] = db2;
+    run_v(&r, NULL, args);
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    snprintf(want, sizeof want, "' holds %zu files of your own; the bundled sample responses",
+             nseeds);
+    assert_contains(r.err, want);
+    run_free(&r);
+    run(&r, "--db", db2, "kommune");
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    for (size_t i = 4; i < na; i++)
+        free((char *)args[i]);
+    free(db2);
+    free(db);
+    free(dir);
+}
+
 /* ---- the man page documents every option ---- */
 
 /* The man page as plain text: font escapes dropped, \- as -. */
@@ -3794,6 +4107,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_path_misleading),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_stats_no_respondent),
+        cmocka_unit_test(test_counts_exact),
+        cmocka_unit_test(test_respondent_filters),
+        cmocka_unit_test(test_stats_unknown_respondents),
+        cmocka_unit_test(test_samples_apart),
         cmocka_unit_test(test_man_page),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -970,8 +970,19 @@ static void test_e2e_filters(void **state)
 static void test_e2e_empty(void **state)
 {
     (void)state;
+    /* a theme the index does not have is an error, not an empty selection */
     const char *none[] = {"finnes-ikke"};
-    hsok_select_t sel = {.themes = none, .nthemes = 1, .tagged_only = 1};
+    hsok_select_t bad = {.themes = none, .nthemes = 1, .tagged_only = 1};
+    hsok_db_t *db = NULL;
+    hsok_records_t *recs = NULL;
+    char *err = NULL;
+    assert_int_equal(hsok_db_open(dbpath, HSOK_DB_READ, &db, &err), HSOK_OK);
+    assert_int_equal(hsok_db_select(db, &bad, &recs, &err), HSOK_ERR_QUERY);
+    assert_non_null(strstr(err, "no theme 'finnes-ikke' in the index; themes: "));
+    free(err);
+    hsok_db_close(db, NULL);
+    /* a word no passage has selects nothing */
+    hsok_select_t sel = {.query = "zzqxjvkw", .tagged_only = 1};
     fixture_t fx;
     fx_open(&fx, &sel);
     assert_int_equal(hsok_records_count(fx.recs), 0);

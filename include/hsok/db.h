@@ -109,6 +109,9 @@ typedef struct hsok_stats {
     const char *path;          /* index path */
     size_t nrespondents;
     const hsok_stat_respondent_t *respondents; /* sorted by passages, descending */
+    size_t unknown_passages;   /* passages without a respondent */
+    size_t nunknown_files;     /* files in which no respondent was found */
+    const char *const *unknown_files; /* their paths as indexed, sorted */
 } hsok_stats_t;
 
 /* Counts for `hsok stats`. The index is checked for damage first (as by hsok_db_check), since
@@ -128,6 +131,16 @@ void hsok_stats_free(hsok_stats_t *st);
 hsok_status_t hsok_db_check(const char *path, size_t *passages, char **report, char **errmsg);
 
 typedef struct hsok_records hsok_records_t;
+
+/* ---- the bundled samples ---- */
+
+/* The folder of the bundled sample responses: the source tree's seeds/. Static. */
+const char *hsok_samples_dir(void);
+/* Nonzero when path is a bundled sample: its real path lies in hsok_samples_dir(). */
+int hsok_is_sample_path(const char *path);
+/* How many of the index's files are bundled samples (*samples) of all its *files (an index
+ * made from another copy of the source tree does not count them). */
+hsok_status_t hsok_db_samples(hsok_db_t *db, size_t *samples, size_t *files, char **errmsg);
 
 /* ---- themes in the index ---- */
 
@@ -165,9 +178,11 @@ typedef struct hsok_select {
     const char *query;                /* a query (query.h syntax), or NULL for all passages */
     const char *const *themes;        /* tagged with one of these theme ids (OR) */
     size_t nthemes;
-    const char *const *respondents;   /* respondent contains one of these, case-insensitive */
+    const char *const *respondents;   /* respondent contains one of these, case-insensitive
+                                         (see hsok_search_opts_t) */
     size_t nrespondents;
     int tagged_only;                  /* only passages with at least one theme */
+    int respondent_exact;             /* respondent is one of these (case-insensitive) */
 } hsok_select_t;
 
 /* The matrix over the selected passages (sel may be NULL: all). Free with

@@ -25,7 +25,10 @@ typedef struct hsok_search_opts {
     unsigned limit;               /* 0 = default 10 */
     unsigned offset;              /* skip this many hits */
     const char *const *respondents; /* filters: a passage's respondent must contain one of */
-    size_t nrespondents;            /*   these (case-insensitive substring) */
+    size_t nrespondents;            /*   these (case-insensitive substring), or the name
+                                       the alias table gives it; each must name some
+                                       respondent of the index, else HSOK_ERR_QUERY */
+    int respondent_exact;           /* the respondent must be the name, not contain it */
     const char *const *themes;    /* filters: passage must carry one of these theme ids */
     size_t nthemes;
     unsigned snippet_chars;       /* 0 = default 240 */
@@ -78,15 +81,23 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
 
 size_t hsok_results_count(const hsok_results_t *r);
 const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i);
-/* Xapian's estimate of all matching passages (with all the words, then with some). */
+/* The counts below are exact when hsok_results_counts_exact is nonzero, which they are on an
+ * index of at most 500,000 passages (every match is checked) or when Xapian's bounds meet;
+ * otherwise each is a lower bound: "at least N", never an estimate that may be too high.
+ * All matching hits, with all the words, then with some (identical passages of one
+ * respondent are one hit, as returned). */
 size_t hsok_results_estimated(const hsok_results_t *r);
-/* Of those, the passages that match the query as written (all the words). */
+/* Of those, the hits that match the query as written (all the words). */
 size_t hsok_results_estimated_all(const hsok_results_t *r);
-/* Of the estimated passages, those that matched only as related (HSOK_MATCH_RELATED). */
+/* Of all the hits, those that matched only as related (HSOK_MATCH_RELATED). */
 size_t hsok_results_estimated_related(const hsok_results_t *r);
 /* Of all the hits, those that matched only through a variant (HSOK_MATCH_VARIANT); exact
  * counts the same as the related ones. */
 size_t hsok_results_estimated_variant(const hsok_results_t *r);
+/* Every matching passage, counting those folded into a hit as its duplicates. */
+size_t hsok_results_passages(const hsok_results_t *r);
+/* Nonzero when the counts above are exact, 0 when they are lower bounds. */
+int hsok_results_counts_exact(const hsok_results_t *r);
 /* Nonzero if some of the returned hits have only some of the words (all_words == 0). */
 int hsok_results_relaxed(const hsok_results_t *r);
 /* A spelling suggestion for the whole query ("Mente du: …"), or NULL. Borrowed. */

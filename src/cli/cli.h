@@ -58,6 +58,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_parse_uint(const char *cmd, const char *opt, const char *arg, unsigned max,
                    unsigned *out);
 
+/* -r NAME (part of a respondent's name) and -R NAME (--respondent-exact: the whole name) do
+ * not mix in one command: *mode is -1 before the first, then 0 for -r, 1 for -R. On a mix,
+ * prints a usage error and returns -1. */
+int cli_respondent_mode(const char *cmd, int exact, int *mode);
+
+/* When the index at path (open as db) holds the bundled sample responses beside other files,
+ * say once on stderr that its counts include the samples. */
+struct hsok_db;
+void cli_note_samples(struct hsok_db *db, const char *path);
+
 /* Print "hsok: <errmsg or status string>" to stderr, free errmsg, return the exit code that
  * fits the status (CLI_USAGE for a malformed query or argument, CLI_NONE for not found when
  * not_found_is_none, else CLI_ERR). */

@@ -28,6 +28,7 @@ enum {
 static const struct option export_opts[] = {
     {"theme", required_argument, NULL, 't'},
     {"respondent", required_argument, NULL, 'r'},
+    {"respondent-exact", required_argument, NULL, 'R'},
     {"query", required_argument, NULL, 'q'},
     {"all", no_argument, NULL, 'a'},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -44,6 +45,7 @@ typedef struct export_args {
     const char *db, *query, *title, *output;
     const char **themes, **respondents;
     size_t nthemes, nrespondents;
+    int respondent_exact; /* -1 before -r or -R, 0 -r, 1 -R */
     int all, excel, force, have_format;
     hsok_export_format_t format;
 } export_args_t;
@@ -58,14 +60,20 @@ static int parse_args(int argc, char **argv, export_args_t *a)
         return CLI_ERR;
     }
     int c, rc = -1;
-    while (rc < 0 && (c = cli_getopt(argc, argv, "ht:r:q:ao:", export_opts)) != -1) {
+    a->respondent_exact = -1;
+    while (rc < 0 && (c = cli_getopt(argc, argv, "ht:r:R:q:ao:", export_opts)) != -1) {
         switch (c) {
         case 'h':
             cli_cmd_help(cli_find_cmd("export"));
             rc = CLI_OK;
             break;
         case 't': a->themes[a->nthemes++] = optarg; break;
-        case 'r': a->respondents[a->nrespondents++] = optarg; break;
+        case 'r':
+        case 'R':
+            if (cli_respondent_mode(argv[0], c == 'R', &a->respondent_exact) < 0)
+                rc = CLI_USAGE;
+            a->respondents[a->nrespondents++] = optarg;
+            break;
         case 'q': a->query = optarg; break;
         case 'a': a->all = 1; break;
         case OPT_FORMAT:
@@ -143,35 +151,6 @@ static char *describe(const export_args_t *a)
         return NULL;
     }
     return s;
-}
-
-/* Every --theme must be a theme of the index's codebook. Returns -1 to go on, else the exit
- * code. */
-static int check_themes(const export_args_t *a, const hsok_theme_matrix_t *m)
-{
-    for (size_t i = 0; i < a->nthemes; i++) {
-        int found = 0;
-        for (size_t t = 0; t < m->nthemes && !found; t++)
-            found = strcmp(m->themes[t].id, a->themes[i]) == 0;
-        if (found)
-            continue;
-        if (m->nthemes == 0) {
-            cli_error("unknown theme '%s': the index has no themes (index with a codebook)",
-                      a->themes[i]);
-            return CLI_USAGE;
-        }
-        fflush(stdout);
-        fputs("hsok: unknown theme '", stderr);
-        out_safe_str(stderr, a->themes[i]);
-        fputs("'; the index has:", stderr);
-        for (size_t t = 0; t < m->nthemes; t++) {
-            fputs(t ? ", " : " ", stderr);
-            out_safe_str(stderr, m->themes[t].id);
-        }
-        fputc('\n', stderr);
-        return CLI_USAGE;
-    }
-    return -1;
 }
 
 /* ---- the output file ---- */
@@ -384,6 +363,7 @@ int cmd_export(int argc, char **argv)
         .respondents = a.respondents,
         .nrespondents = a.nrespondents,
         .tagged_only = !a.all,
+        .respondent_exact = a.respondent_exact == 1,
     };
     hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
     if (st == HSOK_OK)
@@ -392,8 +372,7 @@ int cmd_export(int argc, char **argv)
         rc = cli_fail(st, err, 0);
         goto out;
     }
-    if ((rc = check_themes(&a, matrix)) >= 0)
-        goto out;
+    cli_note_samples(db, hsok_db_default_path(a.db));
     st = hsok_db_select(db, &sel, &recs, &err);
     int report = a.format == HSOK_EXPORT_MD || a.format == HSOK_EXPORT_HTML;
     if (st == HSOK_OK && report)

@@ -18,7 +18,8 @@
 #include "out.h"
 #include "walk.h"
 
-enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL, OPT_MAX_SIZE, OPT_FOLLOW, OPT_NO_THEMES };
+enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL, OPT_MAX_SIZE, OPT_FOLLOW, OPT_NO_THEMES,
+       OPT_MIX_SAMPLES };
 
 static const struct option index_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
@@ -29,6 +30,7 @@ static const struct option index_opts[] = {
     {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
     {"max-size", required_argument, NULL, OPT_MAX_SIZE},
     {"follow", no_argument, NULL, OPT_FOLLOW},
+    {"mix-samples", no_argument, NULL, OPT_MIX_SAMPLES},
     {"db", required_argument, NULL, CLI_OPT_DB},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -193,6 +195,52 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
     return CLI_OK;
 }
 
+/* The bundled samples (seeds/) and an analyst's own responses are kept in separate indexes,
+ * or every count of the hearing includes the samples: adding one kind to an index that holds
+ * the other is refused before anything is indexed, unless --mix-samples. */
+static int refuse_mixing(hsok_db_t *db, const file_list_t *fl, const char *dbpath,
+                         char *const *paths, int npaths)
+{
+    size_t samples = 0, files = 0, new_samples = 0, new_other = 0;
+    if (hsok_db_samples(db, &samples, &files, NULL) != HSOK_OK)
+        return CLI_OK;
+    for (size_t i = 0; i < fl->n; i++) {
+        if (hsok_is_sample_path(fl->paths[i]))
+            new_samples++;
+        else
+            new_other++;
+    }
+    if (samples > 0 && new_other > 0) {
+        fflush(stdout);
+        fputs("hsok: '", stderr);
+        out_safe_str(stderr, dbpath);
+        fprintf(stderr, "' holds the bundled sample responses (%zu file%s from ", samples,
+                samples == 1 ? "" : "s");
+        out_safe_str(stderr, hsok_samples_dir());
+        fputs("); index your hearing into its own index: hsok --db myhearing index", stderr);
+        for (int k = 0; k < npaths && k < 3; k++) {
+            fputc(' ', stderr);
+            out_safe_str(stderr, paths[k]);
+        }
+        fputs(npaths > 3 ? " … (or add --mix-samples)\n" : " (or add --mix-samples)\n", stderr);
+        return CLI_USAGE;
+    }
+    if (files > samples && new_samples > 0) {
+        fflush(stdout);
+        fputs("hsok: '", stderr);
+        out_safe_str(stderr, dbpath);
+        fprintf(stderr, "' holds %zu file%s of your own; the bundled sample responses from ",
+                files - samples, files - samples == 1 ? "" : "s");
+        out_safe_str(stderr, hsok_samples_dir());
+        fputs(" would count with them: index them into an index of their own: hsok --db "
+              "samples index ", stderr);
+        out_safe_str(stderr, hsok_samples_dir());
+        fputs("/*.txt (or add --mix-samples)\n", stderr);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
 int cmd_index(int argc, char **argv)
 {
     hsok_index_opts_t opts = {NULL, 0, NULL};
@@ -200,7 +248,7 @@ int cmd_index(int argc, char **argv)
     double threshold = 0;
     size_t max_size = HSOK_MAX_SOURCE_BYTES;
     walk_opts_t wo = {0, NULL};
-    int prune = 0, no_themes = 0, c;
+    int prune = 0, no_themes = 0, mix_samples = 0, c;
     while ((c = cli_getopt(argc, argv, "hr:f", index_opts)) != -1) {
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("index")); return CLI_OK;
@@ -218,6 +266,7 @@ int cmd_index(int argc, char **argv)
                 return CLI_USAGE;
             break;
         case OPT_FOLLOW: wo.follow = 1; break;
+        case OPT_MIX_SAMPLES: mix_samples = 1; break;
         case CLI_OPT_DB: dbpath = optarg; break;
         default: return CLI_USAGE;
         }
@@ -267,6 +316,14 @@ int cmd_index(int argc, char **argv)
         return cli_fail(st, err, 0);
     }
     hsok_db_set_max_file_size(db, max_size);
+    int mrc = mix_samples ? CLI_OK : refuse_mixing(db, &fl, hsok_db_default_path(dbpath),
+                                                    argv + optind, argc - optind);
+    if (mrc != CLI_OK) {
+        hsok_db_close(db, NULL);
+        walk_free(&fl);
+        hsok_codebook_free(cb);
+        return mrc;
+    }
     char *old_fp = NULL;
     if (cb && hsok_db_codebook_fingerprint(db, &old_fp, NULL) != HSOK_OK) {
         free(old_fp);

@@ -14,6 +14,7 @@ static const struct option search_opts[] = {
     {"limit", required_argument, NULL, 'n'},
     {"offset", required_argument, NULL, OPT_OFFSET},
     {"respondent", required_argument, NULL, 'r'},
+    {"respondent-exact", required_argument, NULL, 'R'},
     {"theme", required_argument, NULL, 't'},
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
@@ -43,6 +44,7 @@ static size_t hide_negations(int argc, char **argv, char **negated)
         if (strcmp(a, "--") == 0)
             break;
         if (strcmp(a, "-n") == 0 || strcmp(a, "-r") == 0 || strcmp(a, "-t") == 0 ||
+            strcmp(a, "-R") == 0 || strcmp(a, "--respondent-exact") == 0 ||
             strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
             strcmp(a, "--respondent") == 0 || strcmp(a, "--theme") == 0 ||
             strcmp(a, "--db") == 0) {
@@ -82,7 +84,7 @@ static int parse_args(int argc, char **argv, search_args_t *a)
     }
     size_t nneg = hide_negations(argc, argv, negated);
     int c, rc = -1;
-    while (rc < 0 && (c = cli_getopt(argc, argv, "hn:r:t:", search_opts)) != -1) {
+    while (rc < 0 && (c = cli_getopt(argc, argv, "hn:r:R:t:", search_opts)) != -1) {
         switch (c) {
         case 'h':
             cli_cmd_help(cli_find_cmd("search"));
@@ -98,7 +100,12 @@ static int parse_args(int argc, char **argv, search_args_t *a)
             if (cli_parse_uint(argv[0], "--offset", optarg, 10000000, &a->opts.offset) < 0)
                 rc = CLI_USAGE;
             break;
-        case 'r': a->respondents[a->opts.nrespondents++] = optarg; break;
+        case 'r':
+        case 'R':
+            if (cli_respondent_mode(argv[0], c == 'R', &a->opts.respondent_exact) < 0)
+                rc = CLI_USAGE;
+            a->respondents[a->opts.nrespondents++] = optarg;
+            break;
         case 't': a->themes[a->opts.nthemes++] = optarg; break;
         case CLI_OPT_JSON: a->json = 1; break;
         case CLI_OPT_COLOR:
@@ -215,7 +222,7 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
 static void print_results(const search_args_t *a, const hsok_results_t *res)
 {
     size_t n = hsok_results_count(res), est = hsok_results_estimated(res);
-    int relaxed = hsok_results_relaxed(res);
+    int relaxed = hsok_results_relaxed(res), exact = hsok_results_counts_exact(res);
     const char *sugg = hsok_results_suggestion(res);
 
     if (a->json) {
@@ -227,11 +234,17 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         oj_key(&j, "format_version"); oj_uint(&j, 1);
         oj_key(&j, "type"); oj_str(&j, "summary");
         oj_key(&j, "hits"); oj_uint(&j, n);
+        oj_key(&j, "count"); oj_uint(&j, est);
+        oj_key(&j, "count_exact"); oj_bool(&j, exact);
+        oj_key(&j, "count_all_words"); oj_uint(&j, hsok_results_estimated_all(res));
+        oj_key(&j, "count_related"); oj_uint(&j, hsok_results_estimated_related(res));
+        oj_key(&j, "count_variant"); oj_uint(&j, hsok_results_estimated_variant(res));
+        oj_key(&j, "passages"); oj_uint(&j, hsok_results_passages(res));
+        /* the keys of format 1 before exact counts: the same numbers */
         oj_key(&j, "estimated"); oj_uint(&j, est);
         oj_key(&j, "estimated_all_words"); oj_uint(&j, hsok_results_estimated_all(res));
         oj_key(&j, "relaxed"); oj_bool(&j, relaxed);
         oj_key(&j, "estimated_related"); oj_uint(&j, hsok_results_estimated_related(res));
-        oj_key(&j, "count_variant"); oj_uint(&j, hsok_results_estimated_variant(res));
         oj_key(&j, "suggestion"); oj_str(&j, sugg);
         oj_obj_end(&j);
         return;
@@ -264,25 +277,31 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         }
         print_hit_human(h, color, width);
     }
-    size_t all = hsok_results_estimated_all(res);
+    size_t all = hsok_results_estimated_all(res), passages = hsok_results_passages(res);
+    /* counts are exact, or lower bounds said as such: never "about" */
+    const char *least = exact ? "" : "at least ";
+    const char *unit = passages == est && exact ? "passage" : "hit";
     if (n == 0)
         printf("no passage matches\n");
-    else if (est > a->opts.offset + n)
-        printf("%zu of about %zu passages\n", n, est);
+    else if (!exact || est > a->opts.offset + n || a->opts.offset > 0)
+        printf("%zu of %s%zu %s%s\n", n, least, est, unit, est == 1 && exact ? "" : "s");
     else
-        printf("%zu passage%s\n", n, n == 1 ? "" : "s");
+        printf("%zu %s%s\n", n, unit, n == 1 ? "" : "s");
+    if (n > 0 && strcmp(unit, "hit") == 0)
+        printf("(%s%zu passage%s: identical passages of one respondent are one hit)\n", least,
+               passages, passages == 1 && exact ? "" : "s");
     size_t related = hsok_results_estimated_related(res);
     size_t variant = hsok_results_estimated_variant(res);
     if ((related || variant) && n > 0) {
-        printf("(%zu exact", est - related - variant);
+        printf("(%s%zu exact", least, est - related - variant);
         if (variant)
-            printf(", %zu bokmål/nynorsk", variant);
+            printf(", %s%zu bokmål/nynorsk", least, variant);
         if (related)
-            printf(", %zu related", related);
+            printf(", %s%zu related", least, related);
         printf(")\n");
     }
     if (relaxed && n > 0)
-        printf("(%zu with all the words, the rest with some of them)\n", all);
+        printf("(%s%zu with all the words, the rest with some of them)\n", least, all);
     if (sugg != NULL) {
         fputs("Mente du: ", stdout);
         out_safe_str(stdout, sugg);
@@ -295,7 +314,9 @@ int cmd_search(int argc, char **argv)
     search_args_t a;
     memset(&a, 0, sizeof a);
     a.color = OUT_COLOR_AUTO;
+    a.opts.respondent_exact = -1; /* neither -r nor -R yet */
     int rc = parse_args(argc, argv, &a);
+    a.opts.respondent_exact = a.opts.respondent_exact == 1;
     if (rc >= 0)
         goto out;
 
@@ -312,6 +333,7 @@ int cmd_search(int argc, char **argv)
         rc = cli_fail(st, err, 0);
     } else {
         print_results(&a, res);
+        cli_note_samples(db, hsok_db_default_path(a.db));
         rc = hsok_results_count(res) > 0 ? CLI_OK : CLI_NONE;
     }
     if (res != NULL)

@@ -152,6 +152,15 @@ static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances)
         oj_obj_end(&j);
     }
     oj_arr_end(&j);
+    oj_key(&j, "unknown_respondent");
+    oj_obj_begin(&j);
+    oj_key(&j, "passages"); oj_uint(&j, st->unknown_passages);
+    oj_key(&j, "files");
+    oj_arr_begin(&j);
+    for (size_t i = 0; i < st->nunknown_files; i++)
+        oj_str(&j, st->unknown_files[i]);
+    oj_arr_end(&j);
+    oj_obj_end(&j);
     json_stances(&j, stances);
     oj_obj_end(&j);
 }
@@ -173,6 +182,21 @@ static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances)
         printf("  %8zu  ", st->respondents[i].passages);
         out_safe_str(stdout, name && name[0] ? name : "(unknown respondent)");
         putchar('\n');
+    }
+    if (st->unknown_passages)
+        printf("  %8zu  (no respondent found)\n", st->unknown_passages);
+    if (st->nunknown_files) {
+        enum { SHOWN = 5 };
+        printf("files with no respondent: %zu (give one with a FILE.meta sidecar or hsok "
+               "index --respondent)\n", st->nunknown_files);
+        for (size_t i = 0; i < st->nunknown_files && i < SHOWN; i++) {
+            fputs("            ", stdout);
+            out_safe_str(stdout, st->unknown_files[i]);
+            putchar('\n');
+        }
+        if (st->nunknown_files > SHOWN)
+            printf("            and %zu more (hsok stats --json lists them all)\n",
+                   st->nunknown_files - SHOWN);
     }
     print_stances(stances);
 }
@@ -213,6 +237,7 @@ int cmd_stats(int argc, char **argv)
             print_json(st, stances);
         else
             print_human(st, stances);
+        cli_note_samples(db, hsok_db_default_path(dbpath));
         hsok_stats_free(st);
         hsok_stances_free(stances);
     }

@@ -142,6 +142,7 @@ static void json_tags(out_json_t *j, const hsok_tag_t *tags, size_t ntags)
 static const struct option themes_opts[] = {
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"respondent", required_argument, NULL, 'r'},
+    {"respondent-exact", required_argument, NULL, 'R'},
     {"limit", required_argument, NULL, 'n'},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -281,8 +282,8 @@ static void json_matrix(const hsok_theme_matrix_t *m)
 }
 
 static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *theme,
-                      const char *const *resp, size_t nresp, unsigned limit, int json,
-                      int color)
+                      const char *const *resp, size_t nresp, int exact, unsigned limit,
+                      int json, int color)
 {
     size_t ti = m->nthemes;
     for (size_t t = 0; t < m->nthemes; t++)
@@ -290,11 +291,11 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             ti = t;
     if (ti == m->nthemes) {
         fflush(stdout);
-        fputs("hsok: unknown theme '", stderr);
+        fputs("hsok: no theme '", stderr);
         out_safe_str(stderr, theme);
-        fputc('\'', stderr);
+        fputs("' in the index", stderr);
         for (size_t t = 0; t < m->nthemes; t++) {
-            fputs(t ? ", " : "; known: ", stderr);
+            fputs(t ? ", " : "; themes: ", stderr);
             out_safe_str(stderr, m->themes[t].id);
         }
         if (!m->nthemes)
@@ -303,7 +304,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         return CLI_USAGE;
     }
     const char *themes[1] = { theme };
-    hsok_select_t sel = { NULL, themes, 1, resp, nresp, 1 };
+    hsok_select_t sel = { NULL, themes, 1, resp, nresp, 1, exact };
     hsok_records_t *recs = NULL;
     char *err = NULL;
     hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
@@ -391,15 +392,18 @@ int cmd_themes(int argc, char **argv)
     const char *resp[64];
     size_t nresp = 0;
     unsigned limit = 0;
-    int json = 0, c;
+    int json = 0, c, exact = -1;
     out_color_t cmode = OUT_COLOR_AUTO;
-    while ((c = cli_getopt(argc, argv, "hr:n:", themes_opts)) != -1) {
+    while ((c = cli_getopt(argc, argv, "hr:R:n:", themes_opts)) != -1) {
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("themes")); return CLI_OK;
         case CLI_OPT_JSON: json = 1; break;
         case 'r':
+        case 'R':
             if (nresp == 64)
                 return cli_usage_error(argv[0], "too many --respondent options");
+            if (cli_respondent_mode(argv[0], c == 'R', &exact) < 0)
+                return CLI_USAGE;
             resp[nresp++] = optarg;
             break;
         case 'n':
@@ -423,14 +427,16 @@ int cmd_themes(int argc, char **argv)
     hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
-    hsok_select_t sel = { NULL, NULL, 0, resp, nresp, 0 };
+    hsok_select_t sel = { NULL, NULL, 0, resp, nresp, 0, exact == 1 };
     hsok_theme_matrix_t *m = NULL;
     int rc = CLI_OK;
     st = hsok_db_theme_matrix(db, &sel, &m, &err);
+    if (st == HSOK_OK)
+        cli_note_samples(db, hsok_db_default_path(dbpath));
     if (st != HSOK_OK) {
         rc = cli_fail(st, err, 0);
     } else if (optind < argc) {
-        rc = list_theme(db, m, argv[optind], resp, nresp, limit, json, color);
+        rc = list_theme(db, m, argv[optind], resp, nresp, exact == 1, limit, json, color);
     } else if (json) {
         json_matrix(m);
     } else {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hsok/db.h"
 #include "out.h"
 
 static int cmd_help(int argc, char **argv);
@@ -23,7 +24,11 @@ static const cli_cmd_t commands[] = {
      "  -n, --limit N       show at most N hits (default 10)\n"
      "      --offset N      skip the first N hits\n"
      "  -r, --respondent NAME\n"
-     "                      only passages whose respondent contains NAME (repeatable)\n"
+     "                      only passages whose respondent contains NAME, any case, or is\n"
+     "                      the name the alias table gives NAME (repeatable)\n"
+     "  -R, --respondent-exact NAME\n"
+     "                      only passages whose respondent is NAME (any case; or its\n"
+     "                      alias table name); not with -r\n"
      "  -t, --theme ID      only passages tagged with theme ID (repeatable)\n"
      "      --json          one JSON object per hit and a final summary object\n"
      "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
@@ -32,10 +37,13 @@ static const cli_cmd_t commands[] = {
      "AND between words to require them all);\n"
      "\"quoted phrases\", -word or NOT word, a OR b, a AND b, (groups), respondent:/fra:NAME,\n"
      "section:/mål:TEXT, theme:/tema:ID, prefix* wildcards. Put -- before a query that\n"
-     "starts with an option-like word. Without colour, matched words are shown as **word**.\n"},
+     "starts with an option-like word. Without colour, matched words are shown as **word**.\n"
+     "Counts are exact, or 'at least N' on an index of over 500,000 passages. A --respondent\n"
+     "or --theme value the index does not have is an error (exit 2) naming what it has.\n"},
     {"index", cmd_index, "add or update files in the index",
      "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] [--themes DIR |\n"
-     "                  --no-themes] [--threshold X] [--max-size SIZE] [--follow] PATH...",
+     "                  --no-themes] [--threshold X] [--max-size SIZE] [--follow]\n"
+     "                  [--mix-samples] PATH...",
      "  -r, --respondent NAME\n"
      "                      the respondent of every file given (default: detect, or the\n"
      "                      FILE.meta sidecar line 'respondent: NAME'); either goes\n"
@@ -50,7 +58,10 @@ static const cli_cmd_t commands[] = {
      "      --threshold X   tag when a theme's score reaches X (default 2)\n"
      "      --max-size SIZE skip files larger than SIZE bytes; k, M, G suffixes (default\n"
      "                      64M)\n"
-     "      --follow        follow symbolic links that lead out of a directory given\n" DB_HELP
+     "      --follow        follow symbolic links that lead out of a directory given\n"
+     "      --mix-samples   add your files to an index that holds the bundled samples of\n"
+     "                      seeds/ (or the samples to one that holds your files); refused\n"
+     "                      without it (exit 2), since every count would include them\n" DB_HELP
      "\n"
      "Directories are searched recursively for *.txt files, any case; hidden entries are\n"
      "passed over. Every other file found is named on stderr as skipped, with how to make\n"
@@ -66,7 +77,10 @@ static const cli_cmd_t commands[] = {
      "      --color[=WHEN]  bold the target: auto (default), always, never\n" DB_HELP},
     {"stats", cmd_stats, "show what the index holds",
      "hsok stats [--json] [--db DIR]",
-     "      --json          one JSON object\n" DB_HELP},
+     "      --json          one JSON object\n" DB_HELP
+     "\n"
+     "Files, passages, respondents with their passage counts (and the passages with no\n"
+     "respondent, and the files where none was found), terms and the size on disk.\n"},
     {"check", cmd_check, "check the index for damage",
      "hsok check [--json] [--db DIR]",
      "      --json          one JSON object: index, sound, passages, problem, report\n" DB_HELP
@@ -76,9 +90,11 @@ static const cli_cmd_t commands[] = {
      "or says what is damaged and exits 3: then delete the index and run 'hsok index'\n"
      "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
-     "hsok themes [--json] [-r NAME]... [--db DIR] [THEME]",
+     "hsok themes [--json] [-r NAME]... [-R NAME]... [--db DIR] [THEME]",
      "  -r, --respondent NAME\n"
      "                      only respondents whose name contains NAME (repeatable)\n"
+     "  -R, --respondent-exact NAME\n"
+     "                      only the respondent NAME, any case (repeatable; not with -r)\n"
      "      --json          one JSON object per theme, then the matrix\n"
      "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
      "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
@@ -112,6 +128,9 @@ static const cli_cmd_t commands[] = {
      "  -t, --theme ID      only passages tagged with theme ID (repeatable: any of them)\n"
      "  -r, --respondent NAME\n"
      "                      only passages whose respondent contains NAME (repeatable)\n"
+     "  -R, --respondent-exact NAME\n"
+     "                      only passages whose respondent is NAME, any case (repeatable;\n"
+     "                      not with -r)\n"
      "  -q, --query Q       only passages matching the query Q (search syntax)\n"
      "  -a, --all           every selected passage, tagged or not (default: only passages\n"
      "                      with at least one theme)\n"
@@ -264,6 +283,30 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
     return -2;
 }
 
+int cli_respondent_mode(const char *cmd, int exact, int *mode)
+{
+    if (*mode >= 0 && *mode != exact) {
+        cli_usage_error(cmd, "give --respondent (-r, a part of the name) or --respondent-exact "
+                        "(-R, the whole name), not both");
+        return -1;
+    }
+    *mode = exact;
+    return 0;
+}
+
+void cli_note_samples(struct hsok_db *db, const char *path)
+{
+    size_t samples = 0, files = 0;
+    if (hsok_db_samples(db, &samples, &files, NULL) != HSOK_OK || samples == 0 ||
+        files <= samples)
+        return;
+    fflush(stdout);
+    cli_error("note: '%s' holds the bundled sample responses (%zu file%s from %s) beside %zu "
+              "other file%s: every count includes the samples", path, samples,
+              samples == 1 ? "" : "s", hsok_samples_dir(), files - samples,
+              files - samples == 1 ? "" : "s");
+}
+
 int cli_parse_uint(const char *cmd, const char *opt, const char *arg, unsigned max,
                    unsigned *out)
 {
@@ -298,7 +341,8 @@ int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none)
 static int takes_value(const char *opt)
 {
     static const char *const with_value[] = {
-        "--db", "--limit", "-n", "--offset", "--respondent", "-r", "--theme", "-t",
+        "--db", "--limit", "-n", "--offset", "--respondent", "-r", "--respondent-exact", "-R",
+        "--theme", "-t",
         "--context", "-C", "--themes", "--threshold", "--format", "--title", "--query", "-q",
         "--output", "-o", "--max-size",
     };

@@ -215,6 +215,7 @@ static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hi
     if (sel) {
         o.respondents = sel->respondents;
         o.nrespondents = sel->nrespondents;
+        o.respondent_exact = sel->respondent_exact;
         o.themes = sel->themes;
         o.nthemes = sel->nthemes;
     }

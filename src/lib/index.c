@@ -1080,6 +1080,8 @@ typedef struct stats_priv {
     hsok_stat_respondent_t *resp;
     size_t cap;
     char *path;
+    char **unknown; /* files without a respondent */
+    size_t ucap;
 } stats_priv_t;
 
 typedef struct stats_ctx {
@@ -1089,10 +1091,33 @@ typedef struct stats_ctx {
     int nomem;
 } stats_ctx_t;
 
+/* Count a file; a file in which no respondent was found is listed by its path. */
 static int count_file(void *ctx, const char *key)
 {
-    (void)key;
-    ((stats_ctx_t *)ctx)->sp->pub.files++;
+    stats_ctx_t *c = ctx;
+    stats_priv_t *sp = c->sp;
+    sp->pub.files++;
+    char *val = NULL;
+    if (xap_get_meta(c->x, key, &val, NULL) != HSOK_OK)
+        return 0; /* the counts below still hold; a damaged index failed the check before */
+    char *nr = meta_field(val, "respondents");
+    char *path = nr && !strcmp(nr, "0") ? meta_field_unescaped(val, "path") : NULL;
+    free(nr);
+    free(val);
+    if (!path)
+        return 0;
+    if (sp->pub.nunknown_files == sp->ucap) {
+        size_t ncap = sp->ucap ? sp->ucap * 2 : 8;
+        char **p = realloc(sp->unknown, ncap * sizeof *p);
+        if (!p) {
+            free(path);
+            c->nomem = 1;
+            return 1;
+        }
+        sp->unknown = p;
+        sp->ucap = ncap;
+    }
+    sp->unknown[sp->pub.nunknown_files++] = path;
     return 0;
 }
 
@@ -1201,6 +1226,14 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg)
     if (sp->pub.nrespondents) /* sp->resp is NULL when there are none */
         qsort(sp->resp, sp->pub.nrespondents, sizeof *sp->resp, cmp_resp);
     sp->pub.respondents = sp->resp;
+    if (sp->pub.nunknown_files)
+        qsort(sp->unknown, sp->pub.nunknown_files, sizeof *sp->unknown, cmp_str);
+    sp->pub.unknown_files = (const char *const *)sp->unknown;
+    /* every passage has one respondent term or none */
+    size_t with = 0;
+    for (size_t i = 0; i < sp->pub.nrespondents; i++)
+        with += sp->resp[i].passages;
+    sp->pub.unknown_passages = sp->pub.passages > with ? sp->pub.passages - with : 0;
     sp->pub.bytes_on_disk = dir_size(db->path);
     *out = &sp->pub;
     return HSOK_OK;
@@ -1229,6 +1262,9 @@ void hsok_stats_free(hsok_stats_t *st)
     for (size_t i = 0; i < sp->pub.nrespondents; i++)
         free((char *)sp->resp[i].name);
     free(sp->resp);
+    for (size_t i = 0; i < sp->pub.nunknown_files; i++)
+        free(sp->unknown[i]);
+    free(sp->unknown);
     free(sp->path);
     free(sp);
 }

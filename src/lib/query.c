@@ -741,6 +741,8 @@ static xap_query_t *phrase_query(parser_t *p, toks_t *ts)
 
 typedef struct resp_match {
     const char *want;
+    const char *alias; /* the alias table's name for want, or NULL */
+    int exact;
     parser_t *p;
     xap_query_t *or;
     size_t cap;
@@ -754,7 +756,7 @@ static int match_respondent(void *ctx, const char *term, size_t len, unsigned fr
     char *name = hsok_strndup(term + pl, len - pl);
     if (!name)
         return 1;
-    int hit = strstr(name, m->want) != NULL;
+    int hit = qfilter_name_matches(name, m->want, m->alias, m->exact);
     free(name);
     if (!hit)
         return 0;
@@ -774,9 +776,10 @@ static int match_respondent(void *ctx, const char *term, size_t len, unsigned fr
     return 0;
 }
 
-/* Filter for a respondent name: every indexed respondent whose name contains `value`
- * (normalised, case-insensitive). No match → a query that matches nothing. */
-static xap_query_t *respondent_filter(parser_t *p, const char *value, size_t n)
+/* Filter for a respondent name: every indexed respondent whose name contains `value`, or
+ * with exact is it (normalised, case-insensitive; or the name the alias table gives value).
+ * No match → a query that matches nothing. */
+static xap_query_t *respondent_filter(parser_t *p, const char *value, size_t n, int exact)
 {
     char *tmp = hsok_strndup(value, n);
     char *want = tmp ? db_norm_name(tmp) : NULL;
@@ -787,7 +790,7 @@ static xap_query_t *respondent_filter(parser_t *p, const char *value, size_t n)
     if (!p->db) {
         q = mk_term(p, PFX_RESPONDENT, want, strlen(want), XQ_TERM);
     } else {
-        resp_match_t m = { want, p, mk(p, XQ_OR, 8), 8 };
+        resp_match_t m = { want, qfilter_alias(value, n), exact, p, mk(p, XQ_OR, 8), 8 };
         if (m.or) {
             hsok_status_t st = xap_terms(p->db->x, PFX_RESPONDENT, strlen(PFX_RESPONDENT),
                                          match_respondent, &m, p->errmsg);
@@ -795,6 +798,7 @@ static xap_query_t *respondent_filter(parser_t *p, const char *value, size_t n)
                 p->st = st;
             q = m.or->nsub ? m.or : mk(p, XQ_NONE, 0);
         }
+        free((char *)m.alias);
     }
     free(want);
     return q;
@@ -809,7 +813,7 @@ static xap_query_t *field_query(parser_t *p, const qtok_t *t)
         numeric = isdigit((unsigned char)v[i]);
     switch (t->field) {
     case F_RESPONDENT:
-        return respondent_filter(p, v, n);
+        return respondent_filter(p, v, n, 0);
     case F_THEME: {
         size_t nl = 0;
         char *norm = hsok_normalize(v, n, &nl);
@@ -1185,7 +1189,8 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
         if (!or)
             return NULL;
         for (size_t i = 0; i < o->nrespondents; i++) {
-            xap_query_t *r = respondent_filter(p, o->respondents[i], strlen(o->respondents[i]));
+            xap_query_t *r = respondent_filter(p, o->respondents[i], strlen(o->respondents[i]),
+                                               o->respondent_exact);
             if (!r)
                 return NULL;
             or->sub[or->nsub++] = r;
@@ -1263,6 +1268,8 @@ hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_op
 {
     memset(plan, 0, sizeof *plan);
     hsok_status_t ust = check_utf8(query, opts, errmsg);
+    if (ust == HSOK_OK)
+        ust = qfilter_check(db, opts, errmsg);
     if (ust != HSOK_OK)
         return ust;
     size_t nw = db ? count_words(query) : 0;
@@ -1336,6 +1343,8 @@ hsok_status_t qplan_filters(hsok_db_t *db, const hsok_search_opts_t *opts, qplan
 {
     memset(plan, 0, sizeof *plan);
     hsok_status_t ust = check_utf8(NULL, opts, errmsg);
+    if (ust == HSOK_OK)
+        ust = qfilter_check(db, opts, errmsg);
     if (ust != HSOK_OK)
         return ust;
     parser_t p = { 0 };

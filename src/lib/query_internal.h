@@ -65,4 +65,16 @@ hsok_status_t qplan_filters(hsok_db_t *db, const hsok_search_opts_t *opts, qplan
                             char **errmsg);
 void qplan_clear(qplan_t *plan);
 
+/* filters.c: the respondent and theme filters of the options. */
+/* Each --respondent value must name a respondent of the index, each --theme value a theme of
+ * its codebook: else HSOK_ERR_QUERY, "no respondent 'X' in the index; did you mean 'Y'?" or
+ * "no theme 'x' in the index; themes: a, b, …". */
+hsok_status_t qfilter_check(hsok_db_t *db, const hsok_search_opts_t *o, char **errmsg);
+/* The name the alias table gives value[0..n), normalised as db_norm_name; NULL if none.
+ * malloc'd. */
+char *qfilter_alias(const char *value, size_t n);
+/* Does the normalised respondent name match the filter value want (normalised) or its alias
+ * name (may be NULL): contain it, or with exact be it. */
+int qfilter_name_matches(const char *name, const char *want, const char *alias, int exact);
+
 #endif

@@ -26,6 +26,8 @@ struct hsok_results {
     size_t estimated_all; /* of them, passages with all the words */
     size_t estimated_related; /* of them, passages that matched only as related */
     size_t estimated_variant; /* of them, passages that matched only through a variant */
+    size_t passages; /* every matching passage, also those folded into a hit */
+    int exact; /* the counts are exact, else lower bounds */
     int relaxed;
     char *suggestion;
 };
@@ -361,6 +363,7 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
     xap_hits_t *th[NTIERS] = { NULL };
     size_t use[NTIERS] = { 0 }; /* hits of each tier on this page */
     size_t got = 0, before = 0;
+    r->exact = 1;
     for (int t = 0; t < NTIERS; t++) {
         if (!tier[t].q)
             continue;
@@ -382,13 +385,15 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
             goto fail;
         use[t] = room ? th[t]->n : 0;
         got += use[t];
-        before += th[t]->estimated;
+        before += th[t]->count;
+        r->passages += th[t]->passages;
+        r->exact = r->exact && th[t]->count_exact && th[t]->passages_exact;
         if (tier[t].all_words)
-            r->estimated_all += th[t]->estimated;
+            r->estimated_all += th[t]->count;
         if (tier[t].match == HSOK_MATCH_VARIANT)
-            r->estimated_variant += th[t]->estimated;
+            r->estimated_variant += th[t]->count;
         if (tier[t].related)
-            r->estimated_related += th[t]->estimated;
+            r->estimated_related += th[t]->count;
         if (!tier[t].all_words && use[t])
             r->relaxed = 1;
     }
@@ -459,6 +464,16 @@ const hsok_hit_t *hsok_results_get(const hsok_results_t *r, size_t i)
 size_t hsok_results_estimated(const hsok_results_t *r)
 {
     return r ? r->estimated : 0;
+}
+
+size_t hsok_results_passages(const hsok_results_t *r)
+{
+    return r ? r->passages : 0;
+}
+
+int hsok_results_counts_exact(const hsok_results_t *r)
+{
+    return r ? r->exact : 1;
 }
 
 size_t hsok_results_estimated_variant(const hsok_results_t *r)

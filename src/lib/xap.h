@@ -143,7 +143,16 @@ typedef struct xap_hits {
     xap_hit_t *hits;
     size_t n;
     size_t estimated;       /* matches estimated */
+    size_t count;           /* matches (one per collapse key): exactly this many when
+                               count_exact, else at least this many (Xapian's lower bound) */
+    int count_exact;
+    size_t passages;        /* the same before collapsing: every matching document */
+    int passages_exact;
 } xap_hits_t;
+
+/* An index of at most this many passages is counted exactly by every search (Xapian checks
+ * every match); a larger one gives exact counts when Xapian's bounds meet, else at least. */
+#define XAP_EXACT_COUNT_MAX 500000
 
 /* Run q with BM25 (Xapian defaults), returning hits [offset, offset+limit). Free with
  * xap_hits_free. Optional sort by value slot: sort_slot < 0 means by relevance. */

@@ -198,6 +198,11 @@ def main():
         check(rc == 2, f"stray argument: rc {rc}")
         rc, _, err = run(hsok, "export", "--format", "csv", "--theme", "finnes-ikke", db=db)
         check(rc == 2 and "finnes-ikke" in err, f"unknown theme: rc {rc} {err}")
+        # a respondent the index does not have is an error, not an empty export
+        rc, _, err = run(hsok, "export", "--format", "csv", "--respondent",
+                         "ingen-slik-respondent", db=db)
+        check(rc == 2 and "no respondent 'ingen-slik-respondent' in the index" in err
+              and len(err.strip().splitlines()) == 1, f"unknown respondent: rc {rc} {err}")
 
         target = path("keep.csv")
         with open(target, "w") as f:
@@ -223,8 +228,8 @@ def main():
         # an empty selection: a valid empty document, exit 1, a note
         for fmt in ("csv", "jsonl", "html", "md"):
             empty = path(f"empty.{fmt}")
-            rc, out, err = run(hsok, "export", "--format", fmt, "--respondent",
-                               "ingen-slik-respondent", "-o", empty, db=db)
+            rc, out, err = run(hsok, "export", "--format", fmt, "--query", "zzqxjvkw", "-o",
+                               empty, db=db)
             check(rc == 1 and "no passages match" in err, f"empty {fmt}: rc {rc} {err}")
             check(os.path.exists(empty), f"empty {fmt}: file written")
         check_csv.check(path("empty.csv"), rows=0)

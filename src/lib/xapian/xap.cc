@@ -1122,14 +1122,19 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
             enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, false);
         if (collapse_slot >= 0)
             enq.set_collapse_key((Xapian::valueno)collapse_slot);
-        // check enough documents that "about N" is close on small and medium indexes
+        // check every match on an index of modest size, so the counts are exact; on a
+        // larger one enough documents for the page (the counts are then lower bounds)
         Xapian::doccount check = offset + limit > 1000 ? offset + limit : 1000;
+        Xapian::doccount docs = db->rd().get_doccount();
+        Xapian::doccount want0 = check;
         // With a collapse key Xapian knows duplicates only among the documents it keeps, so a
         // short page ("-n 1") overcounts passages that collapse into one: when collapsing,
         // keep `check` documents and hand out only the page
         Xapian::doccount want = offset + limit;
-        if (collapse_slot >= 0 && want < check)
-            want = check;
+        if (collapse_slot >= 0 && want < want0)
+            want = want0;
+        if (docs <= XAP_EXACT_COUNT_MAX && docs > check)
+            check = docs;
         Xapian::MSet ms = enq.get_mset(0, want, check);
         Xapian::doccount first = offset < ms.size() ? offset : ms.size();
         Xapian::doccount n = ms.size() - first < limit ? ms.size() - first : limit;
@@ -1139,6 +1144,18 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
         if (!hold.h)
             throw std::bad_alloc();
         hold.h->estimated = ms.get_matches_estimated();
+        hold.h->count = ms.get_matches_lower_bound();
+        hold.h->count_exact = ms.get_matches_upper_bound() == hold.h->count;
+        hold.h->passages = ms.get_uncollapsed_matches_lower_bound();
+        hold.h->passages_exact = ms.get_uncollapsed_matches_upper_bound() == hold.h->passages;
+        if (collapse_slot >= 0 && check >= docs && !hold.h->passages_exact) {
+            // Xapian leaves the bounds before collapsing apart even when it has seen every
+            // match: count them again without the collapse key (no hit is kept)
+            enq.set_collapse_key(Xapian::BAD_VALUENO);
+            Xapian::MSet all = enq.get_mset(0, 0, check);
+            hold.h->passages = all.get_matches_lower_bound();
+            hold.h->passages_exact = all.get_matches_upper_bound() == hold.h->passages;
+        }
         if (n) {
             hold.h->hits = (xap_hit_t *)calloc(n, sizeof *hold.h->hits);
             if (!hold.h->hits)
