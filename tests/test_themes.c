@@ -296,6 +296,168 @@ static void test_tagging_rules(void **state)
     hsok_codebook_free(cb);
 }
 
+/* A codebook for the heading and name rules: one strong phrase, one prefix, one weak word. */
+static hsok_codebook_t *inclusion_codebook(void)
+{
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    const char *files[] = {
+        "id: inkludering\nlabel: Digital inkludering\nterms:\n  3 \"digitalt utenforskap\"\n"
+        "  1 bredbånd\n",
+        "id: beredskap\nlabel: Beredskap\nterms:\n  3 beredskap*\n  3 sivilforsvaret\n",
+        "id: vern\nlabel: Personvern\nterms:\n  3 personvern\n",
+    };
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(hsok_codebook_add(cb, "t", files[i], strlen(files[i]), NULL), HSOK_OK);
+    assert_int_equal(hsok_codebook_check(cb, NULL), HSOK_OK);
+    return cb;
+}
+
+/* Tag text under section; the tag of theme copied to *out (score, and whether evidence ev is
+ * there) when given. Returns whether theme was tagged. */
+static int tagged(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
+                  const char *section, const char *theme, const char *ev, double *score)
+{
+    hsok_tagging_t *tg = NULL;
+    assert_int_equal(hsok_tag_passage(cb, an, text, strlen(text), section, &tg, NULL), HSOK_OK);
+    const hsok_tag_t *t = find_tag(tg, theme);
+    int on = t != NULL && (!ev || has_evidence(t, ev));
+    if (t && score)
+        *score = t->score;
+    hsok_tagging_free(tg);
+    return on;
+}
+
+static void test_heading_evidence(void **state)
+{
+    (void)state;
+    hsok_codebook_t *cb = inclusion_codebook();
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+    const char *text = "Mange eldre klarer ikke å bruke tjenestene uten hjelp.";
+    double score = 0;
+
+    /* the text alone carries no term */
+    assert_false(tagged(cb, an, text, "", "inkludering", NULL, NULL));
+    assert_false(tagged(cb, an, text, NULL, "inkludering", NULL, NULL));
+    /* under "4 Digitalt utenforskap" it does, and the evidence says it is the heading */
+    const char *sec = "Innspill › 4 Digitalt utenforskap";
+    assert_true(tagged(cb, an, text, sec, "inkludering", "heading: Digitalt utenforskap",
+                       &score));
+    assert_true(score >= 3.0 - 1e-9);
+    assert_false(tagged(cb, an, text, sec, "inkludering", "Digitalt utenforskap", NULL));
+
+    /* a heading above the passage's own counts at half: 3 x 0.5 is below the threshold */
+    const char *outer = "4 Digitalt utenforskap › 4.1 Eldre";
+    assert_false(tagged(cb, an, text, outer, "inkludering", NULL, NULL));
+    /* … and adds to the passage's own words (1 + 1.5) */
+    const char *text2 = "Mange har ikke bredbånd.";
+    assert_true(tagged(cb, an, text2, outer, "inkludering", "bredbånd", &score));
+    assert_true(score > 2.4 && score < 2.6);
+    assert_true(tagged(cb, an, text2, outer, "inkludering", "heading: Digitalt utenforskap",
+                       NULL));
+    /* hsok_tag_text is the same without a section */
+    hsok_tagging_t *tg = NULL;
+    assert_int_equal(hsok_tag_text(cb, an, text2, strlen(text2), &tg, NULL), HSOK_OK);
+    assert_null(find_tag(tg, "inkludering"));
+    hsok_tagging_free(tg);
+
+    /* a "heading" longer than 200 bytes is a paragraph, not read */
+    char longsec[400];
+    snprintf(longsec, sizeof longsec, "Digitalt utenforskap %0*d", 220, 0);
+    assert_false(tagged(cb, an, text, longsec, "inkludering", NULL, NULL));
+    /* the consultation form's own headings say what was asked, not what the answer is about */
+    const char *form[] = { "2) Har dere innspill om digitalt utenforskap?",
+                           "Mål 2: Mindre digitalt utenforskap", "Spørsmål 4 Digitalt utenforskap" };
+    for (size_t i = 0; i < 3; i++)
+        assert_false(tagged(cb, an, text, form[i], "inkludering", NULL, NULL));
+
+    hsok_analyzer_free(an);
+    hsok_codebook_free(cb);
+}
+
+static void test_names_are_no_evidence(void **state)
+{
+    (void)state;
+    hsok_codebook_t *cb = inclusion_codebook();
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+
+    /* an organisation's name is not its theme; the same word that is not a name is */
+    assert_false(tagged(cb, an, "Høringen er sendt fra Justis- og beredskapsdepartementet.", "",
+                        "beredskap", NULL, NULL));
+    assert_true(tagged(cb, an, "Kommunens beredskapsplan må øves.", "", "beredskap",
+                       "beredskapsplan", NULL));
+
+    /* a sentence that only refers to the hearing: bokmål, nynorsk, a title, a report */
+    const char *refs[] = { "Vi viser til høringsnotatet om personvern i skolen.",
+                           "Me syner til høyringa om personvern.",
+                           "Høring – forslag til lov om personvern",
+                           "Vi har gitt høringssvar til forslaget om personvern." };
+    for (size_t i = 0; i < 4; i++)
+        assert_false(tagged(cb, an, refs[i], "", "vern", NULL, NULL));
+    /* … but the next sentence, which says something, counts */
+    assert_true(tagged(cb, an, "Vi viser til høringen. Vi mener personvern for elevene må styrkes.",
+                       "", "vern", NULL, NULL));
+    /* a sentence about the hearing's content that says something is not a reference */
+    assert_true(tagged(cb, an,
+                       "Høringsnotatet svekker personvern for elevene, og det kan vi ikke støtte.",
+                       "", "vern", NULL, NULL));
+    /* a heading that is the hearing's title is no evidence either */
+    assert_false(tagged(cb, an, "Vi støtter forslaget.", "Høring – personvern i skolen", "vern",
+                        NULL, NULL));
+
+    hsok_analyzer_free(an);
+    hsok_codebook_free(cb);
+}
+
+/* With a lemmatizer (as at index time), a term also matches the words whose bokmål concept or
+ * lemma it is: nynorsk "tryggleik" for "sikkerhet", which Snowball stems apart. */
+static void test_lemma_matching(void **state)
+{
+    (void)state;
+    char table[] = "/tmp/hsok-test-nbnn-XXXXXX";
+    int fd = mkstemp(table);
+    assert_true(fd >= 0);
+    const char *rows = "# test table\ntryggleik\tsikkerhet\n";
+    assert_int_equal(write(fd, rows, strlen(rows)), (ssize_t)strlen(rows));
+    close(fd);
+    const char *old = getenv("HSOK_VARIANTS");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("HSOK_VARIANTS", table, 1);
+
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    const char *a = "id: kit\nlabel: KIT\nterms:\n  2 sikkerhet\n";
+    assert_int_equal(hsok_codebook_add(cb, "a", a, strlen(a), NULL), HSOK_OK);
+    assert_int_equal(hsok_codebook_check(cb, NULL), HSOK_OK);
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+    const char *text = "Tryggleik for pasientane er viktig.";
+
+    /* Snowball alone: no match */
+    assert_false(tagged(cb, an, text, "", "kit", NULL, NULL));
+    struct hsok_lemmatizer *lm = NULL;
+    assert_int_equal(hsok_lemmatizer_open(&lm, NULL), HSOK_OK);
+    assert_non_null(lm);
+    hsok_analyzer_set_lemmatizer(an, lm);
+    assert_true(tagged(cb, an, text, "", "kit", "Tryggleik", NULL));
+    /* a word that is neither: still nothing */
+    assert_false(tagged(cb, an, "Trygt og godt for pasientane.", "", "kit", NULL, NULL));
+
+    hsok_analyzer_set_lemmatizer(an, NULL);
+    hsok_lemmatizer_free(lm);
+    hsok_analyzer_free(an);
+    hsok_codebook_free(cb);
+    unlink(table);
+    if (saved) {
+        setenv("HSOK_VARIANTS", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("HSOK_VARIANTS");
+    }
+}
+
 /* ---- the shipped codebook on the seeds ---- */
 
 static hsok_db_t *open_read(void)
@@ -483,6 +645,9 @@ int main(void)
         cmocka_unit_test(test_plain_numbers),
         cmocka_unit_test(test_load_dir_errors),
         cmocka_unit_test(test_tagging_rules),
+        cmocka_unit_test(test_heading_evidence),
+        cmocka_unit_test(test_names_are_no_evidence),
+        cmocka_unit_test(test_lemma_matching),
         cmocka_unit_test(test_shipped_codebook_on_seeds),
         cmocka_unit_test(test_matrix_select_stances),
         cmocka_unit_test(test_retag),

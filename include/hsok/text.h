@@ -79,6 +79,11 @@ void hsok_analyzer_set_splitter(hsok_analyzer_t *an, hsok_split_fn fn, void *ctx
  * lemmas and variants. */
 struct hsok_lemmatizer;
 void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *lm);
+/* A lemmatizer as indexing makes one (the bokmål/nynorsk table from $HSOK_VARIANTS or
+ * data/nb-nn.tsv, hunspell's dictionaries loaded on first use), so that tagging outside an
+ * index (`hsok tag`) reads words as the index does. Free with hsok_lemmatizer_free. */
+hsok_status_t hsok_lemmatizer_open(struct hsok_lemmatizer **out, char **errmsg);
+void hsok_lemmatizer_free(struct hsok_lemmatizer *lm);
 /* The installed lemmatizer, or NULL. */
 struct hsok_lemmatizer *hsok_analyzer_lemmatizer(const hsok_analyzer_t *an);
 

@@ -31,7 +31,18 @@
  * at most 2 × weight. A theme is tagged when its score reaches its threshold (the theme's own,
  * else the codebook's, default 2). A tagged theme also tags its parent (with the child's score
  * and evidence if the parent did not reach its own threshold). Evidence is the list of distinct
- * word forms, as written in the passage, that matched.
+ * word forms, as written in the passage, that matched ("heading: WORD" for a word of the
+ * passage's section headings, see hsok_tag_passage). When the analyzer has a lemmatizer (index,
+ * retag and `hsok tag` install one), a word term also matches the passage words whose lemma or
+ * bokmål concept it is ("ansvar" matches "ansvaret", "sikkerhet" matches "tryggleik"), so
+ * write word terms in their base form.
+ *
+ * What is no evidence: the words of a sentence that only refers to the hearing (a hearing
+ * word — høring, høyring… — with "viser/syner til", "takker for", "svar på", or opening the
+ * sentence: "Vi viser til høringen om personvern …", "Høring – forskrift om …"), and the parts
+ * of an organisation's name (a compound ending in departement, direktorat, kommisjon, utvalg,
+ * utval, forening, foreining, forbund, tilsyn, råd, nemnd, ombud: "Justis- og
+ * beredskapsdepartementet" is not beredskap); a word term that is the whole name still matches.
  */
 #ifndef HSOK_THEMES_H
 #define HSOK_THEMES_H
@@ -111,6 +122,13 @@ typedef struct hsok_tagging hsok_tagging_t;
  * *out lists the tagged themes in codebook order; free with hsok_tagging_free. */
 hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
                             size_t len, hsok_tagging_t **out, char **errmsg);
+/* The same for a passage under a section path (headings joined by " › ", "" or NULL for
+ * none): the passage's own heading is evidence at the full weight of its terms, the headings
+ * above it at half, each shown as "heading: WORD" in the tag's evidence (a heading over 200
+ * bytes is not read). */
+hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                               const char *text, size_t len, const char *section,
+                               hsok_tagging_t **out, char **errmsg);
 size_t hsok_tagging_count(const hsok_tagging_t *t);
 const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i);
 void hsok_tagging_free(hsok_tagging_t *t);

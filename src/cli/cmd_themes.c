@@ -493,7 +493,7 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
     for (size_t i = 0; st == HSOK_OK && i < hsok_segdoc_passage_count(doc); i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
         hsok_tagging_t *tg = NULL;
-        st = hsok_tag_text(cb, an, p->text, strlen(p->text), &tg, &err);
+        st = hsok_tag_passage(cb, an, p->text, strlen(p->text), p->section, &tg, &err);
         if (st != HSOK_OK)
             break;
         size_t nt = hsok_tagging_count(tg);
@@ -599,6 +599,16 @@ int cmd_tag(int argc, char **argv)
     /* compound parts, as at index time (without the word list, words only) */
     if (hsok_lexicon_load(hsok_lexicon_default_paths(), 2, &lex, NULL) == HSOK_OK)
         hsok_analyzer_set_splitter(an, hsok_compound_split, lex);
+    /* lemmas and bokmål/nynorsk variants, as at index time */
+    struct hsok_lemmatizer *lm = NULL;
+    hsok_status_t lst = hsok_lemmatizer_open(&lm, &err);
+    if (lst != HSOK_OK) {
+        hsok_analyzer_free(an);
+        hsok_lexicon_free(lex);
+        hsok_codebook_free(cb);
+        return cli_fail(lst, err, 0);
+    }
+    hsok_analyzer_set_lemmatizer(an, lm);
     int color = !json && out_use_color(cmode, stdout);
     unsigned width = out_width(stdout);
     int failed = 0;
@@ -611,6 +621,7 @@ int cmd_tag(int argc, char **argv)
         failed |= r != CLI_OK;
     }
     hsok_analyzer_free(an);
+    hsok_lemmatizer_free(lm);
     hsok_lexicon_free(lex);
     hsok_codebook_free(cb);
     if (rc == CLI_OK && failed)

@@ -38,6 +38,32 @@ static const char *table_path(void)
     return NULL;
 }
 
+hsok_status_t hsok_lemmatizer_open(lemma_t **out, char **errmsg)
+{
+    *out = lemma_new();
+    if (!*out)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    const char *path = table_path();
+    if (!path)
+        return HSOK_OK;
+    char *text = NULL;
+    size_t len = 0;
+    hsok_status_t st = hsok_read_regular_file(path, TABLE_MAX, &text, &len, errmsg);
+    if (st == HSOK_OK && lemma_set_table(*out, text, len))
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    free(text);
+    if (st != HSOK_OK) {
+        lemma_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+void hsok_lemmatizer_free(lemma_t *lm)
+{
+    lemma_free(lm);
+}
+
 hsok_status_t db_need_lemmas(hsok_db_t *db, char **errmsg)
 {
     if (db->lm)

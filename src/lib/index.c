@@ -36,7 +36,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "8" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "9" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -602,7 +602,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
     hsok_tag_t *tags = NULL;
     hsok_status_t st = HSOK_OK;
     if (cb) {
-        st = hsok_tag_text(cb, an, r.text, strlen(r.text), &tg, errmsg);
+        st = hsok_tag_passage(cb, an, r.text, strlen(r.text), r.section, &tg, errmsg);
         if (st != HSOK_OK)
             return st;
         size_t n = hsok_tagging_count(tg);

@@ -13,14 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "hsok/ingest.h"
 #include "hsok/themes.h"
 #include "hsok_config.h"
+#include "lemma.h"
 
 #define PART_FACTOR 0.7
 #define MAX_COUNT_FACTOR 2.0
+#define HEADING_FACTOR 1.0       /* a term in the passage's own heading */
+#define HEADING_OUTER_FACTOR 0.5 /* a term in a heading above that */
+#define HEADING_MAX 200
 
 typedef enum { T_WORD, T_PHRASE, T_PREFIX } tkind_t;
 
@@ -29,6 +34,8 @@ typedef struct term {
     double weight;
     char **stems;   /* T_WORD: 1 stem; T_PHRASE: n stems; T_PREFIX: 1 normalised prefix */
     size_t n;
+    char *norm;     /* T_WORD: the word as written, normalised (a passage word whose lemma or
+                     * bokmål/nynorsk concept it is matches it too) */
     char *text;     /* as written in the file, for messages */
 } term_t;
 
@@ -85,6 +92,7 @@ hsok_status_t hsok_codebook_new(hsok_codebook_t **out, char **errmsg)
 
 static void term_free(term_t *t)
 {
+    free(t->norm);
     for (size_t i = 0; i < t->n; i++)
         free(t->stems[i]);
     free(t->stems);
@@ -351,6 +359,10 @@ static hsok_status_t parse_term(pctx_t *p, char *s, term_t *t, int with_weight)
     t->stems = v.stem;
     t->n = v.n;
     v.stem = NULL;
+    if (t->kind == T_WORD) {
+        t->norm = v.norm[0];
+        v.norm[0] = NULL;
+    }
     for (size_t i = 0; i < v.n; i++)
         free(v.norm[i]);
     free(v.norm);
@@ -671,12 +683,17 @@ typedef struct ptok {
     size_t start, end;  /* the surface word (a part carries its word's offsets) */
     unsigned pos;
     int part;
+    int skip;   /* names the hearing or an organisation: no evidence (see mark_names) */
+    char *lv;   /* its lemmas and variant concepts, NUL-separated (with a lemmatizer) */
+    size_t lvlen;
 } ptok_t;
 
 typedef struct ptoks {
     ptok_t *v;
     size_t n, cap;
     int nomem;
+    const char *text; /* the analysed text */
+    size_t len;
 } ptoks_t;
 
 static int collect_passage(void *ctx, const hsok_token_t *t)
@@ -705,6 +722,20 @@ static int collect_passage(void *ctx, const hsok_token_t *t)
     k->end = t->end;
     k->pos = t->pos;
     k->part = (t->flags & HSOK_TOKEN_PART) != 0;
+    k->skip = 0;
+    k->lv = NULL;
+    k->lvlen = t->lemmas_len + t->variants_len;
+    if (k->lvlen) {
+        k->lv = malloc(k->lvlen);
+        if (!k->lv) {
+            free(k->norm);
+            free(k->stem);
+            p->nomem = 1;
+            return 1;
+        }
+        memcpy(k->lv, t->lemmas, t->lemmas_len);
+        memcpy(k->lv + t->lemmas_len, t->variants, t->variants_len);
+    }
     p->n++;
     return 0;
 }
@@ -714,6 +745,7 @@ static void ptoks_free(ptoks_t *p)
     for (size_t i = 0; i < p->n; i++) {
         free(p->v[i].norm);
         free(p->v[i].stem);
+        free(p->v[i].lv);
     }
     free(p->v);
 }
@@ -723,33 +755,200 @@ typedef struct tagacc {
     int vetoed;
     buf_t ev;       /* evidence words, NUL-separated, distinct */
     size_t nev;
+    const char *pfx; /* put before each evidence word added ("heading: "), or NULL */
 } tagacc_t;
 
 static void add_evidence(tagacc_t *a, const char *s, size_t n)
 {
+    size_t pl = a->pfx ? strlen(a->pfx) : 0;
     for (size_t off = 0; off < a->ev.len;) {
         const char *w = a->ev.data + off;
         size_t wl = strlen(w);
-        if (wl == n && !memcmp(w, s, n))
+        if (wl == pl + n && !memcmp(w, a->pfx ? a->pfx : "", pl) && !memcmp(w + pl, s, n))
             return;
         off += wl + 1;
     }
+    if (pl)
+        buf_add(&a->ev, a->pfx, pl);
     buf_add(&a->ev, s, n);
     buf_addch(&a->ev, '\0');
     a->nev++;
 }
 
+/* ---- what only names the hearing or an organisation ---- */
+
+#define SKIP_REF 1 /* in a sentence that refers to the hearing ("Vi viser til høringen om …") */
+#define SKIP_ORG 2 /* an organisation's name or a part of it ("beredskapsdepartementet") */
+#define SHORT_SENTENCE 20 /* words: "Vi har gitt høyringssvar til framlegget om ny lov." */
+
+/* The last parts of compounds that name an organisation, and their inflection endings. */
+static const char *const org_heads[] = {
+    "departement", "direktorat", "kommisjon", "utvalg", "utval", "forening", "foreining",
+    "forbund", "tilsyn", "råd", "nemnd", "ombud", NULL
+};
+static const char *const org_endings[] = { "", "s", "et", "ets", "en", "ens", "a", "as", "e",
+                                           "ene", "ane", NULL };
+
+/* Does norm name an organisation: a compound (something before the head) ending in an
+ * organisation word ("personvernkommisjonen", "beredskapsdepartementets")? */
+static int is_org_name(const char *norm)
+{
+    size_t n = strlen(norm);
+    for (size_t h = 0; org_heads[h]; h++) {
+        size_t hl = strlen(org_heads[h]);
+        for (size_t e = 0; org_endings[e]; e++) {
+            size_t el = strlen(org_endings[e]);
+            if (n < hl + el + 3)
+                continue;
+            if (!memcmp(norm + n - el, org_endings[e], el) &&
+                !memcmp(norm + n - el - hl, org_heads[h], hl))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int starts_with(const char *s, const char *pfx)
+{
+    return !strncmp(s, pfx, strlen(pfx));
+}
+
+/* A word about the hearing itself: høring, høringsnotat, høyringsbrev, … */
+static int is_hearing_word(const char *norm)
+{
+    return starts_with(norm, "høring") || starts_with(norm, "høyring");
+}
+
+/* Is token i followed by a dash or a colon, as in a title "Høring – …", "Høringssak: …"? */
+static int title_dash(const ptoks_t *p, size_t i)
+{
+    const char *t = p->text + p->v[i].end;
+    const char *e = p->text + p->len;
+    while (t < e && (*t == ' ' || *t == '\t'))
+        t++;
+    return t < e && (*t == '-' || *t == ':' || !strncmp(t, "\xe2\x80\x93", 3) ||
+                     !strncmp(t, "\xe2\x80\x94", 3));
+}
+
+/* Is the hearing word at token i followed by what it is about ("høringen om …", "høyringssvar
+ * til …", "høringsnotat fra …")? */
+static int names_subject(const ptoks_t *p, size_t i, size_t b)
+{
+    static const char *const next[] = { "om", "til", "fra", "frå", "vedrørende", "vedr", NULL };
+    size_t j = i + 1;
+    while (j < b && p->v[j].part)
+        j++;
+    if (j >= b)
+        return 0;
+    for (size_t k = 0; next[k]; k++)
+        if (!strcmp(p->v[j].norm, next[k]))
+            return 1;
+    return 0;
+}
+
+/* Does the sentence of tokens [a, b) (words only) refer to the hearing rather than say
+ * something: a hearing word and either "viser/syner til", "takker for", "svar på", or the
+ * hearing word opening the sentence (a title: "Høring – forslag til …", "Høringen gjelder …")? */
+static int is_reference(const ptoks_t *p, size_t a, size_t b)
+{
+    int hearing = 0, refers = 0, first = 1;
+    const char *prev = "";
+    size_t words = 0;
+    for (size_t i = a; i < b; i++)
+        words += !p->v[i].part;
+    for (size_t i = a; i < b; i++) {
+        const ptok_t *k = &p->v[i];
+        if (k->part)
+            continue;
+        if (is_hearing_word(k->norm)) {
+            hearing = 1;
+            if (first && title_dash(p, i))
+                refers = 1;
+            if (names_subject(p, i, b) && words <= SHORT_SENTENCE)
+                refers = 1;
+        }
+        if ((!strcmp(k->norm, "til") &&
+             (starts_with(prev, "vise") || starts_with(prev, "viste") || !strcmp(prev, "vist") ||
+              !strcmp(prev, "syner") || !strcmp(prev, "synte") || !strcmp(prev, "vises"))) ||
+            (!strcmp(k->norm, "for") && (starts_with(prev, "takk"))) ||
+            (!strcmp(k->norm, "på") && !strcmp(prev, "svar")))
+            refers = 1;
+        prev = k->norm;
+        first = 0;
+    }
+    return hearing && refers;
+}
+
+/* Is byte i of text the end of a sentence: '.', '!' or '?' followed by space and a capital
+ * letter, or a line break? */
+static int sentence_end(const char *text, size_t len, size_t i)
+{
+    if (text[i] == '\n')
+        return 1;
+    if (text[i] != '.' && text[i] != '!' && text[i] != '?')
+        return 0;
+    size_t j = i + 1;
+    if (j >= len || (text[j] != ' ' && text[j] != '\t'))
+        return 0;
+    while (j < len && (text[j] == ' ' || text[j] == '\t'))
+        j++;
+    if (j >= len)
+        return 0;
+    unsigned char c = (unsigned char)text[j];
+    if (c >= 'A' && c <= 'Z')
+        return 1;
+    /* Æ Ø Å */
+    return c == 0xC3 && j + 1 < len &&
+           ((unsigned char)text[j + 1] == 0x86 || (unsigned char)text[j + 1] == 0x98 ||
+            (unsigned char)text[j + 1] == 0x85);
+}
+
+/* Mark the tokens that are no evidence of a theme: the words of sentences that refer to the
+ * hearing (its title names the theme, but the respondent says nothing about it there), and
+ * organisation names with their parts ("Justis- og beredskapsdepartementet" is not about
+ * beredskap). A term that is the whole name still matches it (see match_term). */
+static void mark_names(ptoks_t *p)
+{
+    const char *text = p->text;
+    size_t len = p->len;
+    for (size_t i = 0; i < p->n; i++) {
+        ptok_t *k = &p->v[i];
+        if (k->part || !is_org_name(k->norm))
+            continue;
+        k->skip = SKIP_ORG;
+        for (size_t j = i + 1; j < p->n && p->v[j].part && p->v[j].start == k->start; j++)
+            p->v[j].skip = SKIP_ORG;
+    }
+    size_t a = 0; /* first token of the current sentence */
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && !sentence_end(text, len, i))
+            continue;
+        size_t b = a;
+        while (b < p->n && p->v[b].start <= i)
+            b++;
+        if (b > a && is_reference(p, a, b))
+            for (size_t j = a; j < b; j++)
+                p->v[j].skip = SKIP_REF;
+        a = b;
+    }
+}
+
 /* Count a term's occurrences in the passage: *full (word/phrase as such), *part (as a
  * compound part). Evidence words are added to acc when acc != NULL. */
-static void match_term(const term_t *t, const ptoks_t *p, const char *text, size_t *full,
-                       size_t *part, tagacc_t *acc)
+static void match_term(const term_t *t, const ptoks_t *p, const char *text, int honour_skip,
+                       size_t *full, size_t *part, tagacc_t *acc)
 {
     *full = *part = 0;
     size_t last_start = (size_t)-1; /* a word counts once, however many of its parts match */
     for (size_t i = 0; i < p->n; i++) {
         const ptok_t *k = &p->v[i];
+        if (honour_skip && (k->skip == SKIP_REF ||
+                            (k->skip == SKIP_ORG && (k->part || t->kind == T_PREFIX))))
+            continue;
         if (t->kind == T_WORD) {
-            if (strcmp(k->stem, t->stems[0]) || k->start == last_start)
+            if ((strcmp(k->stem, t->stems[0]) &&
+                 !(k->lvlen && lemma_list_has(k->lv, k->lvlen, t->norm, strlen(t->norm)))) ||
+                k->start == last_start)
                 continue;
             last_start = k->start;
             if (k->part) {
@@ -799,15 +998,14 @@ static int cmp_cstr(const void *a, const void *b)
 typedef struct sorted {
     const char **stems, **norms;
     size_t n;
+    const char **lvs; /* the passage's lemmas and variant concepts */
+    size_t nlv;
 } sorted_t;
 
-/* Could t occur in the passage? (its first stem is there; for a prefix, some form starts
- * with it) */
-static int may_match(const term_t *t, const sorted_t *s)
+/* The first of the sorted v[0..n) that is not below key (n if none). */
+static size_t lower_bound(const char **v, size_t n, const char *key)
 {
-    const char *key = t->stems[0];
-    const char **v = t->kind == T_PREFIX ? s->norms : s->stems;
-    size_t lo = 0, hi = s->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(v[mid], key) < 0)
@@ -815,6 +1013,21 @@ static int may_match(const term_t *t, const sorted_t *s)
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* Could t occur in the passage? (its first stem is there; for a prefix, some form starts
+ * with it) */
+static int may_match(const term_t *t, const sorted_t *s)
+{
+    const char *key = t->stems[0];
+    if (t->kind == T_WORD && s->nlv) {
+        size_t k = lower_bound(s->lvs, s->nlv, t->norm);
+        if (k < s->nlv && !strcmp(s->lvs[k], t->norm))
+            return 1;
+    }
+    const char **v = t->kind == T_PREFIX ? s->norms : s->stems;
+    size_t lo = lower_bound(v, s->n, key);
     if (lo == s->n)
         return 0;
     if (t->kind == T_PREFIX)
@@ -856,63 +1069,75 @@ void hsok_tagging_free(hsok_tagging_t *t)
     free(t);
 }
 
-hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
-                            size_t len, hsok_tagging_t **out, char **errmsg)
+/* Score text[0..len) for every theme into acc: its terms' weights times factor, evidence
+ * words with acc's prefix. An exclusion vetoes the theme for the passage (veto_all) or only
+ * this text's contribution (a heading). */
+static hsok_status_t score_text(const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                                const char *text, size_t len, double factor, int veto_all,
+                                const char *pfx, tagacc_t *acc)
 {
-    *out = NULL;
-    if (!cb || !an || (!text && len))
-        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no codebook, analyzer or text");
     ptoks_t p = { 0 };
-    hsok_status_t st = hsok_analyze(an, text ? text : "", len, HSOK_ANALYZE_DOCUMENT, NULL,
+    p.text = text ? text : "";
+    p.len = len;
+    hsok_status_t st = hsok_analyze(an, p.text, len, HSOK_ANALYZE_DOCUMENT, NULL,
                                     collect_passage, &p);
-    tagacc_t *acc = calloc(cb->n ? cb->n : 1, sizeof *acc);
-    hsok_tagging_t *tg = calloc(1, sizeof *tg);
-    if (st != HSOK_OK || p.nomem || !acc || !tg) {
-        ptoks_free(&p);
-        free(acc);
-        free(tg);
-        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < cb->n; i++)
-        buf_init(&acc[i].ev);
     /* the passage's stems and forms, sorted, so a term that cannot match is skipped without
      * scanning the tokens (a codebook has hundreds of terms) */
     const char **stems = malloc((p.n ? p.n : 1) * sizeof *stems);
     const char **norms = malloc((p.n ? p.n : 1) * sizeof *norms);
-    if (!stems || !norms) {
+    if (st != HSOK_OK || p.nomem || !stems || !norms) {
         free(stems);
         free(norms);
         ptoks_free(&p);
-        free(acc);
-        free(tg);
-        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        return HSOK_ERR_NOMEM;
     }
+    mark_names(&p);
     for (size_t i = 0; i < p.n; i++) {
         stems[i] = p.v[i].stem;
         norms[i] = p.v[i].norm;
     }
     qsort(stems, p.n, sizeof *stems, cmp_cstr);
     qsort(norms, p.n, sizeof *norms, cmp_cstr);
-    sorted_t present = { stems, norms, p.n };
+    size_t nlv = 0;
+    for (size_t i = 0; i < p.n; i++)
+        for (size_t off = 0; off < p.v[i].lvlen; off += strlen(p.v[i].lv + off) + 1)
+            nlv++;
+    const char **lvs = malloc((nlv ? nlv : 1) * sizeof *lvs);
+    if (!lvs) {
+        free(stems);
+        free(norms);
+        ptoks_free(&p);
+        return HSOK_ERR_NOMEM;
+    }
+    nlv = 0;
+    for (size_t i = 0; i < p.n; i++)
+        for (size_t off = 0; off < p.v[i].lvlen; off += strlen(p.v[i].lv + off) + 1)
+            lvs[nlv++] = p.v[i].lv + off;
+    qsort(lvs, nlv, sizeof *lvs, cmp_cstr);
+    sorted_t present = { stems, norms, p.n, lvs, nlv };
 
     for (size_t i = 0; i < cb->n; i++) {
         const theme_t *th = &cb->themes[i];
         tagacc_t *a = &acc[i];
         size_t full, part;
-        for (size_t e = 0; e < th->nexcl && !a->vetoed; e++) {
+        int vetoed = a->vetoed;
+        for (size_t e = 0; e < th->nexcl && !vetoed; e++) {
             if (!may_match(&th->excl[e], &present))
                 continue;
-            match_term(&th->excl[e], &p, text, &full, &part, NULL);
+            match_term(&th->excl[e], &p, text, 0, &full, &part, NULL);
             if (full)
-                a->vetoed = 1;
+                vetoed = 1;
         }
-        if (a->vetoed)
+        if (vetoed && veto_all)
+            a->vetoed = 1;
+        if (vetoed)
             continue;
+        a->pfx = pfx;
         for (size_t k = 0; k < th->nterms; k++) {
             const term_t *t = &th->terms[k];
             if (!may_match(t, &present))
                 continue;
-            match_term(t, &p, text, &full, &part, NULL);
+            match_term(t, &p, text, 1, &full, &part, NULL);
             size_t c = full + part;
             if (!c)
                 continue;
@@ -920,12 +1145,110 @@ hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, cons
             double f = 1.0 + 0.5 * (double)(c - 1);
             if (f > MAX_COUNT_FACTOR)
                 f = MAX_COUNT_FACTOR;
-            a->score += w * f;
-            match_term(t, &p, text, &full, &part, a);
+            a->score += w * f * factor;
+            match_term(t, &p, text, 1, &full, &part, a);
         }
+        a->pfx = NULL;
+    }
+    free(stems);
+    free(norms);
+    free(lvs);
+    ptoks_free(&p);
+    return HSOK_OK;
+}
+
+/* The headings of a section path ("1 Innledning › 1.2 Personvern"), innermost first, scored
+ * as evidence for the passage under them: the innermost at HEADING_FACTOR of a term's weight,
+ * the ones above it at HEADING_OUTER_FACTOR. A heading longer than HEADING_MAX bytes is a
+ * paragraph taken for a heading, not a heading. */
+#define HEADING_SEP "\xe2\x80\xba" /* › */
+
+/* Is h[0..n) a heading of the consultation's own form rather than the respondent's: a
+ * question ("2) Har dere innspill til …?"), a numbered question or goal ("Spørsmål 3",
+ * "Mål 2: Helsedata til forbedring", "Delmål 1.2")? The respondent answers under it, so it
+ * tells what was asked, not what the passage is about. */
+static int is_form_heading(const char *h, size_t n)
+{
+    static const char *const words[] = { "mål ", "delmål ", "spørsmål ", "spm ", "spm. ",
+                                         "spørsmål nr", NULL };
+    if (h[n - 1] == '?')
+        return 1;
+    size_t d = 0;
+    while (d < n && h[d] >= '0' && h[d] <= '9')
+        d++;
+    if (d > 0 && d < n && h[d] == ')')
+        return 1;
+    for (size_t k = 0; words[k]; k++) {
+        size_t wl = strlen(words[k]);
+        if (n > wl && !strncasecmp(h, words[k], wl) && h[wl] >= '0' && h[wl] <= '9')
+            return 1;
+    }
+    return 0;
+}
+static hsok_status_t score_headings(const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                                    const char *section, tagacc_t *acc)
+{
+    size_t len = strlen(section);
+    size_t end = len;
+    int innermost = 1;
+    while (end > 0) {
+        /* the last " › " before end */
+        size_t start = 0;
+        for (size_t i = end; i >= 3; i--)
+            if (!memcmp(section + i - 3, HEADING_SEP, 3)) {
+                start = i;
+                break;
+            }
+        size_t hs = start, he = end;
+        while (hs < he && (section[hs] == ' ' || section[hs] == '\t'))
+            hs++;
+        while (he > hs && (section[he - 1] == ' ' || section[he - 1] == '\t'))
+            he--;
+        if (he > hs && he - hs <= HEADING_MAX && !is_form_heading(section + hs, he - hs)) {
+            hsok_status_t st = score_text(cb, an, section + hs, he - hs,
+                                          innermost ? HEADING_FACTOR : HEADING_OUTER_FACTOR, 0,
+                                          "heading: ", acc);
+            if (st != HSOK_OK)
+                return st;
+        }
+        innermost = 0;
+        end = start >= 3 ? start - 3 : 0;
+    }
+    return HSOK_OK;
+}
+
+hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
+                            size_t len, hsok_tagging_t **out, char **errmsg)
+{
+    return hsok_tag_passage(cb, an, text, len, NULL, out, errmsg);
+}
+
+hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                               const char *text, size_t len, const char *section,
+                               hsok_tagging_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (!cb || !an || (!text && len))
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no codebook, analyzer or text");
+    tagacc_t *acc = calloc(cb->n ? cb->n : 1, sizeof *acc);
+    hsok_tagging_t *tg = calloc(1, sizeof *tg);
+    if (!acc || !tg) {
+        free(acc);
+        free(tg);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < cb->n; i++)
+        buf_init(&acc[i].ev);
+    int *on = NULL;
+    hsok_status_t st = score_text(cb, an, text, len, 1.0, 1, NULL, acc);
+    if (st == HSOK_OK && section && *section)
+        st = score_headings(cb, an, section, acc);
+    if (st != HSOK_OK) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
     }
     /* tagged themes, then their parents */
-    int *on = calloc(cb->n ? cb->n : 1, sizeof *on);
+    on = calloc(cb->n ? cb->n : 1, sizeof *on);
     if (!on) {
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
         goto out;
@@ -999,12 +1322,9 @@ hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, cons
     }
 out:
     free(on);
-    free(stems);
-    free(norms);
     for (size_t i = 0; i < cb->n; i++)
         buf_free(&acc[i].ev);
     free(acc);
-    ptoks_free(&p);
     if (st != HSOK_OK) {
         hsok_tagging_free(tg);
         return st;
