@@ -582,6 +582,24 @@ static void test_lemma_pairs(void **state)
     free(tb);
 }
 
+/* Query q on db finds a passage with `word`, with this match, and highlights the word. */
+static void assert_found_as(hsok_db_t *db, const char *q, const char *word, hsok_match_t m)
+{
+    hsok_search_opts_t o = { 0 };
+    o.limit = 10;
+    hsok_results_t *r = NULL;
+    assert_int_equal(hsok_search(db, q, &o, &r, NULL), HSOK_OK);
+    int k = hit_with(r, word);
+    if (k < 0)
+        fail_msg("'%s' does not find '%s'", q, word);
+    const hsok_hit_t *h = hsok_results_get(r, (size_t)k);
+    if (h->match != m)
+        fail_msg("'%s' finds '%s' with match %d, not %d", q, word, h->match, m);
+    if (!highlighted(h, word))
+        fail_msg("'%s' does not highlight '%s' in '%s'", q, word, h->snippet);
+    hsok_results_free(r);
+}
+
 /* A word in one written standard finds the other (data/nb-nn.tsv), inflected and inside
  * compounds, ranked below the exact form. */
 static void test_bokmal_nynorsk(void **state)
@@ -634,19 +652,49 @@ static void test_bokmal_nynorsk(void **state)
                                { "tjeneste", "Tenesta", "v" },
                                { "virksomhet", "Verksemda", "v" },
                                { "sikkerhet", "Informasjonstryggleiken", "v" } };
-    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
-        assert_int_equal(hsok_search(db, marks[i][0], &o, &r, NULL), HSOK_OK);
-        int k = hit_with(r, marks[i][1]);
-        if (k < 0)
-            fail_msg("'%s' does not find '%s'", marks[i][0], marks[i][1]);
-        const hsok_hit_t *h = hsok_results_get(r, (size_t)k);
-        if (h->match != (marks[i][2][0] == 'e' ? HSOK_MATCH_EXACT : HSOK_MATCH_VARIANT))
-            fail_msg("'%s' finds '%s' with match %d", marks[i][0], marks[i][1], h->match);
-        if (!highlighted(h, marks[i][1]))
-            fail_msg("'%s' does not highlight '%s' in '%s'", marks[i][0], marks[i][1],
-                     h->snippet);
-        hsok_results_free(r);
-    }
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        assert_found_as(db, marks[i][0], marks[i][1],
+                        marks[i][2][0] == 'e' ? HSOK_MATCH_EXACT : HSOK_MATCH_VARIANT);
+    hsok_db_close(db, NULL);
+}
+
+/* Nynorsk words whose dictionary lemma is the verb they come from ("høyringa" → høyre) or
+ * that the dictionaries do not know still meet their table word through their regular
+ * ending; a word that is a lemma itself ranks its own forms before those of its other
+ * lemmas ("leder" is also a form of the verb lede); a compound is not related to a
+ * stopword ("virksomhet" is not "virk" + "somhet"). */
+static void test_variant_fallbacks_and_lemma_weight(void **state)
+{
+    (void)state;
+    char dbp[700];
+    index_into("fallback.txt",
+               "Høyringa kom i mars.\n\n"
+               "Utgreiinga er grundig.\n\n"
+               "Spørreundersøkingar viser mykje.\n\n"
+               "Det ble ledet godt av styret.\n\n"
+               "Lederen svarte raskt.\n\n"
+               "Alle ledere møtes.\n\n"
+               "Virksomheten driver tjenester.\n\n"
+               "Det er noe som skjer, som vi ser.\n",
+               dbp, sizeof dbp);
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(dbp, HSOK_DB_READ, &db, NULL), HSOK_OK);
+    const char *cases[][2] = { { "høring", "Høyringa" }, { "utredning", "Utgreiinga" },
+                               { "spørreundersøkelse", "Spørreundersøkingar" } };
+    hsok_search_opts_t o = { 0 };
+    o.limit = 10;
+    hsok_results_t *r = NULL;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_found_as(db, cases[i][0], cases[i][1], HSOK_MATCH_VARIANT);
+    assert_int_equal(hsok_search(db, "leder", &o, &r, NULL), HSOK_OK);
+    int noun1 = hit_with(r, "Lederen"), noun2 = hit_with(r, "ledere"), verb = hit_with(r, "ledet");
+    assert_true(noun1 >= 0 && noun2 >= 0);
+    assert_true(verb < 0 || (verb > noun1 && verb > noun2));
+    hsok_results_free(r);
+    assert_int_equal(hsok_search(db, "virksomhet", &o, &r, NULL), HSOK_OK);
+    assert_int_equal(hsok_results_count(r), 1);
+    assert_int_equal(hsok_results_estimated_related(r), 0);
+    hsok_results_free(r);
     hsok_db_close(db, NULL);
 }
 
@@ -665,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_genitive_stem),
         cmocka_unit_test(test_lemma_pairs),
         cmocka_unit_test(test_bokmal_nynorsk),
+        cmocka_unit_test(test_variant_fallbacks_and_lemma_weight),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -263,19 +263,33 @@ static void variants_of(const lemma_t *lm, const char *w, size_t n, buf_t *out)
     }
 }
 
+/* Regular noun and verb endings of bokmål and nynorsk, longest first (inflected_base). */
+static const char *const endings[] = { "ane", "ene", "ast", "ar", "er", "en", "et", "a", "e" };
+
 void lemma_variants(const lemma_t *lm, const char *w, size_t n, const char *lemmas,
                     size_t llen, buf_t *out)
 {
     if (!lm || !lm->table.nent)
         return;
-    if (!llen) {
-        variants_of(lm, w, n, out);
-        return;
-    }
+    size_t at = out->len;
     for (size_t off = 0; off < llen;) {
         size_t l = strlen(lemmas + off);
         variants_of(lm, lemmas + off, l, out);
         off += l + 1;
+    }
+    /* The dictionaries give many nouns in -ing only the verb they come from ("høyringa" →
+     * høyre, "utgreiinga" → utgreie) and some words a shorter base ("særleg" → sær), so a
+     * word whose lemmas meet nothing is looked up itself, then without a regular ending
+     * ("høyringa" → høyring = høring, "spørreundersøkingar" → …undersøking = undersøkelse);
+     * a base keeps at least 4 bytes and meets the table or a rule as a lemma does. */
+    if (out->len > at)
+        return;
+    if (!lemma_list_has(lemmas, llen, w, n))
+        variants_of(lm, w, n, out);
+    for (size_t i = 0; out->len == at && i < sizeof endings / sizeof *endings; i++) {
+        size_t el = strlen(endings[i]);
+        if (n >= el + 4 && !memcmp(w + n - el, endings[i], el))
+            variants_of(lm, w, n - el, out);
     }
 }
 

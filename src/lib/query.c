@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lemma.h"
 #include "prefix.h"
 #include "query_internal.h"
 
@@ -533,6 +534,15 @@ static int keep_indexed(parser_t *p, const char *pfx, buf_t *list, size_t *n, st
     return 0;
 }
 
+/* Is the stem of w[0..n) a stopword? Such a part would find every passage with the
+ * stopword ("virksomhet" split as "virk" + "somhet", whose stem is "som"). */
+static int stem_is_stopword(parser_t *p, const char *w, size_t n)
+{
+    size_t sl;
+    const char *st = hsok_stem(p->an, w, n, &sl);
+    return st && hsok_is_stopword(p->an, st, sl);
+}
+
 /* Related forms are added for this many compound words of a query at most (each costs a few
  * term look-ups per letter). */
 #define MAX_RELATED_WORDS 16
@@ -554,7 +564,8 @@ static xap_query_t *related_query(parser_t *p, const char *norm)
         if (((unsigned char)norm[i] & 0xC0) == 0x80)
             continue;
         size_t hc = utf8_chars(norm + i, n - i);
-        if (hc < 4 || hsok_is_stopword(p->an, norm + i, n - i))
+        if (hc < 4 || hsok_is_stopword(p->an, norm + i, n - i) ||
+            stem_is_stopword(p, norm + i, n - i))
             continue;
         size_t me = 0;
         if ((norm[i - 1] == 's' || norm[i - 1] == 'e') && utf8_chars(norm, i - 1) >= 4 &&
@@ -667,11 +678,19 @@ static xap_query_t *word_query(parser_t *p, const char *norm, const char *stem)
     int any = has_z || has_raw || has_part || nlv;
     xap_query_t *q = mk(p, any ? XQ_OR : XQ_NONE, 3 + nlv);
     /* a lemma weighs as much as the stem; a variant (the other written standard) less, so
-     * that exact and inflected forms come first */
-    for (size_t off = 0; q && off < lem.len; off += strlen(lem.data + off) + 1)
-        if (!(q->sub[q->nsub++] = mk_term(p, PFX_LEMMA, lem.data + off, strlen(lem.data + off),
-                                          XQ_TERM)))
+     * that exact and inflected forms come first. A word that is a lemma itself has its other
+     * lemmas at half weight: the dictionaries also read "leder" as a form of the verb lede
+     * and "sikkerhet" as coming from sikker, and "ledet" or "sikre" should not rank with
+     * "lederen" or "sikkerheten". */
+    int own = lemma_list_has(lem.data, lem.len, norm, strlen(norm));
+    for (size_t off = 0; q && off < lem.len; off += strlen(lem.data + off) + 1) {
+        size_t l = strlen(lem.data + off);
+        xap_query_t *t = mk_term(p, PFX_LEMMA, lem.data + off, l, XQ_TERM);
+        if (own && t && (l != strlen(norm) || memcmp(lem.data + off, norm, l)))
+            t = mk_scale(p, t, 0.5);
+        if (!(q->sub[q->nsub++] = t))
             q = NULL;
+    }
     /* the variants: in q, or (exact tiers) kept to weigh the whole query (qplan_build) */
     for (size_t off = 0; q && any && off < var.len; off += strlen(var.data + off) + 1) {
         xap_query_t *v = mk_scale(p, mk_term(p, PFX_VARIANT, var.data + off,
