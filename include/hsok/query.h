@@ -60,7 +60,8 @@ typedef struct hsok_hit {
     const hsok_span_t *spans;     /* highlighted words in snippet, in order */
     size_t nspans;
     unsigned duplicates;          /* other passages of the same respondent with the same
-                                     text, folded into this hit (at least this many) */
+                                     text, folded into this hit: exactly this many when
+                                     hsok_results_counts_exact, else at least this many */
     int all_words;                /* 1: matches the query as written; 0: several words
                                      without an operator, and this passage has only some */
     hsok_match_t match;           /* exact, or related (a broader match of a compound) */

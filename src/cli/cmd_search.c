@@ -176,7 +176,8 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
     oj_obj_end(j);
 }
 
-static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
+/* least: "" when the counts are exact, else "at least " (hsok_results_counts_exact) */
+static void print_hit_human(const hsok_hit_t *h, int color, unsigned width, const char *least)
 {
     const hsok_record_t *r = &h->rec;
     out_sgr(stdout, color, OUT_SGR_BOLD);
@@ -211,8 +212,8 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width)
     const char *s = h->snippet ? h->snippet : "";
     if (h->duplicates) {
         out_sgr(stdout, color, OUT_SGR_DIM);
-        printf("   (+%u more passage%s from this respondent with the same text)\n",
-               h->duplicates, h->duplicates == 1 ? "" : "s");
+        printf("   (+%s%u more passage%s from this respondent with the same text)\n", least,
+               h->duplicates, h->duplicates == 1 && !*least ? "" : "s");
         out_sgr(stdout, color, OUT_SGR_RESET);
     }
     out_wrapped(stdout, s, strlen(s), h->spans, h->nspans, "   ", width, color);
@@ -275,7 +276,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
                    "last part ──\n\n");
             out_sgr(stdout, color, OUT_SGR_RESET);
         }
-        print_hit_human(h, color, width);
+        print_hit_human(h, color, width, exact ? "" : "at least ");
     }
     size_t all = hsok_results_estimated_all(res), passages = hsok_results_passages(res);
     /* counts are exact, or lower bounds said as such: never "about" */
