@@ -403,6 +403,16 @@ static void test_names_are_no_evidence(void **state)
     assert_true(tagged(cb, an,
                        "Høringsnotatet svekker personvern for elevene, og det kan vi ikke støtte.",
                        "", "vern", NULL, NULL));
+    /* credits and proposal titles name, they do not say */
+    assert_false(tagged(cb, an, "Høringssvaret er utarbeidet av lovutvalget for personvern.", "",
+                        "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "Skrive av utvalet for personvern", "", "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "Forslag til forskrift om personvern i skolen", "", "vern", NULL,
+                        NULL));
+    assert_false(tagged(cb, an, "NOU 2022: 11 Ditt personvern", "", "vern", NULL, NULL));
+    /* … a proposal that is a sentence is not a title */
+    assert_true(tagged(cb, an, "Forslag til endringer svekker personvern. Det må rettes.", "",
+                       "vern", NULL, NULL));
     /* a heading that is the hearing's title is no evidence either */
     assert_false(tagged(cb, an, "Vi støtter forslaget.", "Høring – personvern i skolen", "vern",
                         NULL, NULL));

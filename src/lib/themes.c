@@ -846,6 +846,19 @@ static int names_subject(const ptoks_t *p, size_t i, size_t b)
     return 0;
 }
 
+static int is_title(const ptoks_t *p);
+
+/* "utarbeidet", "skrevet", "avgitt" (bokmål, nynorsk): before "av", who wrote the response */
+static int is_credit_verb(const char *w)
+{
+    static const char *const verbs[] = { "utarbeidet", "utarbeidd", "utarbeida", "skrevet",
+                                         "skrive", "skriven", "avgitt", "avgjeve", NULL };
+    for (size_t k = 0; verbs[k]; k++)
+        if (!strcmp(w, verbs[k]))
+            return 1;
+    return 0;
+}
+
 /* Does the sentence of tokens [a, b) (words only) refer to the hearing rather than say
  * something: a hearing word and either "viser/syner til", "takker for", "svar på", or the
  * hearing word opening the sentence (a title: "Høring – forslag til …", "Høringen gjelder …")? */
@@ -873,10 +886,35 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
             (!strcmp(k->norm, "for") && (starts_with(prev, "takk"))) ||
             (!strcmp(k->norm, "på") && !strcmp(prev, "svar")))
             refers = 1;
+        /* a credit: "Høringssvaret er utarbeidet av lovutvalget for IKT og personvern",
+         * "Skrevet av …" */
+        if (!strcmp(k->norm, "av") && is_credit_verb(prev))
+            hearing = refers = 1;
         prev = k->norm;
         first = 0;
     }
-    return hearing && refers;
+    return (hearing && refers) || (a == 0 && b == p->n && is_title(p));
+}
+
+/* Is the whole text the title of a proposal: one line without a sentence's end, opening with
+ * "Forslag til", "Utkast til", "Framlegg til" or "NOU" ("Forslag til forskrift om felles
+ * behandlingsansvar …")? */
+static int is_title(const ptoks_t *p)
+{
+    static const char *const first[] = { "forslag", "utkast", "framlegg", NULL };
+    size_t w[2], nw = 0;
+    for (size_t i = 0; i < p->n && nw < 2; i++)
+        if (!p->v[i].part)
+            w[nw++] = i;
+    if (nw < 2 || memchr(p->text, '.', p->len) || memchr(p->text, '?', p->len) ||
+        memchr(p->text, '!', p->len) || memchr(p->text, '\n', p->len))
+        return 0;
+    if (!strcmp(p->v[w[0]].norm, "nou"))
+        return 1;
+    for (size_t k = 0; first[k]; k++)
+        if (!strcmp(p->v[w[0]].norm, first[k]) && !strcmp(p->v[w[1]].norm, "til"))
+            return 1;
+    return 0;
 }
 
 /* Is byte i of text the end of a sentence: '.', '!' or '?' followed by space and a capital
