@@ -750,17 +750,18 @@ static void test_e2e_csv(void **state)
     assert_true(n >= 8);
     assert_int_equal(t.nrows, n + 1);
     const char *header[] = {"id", "respondent", "section", "themes", "evidence", "source",
-                            "line", "text"};
-    assert_int_equal(t.ncells[0], 8);
-    for (size_t c = 0; c < 8; c++)
+                            "line", "text", "respondent_type"};
+    assert_int_equal(t.ncells[0], 9);
+    for (size_t c = 0; c < 9; c++)
         assert_string_equal(t.rows[0][c], header[c]);
     size_t neutralised = 0;
     for (size_t i = 0; i < n; i++) {
         const hsok_record_t *r = hsok_records_get(fx.recs, i);
         char **row = t.rows[i + 1];
-        assert_int_equal(t.ncells[i + 1], 8);
-        for (size_t c = 0; c < 8; c++)
+        assert_int_equal(t.ncells[i + 1], 9);
+        for (size_t c = 0; c < 9; c++)
             assert_false(starts_formula(row[c]));
+        assert_string_equal(row[8], r->respondent_type);
         assert_string_equal(row[0], r->id);
         assert_string_equal(row[1], r->respondent);
         assert_string_equal(row[2], r->section);
@@ -837,7 +838,7 @@ static void test_e2e_jsonl(void **state)
         const char *keys[] = {"format_version", "type",    "id",       "source",
                               "line",           "end_line", "respondent", "section",
                               "question",       "goal",    "themes",   "evidence",
-                              "scores",         "text"};
+                              "scores",         "text",    "respondent_type"};
         assert_int_equal(v->n, NCASES(keys));
         for (size_t k = 0; k < NCASES(keys); k++)
             if (jget(v, keys[k]) == NULL)
@@ -988,7 +989,8 @@ static void test_e2e_empty(void **state)
     assert_int_equal(hsok_records_count(fx.recs), 0);
     size_t len;
     char *out = export_to_string(&fx, HSOK_EXPORT_CSV, 0, NULL, &len);
-    assert_string_equal(out, "id,respondent,section,themes,evidence,source,line,text\r\n");
+    assert_string_equal(out, "id,respondent,section,themes,evidence,source,line,text,"
+                             "respondent_type\r\n");
     free(out);
     out = export_to_string(&fx, HSOK_EXPORT_JSONL, 0, NULL, &len);
     assert_int_equal(len, 0);

@@ -640,7 +640,7 @@ static void test_reindex_and_prune(void **state)
     assert_int_equal(hsok_db_index_file(db, seed004, NULL, &res, NULL), HSOK_OK);
     assert_int_equal(hsok_db_index_file(db, copy, NULL, &res, NULL), HSOK_OK);
     assert_true(res.unchanged);
-    hsok_index_opts_t force = { NULL, 1, NULL };
+    hsok_index_opts_t force = { .force = 1 };
     assert_int_equal(hsok_db_index_file(db, copy, &force, &res, NULL), HSOK_OK);
     assert_false(res.unchanged);
     assert_int_equal(res.passages, passages);
@@ -651,7 +651,7 @@ static void test_reindex_and_prune(void **state)
     hsok_stats_free(st);
 
     /* an override respondent is part of the signature: re-indexes */
-    hsok_index_opts_t over = { "Testkommune", 0, NULL };
+    hsok_index_opts_t over = { .respondent = "Testkommune" };
     assert_int_equal(hsok_db_index_file(db, copy, &over, &res, NULL), HSOK_OK);
     assert_false(res.unchanged);
 

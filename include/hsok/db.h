@@ -57,6 +57,8 @@ typedef struct hsok_record {
     size_t ntags;
     int question_no;         /* the numbered question the passage answers, 0 if none */
     int goal_no;             /* the "Mål N" it is under, 0 if none */
+    const char *respondent_type; /* "kommune" … "annet" (segment.h), "" if unknown; NULL
+                                    when stored: from the respondent's name */
 } hsok_record_t;
 
 typedef struct hsok_index_opts {
@@ -64,6 +66,11 @@ typedef struct hsok_index_opts {
                                or the sidecar FILE.meta if it names one) */
     int force;              /* re-index even if the file is unchanged */
     const hsok_codebook_t *codebook; /* tag passages with these themes (NULL: no tagging) */
+    const char *type;       /* respondent type for this file (a name hsok_respondent_type_name
+                               knows; NULL: the sidecar's "type:", the manifest's, or
+                               detected from the respondent's name) */
+    const char *manifest_respondent; /* from a manifest row (NULL: none): below the option */
+    const char *manifest_type;       /* and the sidecar, above detection */
 } hsok_index_opts_t;
 
 typedef struct hsok_index_result {
@@ -92,6 +99,27 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
  * each removed file's path. *removed counts them. */
 hsok_status_t hsok_db_prune(hsok_db_t *db, void (*fn)(void *ctx, const char *path), void *ctx,
                             size_t *removed, char **errmsg);
+
+/* One respondent of one indexed file, as `hsok respondents` lists it. */
+typedef struct hsok_file_respondent {
+    const char *source;         /* the file's path as given when indexed */
+    const char *respondent;     /* "" if none was found */
+    const char *respondent_how; /* what found it: "option", "sidecar", "manifest", or what
+                                   hsok_segdoc_respondent_how says ("letterhead", "title",
+                                   "signer" …); "" if none */
+    const char *type;           /* respondent type, "" if unknown */
+    const char *type_how;       /* "option", "sidecar", "manifest", "alias table", "name", ""
+                                   (unknown) */
+    int type_doubt;             /* the type comes from a rule that is often wrong */
+    size_t passages;
+} hsok_file_respondent_t;
+
+/* Each indexed file's respondents (a file with no respondent gives one entry with
+ * respondent ""), by source path. *out (free with free()) owns the strings; *n counts. Files
+ * indexed by an older hsok have none until "hsok index" reads them again (it does, by
+ * itself: the index format changed). */
+hsok_status_t hsok_db_respondents(hsok_db_t *db, hsok_file_respondent_t **out, size_t *n,
+                                  char **errmsg);
 
 /* Commit pending changes. */
 hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg);
@@ -183,6 +211,8 @@ typedef struct hsok_select {
     size_t nrespondents;
     int tagged_only;                  /* only passages with at least one theme */
     int respondent_exact;             /* respondent is one of these (case-insensitive) */
+    const char *const *types;         /* respondent type is one of these (hsok_search_opts_t) */
+    size_t ntypes;
 } hsok_select_t;
 
 /* The matrix over the selected passages (sel may be NULL: all). Free with

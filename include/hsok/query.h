@@ -32,6 +32,10 @@ typedef struct hsok_search_opts {
     const char *const *themes;    /* filters: passage must carry one of these theme ids */
     size_t nthemes;
     unsigned snippet_chars;       /* 0 = default 240 */
+    const char *const *types;     /* filters: the passage's respondent type is one of these
+                                     ("kommune" …, segment.h); another value is
+                                     HSOK_ERR_QUERY */
+    size_t ntypes;
 } hsok_search_opts_t;
 
 typedef struct hsok_span {

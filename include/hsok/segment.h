@@ -91,6 +91,26 @@ const char *hsok_aliases_lookup(const hsok_aliases_t *t, const char *name, const
  * "privatperson", "annet"), as a static string; NULL if it is none of them. */
 const char *hsok_respondent_type_name(const char *s, size_t n);
 
+/* The types, for messages. */
+#define HSOK_RESPONDENT_TYPES                                                                   \
+    "kommune, fylkeskommune, statsforvalter, helseforetak, statlig, universitet, "            \
+    "organisasjon, fagforening, bedrift, privatperson, annet"
+
+/* The respondent type of the respondent `name` (hsok_respondent_type_name's static string),
+ * or NULL when no rule knows it: the alias table's TYPE column for the name (aliases may be
+ * NULL), else Norwegian
+ * naming conventions: "X kommune"/"X herad" kommune, "X fylkeskommune", "Statsforvalteren/
+ * Statsforvaltaren/Fylkesmannen i X" statsforvalter, "X HF"/"RHF" and hospitals helseforetak,
+ * "X SF" statlig, "X AS/ASA/SA" bedrift, universities and colleges ("Universitetet i X",
+ * "X universitet", "Høgskulen på X", NTNU) universitet, "…direktoratet", "…tilsynet",
+ * "…etaten", "…departementet", "…ombudet", "Statens X" statlig, unions ("…forbundet",
+ * "fagforening") fagforening, other organisations ("…foreningen", "Norsk X", "…organisasjon")
+ * organisasjon, a person's name privatperson. *how (may be NULL) gets "alias table" or
+ * "name" (NULL when unknown); *doubt (may be NULL) is nonzero when the rule that gave it is
+ * often wrong ("…forbund" may be a patients' federation, an acronym any organisation). */
+const char *hsok_respondent_type(const char *name, const hsok_aliases_t *aliases,
+                                 const char **how, int *doubt);
+
 typedef struct hsok_segment_opts {
     const char *respondent;  /* if not NULL: every passage gets this respondent (no detection) */
     unsigned max_passage_chars; /* 0 = default (1200): longer paragraphs are cut at sentences */
@@ -113,6 +133,10 @@ const hsok_stance_t *hsok_segdoc_stance(const hsok_segdoc_t *doc, size_t i);
 /* Distinct respondents in order of first appearance. */
 size_t hsok_segdoc_respondent_count(const hsok_segdoc_t *doc);
 const char *hsok_segdoc_respondent(const hsok_segdoc_t *doc, size_t i);
+/* What found respondent i, a static string: "title", "header", "by line", "letterhead",
+ * "possessive", "signature", "text", "mailbox" or "signer" (weak: a person's name under the
+ * closing); "" when it was given (hsok_segment_opts_t.respondent). */
+const char *hsok_segdoc_respondent_how(const hsok_segdoc_t *doc, size_t i);
 
 /* Read the sidecar PATH.meta (else PATH without its extension + .meta) if it exists (in
  * sidecar.c): lines "key: value", "#" comments. Known keys: "respondent". *respondent gets a
@@ -122,6 +146,12 @@ const char *hsok_segdoc_respondent(const hsok_segdoc_t *doc, size_t i);
  * is a FIFO, a device or a directory is not opened for reading: HSOK_ERR_NOT_REGULAR,
  * "sidecar 'x.meta': a FIFO, not a regular file". */
 hsok_status_t hsok_read_meta(const char *path, char **respondent, char **errmsg);
+
+/* As hsok_read_meta, and *type (may be NULL) gets the "type:" line's respondent type
+ * (malloc'd) or NULL. An unknown type, an empty one or a second 'type' line is
+ * HSOK_ERR_PARSE: "'x.meta' line N: unknown respondent type 'kommunen' (kommune, …)". */
+hsok_status_t hsok_read_meta_type(const char *path, char **respondent, char **type,
+                                  char **errmsg);
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,7 @@ enum {
     CLI_OPT_COLOR = 0x102,
     CLI_OPT_THEMES = 0x103,
     CLI_OPT_THRESHOLD = 0x104,
+    CLI_OPT_TYPE = 0x105,      /* --type TYPE: respondent type (cli_add_type) */
     CLI_OPT_FIRST_LOCAL = 0x110 /* commands number their own long-only options from here */
 };
 
@@ -84,6 +85,12 @@ const char *cli_strerror(int e);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_respondents(int argc, char **argv);
+
+/* --type TYPE of search, themes and export: add the respondent type arg (one of
+ * HSOK_RESPONDENT_TYPES) to types[*n] (room for max). An unknown type, or more than max:
+ * prints a usage error and returns -1. */
+int cli_add_type(const char *cmd, const char *arg, const char **types, size_t *n, size_t max);
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);

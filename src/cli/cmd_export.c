@@ -29,6 +29,7 @@ static const struct option export_opts[] = {
     {"theme", required_argument, NULL, 't'},
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
+    {"type", required_argument, NULL, CLI_OPT_TYPE},
     {"query", required_argument, NULL, 'q'},
     {"all", no_argument, NULL, 'a'},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -45,6 +46,8 @@ typedef struct export_args {
     const char *db, *query, *title, *output;
     const char **themes, **respondents;
     size_t nthemes, nrespondents;
+    const char *types[16]; /* --type */
+    size_t ntypes;
     int respondent_exact; /* -1 before -r or -R, 0 -r, 1 -R */
     int all, excel, force, have_format;
     hsok_export_format_t format;
@@ -75,6 +78,10 @@ static int parse_args(int argc, char **argv, export_args_t *a)
             a->respondents[a->nrespondents++] = optarg;
             break;
         case 'q': a->query = optarg; break;
+        case CLI_OPT_TYPE:
+            if (cli_add_type(argv[0], optarg, a->types, &a->ntypes, 16) < 0)
+                rc = CLI_USAGE;
+            break;
         case 'a': a->all = 1; break;
         case OPT_FORMAT:
             if (hsok_export_format_parse(optarg, &a->format) < 0)
@@ -364,6 +371,8 @@ int cmd_export(int argc, char **argv)
         .nrespondents = a.nrespondents,
         .tagged_only = !a.all,
         .respondent_exact = a.respondent_exact == 1,
+        .types = a.types,
+        .ntypes = a.ntypes,
     };
     hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
     if (st == HSOK_OK)

@@ -13,16 +13,20 @@
 #include "hsok/db.h"
 #include "hsok/export.h"
 #include "hsok/ingest.h"
+#include "hsok/manifest.h"
+#include "hsok/segment.h"
 #include "hsok/text.h"
 #include "hsok/themes.h"
 #include "out.h"
 #include "walk.h"
 
-enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL, OPT_MAX_SIZE, OPT_FOLLOW, OPT_NO_THEMES,
-       OPT_MIX_SAMPLES };
+enum { OPT_PRUNE = CLI_OPT_FIRST_LOCAL, OPT_MAX_SIZE, OPT_FOLLOW, OPT_NO_THEMES, OPT_TYPE,
+       OPT_MANIFEST, OPT_MIX_SAMPLES };
 
 static const struct option index_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"force", no_argument, NULL, 'f'},
     {"prune", no_argument, NULL, OPT_PRUNE},
     {"themes", required_argument, NULL, CLI_OPT_THEMES},
@@ -151,8 +155,109 @@ void cli_warn_replaced(const char *path, size_t n, size_t first)
                   n, n == 1 ? "" : "s", first);
 }
 
+/* The manifest's rows matched to the files to index: row[i] for fl->paths[i] (or NULL). */
+typedef struct manifest_match {
+    const hsok_manifest_t *m;
+    const char *name;                  /* the manifest's path, for messages */
+    const hsok_manifest_row_t **row;   /* per file */
+    unsigned char *found, *indexed;    /* per row */
+} manifest_match_t;
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Match each manifest row to a file of fl: the row's path taken relative to the manifest's
+ * folder, else (a bare file name) the one file of that name. A row naming two files, or two
+ * rows one file, is a usage error (CLI_USAGE, nothing indexed). */
+static int match_manifest(manifest_match_t *mm, const file_list_t *fl)
+{
+    size_t nr = hsok_manifest_count(mm->m);
+    mm->row = calloc(fl->n + 1, sizeof *mm->row);
+    mm->found = calloc(nr + 1, 1);
+    mm->indexed = calloc(nr + 1, 1);
+    char **reals = calloc(fl->n + 1, sizeof *reals);
+    char *dir = strdup(mm->name);
+    int rc = CLI_OK;
+    if (!mm->row || !mm->found || !mm->indexed || !reals || !dir) {
+        cli_error("out of memory");
+        rc = CLI_ERR;
+        goto out;
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        dir[0] = '\0';
+    for (size_t i = 0; i < fl->n; i++)
+        reals[i] = realpath(fl->paths[i], NULL);
+    for (size_t r = 0; r < nr && rc == CLI_OK; r++) {
+        const hsok_manifest_row_t *row = hsok_manifest_row(mm->m, r);
+        size_t hit = (size_t)-1, hits = 0;
+        char *want = NULL;
+        if (row->file[0] == '/') {
+            want = realpath(row->file, NULL);
+        } else {
+            size_t l = strlen(dir) + strlen(row->file) + 1;
+            char *p = malloc(l);
+            if (p) {
+                snprintf(p, l, "%s%s", dir, row->file);
+                want = realpath(p, NULL);
+                free(p);
+            }
+        }
+        for (size_t i = 0; want && i < fl->n; i++)
+            if (reals[i] && !strcmp(reals[i], want))
+                hit = i, hits = 1;
+        if (!want && !strchr(row->file, '/'))
+            for (size_t i = 0; i < fl->n; i++)
+                if (!strcmp(base_name(fl->paths[i]), row->file))
+                    hit = i, hits++;
+        free(want);
+        if (hits > 1) {
+            cli_error("'%s' line %u: '%s' names %zu of the files to index; give its path "
+                      "relative to the manifest's folder", mm->name, row->line, row->file, hits);
+            rc = CLI_USAGE;
+        } else if (hits == 1 && mm->row[hit]) {
+            cli_error("'%s' line %u: '%s' is the file of line %u too; a file has one row",
+                      mm->name, row->line, row->file, mm->row[hit]->line);
+            rc = CLI_USAGE;
+        } else if (hits == 1) {
+            mm->row[hit] = row;
+            mm->found[r] = 1;
+        }
+    }
+out:
+    for (size_t i = 0; reals && i < fl->n; i++)
+        free(reals[i]);
+    free(reals);
+    free(dir);
+    return rc;
+}
+
+/* Rows whose file was not found or not indexed: said, counted as skipped. */
+static size_t report_manifest(const manifest_match_t *mm)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < hsok_manifest_count(mm->m); r++) {
+        const hsok_manifest_row_t *row = hsok_manifest_row(mm->m, r);
+        if (!mm->found[r])
+            cli_error("'%s' line %u: no file '%s' among the files to index (a path is "
+                      "relative to the manifest's folder)", mm->name, row->line, row->file);
+        else if (!mm->indexed[r])
+            cli_error("'%s' line %u: '%s' was not indexed (see above)", mm->name, row->line,
+                      row->file);
+        else
+            continue;
+        n++;
+    }
+    return n;
+}
+
 static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts_t *opts,
-                     int prune, index_run_t *run)
+                     manifest_match_t *mm, int prune, index_run_t *run)
 {
     char *err = NULL;
     for (size_t i = 0; i < fl->n; i++) {
@@ -163,7 +268,13 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
         hsok_index_result_t res;
         memset(&res, 0, sizeof res);
         show_progress(run, i, fl->n, fl->paths[i]);
-        hsok_status_t st = hsok_db_index_file(db, fl->paths[i], opts, &res, &err);
+        hsok_index_opts_t o = *opts;
+        const hsok_manifest_row_t *row = mm && mm->row ? mm->row[i] : NULL;
+        if (row) {
+            o.manifest_respondent = row->respondent;
+            o.manifest_type = row->type;
+        }
+        hsok_status_t st = hsok_db_index_file(db, fl->paths[i], &o, &res, &err);
         if (st != HSOK_OK) {
             clear_progress(run);
             if (is_fatal(st))
@@ -173,6 +284,8 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
             err = NULL;
             continue;
         }
+        if (row)
+            mm->indexed[row - hsok_manifest_row(mm->m, 0)] = 1;
         if (res.invalid_bytes) {
             clear_progress(run);
             cli_warn_replaced(fl->paths[i], res.invalid_bytes, res.first_invalid);
@@ -193,6 +306,79 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
             return cli_fail(st, err, 0);
     }
     return CLI_OK;
+}
+
+static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const char *dbpath,
+                       const char *themes_dir, double threshold, size_t max_size,
+                       walk_opts_t *wop, int prune, int no_themes, manifest_match_t *mm,
+                       int mix_samples);
+
+int cmd_index(int argc, char **argv)
+{
+    hsok_index_opts_t opts = {0};
+    const char *dbpath = NULL, *themes_dir = NULL, *manifest = NULL;
+    double threshold = 0;
+    size_t max_size = HSOK_MAX_SOURCE_BYTES;
+    walk_opts_t wo = {0};
+    int prune = 0, no_themes = 0, mix_samples = 0, c;
+    while ((c = cli_getopt(argc, argv, "hr:f", index_opts)) != -1) {
+        switch (c) {
+        case 'h': cli_cmd_help(cli_find_cmd("index")); return CLI_OK;
+        case 'r': opts.respondent = optarg; break;
+        case OPT_TYPE:
+            opts.type = hsok_respondent_type_name(optarg, strlen(optarg));
+            if (!opts.type)
+                return cli_usage_error(argv[0], "unknown respondent type '%s' for --type (%s)",
+                                       optarg, HSOK_RESPONDENT_TYPES);
+            break;
+        case OPT_MANIFEST: manifest = optarg; break;
+        case 'f': opts.force = 1; break;
+        case OPT_PRUNE: prune = 1; break;
+        case CLI_OPT_THEMES: themes_dir = optarg; break;
+        case OPT_NO_THEMES: no_themes = 1; break;
+        case CLI_OPT_THRESHOLD:
+            if (cli_parse_threshold(argv[0], optarg, &threshold) < 0)
+                return CLI_USAGE;
+            break;
+        case OPT_MAX_SIZE:
+            if (parse_size(argv[0], optarg, &max_size) < 0)
+                return CLI_USAGE;
+            break;
+        case OPT_FOLLOW: wo.follow = 1; break;
+        case OPT_MIX_SAMPLES: mix_samples = 1; break;
+        case CLI_OPT_DB: dbpath = optarg; break;
+        default: return CLI_USAGE;
+        }
+    }
+    if (optind >= argc && !prune)
+        return cli_usage_error(argv[0], "no path given");
+    if (no_themes && themes_dir)
+        return cli_usage_error(argv[0], "--themes and --no-themes exclude each other");
+    if (opts.respondent && !hsok_utf8_valid(opts.respondent, strlen(opts.respondent), NULL))
+        return cli_usage_error(argv[0], "the --respondent value is not UTF-8 text");
+
+    /* a malformed manifest stops the run before anything is indexed */
+    manifest_match_t mm = {0};
+    hsok_manifest_t *mf = NULL;
+    if (manifest) {
+        char *merr = NULL;
+        hsok_status_t mst = hsok_manifest_load(manifest, &mf, &merr);
+        if (mst != HSOK_OK) {
+            cli_error("%s", merr ? merr : hsok_status_str(mst));
+            free(merr);
+            return mst == HSOK_ERR_NOT_FOUND || mst == HSOK_ERR_IO ? CLI_ERR : CLI_USAGE;
+        }
+        mm.m = mf;
+        mm.name = manifest;
+        wo.manifest = manifest;
+    }
+    int rc = index_files(argc, argv, &opts, dbpath, themes_dir, threshold, max_size, &wo, prune,
+                         no_themes, manifest ? &mm : NULL, mix_samples);
+    free(mm.row);
+    free(mm.found);
+    free(mm.indexed);
+    hsok_manifest_free(mf);
+    return rc;
 }
 
 /* The bundled samples (seeds/) and an analyst's own responses are kept in separate indexes,
@@ -241,43 +427,14 @@ static int refuse_mixing(hsok_db_t *db, const file_list_t *fl, const char *dbpat
     return CLI_OK;
 }
 
-int cmd_index(int argc, char **argv)
+/* cmd_index after its options: walk, index, report. */
+static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const char *dbpath,
+                       const char *themes_dir, double threshold, size_t max_size,
+                       walk_opts_t *wop, int prune, int no_themes, manifest_match_t *mm,
+                       int mix_samples)
 {
-    hsok_index_opts_t opts = {NULL, 0, NULL};
-    const char *dbpath = NULL, *themes_dir = NULL;
-    double threshold = 0;
-    size_t max_size = HSOK_MAX_SOURCE_BYTES;
-    walk_opts_t wo = {0, NULL};
-    int prune = 0, no_themes = 0, mix_samples = 0, c;
-    while ((c = cli_getopt(argc, argv, "hr:f", index_opts)) != -1) {
-        switch (c) {
-        case 'h': cli_cmd_help(cli_find_cmd("index")); return CLI_OK;
-        case 'r': opts.respondent = optarg; break;
-        case 'f': opts.force = 1; break;
-        case OPT_PRUNE: prune = 1; break;
-        case CLI_OPT_THEMES: themes_dir = optarg; break;
-        case OPT_NO_THEMES: no_themes = 1; break;
-        case CLI_OPT_THRESHOLD:
-            if (cli_parse_threshold(argv[0], optarg, &threshold) < 0)
-                return CLI_USAGE;
-            break;
-        case OPT_MAX_SIZE:
-            if (parse_size(argv[0], optarg, &max_size) < 0)
-                return CLI_USAGE;
-            break;
-        case OPT_FOLLOW: wo.follow = 1; break;
-        case OPT_MIX_SAMPLES: mix_samples = 1; break;
-        case CLI_OPT_DB: dbpath = optarg; break;
-        default: return CLI_USAGE;
-        }
-    }
-    if (optind >= argc && !prune)
-        return cli_usage_error(argv[0], "no path given");
-    if (no_themes && themes_dir)
-        return cli_usage_error(argv[0], "--themes and --no-themes exclude each other");
-    if (opts.respondent && !hsok_utf8_valid(opts.respondent, strlen(opts.respondent), NULL))
-        return cli_usage_error(argv[0], "the --respondent value is not UTF-8 text");
-
+    hsok_index_opts_t opts = *optsp;
+    walk_opts_t wo = *wop;
     hsok_codebook_t *cb = NULL;
     if (!no_themes) {
         int crc = cli_load_codebook(themes_dir, threshold, &cb);
@@ -306,6 +463,14 @@ int cmd_index(int argc, char **argv)
         return CLI_ERR;
     }
     run.failed = fl.failed;
+    if (mm) {
+        int mrc = match_manifest(mm, &fl);
+        if (mrc != CLI_OK) {
+            walk_free(&fl);
+            hsok_codebook_free(cb);
+            return mrc;
+        }
+    }
 
     hsok_db_t *db = NULL;
     char *err = NULL;
@@ -329,7 +494,7 @@ int cmd_index(int argc, char **argv)
         free(old_fp);
         old_fp = NULL;
     }
-    int rc = run_index(db, &fl, &opts, prune, &run);
+    int rc = run_index(db, &fl, &opts, mm, prune, &run);
     walk_free(&fl);
     /* unchanged files keep the tags of the codebook they were indexed with */
     if (cb && old_fp && *old_fp && strcmp(old_fp, hsok_codebook_fingerprint(cb)) &&
@@ -354,6 +519,9 @@ int cmd_index(int argc, char **argv)
                   run.not_done, run.prune_skipped ? ", --prune not run" : "");
         return 128 + cli_stop_signal;
     }
+    if (mm)
+        for (size_t k = report_manifest(mm); k > 0; k--)
+            skip_count(&run.skips, "manifest row not indexed", "manifest rows not indexed");
 
     if (run.tty) {
         double secs = now_seconds() - t0;

@@ -16,6 +16,7 @@ static const struct option search_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
     {"theme", required_argument, NULL, 't'},
+    {"type", required_argument, NULL, CLI_OPT_TYPE},
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -30,6 +31,7 @@ typedef struct search_args {
     out_color_t color;
     hsok_search_opts_t opts;
     const char **respondents, **themes;
+    const char *types[16]; /* --type */
     char *query;
 } search_args_t;
 
@@ -47,7 +49,7 @@ static size_t hide_negations(int argc, char **argv, char **negated)
             strcmp(a, "-R") == 0 || strcmp(a, "--respondent-exact") == 0 ||
             strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
             strcmp(a, "--respondent") == 0 || strcmp(a, "--theme") == 0 ||
-            strcmp(a, "--db") == 0) {
+            strcmp(a, "--type") == 0 || strcmp(a, "--db") == 0) {
             k++;
             continue;
         }
@@ -107,6 +109,10 @@ static int parse_args(int argc, char **argv, search_args_t *a)
             a->respondents[a->opts.nrespondents++] = optarg;
             break;
         case 't': a->themes[a->opts.nthemes++] = optarg; break;
+        case CLI_OPT_TYPE:
+            if (cli_add_type(argv[0], optarg, a->types, &a->opts.ntypes, 16) < 0)
+                rc = CLI_USAGE;
+            break;
         case CLI_OPT_JSON: a->json = 1; break;
         case CLI_OPT_COLOR:
             if (out_color_parse(optarg, &a->color) < 0)
@@ -142,6 +148,7 @@ static int parse_args(int argc, char **argv, search_args_t *a)
     free(negated);
     a->opts.respondents = a->respondents;
     a->opts.themes = a->themes;
+    a->opts.types = a->types;
     return rc;
 }
 
@@ -184,6 +191,11 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width, cons
     printf("%u. ", h->rank);
     out_safe_str(stdout,
                  r->respondent && r->respondent[0] ? r->respondent : "(unknown respondent)");
+    if (r->respondent_type && r->respondent_type[0]) {
+        fputs(" (", stdout);
+        out_safe_str(stdout, r->respondent_type);
+        putchar(')');
+    }
     if (r->section && r->section[0]) {
         fputs(" — ", stdout);
         out_section(stdout, r->section, 90);

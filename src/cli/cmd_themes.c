@@ -143,6 +143,7 @@ static const struct option themes_opts[] = {
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
+    {"type", required_argument, NULL, CLI_OPT_TYPE},
     {"limit", required_argument, NULL, 'n'},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -150,6 +151,10 @@ static const struct option themes_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* --type values of `hsok themes` */
+static const char *themes_types[16];
+static size_t themes_ntypes;
 
 /* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
@@ -304,7 +309,9 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         return CLI_USAGE;
     }
     const char *themes[1] = { theme };
-    hsok_select_t sel = { NULL, themes, 1, resp, nresp, 1, exact };
+    hsok_select_t sel = { .themes = themes, .nthemes = 1, .respondents = resp,
+                          .nrespondents = nresp, .tagged_only = 1, .respondent_exact = exact,
+                          .types = themes_types, .ntypes = themes_ntypes };
     hsok_records_t *recs = NULL;
     char *err = NULL;
     hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
@@ -398,6 +405,10 @@ int cmd_themes(int argc, char **argv)
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("themes")); return CLI_OK;
         case CLI_OPT_JSON: json = 1; break;
+        case CLI_OPT_TYPE:
+            if (cli_add_type(argv[0], optarg, themes_types, &themes_ntypes, 16) < 0)
+                return CLI_USAGE;
+            break;
         case 'r':
         case 'R':
             if (nresp == 64)
@@ -427,7 +438,9 @@ int cmd_themes(int argc, char **argv)
     hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
-    hsok_select_t sel = { NULL, NULL, 0, resp, nresp, 0, exact == 1 };
+    hsok_select_t sel = { .respondents = resp, .nrespondents = nresp,
+                          .respondent_exact = exact == 1, .types = themes_types,
+                          .ntypes = themes_ntypes };
     hsok_theme_matrix_t *m = NULL;
     int rc = CLI_OK;
     st = hsok_db_theme_matrix(db, &sel, &m, &err);

@@ -30,6 +30,10 @@ static const cli_cmd_t commands[] = {
      "                      only passages whose respondent is NAME (any case; or its\n"
      "                      alias table name); not with -r\n"
      "  -t, --theme ID      only passages tagged with theme ID (repeatable)\n"
+     "      --type TYPE     only respondents of this type (repeatable): kommune,\n"
+     "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
+     "                      universitet, organisasjon, fagforening, bedrift,\n"
+     "                      privatperson, annet\n"
      "      --json          one JSON object per hit and a final summary object\n"
      "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
      "\n"
@@ -41,7 +45,8 @@ static const cli_cmd_t commands[] = {
      "Counts are exact, or 'at least N' on an index of over 500,000 passages. A --respondent\n"
      "or --theme value the index does not have is an error (exit 2) naming what it has.\n"},
     {"index", cmd_index, "add or update files in the index",
-     "hsok index [--db DIR] [--respondent NAME] [--force] [--prune] [--themes DIR |\n"
+     "hsok index [--db DIR] [--respondent NAME] [--type TYPE] [--manifest FILE.csv]\n"
+     "                  [--force] [--prune] [--themes DIR |\n"
      "                  --no-themes] [--threshold X] [--max-size SIZE] [--follow]\n"
      "                  [--mix-samples] PATH...",
      "  -r, --respondent NAME\n"
@@ -49,6 +54,18 @@ static const cli_cmd_t commands[] = {
      "                      FILE.meta sidecar line 'respondent: NAME'); either goes\n"
      "                      through the alias table ($HSOK_ALIASES, else\n"
      "                      data/respondent-aliases.tsv, else the installed one)\n"
+     "      --type TYPE     the respondent type of every file given (default: the\n"
+     "                      sidecar line 'type: TYPE', the manifest's, else detected from\n"
+     "                      the name): kommune, fylkeskommune, statsforvalter,\n"
+     "                      helseforetak, statlig, universitet, organisasjon,\n"
+     "                      fagforening, bedrift, privatperson, annet\n"
+     "      --manifest FILE.csv\n"
+     "                      respondent and type per file: a CSV file with a header row\n"
+     "                      naming the columns file, respondent and type (',' or ';'\n"
+     "                      separated, RFC 4180 quotes); a file's path is relative to the\n"
+     "                      manifest's folder, or its name alone if unique. The option\n"
+     "                      and the sidecar win over it; a malformed line is an error\n"
+     "                      (exit 2) before anything is indexed\n"
      "  -f, --force         re-index files even if unchanged\n"
      "      --prune         remove files from the index that no longer exist\n"
      "      --themes DIR    tag passages with this codebook (default: $HSOK_THEMES, else\n"
@@ -81,6 +98,20 @@ static const cli_cmd_t commands[] = {
      "\n"
      "Files, passages, respondents with their passage counts (and the passages with no\n"
      "respondent, and the files where none was found), terms and the size on disk.\n"},
+    {"respondents", cmd_respondents, "each file's respondent and type, and which to check",
+     "hsok respondents [--json] [--doubtful] [--db DIR]",
+     "      --json          JSON lines: file, respondent, respondent_how, type, type_how,\n"
+     "                      passages, check, reasons; then files, respondents, to_check\n"
+     "      --doubtful      only the ones to check\n" DB_HELP
+     "\n"
+     "One line per file and respondent: the respondent and its type, what found each\n"
+     "(respondent: option, sidecar, manifest, title, header, by line, letterhead,\n"
+     "possessive, signature, text, mailbox, signer; type: option, sidecar, manifest, alias\n"
+     "table, name) and the passages. Lines marked 'check' come first: no respondent, one\n"
+     "found only from a name under the closing (signer) or an e-mail's sender (mailbox), a\n"
+     "type unknown or guessed from the name. Fix them with a FILE.meta sidecar\n"
+     "('respondent: NAME', 'type: TYPE'), 'hsok index --manifest FILE.csv' or the alias\n"
+     "table. Last line: N files, M respondents, K to check.\n"},
     {"check", cmd_check, "check the index for damage",
      "hsok check [--json] [--db DIR]",
      "      --json          one JSON object: index, sound, passages, problem, report\n" DB_HELP
@@ -90,11 +121,16 @@ static const cli_cmd_t commands[] = {
      "or says what is damaged and exits 3: then delete the index and run 'hsok index'\n"
      "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
-     "hsok themes [--json] [-r NAME]... [-R NAME]... [--db DIR] [THEME]",
+     "hsok themes [--json] [-r NAME]... [-R NAME]... [--type TYPE]... [--db DIR]\n"
+     "                   [THEME]",
      "  -r, --respondent NAME\n"
      "                      only respondents whose name contains NAME (repeatable)\n"
      "  -R, --respondent-exact NAME\n"
      "                      only the respondent NAME, any case (repeatable; not with -r)\n"
+     "      --type TYPE     only respondents of this type (repeatable): kommune,\n"
+     "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
+     "                      universitet, organisasjon, fagforening, bedrift,\n"
+     "                      privatperson, annet\n"
      "      --json          one JSON object per theme, then the matrix\n"
      "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
      "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
@@ -121,7 +157,7 @@ static const cli_cmd_t commands[] = {
      "transaction: stopped by Ctrl-C, it saves nothing and the index keeps its tags.\n"},
     {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown or HTML",
      "hsok export --format csv|jsonl|md|html [--theme ID]... [--respondent NAME]...\n"
-     "                   [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
+     "                   [--type TYPE]... [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
      "                   [--db DIR]",
      "      --format FMT    csv, jsonl, md or html (required, unless -o FILE ends in\n"
      "                      .csv, .jsonl, .json, .md or .html, any case)\n"
@@ -131,6 +167,10 @@ static const cli_cmd_t commands[] = {
      "  -R, --respondent-exact NAME\n"
      "                      only passages whose respondent is NAME, any case (repeatable;\n"
      "                      not with -r)\n"
+     "      --type TYPE     only respondents of this type (repeatable): kommune,\n"
+     "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
+     "                      universitet, organisasjon, fagforening, bedrift,\n"
+     "                      privatperson, annet\n"
      "  -q, --query Q       only passages matching the query Q (search syntax)\n"
      "  -a, --all           every selected passage, tagged or not (default: only passages\n"
      "                      with at least one theme)\n"
@@ -143,7 +183,8 @@ static const cli_cmd_t commands[] = {
      DB_HELP
      "\n"
      "csv: RFC 4180 with CRLF line ends and a header row (id, respondent, section, themes,\n"
-     "evidence, source, line, text); a cell starting with = + - @ TAB or CR gets a leading '\n"
+     "evidence, source, line, text, respondent_type); a cell starting with = + - @ TAB or CR\n"
+     "gets a leading '\n"
      "so spreadsheets do not run it as a formula. jsonl: one JSON object per passage\n"
      "(format_version 1). md and html: a report with the passages grouped by theme and\n"
      "respondent, a respondent x theme overview and the checkbox answers; html is one\n"
@@ -345,6 +386,7 @@ static int takes_value(const char *opt)
         "--theme", "-t",
         "--context", "-C", "--themes", "--threshold", "--format", "--title", "--query", "-q",
         "--output", "-o", "--max-size",
+        "--type", "--manifest",
     };
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(opt, with_value[i]) == 0)

@@ -142,6 +142,7 @@ void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
         oj_key(j, "ordinal"); oj_uint(j, r->ordinal);
     }
     oj_key(j, "respondent"); oj_str(j, r->respondent ? r->respondent : "");
+    oj_key(j, "respondent_type"); oj_str(j, r->respondent_type ? r->respondent_type : "");
     oj_key(j, "section"); oj_str(j, r->section ? r->section : "");
     oj_key(j, "themes");
     oj_arr_begin(j);

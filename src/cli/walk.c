@@ -96,6 +96,9 @@ struct walk_state {
     int have_index;
     dev_t index_dev;
     ino_t index_ino;
+    int have_manifest;
+    dev_t manifest_dev;
+    ino_t manifest_ino;
     const char *root;   /* real path of the directory being walked */
     char **links;       /* symbolic links met in it, followed after its real entries */
     size_t nlinks, linkcap, nextlink;
@@ -341,6 +344,9 @@ static void walk_dir(file_list_t *fl, const char *dir)
                 fail_path(fl, "cannot access", p, errno);
             continue;
         }
+        if (fl->ws->have_manifest && st.st_dev == fl->ws->manifest_dev &&
+            st.st_ino == fl->ws->manifest_ino)
+            continue; /* the manifest of index --manifest, read on its own */
         if (!S_ISLNK(st.st_mode)) {
             walk_entry(fl, p, &st);
             continue;
@@ -400,6 +406,11 @@ void walk_collect(file_list_t *fl, char *const *paths, int n, const walk_opts_t 
         ws->have_index = 1;
         ws->index_dev = st.st_dev;
         ws->index_ino = st.st_ino;
+    }
+    if (o->manifest && stat(o->manifest, &st) == 0) {
+        ws->have_manifest = 1;
+        ws->manifest_dev = st.st_dev;
+        ws->manifest_ino = st.st_ino;
     }
     for (int i = 0; i < n && !fl->nomem; i++) {
         /* a path the user names is followed wherever it leads */

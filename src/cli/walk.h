@@ -36,6 +36,7 @@ void skip_summary(FILE *f, const skip_tally_t *t, size_t failed);
 typedef struct walk_opts {
     int follow;             /* --follow: also symbolic links out of the walked folder */
     const char *index_dir;  /* the index being written: never walked nor reported (or NULL) */
+    const char *manifest;   /* index --manifest FILE: not listed nor reported in a folder */
 } walk_opts_t;
 
 struct walk_state;

@@ -216,6 +216,8 @@ static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hi
         o.respondents = sel->respondents;
         o.nrespondents = sel->nrespondents;
         o.respondent_exact = sel->respondent_exact;
+        o.types = sel->types;
+        o.ntypes = sel->ntypes;
         o.themes = sel->themes;
         o.nthemes = sel->nthemes;
     }

@@ -621,7 +621,8 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
                                 const hsok_export_opts_t *opts)
 {
     static const char *const header[] = {"id",       "respondent", "section", "themes",
-                                         "evidence", "source",     "line",    "text"};
+                                         "evidence", "source",     "line",    "text",
+                                         "respondent_type"};
     if (opts->excel)
         fputs("\xef\xbb\xbf", out);
     for (size_t i = 0; i < sizeof header / sizeof header[0]; i++) {
@@ -675,6 +676,8 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
         hsok_write_csv_cell(out, line);
         putc(',', out);
         hsok_write_csv_cell(out, r->text);
+        putc(',', out);
+        hsok_write_csv_cell(out, r->respondent_type ? r->respondent_type : "");
         csv_row_end(out);
         if (ferror(out))
             break;
@@ -734,6 +737,8 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs)
         fprintf(out, "%u", r->end_line);
         json_key(out, "respondent", 0);
         hsok_write_json_string(out, r->respondent);
+        json_key(out, "respondent_type", 0);
+        hsok_write_json_string(out, r->respondent_type ? r->respondent_type : "");
         json_key(out, "section", 0);
         hsok_write_json_string(out, r->section);
         json_key(out, "question", 0);

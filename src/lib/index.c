@@ -36,7 +36,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "9" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "10" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -168,6 +168,7 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
     add_field(out, "file", filekey);
     add_field(out, "source", rec->source);
     add_field(out, "respondent", rec->respondent);
+    add_field(out, "rtype", rec->respondent_type);
     add_field(out, "section", rec->section);
     buf_addf(out, "line\t%u\nend_line\t%u\nordinal\t%u\nstart\t%zu\nend\t%zu\n", rec->line,
              rec->end_line, rec->ordinal, rec->start, rec->end);
@@ -215,7 +216,7 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
     const char *p = data, *end = data + len;
     static const char *empty = "";
     hsok_record_t *r = &rec->pub;
-    r->id = r->source = r->respondent = r->section = r->text = empty;
+    r->id = r->source = r->respondent = r->section = r->text = r->respondent_type = empty;
     const char *themes = empty;
     size_t ntags = 0;
     rec->filekey = empty;
@@ -242,6 +243,7 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
         if (!strcmp(key, "id")) r->id = val;
         else if (!strcmp(key, "source")) r->source = val;
         else if (!strcmp(key, "respondent")) r->respondent = val;
+        else if (!strcmp(key, "rtype")) r->respondent_type = val;
         else if (!strcmp(key, "section")) r->section = val;
         else if (!strcmp(key, "text")) r->text = val;
         else if (!strcmp(key, "line")) r->line = (unsigned)to_ulong(val);
@@ -652,6 +654,8 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
         bad = !rn || add_boolean(tc, PFX_RESPONDENT, rn);
         free(rn);
     }
+    if (!bad && r.respondent_type && *r.respondent_type)
+        bad = add_boolean(tc, PFX_RTYPE, r.respondent_type);
     if (!bad && r.question_no > 0) {
         snprintf(num, sizeof num, "%d", r.question_no);
         bad = add_boolean(tc, PFX_QUESTION, num);
@@ -752,10 +756,53 @@ hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg)
     return st == HSOK_OK ? db_need_lemmas(db, errmsg) : st;
 }
 
+/* A respondent of the file being indexed: what found it, its type, its passages. */
+typedef struct resp_info {
+    const char *name; /* borrowed from the segdoc; "" for passages with none */
+    const char *how, *type, *thow;
+    int doubt;
+    size_t passages;
+} resp_info_t;
+
+/* The segdoc's respondents, and last the unknown one (""): *n entries, malloc'd. The type
+ * given (type, by thow) holds for all; else it is detected from the name. */
+static resp_info_t *resp_infos(const hsok_segdoc_t *seg, const hsok_aliases_t *aliases,
+                               const char *rhow, const char *type, const char *thow, size_t *n)
+{
+    size_t nr = hsok_segdoc_respondent_count(seg);
+    resp_info_t *ri = calloc(nr + 1, sizeof *ri);
+    if (!ri)
+        return NULL;
+    for (size_t i = 0; i <= nr; i++) {
+        resp_info_t *e = &ri[i];
+        e->name = i < nr ? hsok_segdoc_respondent(seg, i) : "";
+        e->how = !e->name[0] ? "" : rhow ? rhow : hsok_segdoc_respondent_how(seg, i);
+        if (type) {
+            e->type = type;
+            e->thow = thow;
+        } else {
+            const char *h = NULL;
+            e->type = hsok_respondent_type(e->name, aliases, &h, &e->doubt);
+            e->type = e->type ? e->type : "";
+            e->thow = h ? h : "";
+        }
+    }
+    *n = nr + 1;
+    return ri;
+}
+
+static resp_info_t *resp_info_of(resp_info_t *ri, size_t n, const char *name)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (!strcmp(ri[i].name, name))
+            return &ri[i];
+    return &ri[n - 1];
+}
+
 hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
                                  hsok_index_result_t *res, char **errmsg)
 {
-    static const hsok_index_opts_t defaults = { NULL, 0, NULL };
+    static const hsok_index_opts_t defaults = { 0 };
     if (!opts)
         opts = &defaults;
     memset(res, 0, sizeof *res);
@@ -776,7 +823,11 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     res->bytes = len;
 
     hsok_status_t st = HSOK_OK;
-    char *respondent = NULL, *meta_text = NULL;
+    char *respondent = NULL, *meta_text = NULL, *side_type = NULL;
+    const char *rhow = NULL;             /* the respondent given: "option", "sidecar" … */
+    const char *type = NULL, *thow = ""; /* the type given, and by what */
+    resp_info_t *ri = NULL;
+    size_t nri = 0;
     hsok_aliases_t *aliases = NULL;
     hsok_source_t src = { 0 };
     hsok_segdoc_t *seg = NULL;
@@ -786,7 +837,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     int in_txn = 0;
 
     /* the sidecar and the override are part of the file's signature */
-    st = hsok_read_meta(real, &respondent, errmsg);
+    st = hsok_read_meta_type(real, &respondent, &side_type, errmsg);
     if (st == HSOK_ERR_NOT_REGULAR && errmsg && *errmsg) {
         /* the file is skipped for its sidecar: say which file */
         char *why = *errmsg;
@@ -796,13 +847,32 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     }
     if (st != HSOK_OK)
         goto out;
-    if (opts->respondent && *opts->respondent) {
+    /* precedence: the option, the sidecar, the manifest, then detection */
+    if (respondent)
+        rhow = "sidecar";
+    const char *given = opts->respondent && *opts->respondent ? opts->respondent : NULL;
+    if (!given && !respondent && opts->manifest_respondent && *opts->manifest_respondent)
+        given = opts->manifest_respondent;
+    if (given) {
+        rhow = given == opts->respondent ? "option" : "manifest";
         free(respondent);
-        respondent = strdup(opts->respondent);
+        respondent = strdup(given);
         if (!respondent) {
             st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
             goto out;
         }
+    }
+    if (opts->type && *opts->type)
+        type = opts->type, thow = "option";
+    else if (side_type)
+        type = side_type, thow = "sidecar";
+    else if (opts->manifest_type && *opts->manifest_type)
+        type = opts->manifest_type, thow = "manifest";
+    if (type && !(type = hsok_respondent_type_name(type, strlen(type)))) {
+        st = hsok_seterr(errmsg, HSOK_ERR_INVALID, "unknown respondent type '%s' (%s)",
+                         thow[0] == 'o' ? opts->type : opts->manifest_type,
+                         HSOK_RESPONDENT_TYPES);
+        goto out;
     }
     /* the alias table names the respondents: a changed table re-reads the files */
     st = hsok_aliases_load(&aliases, errmsg);
@@ -810,9 +880,10 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         goto out;
     char key[17];
     file_key(real, key);
-    buf_addf(&sig, "%016llx:%zu:%s:%s:%016llx", (unsigned long long)hsok_hash64(bytes, len),
-             len, respondent ? respondent : "", INDEX_FORMAT,
-             (unsigned long long)hsok_aliases_hash(aliases));
+    buf_addf(&sig, "%016llx:%zu:%s:%s:%016llx:%s:%s:%s",
+             (unsigned long long)hsok_hash64(bytes, len), len, respondent ? respondent : "",
+             INDEX_FORMAT, (unsigned long long)hsok_aliases_hash(aliases), rhow ? rhow : "",
+             type ? type : "", thow);
     buf_addf(&rec, "%s%s", META_FILE, key);
     if (sig.err || rec.err) {
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
@@ -863,6 +934,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     st = db_need_lexicon(db, errmsg);
     if (st == HSOK_OK && opts->codebook)
         st = db_store_codebook(db, opts->codebook, errmsg);
+    if (st == HSOK_OK && !(ri = resp_infos(seg, aliases, rhow, type, thow, &nri)))
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     if (st != HSOK_OK)
         goto out;
 
@@ -899,6 +972,9 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         r.end = p->end;
         r.question_no = p->question_no;
         r.goal_no = p->goal_no;
+        resp_info_t *info = resp_info_of(ri, nri, p->respondent);
+        info->passages++;
+        r.respondent_type = info->type;
         st = build_doc(&tc, db, &r, p->kind, key, opts->codebook, &doc, errmsg);
         if (st != HSOK_OK)
             goto out;
@@ -922,6 +998,16 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     buf_addstr(&fr, "\treal=");
     add_escaped(&fr, real);
     buf_addch(&fr, '\n');
+    /* then one line per respondent: resp NAME HOW TYPE TYPE-HOW DOUBT PASSAGES */
+    for (size_t i = 0; i < nri; i++) {
+        /* the unknown one only when it has passages, or when there is nothing else */
+        if (!ri[i].name[0] && !ri[i].passages && nri > 1)
+            continue;
+        buf_addstr(&fr, "resp\t");
+        add_escaped(&fr, ri[i].name);
+        buf_addf(&fr, "\t%s\t%s\t%s\t%d\t%zu\n", ri[i].how, ri[i].type, ri[i].thow,
+                 ri[i].doubt, ri[i].passages);
+    }
     for (size_t i = 0; i < hsok_segdoc_stance_count(seg); i++) {
         const hsok_stance_t *s = hsok_segdoc_stance(seg, i);
         buf_addf(&fr, "stance\t%d\t", s->question_no);
@@ -979,6 +1065,8 @@ out:
     hsok_source_clear(&src);
     free(meta_text);
     free(respondent);
+    free(side_type);
+    free(ri);
     hsok_aliases_free(aliases);
     free(bytes);
     return st;
@@ -1355,4 +1443,136 @@ void hsok_records_free(hsok_records_t *r)
         db_rec_clear(&r->recs[i]);
     free(r->recs);
     free(r);
+}
+
+/* ---- respondents per file ---- */
+
+typedef struct fresp_ctx {
+    hsok_db_t *db;
+    hsok_file_respondent_t *v;
+    size_t n, cap;
+    buf_t strings; /* NUL-separated; offsets until the end, then pointers */
+    hsok_status_t st;
+    char **errmsg;
+} fresp_ctx_t;
+
+/* Append s (unescaped from s[0..n)) to the string pool; its offset, or (size_t)-1. */
+static size_t pool_add(fresp_ctx_t *c, const char *s, size_t n)
+{
+    char *u = unescape_dup(s, n);
+    if (!u)
+        return (size_t)-1;
+    size_t off = c->strings.len;
+    buf_add(&c->strings, u, strlen(u) + 1);
+    free(u);
+    return c->strings.err ? (size_t)-1 : off;
+}
+
+static int on_file_resp(void *ctx, const char *mkey)
+{
+    fresp_ctx_t *c = ctx;
+    char *val = NULL;
+    c->st = xap_get_meta(c->db->x, mkey, &val, c->errmsg);
+    if (c->st != HSOK_OK)
+        return 1;
+    const char *nl = strchr(val, '\n');
+    char *path = meta_field(val, "path");
+    size_t psrc = path && nl ? pool_add(c, path, strlen(path)) : (size_t)-2;
+    free(path);
+    for (const char *line = nl ? nl + 1 : NULL; psrc != (size_t)-2 && line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t ll = end ? (size_t)(end - line) : strlen(line);
+        if (ll > 5 && !strncmp(line, "resp\t", 5)) {
+            const char *f[6];
+            size_t fl[6], nf = 0;
+            for (const char *p = line + 5; nf < 6;) {
+                const char *t = memchr(p, '\t', (size_t)(line + ll - p));
+                f[nf] = p;
+                fl[nf++] = t ? (size_t)(t - p) : (size_t)(line + ll - p);
+                if (!t)
+                    break;
+                p = t + 1;
+            }
+            if (nf == 6) {
+                if (c->n == c->cap) {
+                    size_t ncap = c->cap ? c->cap * 2 : 64;
+                    hsok_file_respondent_t *v = realloc(c->v, ncap * sizeof *v);
+                    if (!v) {
+                        psrc = (size_t)-1;
+                        break;
+                    }
+                    c->v = v;
+                    c->cap = ncap;
+                }
+                hsok_file_respondent_t *e = &c->v[c->n++];
+                memset(e, 0, sizeof *e);
+                /* offsets into the pool, turned into pointers at the end */
+                e->source = (const char *)(uintptr_t)psrc;
+                e->respondent = (const char *)(uintptr_t)pool_add(c, f[0], fl[0]);
+                e->respondent_how = (const char *)(uintptr_t)pool_add(c, f[1], fl[1]);
+                e->type = (const char *)(uintptr_t)pool_add(c, f[2], fl[2]);
+                e->type_how = (const char *)(uintptr_t)pool_add(c, f[3], fl[3]);
+                e->type_doubt = atoi(f[4]) != 0;
+                e->passages = strtoul(f[5], NULL, 10);
+            }
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(val);
+    if (psrc == (size_t)-1 || c->strings.err) {
+        c->st = hsok_seterr(c->errmsg, HSOK_ERR_NOMEM, "out of memory");
+        return 1;
+    }
+    return 0;
+}
+
+static int cmp_fresp(const void *a, const void *b)
+{
+    const hsok_file_respondent_t *x = a, *y = b;
+    int r = strcmp(x->source, y->source);
+    return r ? r : strcmp(x->respondent, y->respondent);
+}
+
+hsok_status_t hsok_db_respondents(hsok_db_t *db, hsok_file_respondent_t **out, size_t *n,
+                                  char **errmsg)
+{
+    *out = NULL;
+    *n = 0;
+    fresp_ctx_t c = { db, NULL, 0, 0, BUF_INIT, HSOK_OK, errmsg };
+    hsok_status_t st = xap_meta_keys(db->x, META_FILE, on_file_resp, &c, errmsg);
+    if (st == HSOK_OK)
+        st = c.st;
+    if (st != HSOK_OK) {
+        free(c.v);
+        buf_free(&c.strings);
+        return st;
+    }
+    /* one block: the entries, then the strings */
+    size_t head = c.n * sizeof *c.v;
+    char *mem = malloc(head + c.strings.len + 1);
+    if (!mem) {
+        free(c.v);
+        buf_free(&c.strings);
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    }
+    char *pool = mem + head;
+    if (c.strings.len)
+        memcpy(pool, c.strings.data, c.strings.len);
+    pool[c.strings.len] = '\0';
+    hsok_file_respondent_t *v = (hsok_file_respondent_t *)(void *)mem;
+    for (size_t i = 0; i < c.n; i++) {
+        v[i] = c.v[i];
+        v[i].source = pool + (uintptr_t)c.v[i].source;
+        v[i].respondent = pool + (uintptr_t)c.v[i].respondent;
+        v[i].respondent_how = pool + (uintptr_t)c.v[i].respondent_how;
+        v[i].type = pool + (uintptr_t)c.v[i].type;
+        v[i].type_how = pool + (uintptr_t)c.v[i].type_how;
+    }
+    if (c.n)
+        qsort(v, c.n, sizeof *v, cmp_fresp);
+    free(c.v);
+    buf_free(&c.strings);
+    *out = v;
+    *n = c.n;
+    return HSOK_OK;
 }

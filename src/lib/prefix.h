@@ -18,6 +18,7 @@
 #define PFX_SECTION "XS"    /* XS + normalised word of the section path */
 #define PFX_THEME "XT"      /* XT + theme id */
 #define PFX_KIND "XK"       /* XK + passage kind: p (paragraph), b (bullets), f (footnote) */
+#define PFX_RTYPE "XY"      /* XY + respondent type ("kommune", see segment.h) */
 
 enum {
     SLOT_RESPONDENT = 0,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hsok/segment.h"
 #include "lemma.h"
 #include "prefix.h"
 #include "query_internal.h"
@@ -1201,7 +1202,7 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
 {
     if (!o || !q)
         return q;
-    xap_query_t *f[2] = { NULL, NULL };
+    xap_query_t *f[3] = { NULL, NULL, NULL };
     size_t nf = 0;
     if (o->nrespondents) {
         xap_query_t *or = mk(p, XQ_OR, o->nrespondents);
@@ -1227,6 +1228,18 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
                 return nomem(p);
             xap_query_t *r = mk_term(p, PFX_THEME, norm, nl, XQ_TERM);
             free(norm);
+            if (!r)
+                return NULL;
+            or->sub[or->nsub++] = r;
+        }
+        f[nf++] = or;
+    }
+    if (o->ntypes) { /* respondent types: checked in check_utf8 */
+        xap_query_t *or = mk(p, XQ_OR, o->ntypes);
+        if (!or)
+            return NULL;
+        for (size_t i = 0; i < o->ntypes; i++) {
+            xap_query_t *r = mk_term(p, PFX_RTYPE, o->types[i], strlen(o->types[i]), XQ_TERM);
             if (!r)
                 return NULL;
             or->sub[or->nsub++] = r;
@@ -1279,6 +1292,10 @@ static hsok_status_t check_utf8(const char *query, const hsok_search_opts_t *o, 
         if (!hsok_utf8_valid(o->themes[i], strlen(o->themes[i]), &bad))
             return hsok_seterr(errmsg, HSOK_ERR_QUERY,
                                "the theme filter is not valid UTF-8 (byte %zu)", bad);
+    for (size_t i = 0; o && i < o->ntypes; i++)
+        if (!hsok_respondent_type_name(o->types[i], strlen(o->types[i])))
+            return hsok_seterr(errmsg, HSOK_ERR_QUERY, "unknown respondent type '%.40s' (%s)",
+                               o->types[i], HSOK_RESPONDENT_TYPES);
     return HSOK_OK;
 }
 

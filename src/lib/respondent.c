@@ -21,6 +21,11 @@ typedef struct cand {
     char acr[16]; /* "Norsk studentorganisasjon (NSO)": NSO, whose statements are this name's */
     int merged;   /* an acronym counted with its full name */
     int order;
+    /* how it was found, for resp_detect's *how */
+    const char *strong_how; /* "title", "header" or "by line": what gave it strong */
+    int top;      /* letterhead at the top (not an organisation under the closing) */
+    int sigorg;   /* an organisation under the closing */
+    int mailbox;  /* the sender of an e-mail ("Fra: Postmottak HOD <…>"), maybe forwarded */
 } cand_t;
 
 typedef struct cands {
@@ -368,7 +373,9 @@ static size_t word_len(const char *s, size_t n)
 static size_t name_end(const char *s, size_t n, size_t a)
 {
     size_t b = a;
-    while (b < n && s[b] != ',' && s[b] != '\n' && s[b] != '(' && s[b] != '<' &&
+    /* "Barne-, ungdoms- og familiedirektoratet": a comma after a word's hyphen is inside */
+    while (b < n && (s[b] != ',' || (b > a && s[b - 1] == '-')) && s[b] != '\n' &&
+           s[b] != '(' && s[b] != '<' &&
            !(b + 2 < n && !memcmp(s + b, " - ", 3)) &&
            !(b + 4 < n && !memcmp(s + b, " \xe2\x80\x93 ", 5)) &&
            !(b + 4 < n && !memcmp(s + b, " \xe2\x80\x94 ", 5)) &&
@@ -427,6 +434,7 @@ static void scan_from(cands_t *cs, const char *s, size_t n)
     for (size_t i = 0; labels[i]; i++)
         if (starts_with_ci(s, n, labels[i]))
             a = strlen(labels[i]);
+    int label = a > 0;
     if (a && (memchr(s, '@', n) || memchr(s, '<', n)))
         mail = 1;
     if (!a && seg_title_at(s, n)) {
@@ -456,10 +464,14 @@ static void scan_from(cands_t *cs, const char *s, size_t n)
     a = skip_titles(s, b, a);
     if (b > a && b - a <= 80 && seg_cap_word(s + a, b - a)) {
         cand_t *c = cand_get(cs, s + a, b - a);
-        if (c && mail)
+        if (c && mail) {
             c->signer = 1;
-        else if (c)
+            c->mailbox = 1;
+        } else if (c) {
             c->strong++;
+            if (!c->strong_how)
+                c->strong_how = label ? "header" : "title";
+        }
     }
 }
 
@@ -480,8 +492,11 @@ static void scan_by(cands_t *cs, const char *s, size_t n)
             if (b > a && b - a <= 80 && seg_cap_word(s + a, b - a) &&
                 !word_in(not_name, s + a, word_len(s + a, b - a))) {
                 cand_t *c = cand_get(cs, s + a, b - a);
-                if (c)
+                if (c) {
                     c->strong++;
+                    if (!c->strong_how)
+                        c->strong_how = "by line";
+                }
             }
         }
     }
@@ -727,8 +742,12 @@ static void scan_signature(const block_t *blocks, size_t from, size_t to, cands_
                     s += strlen("på vegne av "), n -= strlen("på vegne av ");
                 if (n < 4 || n > 80 || seg_ends_sentence(s, n) || !seg_cap_word(s, n))
                     continue;
-                if (pass == 0 && org_line(cs, s, n))
+                if (pass == 0 && org_line(cs, s, n)) {
+                    cand_t *c = cand_get(cs, s, n);
+                    if (c)
+                        c->sigorg = 1;
                     return;
+                }
                 if (pass == 1 && person_name(s, n)) {
                     cand_t *c = cand_get(cs, s, n);
                     if (c)
@@ -870,11 +889,35 @@ static void scan_letterhead(const block_t *blocks, size_t from, size_t to, cands
     }
 }
 
-char *resp_detect(const block_t *blocks, size_t from, size_t to)
+/* What found c, strongest first (see resp_detect). */
+static const char *cand_how(const cand_t *c)
+{
+    if (c->strong)
+        return c->strong_how ? c->strong_how : "title";
+    if (c->top)
+        return "letterhead";
+    if (c->poss)
+        return "possessive";
+    if (c->sigorg)
+        return "signature";
+    if (c->verbs)
+        return "text";
+    if (c->mailbox)
+        return "mailbox";
+    if (c->signer)
+        return "signer";
+    return "text";
+}
+
+char *resp_detect(const block_t *blocks, size_t from, size_t to, const char **how)
 {
     cands_t cs = { 0 };
     buf_t all = BUF_INIT;
+    if (how)
+        *how = NULL;
     scan_letterhead(blocks, from, to, &cs);
+    for (size_t i = 0; i < cs.n; i++)
+        cs.v[i].top = cs.v[i].letterhead;
     scan_signature(blocks, from, to, &cs);
     for (size_t i = from; i < to; i++) {
         const block_t *b = &blocks[i];
@@ -910,6 +953,7 @@ char *resp_detect(const block_t *blocks, size_t from, size_t to)
                 cs.v[k].merged = 1;
             }
     char *best = NULL;
+    const char *besthow = NULL;
     long bestscore = 0;
     for (size_t i = 0; i < cs.n && !all.err; i++) {
         cand_t *c = &cs.v[i];
@@ -923,9 +967,12 @@ char *resp_detect(const block_t *blocks, size_t from, size_t to)
         if (score > bestscore) {
             bestscore = score;
             best = c->name;
+            besthow = cand_how(c);
         }
     }
     char *r = best ? strdup(best) : NULL;
+    if (r && how)
+        *how = besthow;
     cands_free(&cs);
     buf_free(&all);
     return r;
@@ -938,4 +985,14 @@ char *resp_canonical(const char *found, const hsok_aliases_t *aliases)
     if (r && !canon)
         uncap_name(r);
     return r;
+}
+
+int resp_person_name(const char *s, size_t n)
+{
+    return person_name(s, n);
+}
+
+int resp_org_name(const char *name)
+{
+    return has_org_word(name) || all_caps(name);
 }

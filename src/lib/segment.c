@@ -42,6 +42,7 @@ struct hsok_segdoc {
     hsok_stance_t *stances;
     size_t nstances, capstances;
     char **respondents;
+    const char **respondent_hows; /* parallel: what found each (resp_detect), "" if given */
     size_t nrespondents;
     char **strings; /* everything the passages and stances point at */
     size_t nstrings, capstrings;
@@ -80,6 +81,7 @@ void hsok_segdoc_free(hsok_segdoc_t *d)
     free(d->passages);
     free(d->stances);
     free(d->respondents);
+    free(d->respondent_hows);
     free(d);
 }
 
@@ -97,6 +99,10 @@ size_t hsok_segdoc_respondent_count(const hsok_segdoc_t *d) { return d ? d->nres
 const char *hsok_segdoc_respondent(const hsok_segdoc_t *d, size_t i)
 {
     return d && i < d->nrespondents ? d->respondents[i] : NULL;
+}
+const char *hsok_segdoc_respondent_how(const hsok_segdoc_t *d, size_t i)
+{
+    return d && i < d->nrespondents ? d->respondent_hows[i] : NULL;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -274,7 +280,7 @@ static int add_stance(ctx_t *c, const block_t *b, seg_stance_from_t from)
     return 0;
 }
 
-static int add_respondent(hsok_segdoc_t *d, const char *r)
+static int add_respondent(hsok_segdoc_t *d, const char *r, const char *how)
 {
     if (!*r)
         return 0;
@@ -285,6 +291,11 @@ static int add_respondent(hsok_segdoc_t *d, const char *r)
     if (!p)
         return -1;
     d->respondents = p;
+    const char **h = realloc(d->respondent_hows, (d->nrespondents + 1) * sizeof *h);
+    if (!h)
+        return -1;
+    d->respondent_hows = h;
+    d->respondent_hows[d->nrespondents] = how ? how : "";
     d->respondents[d->nrespondents++] = (char *)r;
     return 0;
 }
@@ -311,10 +322,11 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
 {
     seg_t *sg = c->sg;
     c->found = "";
+    const char *how = "";
     if (override) {
         c->respondent = override;
     } else {
-        char *r = resp_detect(sg->blocks, from, to);
+        char *r = resp_detect(sg->blocks, from, to, &how);
         if (r) {
             if (!(c->found = keep(c->d, r)) ||
                 !(c->respondent = keep(c->d, resp_canonical(r, c->aliases))))
@@ -323,7 +335,7 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             c->respondent = inherit ? inherit : "";
         }
     }
-    if (add_respondent(c->d, c->respondent) < 0)
+    if (add_respondent(c->d, c->respondent, how) < 0)
         return -1;
     c->q = c->g = c->u = NULL;
     c->g_caps = 0;

@@ -223,14 +223,26 @@ extern const char *const seg_abbrevs[];
 /* ---- respondent.c ---- */
 
 /* The respondent named in blocks [from, to) of one response: malloc'd (the caller frees), or
- * NULL when none is found or memory ran out. */
-char *resp_detect(const block_t *blocks, size_t from, size_t to);
+ * NULL when none is found or memory ran out. *how (may be NULL) gets what found it, a static
+ * string: "title" ("Høringssvar fra X"), "header" ("Fra:", "Avsender:"), "by line" ("avgitt
+ * av X"), "letterhead", "possessive" ("Xs høringssvar"), "signature" (an organisation under
+ * the closing), "text" ("X mener …"), "mailbox" (an e-mail's sender, maybe forwarded) or
+ * "signer" (a person's name under the closing); the last two are weak evidence. */
+char *resp_detect(const block_t *blocks, size_t from, size_t to, const char **how);
 
 /* The name a detected respondent is known by: the alias table's canonical name if it has one
  * ("Legeforeningen" -> "Den norske legeforening"), else the name in ordinary case if the
  * text wrote it in capitals ("LILLEVIK KOMMUNE" -> "Lillevik kommune"). malloc'd; NULL when
  * memory ran out. aliases may be NULL. */
 char *resp_canonical(const char *found, const hsok_aliases_t *aliases);
+
+/* Nonzero if s[0..n) looks like a person's name ("Kari Berg-Hansen": 2 to 4 capitalised
+ * words), as a signature's first line is read. */
+int resp_person_name(const char *s, size_t n);
+
+/* Nonzero if the name holds an organisation word ("kommune", "…foreningen", "HF") or is an
+ * acronym in capitals. */
+int resp_org_name(const char *name);
 
 /* ---- stance.c ---- */
 

@@ -21,11 +21,12 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Parse the sidecar mp (its bytes in data[0..len), NUL-terminated) into *respondent. */
+/* Parse the sidecar mp (its bytes in data[0..len), NUL-terminated) into *respondent and
+ * *type (type may be NULL: its lines are then ignored). */
 static hsok_status_t parse_meta(const char *mp, const char *data, size_t len,
-                                char **respondent, char **errmsg)
+                                char **respondent, char **type, char **errmsg)
 {
-    unsigned no = 0, respondent_line = 0;
+    unsigned no = 0, respondent_line = 0, type_line = 0;
     const char *p = data, *end = data + len;
     if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
         p += 3;
@@ -55,6 +56,22 @@ static hsok_status_t parse_meta(const char *mp, const char *data, size_t len,
             ke--;
         while (v < e && is_blank(*v))
             v++;
+        if (type && (size_t)(ke - s) == 4 && !strncasecmp(s, "type", 4)) {
+            if (type_line)
+                return hsok_seterr(errmsg, HSOK_ERR_PARSE,
+                                   "'%s' line %u: a second 'type' line (the first is line %u)",
+                                   mp, no, type_line);
+            type_line = no;
+            const char *t = hsok_respondent_type_name(v, (size_t)(e - v));
+            if (!t)
+                return hsok_seterr(errmsg, HSOK_ERR_PARSE,
+                                   "'%s' line %u: unknown respondent type '%.*s' (%s)", mp, no,
+                                   (int)(e - v > 40 ? 40 : e - v), v, HSOK_RESPONDENT_TYPES);
+            *type = strdup(t);
+            if (!*type)
+                return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            continue;
+        }
         if ((size_t)(ke - s) != strlen("respondent") || strncasecmp(s, "respondent", 10))
             continue; /* other keys are ignored, so newer sidecars still work */
         if (respondent_line)
@@ -74,7 +91,8 @@ static hsok_status_t parse_meta(const char *mp, const char *data, size_t len,
 }
 
 /* Read the sidecar at mp: HSOK_ERR_NOT_FOUND (no message) when there is none. */
-static hsok_status_t read_meta_file(const char *mp, char **respondent, char **errmsg)
+static hsok_status_t read_meta_file(const char *mp, char **respondent, char **type,
+                                    char **errmsg)
 {
     char *data = NULL, *msg = NULL;
     size_t len = 0;
@@ -102,24 +120,36 @@ static hsok_status_t read_meta_file(const char *mp, char **respondent, char **er
         free(msg);
         return st;
     }
-    st = parse_meta(mp, data, len, respondent, errmsg);
+    st = parse_meta(mp, data, len, respondent, type, errmsg);
     free(data);
     if (st != HSOK_OK) {
         free(*respondent);
         *respondent = NULL;
+        if (type) {
+            free(*type);
+            *type = NULL;
+        }
     }
     return st;
 }
 
 hsok_status_t hsok_read_meta(const char *path, char **respondent, char **errmsg)
 {
+    return hsok_read_meta_type(path, respondent, NULL, errmsg);
+}
+
+hsok_status_t hsok_read_meta_type(const char *path, char **respondent, char **type,
+                                  char **errmsg)
+{
     *respondent = NULL;
+    if (type)
+        *type = NULL;
     buf_t mp = BUF_INIT;
     /* "x.txt.meta", then "x.meta" */
     buf_addf(&mp, "%s.meta", path);
     if (mp.err)
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-    hsok_status_t st = read_meta_file(mp.data, respondent, errmsg);
+    hsok_status_t st = read_meta_file(mp.data, respondent, type, errmsg);
     if (st == HSOK_ERR_NOT_FOUND) {
         const char *slash = strrchr(path, '/');
         const char *dot = strrchr(path, '.');
@@ -132,7 +162,7 @@ hsok_status_t hsok_read_meta(const char *path, char **respondent, char **errmsg)
                 buf_free(&mp);
                 return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
             }
-            st = read_meta_file(mp.data, respondent, errmsg);
+            st = read_meta_file(mp.data, respondent, type, errmsg);
             if (st == HSOK_ERR_NOT_FOUND)
                 st = HSOK_OK;
         }

@@ -14,7 +14,8 @@ import io
 import re
 import sys
 
-HEADER = ["id", "respondent", "section", "themes", "evidence", "source", "line", "text"]
+HEADER = ["id", "respondent", "section", "themes", "evidence", "source", "line", "text",
+          "respondent_type"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
 

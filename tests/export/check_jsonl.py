@@ -17,6 +17,7 @@ KEYS = {
     "format_version": int, "type": str, "id": str, "source": str, "line": int,
     "end_line": int, "respondent": str, "section": str, "question": (int, type(None)),
     "goal": (int, type(None)), "themes": list, "evidence": dict, "scores": dict, "text": str,
+    "respondent_type": str,
 }
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
 
