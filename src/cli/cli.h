@@ -97,6 +97,42 @@ int cmd_export(int argc, char **argv);
 int cmd_themes(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_retag(int argc, char **argv);
+int cmd_code(int argc, char **argv);
+
+/* The manual codes file (cmd_code.c) for the index at db_path: explicit_path (--codes FILE),
+ * else $HSOK_CODES, else beside the index (hsok_codes_default_path). for_update locks it for
+ * writing. *path_out (may be NULL) gets the path, malloc'd. Returns CLI_OK, or prints the
+ * error ("'FILE':LINE: ..." for a malformed line) and returns CLI_USAGE (malformed) or
+ * CLI_ERR. */
+struct hsok_codes;
+int cli_codes_load(const char *explicit_path, const char *db_path, int for_update,
+                   struct hsok_codes **out, char **path_out);
+/* Print how well the automatic tagger agrees with the manual codes: tp, fp, fn, precision and
+ * recall per coded theme, and how many codes point at passages no longer in the index. */
+int cli_codes_check(struct hsok_db *db, struct hsok_codes *codes, int json);
+
+/* A passage as shown with its manual codes applied (cli_coded): rec is the passage with
+ * themes replaced by the shown ones (automatic less those coded -, then those coded +);
+ * added and removed are the themes coded + and - on it. */
+#include <stdio.h>
+
+#include "hsok/db.h"
+struct out_json;
+typedef struct cli_coded {
+    struct hsok_record rec;
+    const char **shown;               /* malloc'd; rec.themes points here */
+    const char *const *added, *const *removed;
+    size_t nadded, nremoved;
+} cli_coded_t;
+/* Fill *out for r (codes may be NULL: no codes). Returns 0, or -1 when out of memory. Free
+ * with cli_coded_free; valid until the next cli_coded on the same codes. */
+int cli_coded(struct hsok_codes *codes, const struct hsok_record *r, cli_coded_t *out);
+void cli_coded_free(cli_coded_t *c);
+/* JSON keys "themes_manual" (coded +) and "themes_removed" (coded -): arrays of theme ids. */
+void cli_coded_json(struct out_json *j, const cli_coded_t *c);
+/* The shown themes separated by sep, those coded + marked " (manual)": "kit,samhandling
+ * (manual)"; nothing when there are none. Escaped for the terminal. */
+void cli_coded_human(FILE *f, const cli_coded_t *c, const char *sep);
 
 /* The codebook for --themes DIR (NULL: the default directory) with --threshold (0: default).
  * *out is NULL when no DIR was given and the default directory does not exist (no tagging).

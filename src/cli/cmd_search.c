@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hsok/codes.h"
 #include "hsok/db.h"
 #include "hsok/query.h"
 #include "out.h"
@@ -33,6 +34,7 @@ typedef struct search_args {
     const char **respondents, **themes;
     const char *types[16]; /* --type */
     char *query;
+    struct hsok_codes *codes; /* the manual codes (cmd_code.c), NULL if none */
 } search_args_t;
 
 /* A word like "-helse" is an exclusion in the query, not a cluster of short options: before
@@ -158,15 +160,16 @@ static const char *match_name(hsok_match_t m)
     return m == HSOK_MATCH_RELATED ? "related" : m == HSOK_MATCH_VARIANT ? "variant" : "exact";
 }
 
-static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
+static void print_hit_json(out_json_t *j, const hsok_hit_t *h, const cli_coded_t *cd)
 {
-    const hsok_record_t *r = &h->rec;
+    const hsok_record_t *r = &cd->rec;
     oj_obj_begin(j);
     oj_key(j, "format_version"); oj_uint(j, 1);
     oj_key(j, "type"); oj_str(j, "hit");
     oj_key(j, "rank"); oj_uint(j, h->rank);
     oj_key(j, "score"); oj_double(j, h->score);
     oj_record(j, r, 0);
+    cli_coded_json(j, cd);
     oj_key(j, "snippet"); oj_str(j, h->snippet);
     oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
     oj_key(j, "all_words"); oj_bool(j, h->all_words);
@@ -184,9 +187,10 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h)
 }
 
 /* least: "" when the counts are exact, else "at least " (hsok_results_counts_exact) */
-static void print_hit_human(const hsok_hit_t *h, int color, unsigned width, const char *least)
+static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int color,
+                            unsigned width, const char *least)
 {
-    const hsok_record_t *r = &h->rec;
+    const hsok_record_t *r = &cd->rec;
     out_sgr(stdout, color, OUT_SGR_BOLD);
     printf("%u. ", h->rank);
     out_safe_str(stdout,
@@ -213,11 +217,8 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width, cons
     out_safe_str(stdout, r->id);
     putchar(']');
     if (r->nthemes) {
-        fputs("  tema:", stdout);
-        for (size_t t = 0; t < r->nthemes; t++) {
-            putchar(t ? ',' : ' ');
-            out_safe_str(stdout, r->themes[t]);
-        }
+        fputs("  tema: ", stdout);
+        cli_coded_human(stdout, cd, ",");
     }
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
@@ -232,6 +233,22 @@ static void print_hit_human(const hsok_hit_t *h, int color, unsigned width, cons
     putchar('\n');
 }
 
+/* print hit i with the manual codes applied; -1 when out of memory */
+static int print_hit(const search_args_t *a, const hsok_results_t *res, size_t i,
+                     out_json_t *j, int color, unsigned width, const char *least)
+{
+    const hsok_hit_t *h = hsok_results_get(res, i);
+    cli_coded_t cd;
+    if (cli_coded(a->codes, &h->rec, &cd) != 0)
+        return -1;
+    if (j)
+        print_hit_json(j, h, &cd);
+    else
+        print_hit_human(h, &cd, color, width, least);
+    cli_coded_free(&cd);
+    return 0;
+}
+
 static void print_results(const search_args_t *a, const hsok_results_t *res)
 {
     size_t n = hsok_results_count(res), est = hsok_results_estimated(res);
@@ -242,7 +259,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
         out_json_t j;
         oj_init(&j, stdout);
         for (size_t i = 0; i < n; i++)
-            print_hit_json(&j, hsok_results_get(res, i));
+            print_hit(a, res, i, &j, 0, 0, "");
         oj_obj_begin(&j);
         oj_key(&j, "format_version"); oj_uint(&j, 1);
         oj_key(&j, "type"); oj_str(&j, "summary");
@@ -288,7 +305,7 @@ static void print_results(const search_args_t *a, const hsok_results_t *res)
                    "last part ──\n\n");
             out_sgr(stdout, color, OUT_SGR_RESET);
         }
-        print_hit_human(h, color, width, exact ? "" : "at least ");
+        print_hit(a, res, i, NULL, color, width, exact ? "" : "at least ");
     }
     size_t all = hsok_results_estimated_all(res), passages = hsok_results_passages(res);
     /* counts are exact, or lower bounds said as such: never "about" */
@@ -341,6 +358,11 @@ int cmd_search(int argc, char **argv)
         rc = cli_fail(st, err, 0);
         goto out;
     }
+    rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &a.codes, NULL);
+    if (rc != CLI_OK) {
+        hsok_db_close(db, NULL);
+        goto out;
+    }
     st = hsok_search(db, a.query, &a.opts, &res, &err);
     if (st != HSOK_OK) {
         rc = cli_fail(st, err, 0);
@@ -352,6 +374,7 @@ int cmd_search(int argc, char **argv)
     if (res != NULL)
         hsok_results_free(res);
     hsok_db_close(db, NULL);
+    hsok_codes_free(a.codes);
 out:
     free(a.respondents);
     free(a.themes);

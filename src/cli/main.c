@@ -155,6 +155,31 @@ static const cli_cmd_t commands[] = {
      "\n"
      "Reads the passages from the index; the source files are not needed. One\n"
      "transaction: stopped by Ctrl-C, it saves nothing and the index keeps its tags.\n"},
+    {"code", cmd_code, "code passages by hand: +THEME adds a theme, -THEME removes it",
+     "hsok code [--note TEXT] [--codes FILE] [--db DIR] ID... +THEME|-THEME...\n"
+     "       hsok code --query QUERY [--yes] [--note TEXT] [--codes FILE] [--db DIR]\n"
+     "                 +THEME|-THEME...\n"
+     "       hsok code --list|--check [--json] [--codes FILE] [--db DIR]",
+     "      --note TEXT     a note kept with each code given (default: keep the old one)\n"
+     "      --query QUERY   code every passage the query matches (form text aside); more\n"
+     "                      than 20 only with --yes\n"
+     "  -y, --yes           code all the passages --query matches\n"
+     "      --list          list the codes; mark those whose passage is no longer in the\n"
+     "                      index\n"
+     "      --check         how well the automatic tagger agrees with the codes (as\n"
+     "                      'hsok themes --check')\n"
+     "      --json          JSON lines for --list and --check\n"
+     "      --codes FILE    the codes file (default: $HSOK_CODES, else the index directory's\n"
+     "                      path with '.codes.tsv' added: ./index.codes.tsv)\n" DB_HELP
+     "\n"
+     "Codes live in a plain tab-separated file beside the index, never in it, sorted and one\n"
+     "a line (file name, text hash, id, +/-theme, date, note): 'index --force', 'retag' and a\n"
+     "rebuilt index keep them. A code points at its passage by the file's name and the\n"
+     "passage's text, so it follows the passage when ids change. Search, themes and export\n"
+     "apply them: a +THEME shows as manual, a -THEME hides the automatic tag for good. A\n"
+     "theme the index does not know is an error (exit 2); an unknown ID exits 1 and nothing\n"
+     "is written. A code whose passage is gone stays in the file and is counted by --list\n"
+     "and --check.\n"},
     {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown or HTML",
      "hsok export --format csv|jsonl|md|html [--theme ID]... [--respondent NAME]...\n"
      "                   [--type TYPE]... [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"

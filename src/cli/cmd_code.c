@@ -1,0 +1,516 @@
+/* cmd_code.c — `hsok code`: the analyst's manual codes (+THEME / -THEME on passages).
+ *
+ * The codes live in their own file (include/hsok/codes.h), never in the index: they are
+ * applied whenever passages are shown, so they outlast `index --force`, `retag` and a rebuilt
+ * index. This file also holds what search, themes and export share about codes: loading the
+ * file for an index, and the agreement of the automatic tagger with the codes (themes
+ * --check).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hsok/codes.h"
+#include "hsok/db.h"
+#include "out.h"
+
+#define CODE_CONFIRM 20 /* --query codes more passages than this only with --yes */
+
+int cli_codes_load(const char *explicit_path, const char *db_path, int for_update,
+                   hsok_codes_t **out, char **path_out)
+{
+    *out = NULL;
+    char *path = hsok_codes_default_path(explicit_path, db_path);
+    if (!path) {
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    char *err = NULL;
+    hsok_status_t st = hsok_codes_load(path, for_update, out, &err);
+    if (path_out)
+        *path_out = path;
+    else
+        free(path);
+    if (st != HSOK_OK) {
+        if (path_out) {
+            free(*path_out);
+            *path_out = NULL;
+        }
+        cli_error("%s", err ? err : hsok_status_str(st));
+        free(err);
+        return st == HSOK_ERR_PARSE ? CLI_USAGE : CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+/* Mark which codes point at a passage of db. */
+static hsok_status_t find_all(hsok_db_t *db, hsok_codes_t *codes, hsok_records_t **out,
+                              char **err)
+{
+    hsok_status_t st = hsok_db_select(db, NULL, out, err);
+    if (st != HSOK_OK)
+        return st;
+    for (size_t i = 0; i < hsok_records_count(*out); i++) {
+        const char *const *a, *const *r;
+        size_t na, nr;
+        hsok_codes_lookup(codes, hsok_records_get(*out, i), &a, &na, &r, &nr);
+    }
+    return HSOK_OK;
+}
+
+static size_t count_missing(const hsok_codes_t *codes)
+{
+    size_t missing = 0;
+    for (size_t i = 0; i < hsok_codes_count(codes); i++)
+        missing += !hsok_codes_found(codes, i);
+    return missing;
+}
+
+static void say_missing(size_t missing)
+{
+    if (missing)
+        printf("%zu code%s point%s at passages no longer in the index (kept in the file)\n",
+               missing, missing == 1 ? "" : "s", missing == 1 ? "s" : "");
+}
+
+static int has(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return 1;
+    return 0;
+}
+
+typedef struct agree {
+    const char *theme;
+    size_t tp, fp, fn;
+} agree_t;
+
+static agree_t *agree_of(agree_t *v, size_t *n, const char *theme)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(v[i].theme, theme))
+            return &v[i];
+    v[*n] = (agree_t){ theme, 0, 0, 0 };
+    return &v[(*n)++];
+}
+
+int cli_codes_check(hsok_db_t *db, hsok_codes_t *codes, int json)
+{
+    hsok_records_t *recs = NULL;
+    char *err = NULL;
+    hsok_status_t st = find_all(db, codes, &recs, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st, err, 0);
+    size_t nc = hsok_codes_count(codes), na = 0;
+    agree_t *ag = calloc(nc + 1, sizeof *ag);
+    if (!ag) {
+        hsok_records_free(recs);
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
+    /* a +THEME is a positive: found by the tagger (tp) or not (fn); a -THEME on a passage
+       the tagger tagged is a false positive */
+    for (size_t i = 0; i < hsok_records_count(recs); i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        const char *const *add, *const *rem;
+        size_t nadd, nrem;
+        hsok_codes_lookup(codes, r, &add, &nadd, &rem, &nrem);
+        for (size_t k = 0; k < nadd; k++) {
+            agree_t *a = agree_of(ag, &na, add[k]);
+            if (has(r->themes, r->nthemes, add[k]))
+                a->tp++;
+            else
+                a->fn++;
+        }
+        for (size_t k = 0; k < nrem; k++) {
+            agree_t *a = agree_of(ag, &na, rem[k]);
+            if (has(r->themes, r->nthemes, rem[k]))
+                a->fp++;
+        }
+    }
+    size_t missing = count_missing(codes);
+    out_json_t j;
+    if (json)
+        oj_init(&j, stdout);
+    else
+        printf("the automatic tagger against %zu manual code%s:\n%-24s %5s %5s %5s %9s %6s\n",
+               nc, nc == 1 ? "" : "s", "theme", "tp", "fp", "fn", "precision", "recall");
+    for (size_t i = 0; i < na; i++) {
+        const agree_t *a = &ag[i];
+        double p = a->tp + a->fp ? (double)a->tp / (double)(a->tp + a->fp) : -1;
+        double rc = a->tp + a->fn ? (double)a->tp / (double)(a->tp + a->fn) : -1;
+        if (json) {
+            oj_obj_begin(&j);
+            oj_key(&j, "type"); oj_str(&j, "agreement");
+            oj_key(&j, "theme"); oj_str(&j, a->theme);
+            oj_key(&j, "tp"); oj_uint(&j, a->tp);
+            oj_key(&j, "fp"); oj_uint(&j, a->fp);
+            oj_key(&j, "fn"); oj_uint(&j, a->fn);
+            oj_key(&j, "precision");
+            if (p < 0) oj_null(&j); else oj_double(&j, p);
+            oj_key(&j, "recall");
+            if (rc < 0) oj_null(&j); else oj_double(&j, rc);
+            oj_obj_end(&j);
+            continue;
+        }
+        printf("%-24s %5zu %5zu %5zu ", a->theme, a->tp, a->fp, a->fn);
+        if (p < 0) printf("%9s ", "-"); else printf("%9.2f ", p);
+        if (rc < 0) printf("%6s\n", "-"); else printf("%6.2f\n", rc);
+    }
+    if (json) {
+        oj_obj_begin(&j);
+        oj_key(&j, "type"); oj_str(&j, "summary");
+        oj_key(&j, "codes"); oj_uint(&j, nc);
+        oj_key(&j, "missing"); oj_uint(&j, missing);
+        oj_obj_end(&j);
+    } else {
+        if (!na)
+            printf("(no code points at a passage of the index)\n");
+        say_missing(missing);
+    }
+    free(ag);
+    hsok_records_free(recs);
+    return CLI_OK;
+}
+
+static int list_codes(hsok_db_t *db, hsok_codes_t *codes, const char *path, int json)
+{
+    hsok_records_t *recs = NULL;
+    char *err = NULL;
+    hsok_status_t st = find_all(db, codes, &recs, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st, err, 0);
+    hsok_records_free(recs);
+    size_t n = hsok_codes_count(codes), missing = count_missing(codes);
+    out_json_t j;
+    if (json)
+        oj_init(&j, stdout);
+    for (size_t i = 0; i < n; i++) {
+        const hsok_code_t *c = hsok_codes_get(codes, i);
+        if (json) {
+            oj_obj_begin(&j);
+            oj_key(&j, "type"); oj_str(&j, "code");
+            oj_key(&j, "file"); oj_str(&j, c->file);
+            oj_key(&j, "text_hash"); oj_str(&j, c->hash);
+            oj_key(&j, "id"); oj_str(&j, c->id);
+            oj_key(&j, "theme"); oj_str(&j, c->theme);
+            oj_key(&j, "add"); oj_bool(&j, c->add);
+            oj_key(&j, "date"); oj_str(&j, c->date);
+            oj_key(&j, "note"); oj_str(&j, c->note);
+            oj_key(&j, "in_index"); oj_bool(&j, hsok_codes_found(codes, i));
+            oj_obj_end(&j);
+            continue;
+        }
+        printf("%c", c->add ? '+' : '-');
+        out_safe_str(stdout, c->theme);
+        fputs("  ", stdout);
+        out_safe_str(stdout, c->file);
+        fputs(" [", stdout);
+        out_safe_str(stdout, c->id);
+        printf("]  %s", c->date);
+        if (*c->note) {
+            fputs("  ", stdout);
+            out_safe_str(stdout, c->note);
+        }
+        if (!hsok_codes_found(codes, i))
+            fputs("  (not in the index)", stdout);
+        putchar('\n');
+    }
+    if (json) {
+        oj_obj_begin(&j);
+        oj_key(&j, "type"); oj_str(&j, "summary");
+        oj_key(&j, "codes"); oj_uint(&j, n);
+        oj_key(&j, "missing"); oj_uint(&j, missing);
+        oj_key(&j, "file"); oj_str(&j, path);
+        oj_obj_end(&j);
+    } else {
+        printf("%zu code%s in '", n, n == 1 ? "" : "s");
+        out_safe_str(stdout, path);
+        printf("'\n");
+        say_missing(missing);
+    }
+    return n ? CLI_OK : CLI_NONE;
+}
+
+/* the index's themes, for an unknown theme's message; NULL if out of memory */
+static int check_themes(hsok_db_t *db, char *const *themes, size_t n)
+{
+    hsok_theme_matrix_t *m = NULL;
+    char *err = NULL;
+    hsok_status_t st = hsok_db_theme_matrix(db, NULL, &m, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st, err, 0);
+    int rc = CLI_OK;
+    for (size_t i = 0; i < n && rc == CLI_OK; i++) {
+        size_t t = 0;
+        while (t < m->nthemes && strcmp(m->themes[t].id, themes[i] + 1))
+            t++;
+        if (t < m->nthemes)
+            continue;
+        char known[2048] = "";
+        size_t len = 0;
+        for (size_t k = 0; k < m->nthemes && len + 64 < sizeof known; k++)
+            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "",
+                                    m->themes[k].id);
+        rc = cli_usage_error("code", "unknown theme '%s' (the index has: %s)", themes[i] + 1,
+                             m->nthemes ? known : "no themes; run 'hsok retag'");
+    }
+    hsok_theme_matrix_free(m);
+    return rc;
+}
+
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n))
+        return 0;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (a[n])
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *out = argv[++*i];
+    return 1;
+}
+
+int cmd_code(int argc, char **argv)
+{
+    const char *db_arg = NULL, *codes_arg = NULL, *note = NULL, *query = NULL;
+    int yes = 0, list = 0, json = 0, check = 0, only_ids = 0;
+    char **ids = calloc((size_t)argc + 1, sizeof *ids);
+    char **themes = calloc((size_t)argc + 1, sizeof *themes);
+    size_t nids = 0, nthemes = 0;
+    int rc = CLI_OK;
+    if (!ids || !themes) {
+        cli_error("out of memory");
+        rc = CLI_ERR;
+        goto out;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int r;
+        if (only_ids) {
+            ids[nids++] = argv[i];
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            cli_cmd_help(cli_find_cmd("code"));
+            goto out;
+        } else if (!strcmp(a, "--")) {
+            only_ids = 1;
+        } else if ((r = opt_value(argc, argv, &i, "--db", &db_arg)) ||
+                   (r = opt_value(argc, argv, &i, "--codes", &codes_arg)) ||
+                   (r = opt_value(argc, argv, &i, "--note", &note)) ||
+                   (r = opt_value(argc, argv, &i, "--query", &query))) {
+            if (r < 0) {
+                rc = cli_usage_error("code", "option '%s' needs a value", a);
+                goto out;
+            }
+        } else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+            yes = 1;
+        } else if (!strcmp(a, "--list")) {
+            list = 1;
+        } else if (!strcmp(a, "--check")) {
+            check = 1;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strncmp(a, "--", 2)) {
+            rc = cli_usage_error("code", "unknown option '%s'", a);
+            goto out;
+        } else if ((a[0] == '+' || a[0] == '-') && a[1]) {
+            themes[nthemes++] = argv[i];
+        } else {
+            ids[nids++] = argv[i];
+        }
+    }
+    if ((list || check) && (nids || nthemes || query || note)) {
+        rc = cli_usage_error("code", "--list and --check take no passage, theme or --note");
+        goto out;
+    }
+    if (!list && !check) {
+        if (!nthemes) {
+            rc = cli_usage_error("code", "give at least one +THEME or -THEME");
+            goto out;
+        }
+        if (!nids == !query) {
+            rc = cli_usage_error("code", query ? "give passage ids or --query, not both"
+                                               : "give a passage ID or --query QUERY");
+            goto out;
+        }
+        for (size_t t = 0; t < nthemes; t++)
+            for (size_t u = 0; u < t; u++)
+                if (!strcmp(themes[t] + 1, themes[u] + 1)) {
+                    rc = cli_usage_error("code", "theme '%s' is given twice", themes[t] + 1);
+                    goto out;
+                }
+    }
+
+    const char *dbpath = hsok_db_default_path(db_arg);
+    hsok_db_t *db = NULL;
+    hsok_codes_t *codes = NULL;
+    hsok_records_t *recs = NULL;
+    char *path = NULL, *err = NULL;
+    hsok_status_t st = hsok_db_open(dbpath, HSOK_DB_READ, &db, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    rc = cli_codes_load(codes_arg, dbpath, !list && !check, &codes, &path);
+    if (rc != CLI_OK)
+        goto done;
+    if (list) {
+        rc = list_codes(db, codes, path, json);
+        goto done;
+    }
+    if (check) {
+        rc = cli_codes_check(db, codes, json);
+        goto done;
+    }
+    rc = check_themes(db, themes, nthemes);
+    if (rc != CLI_OK)
+        goto done;
+
+    /* the passages: every id must exist before anything is written */
+    const hsok_record_t **targets = NULL;
+    size_t ntargets = 0;
+    hsok_records_t **held = calloc(nids + 1, sizeof *held);
+    if (!held) {
+        cli_error("out of memory");
+        rc = CLI_ERR;
+        goto done;
+    }
+    if (query) {
+        hsok_select_t sel = { 0 };
+        sel.query = query;
+        st = hsok_db_select(db, &sel, &recs, &err);
+        if (st != HSOK_OK) {
+            rc = cli_fail(st, err, 0);
+            goto free_held;
+        }
+        ntargets = hsok_records_count(recs);
+        if (!ntargets) {
+            printf("no passage matches; nothing coded\n");
+            rc = CLI_NONE;
+            goto free_held;
+        }
+        if (ntargets > CODE_CONFIRM && !yes) {
+            rc = cli_usage_error("code",
+                                 "the query matches %zu passages; give --yes to code them all",
+                                 ntargets);
+            goto free_held;
+        }
+    } else {
+        for (size_t i = 0; i < nids; i++) {
+            size_t target = 0;
+            st = hsok_db_passage_context(db, ids[i], 0, 0, &held[i], &target, &err);
+            if (st == HSOK_OK && hsok_records_count(held[i]) == 0)
+                st = HSOK_ERR_NOT_FOUND;
+            if (st == HSOK_ERR_NOT_FOUND) {
+                free(err);
+                err = NULL;
+                cli_error("no passage '%s'; nothing coded", ids[i]);
+                rc = CLI_NONE;
+                goto free_held;
+            }
+            if (st != HSOK_OK) {
+                rc = cli_fail(st, err, 0);
+                goto free_held;
+            }
+        }
+        ntargets = nids;
+    }
+    targets = calloc(ntargets, sizeof *targets);
+    if (!targets) {
+        cli_error("out of memory");
+        rc = CLI_ERR;
+        goto free_held;
+    }
+    for (size_t i = 0; i < ntargets; i++)
+        targets[i] = query ? hsok_records_get(recs, i) : hsok_records_get(held[i], 0);
+    for (size_t i = 0; i < ntargets && st == HSOK_OK; i++)
+        for (size_t t = 0; t < nthemes && st == HSOK_OK; t++)
+            st = hsok_codes_set(codes, targets[i], themes[t] + 1, themes[t][0] == '+', note,
+                                NULL, &err);
+    if (st == HSOK_OK)
+        st = hsok_codes_save(codes, path, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+    } else {
+        printf("coded %zu passage%s:", ntargets, ntargets == 1 ? "" : "s");
+        for (size_t t = 0; t < nthemes; t++) {
+            putchar(' ');
+            out_safe_str(stdout, themes[t]);
+        }
+        fputs(" (in '", stdout);
+        out_safe_str(stdout, path);
+        fputs("')\n", stdout);
+    }
+    free(targets);
+free_held:
+    for (size_t i = 0; i < nids; i++)
+        if (held[i])
+            hsok_records_free(held[i]);
+    free(held);
+done:
+    if (recs)
+        hsok_records_free(recs);
+    hsok_codes_free(codes);
+    free(path);
+    hsok_db_close(db, NULL);
+out:
+    free(ids);
+    free(themes);
+    return rc;
+}
+
+int cli_coded(hsok_codes_t *codes, const hsok_record_t *r, cli_coded_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->rec = *r;
+    if (!codes || !hsok_codes_count(codes))
+        return 0;
+    size_t n = 0;
+    if (hsok_codes_effective(codes, r, &out->shown, &n, NULL) != HSOK_OK)
+        return -1;
+    hsok_codes_lookup(codes, r, &out->added, &out->nadded, &out->removed, &out->nremoved);
+    out->rec.themes = out->shown;
+    out->rec.nthemes = n;
+    return 0;
+}
+
+void cli_coded_free(cli_coded_t *c)
+{
+    free(c->shown);
+    c->shown = NULL;
+}
+
+static void theme_list(out_json_t *j, const char *const *v, size_t n)
+{
+    oj_arr_begin(j);
+    for (size_t i = 0; i < n; i++)
+        oj_str(j, v[i]);
+    oj_arr_end(j);
+}
+
+void cli_coded_json(out_json_t *j, const cli_coded_t *c)
+{
+    oj_key(j, "themes_manual");
+    theme_list(j, c->added, c->nadded);
+    oj_key(j, "themes_removed");
+    theme_list(j, c->removed, c->nremoved);
+}
+
+void cli_coded_human(FILE *f, const cli_coded_t *c, const char *sep)
+{
+    for (size_t i = 0; i < c->rec.nthemes; i++) {
+        if (i)
+            fputs(sep, f);
+        out_safe_str(f, c->rec.themes[i]);
+        if (has(c->added, c->nadded, c->rec.themes[i]))
+            fputs(" (manual)", f);
+    }
+}
