@@ -3979,6 +3979,234 @@ static char *man_text(void)
     return sb_take(&b);
 }
 
+/* The hit of id among the hits of `search --json -n 500 QUERY` on db: its themes with the
+ * manual codes applied, and the codes apart (themes_manual, themes_removed), as
+ * "themes|manual|removed" ("digi|digi|sikker"). NULL when the query does not find it. */
+static char *coded_themes(const char *db, const char *query, const char *id)
+{
+    run_t r;
+    run(&r, "--db", db, "--json", "-n", "500", "--", query);
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    char *out = NULL;
+    for (size_t i = 0; i < h.n && !out; i++) {
+        if (strcmp(jstr(h.jl.v[i], "id"), id) != 0)
+            continue;
+        sbuf_t b = {0};
+        const char *const keys[] = {"themes", "themes_manual", "themes_removed"};
+        for (size_t k = 0; k < 3; k++) {
+            const jval_t *t = jget_type(h.jl.v[i], keys[k], J_ARR);
+            if (k)
+                sb_adds(&b, "|");
+            for (size_t m = 0; m < t->n; m++) {
+                assert_int_equal(t->items[m]->t, J_STR);
+                sb_adds(&b, m ? "," : "");
+                sb_adds(&b, t->items[m]->s);
+            }
+        }
+        out = sb_take(&b);
+    }
+    hits_free(&h);
+    run_free(&r);
+    return out;
+}
+
+/* hsok code: +THEME and -THEME on a passage, kept in INDEX.codes.tsv beside the index and
+ * applied whenever passages are shown, so they survive index --force, retag and a rebuilt
+ * index; --query codes what a query finds; --check and --list; the errors. */
+static void test_manual_codes(void **state)
+{
+    (void)state;
+    char *dir = new_dir("codes");
+    char *db = path_join(dir, "index");
+    char *codes = path_join(dir, "index.codes.tsv");
+    char *cbdir = path_join(dir, "codebook");
+    assert_int_equal(mkdir(cbdir, 0700), 0);
+    char *t1 = path_join(cbdir, "sikker.theme"), *t2 = path_join(cbdir, "digi.theme");
+    static const char d1[] = "id: sikker\nlabel: Sikkerhet\n\nterms:\n  3 informasjonssikkerhet\n";
+    static const char d2[] = "id: digi\nlabel: Digitalt\n\nterms:\n  3 digitalisering\n";
+    write_file(t1, d1, sizeof d1 - 1);
+    write_file(t2, d2, sizeof d2 - 1);
+    run_t r;
+    run(&r, "index", "--db", db, "--themes", cbdir, seeds_dir);
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    /* a passage the tagger gave sikker and not digi */
+    run(&r, "--db", db, "--json", "-n", "500", "-t", "sikker", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    hits_t h;
+    parse_hits(&r, &h);
+    char *id = NULL;
+    for (size_t i = 0; i < h.n && !id; i++)
+        if (!has_theme(h.jl.v[i], "digi"))
+            id = strdup(jstr(h.jl.v[i], "id"));
+    assert_non_null(id);
+    hits_free(&h);
+    run_free(&r);
+    char *before = coded_themes(db, "informasjonssikkerhet", id);
+    assert_non_null(before);
+    assert_string_equal(before, "sikker||");
+    free(before);
+
+    run(&r, "code", "--db", db, id, "-sikker", "+digi", "--note", "sier lite om sikkerhet");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "coded 1 passage: -sikker +digi");
+    run_free(&r);
+    size_t len;
+    char *file = read_file(codes, &len);
+    assert_contains(file, "\t-sikker\t");
+    assert_contains(file, "\t+digi\t");
+    assert_contains(file, "\tsier lite om sikkerhet\n");
+    assert_contains(file, id);
+    free(file);
+
+    /* the same after each way the index can change */
+    for (int round = 0; round < 4; round++) {
+        if (round == 1)
+            run(&r, "index", "--db", db, "--force", "--themes", cbdir, seeds_dir);
+        else if (round == 2)
+            run(&r, "retag", "--db", db, "--themes", cbdir);
+        else if (round == 3) {
+            nftw(db, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+            run(&r, "index", "--db", db, "--themes", cbdir, seeds_dir);
+        }
+        if (round) {
+            assert_exit(&r, 0);
+            run_free(&r);
+        }
+        char *now = coded_themes(db, "informasjonssikkerhet", id);
+        assert_non_null(now);
+        assert_string_equal(now, "digi|digi|sikker"); /* the removed tag stays removed */
+        free(now);
+    }
+    /* the terminal marks the manual tag */
+    run(&r, "--db", db, "-n", "500", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "tema: digi (manual)");
+    run_free(&r);
+
+    /* --check: the removed sikker was a false positive of the tagger, the added digi a miss */
+    run(&r, "code", "--db", db, "--check", "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 3);
+    size_t seen = 0;
+    for (size_t i = 0; i + 1 < jl.n; i++) {
+        const char *theme = jstr(jl.v[i], "theme");
+        if (!strcmp(theme, "sikker")) {
+            assert_int_equal(juint(jl.v[i], "fp"), 1);
+            assert_int_equal(juint(jl.v[i], "tp"), 0);
+            assert_true(jget(jl.v[i], "precision")->t == J_NUM);
+            assert_true(jget(jl.v[i], "recall")->t == J_NULL);
+            seen |= 1;
+        } else if (!strcmp(theme, "digi")) {
+            assert_int_equal(juint(jl.v[i], "fn"), 1);
+            assert_true(jnum(jl.v[i], "recall") == 0);
+            seen |= 2;
+        }
+    }
+    assert_int_equal(seen, 3);
+    assert_int_equal(juint(jl.v[2], "codes"), 2);
+    assert_int_equal(juint(jl.v[2], "missing"), 0);
+    jlines_free(&jl);
+    run_free(&r);
+    run(&r, "themes", "--db", db, "--check");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "sikker");
+    assert_contains(r.out, "precision");
+    run_free(&r);
+
+    /* errors write nothing */
+    char *saved = read_file(codes, &len);
+    run(&r, "code", "--db", db, id, "+nosuch");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "hsok: unknown theme 'nosuch' (the index has: digi, sikker)");
+    run_free(&r);
+    run(&r, "code", "--db", db, "ffffffff.9999", "+digi");
+    assert_exit(&r, 1);
+    assert_contains(r.err, "hsok: no passage 'ffffffff.9999'; nothing coded");
+    run_free(&r);
+    run(&r, "code", "--db", db, "--query", "digitalisering OR informasjonssikkerhet", "+digi");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "give --yes to code them all");
+    run_free(&r);
+    char *after = read_file(codes, &len);
+    assert_string_equal(after, saved);
+    free(after);
+    free(saved);
+
+    /* --query codes every passage it matches, and says how many */
+    run(&r, "--db", db, "--json", "-n", "500", "--", "\"informasjonssikkerhet\"");
+    assert_exit(&r, 0);
+    parse_hits(&r, &h);
+    size_t nq = h.n;
+    hits_free(&h);
+    run_free(&r);
+    assert_true(nq >= 2);
+    run(&r, "code", "--db", db, "--query", "\"informasjonssikkerhet\"", "-sikker");
+    assert_exit(&r, 0);
+    char want[64];
+    snprintf(want, sizeof want, "coded %zu passages: -sikker", nq);
+    assert_contains(r.out, want);
+    run_free(&r);
+    run(&r, "--db", db, "--json", "-n", "500", "-t", "sikker", "--", "\"informasjonssikkerhet\"");
+    parse_hits(&r, &h);
+    for (size_t i = 0; i < h.n; i++) /* shown themes no longer hold sikker */
+        assert_false(has_theme(h.jl.v[i], "sikker"));
+    hits_free(&h);
+    run_free(&r);
+
+    /* a code whose passage is gone is kept and counted; a malformed line names FILE:LINE */
+    FILE *f = fopen(codes, "a");
+    assert_non_null(f);
+    fputs("gone.txt\t0123456789abcdef\tdeadbeef.1\t+digi\t2026-01-02\t\n", f);
+    fclose(f);
+    run(&r, "code", "--db", db, "--list");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "1 code points at passages no longer in the index");
+    assert_contains(r.out, "gone.txt [deadbeef.1]  2026-01-02  (not in the index)");
+    run_free(&r);
+    run(&r, "code", "--db", db, id, "+sikker");
+    assert_exit(&r, 0);
+    run_free(&r);
+    file = read_file(codes, &len);
+    assert_contains(file, "gone.txt\t0123456789abcdef\t");
+    free(file);
+    char *recoded = coded_themes(db, "informasjonssikkerhet", id);
+    assert_non_null(recoded);
+    assert_string_equal(recoded, "sikker,digi|digi,sikker|"); /* +sikker replaced -sikker */
+    free(recoded);
+
+    char *bad = path_join(dir, "bad.tsv");
+    static const char badtext[] = "# comment\nx.txt\tnot-a-hash\tid\t+digi\t2026-01-01\t\n";
+    write_file(bad, badtext, sizeof badtext - 1);
+    char env[4200];
+    snprintf(env, sizeof env, "HSOK_CODES=%s", bad);
+    const char *const envs[] = {env, NULL};
+    run_opts_t o = {.env = envs};
+    run_v(&r, &o, ARGS("--db", db, "informasjonssikkerhet"));
+    assert_exit(&r, 2);
+    snprintf(want, sizeof want, "'%s':2: text hash is not 16 hex digits", bad);
+    assert_contains(r.err, want);
+    run_free(&r);
+    run(&r, "code", "--db", db, "--codes", bad, id, "+digi");
+    assert_exit(&r, 2);
+    assert_contains(r.err, want);
+    run_free(&r);
+
+    free(bad);
+    free(id);
+    free(t1);
+    free(t2);
+    free(cbdir);
+    free(codes);
+    free(db);
+    free(dir);
+}
+
 static void test_man_page(void **state)
 {
     (void)state;
@@ -4111,6 +4339,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_respondent_filters),
         cmocka_unit_test(test_stats_unknown_respondents),
         cmocka_unit_test(test_samples_apart),
+        cmocka_unit_test(test_manual_codes),
         cmocka_unit_test(test_man_page),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

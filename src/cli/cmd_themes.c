@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "hsok/compound.h"
+#include "hsok/codes.h"
 #include "hsok/db.h"
 #include "hsok/ingest.h"
 #include "hsok/segment.h"
@@ -148,9 +149,15 @@ static const struct option themes_opts[] = {
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"check", no_argument, NULL, CLI_OPT_FIRST_LOCAL + 8},
+    {"codes", required_argument, NULL, CLI_OPT_FIRST_LOCAL + 9},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* --check: the tagger against the manual codes (cli_codes_check) of --codes FILE */
+static int themes_check;
+static const char *themes_codes;
 
 /* --type values of `hsok themes` */
 static const char *themes_types[16];
@@ -393,6 +400,24 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
     return n ? CLI_OK : CLI_NONE;
 }
 
+/* themes --check: closes db */
+static int themes_check_codes(hsok_db_t *db, const char *dbpath, int json)
+{
+    struct hsok_codes *codes = NULL;
+    char *path = NULL;
+    int rc = cli_codes_load(themes_codes, hsok_db_default_path(dbpath), 0, &codes, &path);
+    if (rc == CLI_OK && !hsok_codes_count(codes)) {
+        cli_error("no manual codes in '%s': code passages with 'hsok code ID +THEME'", path);
+        rc = CLI_NONE;
+    } else if (rc == CLI_OK) {
+        rc = cli_codes_check(db, codes, json);
+    }
+    hsok_codes_free(codes);
+    free(path);
+    hsok_db_close(db, NULL);
+    return rc;
+}
+
 int cmd_themes(int argc, char **argv)
 {
     const char *dbpath = NULL;
@@ -426,9 +451,13 @@ int cmd_themes(int argc, char **argv)
                 return cli_usage_error(argv[0], "--color wants auto, always or never");
             break;
         case CLI_OPT_DB: dbpath = optarg; break;
+        case CLI_OPT_FIRST_LOCAL + 8: themes_check = 1; break;
+        case CLI_OPT_FIRST_LOCAL + 9: themes_codes = optarg; break;
         default: return CLI_USAGE;
         }
     }
+    if (themes_check && (argc > optind || nresp || themes_ntypes))
+        return cli_usage_error(argv[0], "--check takes no theme, --respondent or --type");
     if (argc - optind > 1)
         return cli_usage_error(argv[0], "one theme at a time ('%s' and '%s')", argv[optind],
                                argv[optind + 1]);
@@ -438,6 +467,8 @@ int cmd_themes(int argc, char **argv)
     hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
+    if (themes_check)
+        return themes_check_codes(db, dbpath, json);
     hsok_select_t sel = { .respondents = resp, .nrespondents = nresp,
                           .respondent_exact = exact == 1, .types = themes_types,
                           .ntypes = themes_ntypes };

@@ -122,7 +122,8 @@ static const cli_cmd_t commands[] = {
      "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
      "hsok themes [--json] [-r NAME]... [-R NAME]... [--type TYPE]... [--db DIR]\n"
-     "                   [THEME]",
+     "                   [THEME]\n"
+     "       hsok themes --check [--json] [--codes FILE] [--db DIR]",
      "  -r, --respondent NAME\n"
      "                      only respondents whose name contains NAME (repeatable)\n"
      "  -R, --respondent-exact NAME\n"
@@ -133,6 +134,12 @@ static const cli_cmd_t commands[] = {
      "                      privatperson, annet\n"
      "      --json          one JSON object per theme, then the matrix\n"
      "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
+     "      --check         how well the automatic tagger agrees with the manual codes\n"
+     "                      ('hsok code'): per coded theme tp, fp, fn, precision, recall;\n"
+     "                      a +THEME is a positive, a -THEME on a tagged passage a false\n"
+     "                      positive; no codes: exit 1\n"
+     "      --codes FILE    the codes file for --check (default: $HSOK_CODES, else\n"
+     "                      INDEX.codes.tsv beside the index)\n"
      "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
      "\n"
      "Without THEME: per theme the passages and respondents, and a respondent x theme table\n"
