@@ -4086,6 +4086,34 @@ static void test_manual_codes(void **state)
     assert_exit(&r, 0);
     assert_contains(r.out, "tema: digi (manual)");
     run_free(&r);
+    /* exports carry the codes apart, and the removed theme's evidence goes with it */
+    run(&r, "export", "--db", db, "--format", "jsonl");
+    assert_exit(&r, 0);
+    jlines_t ex;
+    parse_jsonl(&r, &ex);
+    size_t found = 0;
+    for (size_t i = 0; i < ex.n; i++) {
+        if (strcmp(jstr(ex.v[i], "id"), id) != 0)
+            continue;
+        found++;
+        assert_false(has_theme(ex.v[i], "sikker"));
+        assert_true(has_theme(ex.v[i], "digi"));
+        const jval_t *man = jget_type(ex.v[i], "themes_manual", J_ARR);
+        const jval_t *rem = jget_type(ex.v[i], "themes_removed", J_ARR);
+        assert_int_equal(man->n, 1);
+        assert_string_equal(man->items[0]->s, "digi");
+        assert_int_equal(rem->n, 1);
+        assert_string_equal(rem->items[0]->s, "sikker");
+        assert_null(jget(jget_type(ex.v[i], "evidence", J_OBJ), "sikker"));
+    }
+    assert_int_equal(found, 1);
+    jlines_free(&ex);
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "csv");
+    assert_exit(&r, 0);
+    assert_contains(r.out, ",respondent_type,themes_manual,themes_removed\r\n");
+    assert_contains(r.out, ",digi,sikker\r\n");
+    run_free(&r);
 
     /* --check: the removed sikker was a false positive of the tagger, the added digi a miss */
     run(&r, "code", "--db", db, "--check", "--json");

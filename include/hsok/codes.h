@@ -79,6 +79,11 @@ int hsok_codes_found(const hsok_codes_t *c, size_t i);
 hsok_status_t hsok_codes_effective(hsok_codes_t *c, const hsok_record_t *rec,
                                    const char ***out, size_t *n, char **errmsg);
 
+/* Apply the codes to every passage of recs, in place: its themes become those of
+ * hsok_codes_effective, and the evidence of a removed theme goes. The added theme ids are
+ * borrowed from c: free c after recs. */
+hsok_status_t hsok_codes_apply(hsok_codes_t *c, hsok_records_t *recs, char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -56,6 +56,12 @@ typedef struct hsok_export_opts {
     const char *const *themes;          /* md/html: group only by these theme ids, in this
                                            order (the selected themes); NULL: every theme */
     size_t nthemes;
+    struct hsok_codes *codes;           /* the manual codes (codes.h), applied to recs with
+                                           hsok_codes_apply; NULL: none. When set, csv gets
+                                           the columns themes_manual and themes_removed
+                                           (ids joined by "; ") and jsonl the keys of the
+                                           same names (arrays of ids): the themes coded +
+                                           and - on the passage */
 } hsok_export_opts_t;
 
 /* Write recs to out. Errors: HSOK_ERR_IO ("cannot write: ...") if out fails. */

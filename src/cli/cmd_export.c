@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hsok/codes.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
 #include "hsok/ingest.h"
@@ -354,6 +355,7 @@ int cmd_export(int argc, char **argv)
     hsok_records_t *recs = NULL;
     hsok_theme_matrix_t *matrix = NULL;
     hsok_stances_t *stances = NULL;
+    hsok_codes_t *codes = NULL; /* the manual codes (hsok code), applied to recs */
     char *selection = NULL, *err = NULL;
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
@@ -383,6 +385,11 @@ int cmd_export(int argc, char **argv)
     }
     cli_note_samples(db, hsok_db_default_path(a.db));
     st = hsok_db_select(db, &sel, &recs, &err);
+    if (st == HSOK_OK &&
+        (rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &codes, NULL)) != CLI_OK)
+        goto out;
+    if (st == HSOK_OK)
+        st = hsok_codes_apply(codes, recs, &err);
     int report = a.format == HSOK_EXPORT_MD || a.format == HSOK_EXPORT_HTML;
     if (st == HSOK_OK && report)
         st = hsok_db_stances(db, &stances, &err);
@@ -406,6 +413,7 @@ int cmd_export(int argc, char **argv)
         .themes = a.themes,
         .nthemes = a.nthemes,
     };
+    eo.codes = hsok_codes_count(codes) ? codes : NULL;
     FILE *f = stdout;
     if (a.output != NULL && (f = open_temp(a.output)) == NULL) {
         rc = CLI_ERR;
@@ -437,6 +445,7 @@ int cmd_export(int argc, char **argv)
 out:
     if (recs != NULL)
         hsok_records_free(recs);
+    hsok_codes_free(codes); /* after recs: they borrow its theme ids */
     if (matrix != NULL)
         hsok_theme_matrix_free(matrix);
     if (stances != NULL)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "db_internal.h"
 #include "hsok/ingest.h"
 
 #define CODES_MAX_BYTES (64u << 20)
@@ -511,5 +512,30 @@ hsok_status_t hsok_codes_effective(hsok_codes_t *c, const hsok_record_t *rec,
             v[k++] = add[i];
     *out = v;
     *n = k;
+    return HSOK_OK;
+}
+
+hsok_status_t hsok_codes_apply(hsok_codes_t *c, hsok_records_t *recs, char **errmsg)
+{
+    if (!c || !c->n || !recs)
+        return HSOK_OK;
+    for (size_t i = 0; i < recs->n; i++) {
+        db_rec_t *r = &recs->recs[i];
+        const char **shown = NULL;
+        size_t n = 0;
+        hsok_status_t st = hsok_codes_effective(c, &r->pub, &shown, &n, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        /* the evidence of a theme removed by hand goes with it */
+        size_t k = 0;
+        for (size_t t = 0; t < r->pub.ntags; t++)
+            if (r->tags[t].theme && in_list(shown, n, r->tags[t].theme))
+                r->tags[k++] = r->tags[t];
+        r->pub.ntags = k;
+        free(r->themes);
+        r->themes = shown;
+        r->pub.themes = shown;
+        r->pub.nthemes = n;
+    }
     return HSOK_OK;
 }

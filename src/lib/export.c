@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "formtext.h"
+#include "hsok/codes.h"
 #include "hsok/export.h"
 #include "hsok/text.h"
 
@@ -617,6 +618,30 @@ static void csv_row_end(FILE *out)
     fputs("\r\n", out);
 }
 
+/* The manual codes of r (none without codes): *add and *rem, counts *nadd, *nrem. */
+static void manual_codes(const hsok_export_opts_t *opts, const hsok_record_t *r,
+                         const char *const **add, size_t *nadd, const char *const **rem,
+                         size_t *nrem)
+{
+    *nadd = *nrem = 0;
+    *add = *rem = NULL;
+    if (opts->codes)
+        hsok_codes_lookup(opts->codes, r, add, nadd, rem, nrem);
+}
+
+/* ids joined by "; " as one CSV cell */
+static void csv_id_list(FILE *out, const char *const *v, size_t n)
+{
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            buf_addstr(&b, "; ");
+        buf_addstr(&b, v[i]);
+    }
+    hsok_write_csv_cell(out, b.err ? "" : b.data);
+    buf_free(&b);
+}
+
 static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
                                 const hsok_export_opts_t *opts)
 {
@@ -630,6 +655,8 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
             putc(',', out);
         hsok_write_csv_cell(out, header[i]);
     }
+    if (opts->codes)
+        fputs(",themes_manual,themes_removed", out);
     csv_row_end(out);
 
     buf_t themes = BUF_INIT, evidence = BUF_INIT;
@@ -678,6 +705,15 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
         hsok_write_csv_cell(out, r->text);
         putc(',', out);
         hsok_write_csv_cell(out, r->respondent_type ? r->respondent_type : "");
+        if (opts->codes) {
+            const char *const *add, *const *rem;
+            size_t nadd, nrem;
+            manual_codes(opts, r, &add, &nadd, &rem, &nrem);
+            putc(',', out);
+            csv_id_list(out, add, nadd);
+            putc(',', out);
+            csv_id_list(out, rem, nrem);
+        }
         csv_row_end(out);
         if (ferror(out))
             break;
@@ -717,7 +753,20 @@ static void json_int_or_null(FILE *out, int v)
         fputs("null", out);
 }
 
-static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs)
+static void json_id_list(FILE *out, const char *key, const char *const *v, size_t n)
+{
+    json_key(out, key, 0);
+    putc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            putc(',', out);
+        hsok_write_json_string(out, v[i]);
+    }
+    putc(']', out);
+}
+
+static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs,
+                                  const hsok_export_opts_t *opts)
 {
     size_t n = hsok_records_count(recs);
     for (size_t i = 0; i < n && !ferror(out); i++) {
@@ -753,6 +802,13 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs)
             hsok_write_json_string(out, r->themes[t]);
         }
         putc(']', out);
+        if (opts->codes) {
+            const char *const *add, *const *rem;
+            size_t nadd, nrem;
+            manual_codes(opts, r, &add, &nadd, &rem, &nrem);
+            json_id_list(out, "themes_manual", add, nadd);
+            json_id_list(out, "themes_removed", rem, nrem);
+        }
         json_key(out, "evidence", 0);
         putc('{', out);
         for (size_t t = 0; t < r->ntags; t++) {
@@ -1296,7 +1352,7 @@ hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_expo
     hsok_status_t st;
     switch (opts->format) {
     case HSOK_EXPORT_CSV: st = export_csv(out, recs, opts); break;
-    case HSOK_EXPORT_JSONL: st = export_jsonl(out, recs); break;
+    case HSOK_EXPORT_JSONL: st = export_jsonl(out, recs, opts); break;
     case HSOK_EXPORT_MD: st = export_md(out, recs, opts); break;
     case HSOK_EXPORT_HTML: st = export_html(out, recs, opts); break;
     default: return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: unknown format");
