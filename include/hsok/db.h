@@ -226,6 +226,29 @@ void hsok_theme_matrix_free(hsok_theme_matrix_t *m);
 hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_records_t **out,
                              char **errmsg);
 
+/* ---- form text ---- */
+
+/* Mark the hearing's form text: passages whose text (numbering, case, spacing and punctuation
+ * ignored; three words or more) stands in the files of at least two respondents and is
+ *   1. a question (ends with '?') followed by different text in different files, or
+ *   2. a preamble: in each of its files no question is open at it and a later passage of the
+ *      file answers a numbered question, or
+ *   3. the template's: it stands in at least 3 files and 90% of the index's files, in none
+ *      under a numbered question.
+ * The same text from several respondents that is none of these (a campaign's letter) is not
+ * marked: it counts once per respondent. Searches, theme counts and exports leave marked
+ * passages out unless hsok_db_with_form_text is on. Marks that no longer hold (files pruned) are
+ * taken away, so run it after every change of the index's files (hsok index and retag do).
+ * *marked (may be NULL) gets the number of marked passages. Commits. */
+hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errmsg);
+
+/* The number of passages marked as form text, in *n. */
+hsok_status_t hsok_db_form_text_count(hsok_db_t *db, size_t *n, char **errmsg);
+
+/* With on nonzero, searches, selections and theme counts on db take in the passages marked
+ * as form text too (by default they leave them out). */
+void hsok_db_with_form_text(hsok_db_t *db, int on);
+
 /* ---- stances ---- */
 
 /* One respondent's checkbox answer to a numbered question. */

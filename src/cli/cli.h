@@ -44,6 +44,7 @@ enum {
     CLI_OPT_THEMES = 0x103,
     CLI_OPT_THRESHOLD = 0x104,
     CLI_OPT_TYPE = 0x105,      /* --type TYPE: respondent type (cli_add_type) */
+    CLI_OPT_FORM_TEXT = 0x106, /* --with-form-text: also the hearing's form text */
     CLI_OPT_FIRST_LOCAL = 0x110 /* commands number their own long-only options from here */
 };
 

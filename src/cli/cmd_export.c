@@ -33,6 +33,7 @@ static const struct option export_opts[] = {
     {"type", required_argument, NULL, CLI_OPT_TYPE},
     {"query", required_argument, NULL, 'q'},
     {"all", no_argument, NULL, 'a'},
+    {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"excel", no_argument, NULL, OPT_EXCEL},
     {"title", required_argument, NULL, OPT_TITLE},
@@ -51,6 +52,7 @@ typedef struct export_args {
     size_t ntypes;
     int respondent_exact; /* -1 before -r or -R, 0 -r, 1 -R */
     int all, excel, force, have_format;
+    int with_form_text;
     hsok_export_format_t format;
 } export_args_t;
 
@@ -84,6 +86,7 @@ static int parse_args(int argc, char **argv, export_args_t *a)
                 rc = CLI_USAGE;
             break;
         case 'a': a->all = 1; break;
+        case CLI_OPT_FORM_TEXT: a->with_form_text = 1; break;
         case OPT_FORMAT:
             if (hsok_export_format_parse(optarg, &a->format) < 0)
                 rc = cli_usage_error(argv[0], "unknown format '%s': expected csv, jsonl, md "
@@ -377,6 +380,8 @@ int cmd_export(int argc, char **argv)
         .ntypes = a.ntypes,
     };
     hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
+    if (st == HSOK_OK)
+        hsok_db_with_form_text(db, a.with_form_text);
     if (st == HSOK_OK)
         st = hsok_db_theme_matrix(db, &sel, &matrix, &err);
     if (st != HSOK_OK) {

@@ -496,6 +496,13 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
     }
     int rc = run_index(db, &fl, &opts, mm, prune, &run);
     walk_free(&fl);
+    size_t form_marked = 0;
+    if (rc == CLI_OK && !cli_stop_signal && (run.indexed > 0 || run.pruned > 0)) {
+        /* the hearing's form text, looked for across all of the index's files */
+        st = hsok_db_mark_form_text(db, &form_marked, &err);
+        if (st != HSOK_OK)
+            rc = cli_fail(st, err, 0);
+    }
     /* unchanged files keep the tags of the codebook they were indexed with */
     if (cb && old_fp && *old_fp && strcmp(old_fp, hsok_codebook_fingerprint(cb)) &&
         run.unchanged > 0)
@@ -532,6 +539,10 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
                 run.skips.total, run.failed, mbs);
         if (prune)
             fprintf(stderr, "pruned %zu file%s\n", run.pruned, run.pruned == 1 ? "" : "s");
+        if (form_marked)
+            fprintf(stderr, "%zu passage%s of form text (left out of searches, themes and "
+                            "exports; --with-form-text shows them)\n",
+                    form_marked, form_marked == 1 ? "" : "s");
     }
     /* what was not indexed is said once more where it cannot scroll by unnoticed */
     if (run.skips.total > 0 || run.failed > 0) {

@@ -18,6 +18,7 @@ static const struct option search_opts[] = {
     {"respondent-exact", required_argument, NULL, 'R'},
     {"theme", required_argument, NULL, 't'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
+    {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -29,6 +30,7 @@ static const struct option search_opts[] = {
 typedef struct search_args {
     const char *db;
     int json;
+    int with_form_text; /* --with-form-text */
     out_color_t color;
     hsok_search_opts_t opts;
     const char **respondents, **themes;
@@ -116,6 +118,7 @@ static int parse_args(int argc, char **argv, search_args_t *a)
                 rc = CLI_USAGE;
             break;
         case CLI_OPT_JSON: a->json = 1; break;
+        case CLI_OPT_FORM_TEXT: a->with_form_text = 1; break;
         case CLI_OPT_COLOR:
             if (out_color_parse(optarg, &a->color) < 0)
                 rc = cli_usage_error(argv[0], "invalid value '%s' for --color: expected "
@@ -358,6 +361,7 @@ int cmd_search(int argc, char **argv)
         rc = cli_fail(st, err, 0);
         goto out;
     }
+    hsok_db_with_form_text(db, a.with_form_text);
     rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &a.codes, NULL);
     if (rc != CLI_OK) {
         hsok_db_close(db, NULL);

@@ -132,7 +132,7 @@ static void print_stances(const hsok_stances_t *s)
     }
 }
 
-static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances)
+static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances, size_t form)
 {
     out_json_t j;
     oj_init(&j, stdout);
@@ -161,11 +161,12 @@ static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances)
         oj_str(&j, st->unknown_files[i]);
     oj_arr_end(&j);
     oj_obj_end(&j);
+    oj_key(&j, "form_text_passages"); oj_uint(&j, form);
     json_stances(&j, stances);
     oj_obj_end(&j);
 }
 
-static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances)
+static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances, size_t form)
 {
     char size[32];
     out_human_size(size, sizeof size, st->bytes_on_disk);
@@ -198,6 +199,9 @@ static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances)
             printf("            and %zu more (hsok stats --json lists them all)\n",
                    st->nunknown_files - SHOWN);
     }
+    if (form)
+        printf("form text:    %zu passage%s (the hearing's, not a respondent's: left out of "
+               "searches, themes and exports)\n", form, form == 1 ? "" : "s");
     print_stances(stances);
 }
 
@@ -224,19 +228,24 @@ int cmd_stats(int argc, char **argv)
         return cli_fail(s, err, 0);
     s = hsok_db_stats(db, &st, &err);
     hsok_stances_t *stances = NULL;
+    size_t form = 0;
     if (s == HSOK_OK) {
         s = hsok_db_stances(db, &stances, &err);
-        if (s != HSOK_OK)
+        if (s == HSOK_OK)
+            s = hsok_db_form_text_count(db, &form, &err);
+        if (s != HSOK_OK) {
             hsok_stats_free(st);
+            hsok_stances_free(stances);
+        }
     }
     int rc = CLI_OK;
     if (s != HSOK_OK) {
         rc = cli_fail(s, err, 0);
     } else {
         if (json)
-            print_json(st, stances);
+            print_json(st, stances, form);
         else
-            print_human(st, stances);
+            print_human(st, stances, form);
         cli_note_samples(db, hsok_db_default_path(dbpath));
         hsok_stats_free(st);
         hsok_stances_free(stances);

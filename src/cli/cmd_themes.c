@@ -145,6 +145,7 @@ static const struct option themes_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
+    {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"limit", required_argument, NULL, 'n'},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -162,6 +163,7 @@ static const char *themes_codes;
 /* --type values of `hsok themes` */
 static const char *themes_types[16];
 static size_t themes_ntypes;
+static int themes_form_text; /* --with-form-text */
 
 /* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
@@ -430,6 +432,7 @@ int cmd_themes(int argc, char **argv)
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("themes")); return CLI_OK;
         case CLI_OPT_JSON: json = 1; break;
+        case CLI_OPT_FORM_TEXT: themes_form_text = 1; break;
         case CLI_OPT_TYPE:
             if (cli_add_type(argv[0], optarg, themes_types, &themes_ntypes, 16) < 0)
                 return CLI_USAGE;
@@ -469,6 +472,7 @@ int cmd_themes(int argc, char **argv)
         return cli_fail(st, err, 0);
     if (themes_check)
         return themes_check_codes(db, dbpath, json);
+    hsok_db_with_form_text(db, themes_form_text);
     hsok_select_t sel = { .respondents = resp, .nrespondents = nresp,
                           .respondent_exact = exact == 1, .types = themes_types,
                           .ntypes = themes_ntypes };

@@ -34,6 +34,8 @@ static const cli_cmd_t commands[] = {
      "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
      "                      universitet, organisasjon, fagforening, bedrift,\n"
      "                      privatperson, annet\n"
+     "      --with-form-text  also the hearing's form text (a form's preamble and questions,\n"
+     "                      the same in several responses), which is left out by default\n"
      "      --json          one JSON object per hit and a final summary object\n"
      "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
      "\n"
@@ -86,7 +88,14 @@ static const cli_cmd_t commands[] = {
      "named on the command line is indexed whatever its name. FIFOs, devices and sockets are\n"
      "skipped, never opened. When files were skipped or failed, a last line counts them and\n"
      "the exit status is 4. Ctrl-C or SIGTERM stops after the file in hand and saves the\n"
-     "finished files (exit 130/143); the same command again does the rest.\n"},
+     "finished files (exit 130/143); the same command again does the rest.\n"
+     "\n"
+     "After the files, the hearing's form text is marked across the whole index: a passage\n"
+     "whose text (numbering, case, spacing, punctuation aside) stands in the responses of two\n"
+     "or more respondents and is a question followed by different answers, a preamble before\n"
+     "a form's questions, or outside the questions in 90% of the files (3 or more).\n"
+     "Searches, themes and exports leave it out (--with-form-text shows it); the same\n"
+     "opinion sent by several respondents is not form text and counts once per respondent.\n"},
     {"show", cmd_show, "show a passage by id, with its neighbours",
      "hsok show [--context N] [--json] [--db DIR] ID",
      "  -C, --context N     also show N passages before and after (default 0)\n"
@@ -121,8 +130,8 @@ static const cli_cmd_t commands[] = {
      "or says what is damaged and exits 3: then delete the index and run 'hsok index'\n"
      "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
-     "hsok themes [--json] [-r NAME]... [-R NAME]... [--type TYPE]... [--db DIR]\n"
-     "                   [THEME]\n"
+     "hsok themes [--json] [-r NAME]... [-R NAME]... [--type TYPE]... [--with-form-text]\n"
+     "                   [--db DIR] [THEME]\n"
      "       hsok themes --check [--json] [--codes FILE] [--db DIR]",
      "  -r, --respondent NAME\n"
      "                      only respondents whose name contains NAME (repeatable)\n"
@@ -132,6 +141,7 @@ static const cli_cmd_t commands[] = {
      "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
      "                      universitet, organisasjon, fagforening, bedrift,\n"
      "                      privatperson, annet\n"
+     "      --with-form-text  also count the hearing's form text (left out by default)\n"
      "      --json          one JSON object per theme, then the matrix\n"
      "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
      "      --check         how well the automatic tagger agrees with the manual codes\n"
@@ -206,6 +216,8 @@ static const cli_cmd_t commands[] = {
      "  -q, --query Q       only passages matching the query Q (search syntax)\n"
      "  -a, --all           every selected passage, tagged or not (default: only passages\n"
      "                      with at least one theme)\n"
+     "      --with-form-text  also the hearing's form text (a form's preamble and questions,\n"
+     "                      the same in several responses), which is left out by default\n"
      "      --excel         csv: start with a UTF-8 byte order mark for Excel\n"
      "      --title T       md/html: the report's title (default \"Utdrag fra høringssvar\")\n"
      "  -o, --output FILE   write to FILE instead of stdout; FILE appears only when the\n"

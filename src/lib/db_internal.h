@@ -24,6 +24,7 @@ struct hsok_db {
     double last_commit;   /* monotonic seconds at the last commit (or the open) */
     double commit_secs;   /* how long the last commit took */
     size_t max_file_size; /* limit of a source file; 0: HSOK_MAX_SOURCE_BYTES */
+    int with_form_text;   /* searches take in form text (hsok_db_with_form_text) */
 };
 
 /* The analyzer of db, created on first use. NULL on failure (errmsg set). */
@@ -54,6 +55,10 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
 hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kind,
                            const char *filekey, const hsok_codebook_t *cb, xap_doc_t **out,
                            char **errmsg);
+
+/* The form key of a passage's text (dbform.c): the hex hash of its normalised text
+ * (formtext.h), "" when it has fewer than three words. */
+void db_form_key(const char *text, char out[17]);
 
 /* Load the compound lexicon for indexing (once per handle). */
 hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg);

@@ -67,6 +67,9 @@ hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *pa
     if (st == HSOK_OK)
         st = hsok_db_commit(db, errmsg);
     xap_hits_free(hits);
+    /* the documents were rebuilt without their form-text marks */
+    if (st == HSOK_OK)
+        st = hsok_db_mark_form_text(db, NULL, errmsg);
     if (st == HSOK_OK && passages)
         *passages = done;
     return st;

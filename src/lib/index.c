@@ -656,6 +656,11 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
     }
     if (!bad && r.respondent_type && *r.respondent_type)
         bad = add_boolean(tc, PFX_RTYPE, r.respondent_type);
+    if (!bad) { /* the same text in other responses may be the hearing's form (dbform.c) */
+        char fkey[17];
+        db_form_key(r.text, fkey);
+        bad = *fkey && add_boolean(tc, PFX_FORMKEY, fkey);
+    }
     if (!bad && r.question_no > 0) {
         snprintf(num, sizeof num, "%d", r.question_no);
         bad = add_boolean(tc, PFX_QUESTION, num);

@@ -19,6 +19,8 @@
 #define PFX_THEME "XT"      /* XT + theme id */
 #define PFX_KIND "XK"       /* XK + passage kind: p (paragraph), b (bullets), f (footnote) */
 #define PFX_RTYPE "XY"      /* XY + respondent type ("kommune", see segment.h) */
+#define PFX_FORMKEY "XH"    /* XH + hash of the passage's normalised text (dbform.c) */
+#define PFX_FORM "XO"       /* the passage is the hearing's form text (dbform.c) */
 
 enum {
     SLOT_RESPONDENT = 0,

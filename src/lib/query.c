@@ -1246,6 +1246,15 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
         }
         f[nf++] = or;
     }
+    if (!p->db->with_form_text) {
+        /* the hearing's form text is nobody's answer (dbform.c) */
+        xap_query_t *nq = mk(p, XQ_AND_NOT, 2), *form = mk_term(p, PFX_FORM, "", 0, XQ_TERM);
+        if (!nq || !form)
+            return NULL;
+        nq->sub[nq->nsub++] = q;
+        nq->sub[nq->nsub++] = form;
+        q = nq;
+    }
     if (!nf)
         return q;
     xap_query_t *fq = mk(p, XQ_FILTER, nf + 1);
