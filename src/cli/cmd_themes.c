@@ -145,7 +145,6 @@ static const struct option themes_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
-    {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"limit", required_argument, NULL, 'n'},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -159,11 +158,11 @@ static const struct option themes_opts[] = {
 /* --check: the tagger against the manual codes (cli_codes_check) of --codes FILE */
 static int themes_check;
 static const char *themes_codes;
+static const char *themes_dbpath; /* the index path, for the codes file beside it */
 
 /* --type values of `hsok themes` */
 static const char *themes_types[16];
 static size_t themes_ntypes;
-static int themes_form_text; /* --with-form-text */
 
 /* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
@@ -326,6 +325,13 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
     hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
+    /* the manual codes: a passage whose theme was removed by hand says so */
+    struct hsok_codes *codes = NULL;
+    int crc = cli_codes_load(themes_codes, themes_dbpath, 0, &codes, NULL);
+    if (crc != CLI_OK) {
+        hsok_records_free(recs);
+        return crc;
+    }
     size_t n = hsok_records_count(recs);
     if (!json) {
         out_sgr(stdout, color, OUT_SGR_BOLD);
@@ -358,6 +364,19 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         if (limit && shown >= limit)
             continue;
         shown++;
+        cli_coded_t cd;
+        if (cli_coded(codes, r, &cd) != 0) {
+            hsok_codes_free(codes);
+            hsok_records_free(recs);
+            cli_error("out of memory");
+            return CLI_ERR;
+        }
+        int removed = 0, manual = 0;
+        for (size_t k = 0; k < cd.nremoved; k++)
+            removed |= !strcmp(cd.removed[k], theme);
+        for (size_t k = 0; k < cd.nadded; k++)
+            manual |= !strcmp(cd.added[k], theme);
+        cli_coded_free(&cd);
         if (json) {
             out_json_t j;
             oj_init(&j, stdout);
@@ -371,6 +390,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             oj_key(&j, "respondent"); oj_str(&j, r->respondent);
             oj_key(&j, "section"); oj_str(&j, r->section);
             json_tags(&j, r->tags, r->ntags);
+            cli_coded_json(&j, &cd);
             oj_key(&j, "text"); oj_str(&j, r->text);
             oj_obj_end(&j);
             continue;
@@ -384,6 +404,10 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         printf(":%u  [", r->line);
         out_safe_str(stdout, r->id);
         putchar(']');
+        if (removed)
+            fputs("  (removed by hand: hsok code)", stdout);
+        else if (manual)
+            fputs("  (also coded by hand)", stdout);
         if (*r->section) {
             fputs("  ", stdout);
             out_section(stdout, r->section, 70);
@@ -399,6 +423,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         }
     }
     hsok_records_free(recs);
+    hsok_codes_free(codes);
     return n ? CLI_OK : CLI_NONE;
 }
 
@@ -432,7 +457,6 @@ int cmd_themes(int argc, char **argv)
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("themes")); return CLI_OK;
         case CLI_OPT_JSON: json = 1; break;
-        case CLI_OPT_FORM_TEXT: themes_form_text = 1; break;
         case CLI_OPT_TYPE:
             if (cli_add_type(argv[0], optarg, themes_types, &themes_ntypes, 16) < 0)
                 return CLI_USAGE;
@@ -472,7 +496,7 @@ int cmd_themes(int argc, char **argv)
         return cli_fail(st, err, 0);
     if (themes_check)
         return themes_check_codes(db, dbpath, json);
-    hsok_db_with_form_text(db, themes_form_text);
+    themes_dbpath = hsok_db_default_path(dbpath);
     hsok_select_t sel = { .respondents = resp, .nrespondents = nresp,
                           .respondent_exact = exact == 1, .types = themes_types,
                           .ntypes = themes_ntypes };

@@ -148,8 +148,9 @@ static const cli_cmd_t commands[] = {
      "                      ('hsok code'): per coded theme tp, fp, fn, precision, recall;\n"
      "                      a +THEME is a positive, a -THEME on a tagged passage a false\n"
      "                      positive; no codes: exit 1\n"
-     "      --codes FILE    the codes file for --check (default: $HSOK_CODES, else\n"
-     "                      INDEX.codes.tsv beside the index)\n"
+     "      --codes FILE    the manual codes file (default: $HSOK_CODES, else\n"
+     "                      INDEX.codes.tsv beside the index); with THEME, a passage\n"
+     "                      whose theme was removed by hand says so\n"
      "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
      "\n"
      "Without THEME: per theme the passages and respondents, and a respondent x theme table\n"
