@@ -1583,6 +1583,123 @@ static void test_stances_by_question_text(void **state)
     free(dir);
 }
 
+/* The number of hits for word (with extra, an option or NULL), 0 when none. */
+static size_t hit_count(const char *db, const char *word, const char *extra)
+{
+    run_t r;
+    if (extra)
+        run(&r, "--db", db, "--json", "-n", "100", extra, word);
+    else
+        run(&r, "--db", db, "--json", "-n", "100", word);
+    size_t n = 0;
+    if (r.status == 0) {
+        hits_t h;
+        parse_hits(&r, &h);
+        n = h.n;
+        hits_free(&h);
+    } else {
+        assert_exit(&r, 1);
+    }
+    run_free(&r);
+    return n;
+}
+
+/* A hearing's form text (issue 9 item 5): three responses to one form (the same preamble
+ * and questions, different answers) and a campaign letter sent by two organisations. The
+ * form's preamble and questions are no respondent's passages: searches and exports leave
+ * them out, --with-form-text shows them; the campaign letter, a rhetorical question in it
+ * included, stays (once per respondent). The marks follow the index: with two of the three
+ * forms pruned, the one left is its respondent's own text again. */
+static void test_form_text(void **state)
+{
+    (void)state;
+    char *dir = new_dir("formtext");
+    char *db = path_join(dir, "index");
+    char *docs = path_join(dir, "docs");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    static const char *const names[] = {"Alfa kommune", "Beta kommune", "Gamma kommune"};
+    static const char *const answers[][2] = {
+        {"Vi st\xc3\xb8tter forslaget fullt ut og ber om rask innf\xc3\xb8ring.",
+         "Kostnadene er for lavt ansl\xc3\xa5tt i notatet."},
+        {"Vi er usikre og \xc3\xb8nsker mer utredning av forslaget.",
+         "Ingen ytterligere merknader fra kommunen her."},
+        {"Forslaget b\xc3\xb8r ikke gjennomf\xc3\xb8res i denne formen.",
+         "Departementet m\xc3\xa5 se p\xc3\xa5 finansieringen p\xc3\xa5 nytt."},
+    };
+    for (int i = 0; i < 3; i++) {
+        char text[2048], name[64];
+        snprintf(text, sizeof text,
+                 "H\xc3\xb8ringssvar fra %s\n\n"
+                 "Dette skjemaet brukes for \xc3\xa5 svare p\xc3\xa5 h\xc3\xb8ringen om felles "
+                 "pasientjournal. Svar kort under hvert sp\xc3\xb8rsm\xc3\xa5l.\n\n"
+                 "Hva mener dere om forslaget om felles pasientjournal?\n\n%s\n\n"
+                 "Hvilke \xc3\xb8konomiske konsekvenser ser dere?\n\n%s\n",
+                 names[i], answers[i][0], answers[i][1]);
+        snprintf(name, sizeof name, "form%d.txt", i + 1);
+        char *f = path_join(docs, name);
+        write_file(f, text, strlen(text));
+        free(f);
+    }
+    static const char *const orgs[] = {"Delta pasientforening", "Epsilon pasientforening"};
+    for (int i = 0; i < 2; i++) {
+        char text[1024], name[64];
+        snprintf(text, sizeof text,
+                 "H\xc3\xb8ringssvar fra %s\n\n"
+                 "Vi mener at felles pasientjournal truer personvernet til alle pasienter.\n\n"
+                 "Hvorfor skal staten samle alle helseopplysninger p\xc3\xa5 ett sted?\n\n"
+                 "Vi krever at forslaget trekkes tilbake i sin helhet.\n",
+                 orgs[i]);
+        snprintf(name, sizeof name, "kampanje%d.txt", i + 1);
+        char *f = path_join(docs, name);
+        write_file(f, text, strlen(text));
+        free(f);
+    }
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 0);
+    run_free(&r);
+    /* the form's preamble and questions: found only when asked for */
+    assert_int_equal(hit_count(db, "skjemaet", NULL), 0);
+    assert_int_equal(hit_count(db, "skjemaet", "--with-form-text"), 3);
+    assert_int_equal(hit_count(db, "\"konsekvenser ser dere\"", NULL), 0);
+    assert_int_equal(hit_count(db, "\"konsekvenser ser dere\"", "--with-form-text"), 3);
+    /* the answers are the respondents' own */
+    assert_int_equal(hit_count(db, "finansieringen", NULL), 1);
+    assert_int_equal(hit_count(db, "utredning", NULL), 1);
+    /* the campaign letter is no form: each copy counts, its question too */
+    assert_int_equal(hit_count(db, "personvernet", NULL), 2);
+    assert_int_equal(hit_count(db, "helseopplysninger", NULL), 2);
+    /* exports leave the form text out too */
+    run(&r, "export", "--format", "jsonl", "--all", "--db", db);
+    assert_exit(&r, 0);
+    assert_null(strstr(r.out, "skjemaet"));
+    assert_null(strstr(r.out, "Hva mener dere om forslaget"));
+    assert_non_null(strstr(r.out, "Departementet m\xc3\xa5 se p\xc3\xa5 finansieringen"));
+    assert_non_null(strstr(r.out, "helseopplysninger"));
+    run_free(&r);
+    run(&r, "export", "--format", "jsonl", "--all", "--with-form-text", "--db", db);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "skjemaet"));
+    run_free(&r);
+    /* two forms gone: the third one's text is its own again */
+    for (int i = 1; i <= 2; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "form%d.txt", i);
+        char *f = path_join(docs, name);
+        assert_int_equal(unlink(f), 0);
+        free(f);
+    }
+    run(&r, "index", "--no-themes", "--prune", "--db", db, docs);
+    assert_exit(&r, 0);
+    run_free(&r);
+    assert_int_equal(hit_count(db, "skjemaet", NULL), 1);
+    assert_int_equal(hit_count(db, "\"konsekvenser ser dere\"", NULL), 1);
+    assert_int_equal(hit_count(db, "personvernet", NULL), 2);
+    free(docs);
+    free(db);
+    free(dir);
+}
+
 /* The respondent alias table: $HSOK_ALIASES names the table, a respondent goes by its
  * canonical name, a changed table re-reads the file without --force, a malformed table fails
  * the file with the table's name and line. */
@@ -4354,6 +4471,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_path_too_long),
         cmocka_unit_test(test_index_aliases),
         cmocka_unit_test(test_stances_by_question_text),
+        cmocka_unit_test(test_form_text),
         cmocka_unit_test(test_index_missing_path),
         cmocka_unit_test(test_index_bad_files),
         cmocka_unit_test(test_index_stray_byte),

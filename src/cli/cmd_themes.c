@@ -145,6 +145,7 @@ static const struct option themes_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
+    {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"limit", required_argument, NULL, 'n'},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -163,6 +164,7 @@ static const char *themes_dbpath; /* the index path, for the codes file beside i
 /* --type values of `hsok themes` */
 static const char *themes_types[16];
 static size_t themes_ntypes;
+static int themes_form_text; /* --with-form-text */
 
 /* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
@@ -457,6 +459,7 @@ int cmd_themes(int argc, char **argv)
         switch (c) {
         case 'h': cli_cmd_help(cli_find_cmd("themes")); return CLI_OK;
         case CLI_OPT_JSON: json = 1; break;
+        case CLI_OPT_FORM_TEXT: themes_form_text = 1; break;
         case CLI_OPT_TYPE:
             if (cli_add_type(argv[0], optarg, themes_types, &themes_ntypes, 16) < 0)
                 return CLI_USAGE;
@@ -496,6 +499,7 @@ int cmd_themes(int argc, char **argv)
         return cli_fail(st, err, 0);
     if (themes_check)
         return themes_check_codes(db, dbpath, json);
+    hsok_db_with_form_text(db, themes_form_text);
     themes_dbpath = hsok_db_default_path(dbpath);
     hsok_select_t sel = { .respondents = resp, .nrespondents = nresp,
                           .respondent_exact = exact == 1, .types = themes_types,

@@ -76,6 +76,10 @@ hsok_status_t xap_add(xap_db_t *db, xap_doc_t *doc, unsigned *docid, char **errm
 hsok_status_t xap_replace(xap_db_t *db, unsigned docid, xap_doc_t *doc, char **errmsg);
 /* Delete every document indexed by term. */
 hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char **errmsg);
+/* Give document docid the boolean term (on) or take it away (on = 0); a document that
+ * already is so is left alone. */
+hsok_status_t xap_set_boolean(xap_db_t *db, unsigned docid, const char *term, size_t len, int on,
+                              char **errmsg);
 /* Add a word to the spelling table (writable db), `freq` occurrences (0 counts as 1). */
 hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, unsigned freq,
                                char **errmsg);

@@ -1033,6 +1033,27 @@ hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
     });
 }
 
+hsok_status_t xap_set_boolean(xap_db_t *db, unsigned docid, const char *term, size_t len, int on,
+                              char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        std::string t = str(term, len);
+        Xapian::Document doc = db->wdb.get_document(docid);
+        Xapian::TermIterator it = doc.termlist_begin();
+        it.skip_to(t);
+        bool has = it != doc.termlist_end() && *it == t;
+        if (on && !has)
+            doc.add_boolean_term(t);
+        else if (!on && has)
+            doc.remove_term(t);
+        else
+            return HSOK_OK;
+        db->wdb.replace_document(docid, doc);
+        return HSOK_OK;
+    });
+}
+
 } // extern "C"
 
 namespace {
