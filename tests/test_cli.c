@@ -4436,6 +4436,200 @@ static void test_man_page(void **state)
     free(man);
 }
 
+/* One by_type entry of a JSON record: type (NULL: none), respondents, of (-1: no "of"). */
+static void assert_by_type(const jval_t *rec, size_t k, const char *type, size_t respondents,
+                           long of)
+{
+    const jval_t *bt = jget_type(rec, "by_type", J_ARR);
+    assert_true(k < bt->n);
+    const jval_t *e = bt->items[k];
+    if (type == NULL)
+        assert_int_equal(jget_type(e, "type", J_NULL)->t, J_NULL);
+    else
+        assert_string_equal(jstr(e, "type"), type);
+    assert_int_equal(juint(e, "respondents"), respondents);
+    if (of >= 0)
+        assert_int_equal(juint(e, "of"), (size_t)of);
+    else
+        assert_null(jget(e, "of"));
+}
+
+/* The JSON record of theme id (or the matrix, id NULL) in jl. */
+static const jval_t *theme_record(const jlines_t *jl, const char *id)
+{
+    for (size_t i = 0; i < jl->n; i++) {
+        const char *type = jstr(jl->v[i], "type");
+        if (id == NULL ? !strcmp(type, "matrix")
+                       : !strcmp(type, "theme") && !strcmp(jstr(jl->v[i], "id"), id))
+            return jl->v[i];
+    }
+    fail_msg("no JSON record for %s", id ? id : "the matrix");
+    return NULL;
+}
+
+/* Theme counts by respondent type (issue 10 item 5): `themes --by type`, its JSON and the
+ * Markdown and HTML reports say "2 of 3 kommuner": respondents, not passages, out of all the
+ * respondents of the type the respondent and type filters keep (a theme, query or
+ * tagged-only filter does not shrink the "of"). */
+static void test_themes_by_type(void **state)
+{
+    (void)state;
+    char *dir = new_dir("bytype");
+    char *db = path_join(dir, "index");
+    char *cbdir = path_join(dir, "codebook");
+    char *src = path_join(dir, "src");
+    assert_int_equal(mkdir(cbdir, 0700), 0);
+    assert_int_equal(mkdir(src, 0700), 0);
+    static const char *const themes[][2] = {
+        {"personvern.theme", "id: personvern\nlabel: Personvern\n\nterms:\n  3 personvern\n"},
+        {"sikker.theme",
+         "id: sikker\nlabel: Informasjonssikkerhet\n\nterms:\n  3 informasjonssikkerhet\n"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char *p = path_join(cbdir, themes[i][0]);
+        write_file(p, themes[i][1], strlen(themes[i][1]));
+        free(p);
+    }
+    /* 3 kommuner (Beta with two personvern passages), 2 organisasjoner by sidecar (one with
+     * no theme at all), 1 respondent of no type */
+    static const char *const files[][3] = {
+        {"a.txt", "respondent: Alfa kommune\n",
+         "Alfa kommune mener at personvern må styrkes i alle ledd.\n\n"
+         "Alfa kommune mener også at informasjonssikkerhet er viktig for innbyggerne.\n"},
+        {"b.txt", "respondent: Beta kommune\n",
+         "Beta kommune mener at personvern er viktig.\n\n"
+         "Beta kommune vil ha bedre personvern for pasienter.\n"},
+        {"c.txt", "respondent: Gamma kommune\n",
+         "Gamma kommune mener at informasjonssikkerhet må prioriteres høyt.\n"},
+        {"d.txt", "respondent: Pasientforeningen\ntype: organisasjon\n",
+         "Foreningen mener at personvern må ivaretas i løsningen.\n"},
+        {"e.txt", "respondent: Lesernes forening\ntype: organisasjon\n",
+         "Vi har ingen merknader til forslaget om ny ordning.\n"},
+        {"f.txt", "respondent: Qwxz\n",
+         "Vi mener at personvern og informasjonssikkerhet henger sammen.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *p = path_join(src, files[i][0]);
+        write_file(p, files[i][2], strlen(files[i][2]));
+        char meta[64];
+        snprintf(meta, sizeof meta, "%s.meta", p);
+        write_file(meta, files[i][1], strlen(files[i][1]));
+        free(p);
+    }
+    run_t r;
+    run(&r, "index", "--db", db, "--themes", cbdir, src);
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    /* the overview names the types; --by type gives them per theme */
+    run(&r, "themes", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "respondents by type: 3 kommuner, 2 organisasjoner, 1 uten type\n");
+    assert_contains(r.out, "hsok themes --by type");
+    run_free(&r);
+    run(&r, "themes", "--db", db, "--by", "type");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "respondents by type: 3 kommuner, 2 organisasjoner, 1 uten type\n");
+    assert_contains(r.out,
+                    "\npersonvern: 2 of 3 kommuner, 1 of 2 organisasjoner, 1 of 1 uten type\n");
+    assert_contains(r.out, "\nsikker:     2 of 3 kommuner, 0 of 2 organisasjoner, 1 of 1 "
+                           "uten type\n");
+    assert_null(strstr(r.out, "Beta kommune")); /* no respondent table */
+    run_free(&r);
+
+    run(&r, "themes", "--db", db, "--by", "type", "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    const jval_t *pv = theme_record(&jl, "personvern"), *sk = theme_record(&jl, "sikker");
+    assert_int_equal(jget_type(pv, "by_type", J_ARR)->n, 3);
+    assert_by_type(pv, 0, "kommune", 2, 3);
+    assert_by_type(pv, 1, "organisasjon", 1, 2);
+    assert_by_type(pv, 2, NULL, 1, 1);
+    assert_by_type(sk, 0, "kommune", 2, 3);
+    assert_by_type(sk, 1, "organisasjon", 0, 2);
+    assert_by_type(sk, 2, NULL, 1, 1);
+    const jval_t *mx = theme_record(&jl, NULL);
+    assert_by_type(mx, 0, "kommune", 3, -1);
+    assert_by_type(mx, 1, "organisasjon", 2, -1);
+    assert_by_type(mx, 2, NULL, 1, -1);
+    const jval_t *rs = jget_type(mx, "respondents", J_ARR);
+    size_t seen = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        const char *name = jstr(rs->items[i], "name");
+        if (!strcmp(name, "Qwxz"))
+            seen += jget_type(rs->items[i], "respondent_type", J_NULL)->t == J_NULL;
+        else if (!strcmp(name, "Lesernes forening"))
+            seen += !strcmp(jstr(rs->items[i], "respondent_type"), "organisasjon");
+    }
+    assert_int_equal(seen, 2);
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* the filters: --type keeps its types; -r its respondents */
+    run(&r, "themes", "--db", db, "--by", "type", "--json", "--type", "kommune");
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    pv = theme_record(&jl, "personvern");
+    assert_int_equal(jget_type(pv, "by_type", J_ARR)->n, 1);
+    assert_by_type(pv, 0, "kommune", 2, 3);
+    jlines_free(&jl);
+    run_free(&r);
+    run(&r, "themes", "--db", db, "--by", "type", "-r", "Gamma", "-r", "forening");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\npersonvern: 0 of 1 kommuner, 1 of 2 organisasjoner\n");
+    assert_contains(r.out, "\nsikker:     1 of 1 kommuner, 0 of 2 organisasjoner\n");
+    run_free(&r);
+
+    run(&r, "themes", "--db", db, "--by", "passage");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "--by wants type or respondent");
+    run_free(&r);
+    run(&r, "themes", "--db", db, "--by", "type", "personvern");
+    assert_exit(&r, 2);
+    run_free(&r);
+
+    /* the reports: all types present, the "of" not shrunk by the theme or tagged-only
+     * filter (Lesernes forening has no theme) */
+    run(&r, "export", "--db", db, "--format", "md");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Respondenter etter type: 3 kommuner, 2 organisasjoner, 1 uten "
+                           "type.\n");
+    assert_contains(r.out, "| Tema | Utdrag | Respondenter | Etter type |\n");
+    assert_contains(r.out, "| Personvern (personvern) | 5 | 4 | 2 av 3 kommuner, 1 av 2 "
+                           "organisasjoner, 1 av 1 uten type |\n");
+    assert_contains(r.out, "| Informasjonssikkerhet (sikker) | 3 | 3 | 2 av 3 kommuner, 0 av "
+                           "2 organisasjoner, 1 av 1 uten type |\n");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "md", "--theme", "sikker");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "| Informasjonssikkerhet (sikker) | 3 | 3 | 2 av 3 kommuner, 0 av "
+                           "2 organisasjoner, 1 av 1 uten type |\n");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "md", "--query", "informasjonssikkerhet");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "| Personvern (personvern) | 1 | 1 | 0 av 3 kommuner, 0 av 2 "
+                           "organisasjoner, 1 av 1 uten type |\n");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "html");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "<tr><th scope=\"row\">Personvern</th><td>2 av 3 kommuner, 1 av 2 "
+                           "organisasjoner, 1 av 1 uten type</td></tr>");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "html", "--type", "organisasjon");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Respondenter etter type: 2 organisasjoner.");
+    assert_contains(r.out, "<tr><th scope=\"row\">Personvern</th><td>1 av 2 "
+                           "organisasjoner</td></tr>");
+    assert_contains(r.out, "<tr><th scope=\"row\">Informasjonssikkerhet</th><td>0 av 2 "
+                           "organisasjoner</td></tr>");
+    run_free(&r);
+    free(src);
+    free(cbdir);
+    free(db);
+    free(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -4505,6 +4699,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stats_unknown_respondents),
         cmocka_unit_test(test_samples_apart),
         cmocka_unit_test(test_manual_codes),
+        cmocka_unit_test(test_themes_by_type),
         cmocka_unit_test(test_man_page),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -199,6 +199,17 @@ typedef struct hsok_theme_matrix {
     const size_t *respondent_passages;/* per respondent: all its passages, tagged or not */
     size_t passages;                  /* passages counted (after the filter) */
     size_t tagged;                    /* of them, with at least one theme */
+    /* By respondent type. A respondent's type is the first its passages carry ("" none). */
+    const char *const *respondent_types; /* per respondent: its type, "" if none */
+    size_t ntypes;
+    const char *const *types;         /* the types present, in the order of
+                                         hsok_respondent_type_at, "" (no type) last */
+    const size_t *type_respondents;   /* per type: respondents of the type with a passage
+                                         that passes the respondent, type and form-text
+                                         filters (a query, theme or tagged-only filter does
+                                         not shrink it: it is the "of 14") */
+    const size_t *type_theme_respondents; /* [t * ntypes + k]: respondents of type k with a
+                                         selected passage tagged with theme t */
 } hsok_theme_matrix_t;
 
 /* Which passages: all given filters must hold. */
@@ -220,6 +231,11 @@ typedef struct hsok_select {
 hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                                    hsok_theme_matrix_t **out, char **errmsg);
 void hsok_theme_matrix_free(hsok_theme_matrix_t *m);
+
+/* Theme t by respondent type, e.g. "11 of 14 kommuner, 0 of 2 organisasjoner, 1 of 1 uten
+ * type" with of = "of" ("av" in a Norwegian report): every type present, in m->types order,
+ * with hsok_respondent_type_plural's names. malloc'd; NULL when memory ran out. */
+char *hsok_theme_matrix_by_type(const hsok_theme_matrix_t *m, size_t t, const char *of);
 
 /* The selected passages, ordered by respondent, then source file, then ordinal. A malformed
  * query gives HSOK_ERR_QUERY. Free with hsok_records_free. */

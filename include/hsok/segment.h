@@ -91,6 +91,15 @@ const char *hsok_aliases_lookup(const hsok_aliases_t *t, const char *name, const
  * "privatperson", "annet"), as a static string; NULL if it is none of them. */
 const char *hsok_respondent_type_name(const char *s, size_t n);
 
+/* The i-th respondent type in the order above (static), NULL past the last. */
+const char *hsok_respondent_type_at(size_t i);
+
+/* The Norwegian plural of a respondent type, for counts ("kommuner", "fylkeskommuner",
+ * "statsforvaltere", "helseforetak", "statlige etater", "universiteter/høgskoler",
+ * "organisasjoner", "fagforeninger", "bedrifter", "privatpersoner", "andre"); "uten type"
+ * for NULL, "" or a name that is no type. Static. */
+const char *hsok_respondent_type_plural(const char *type);
+
 /* The types, for messages. */
 #define HSOK_RESPONDENT_TYPES                                                                   \
     "kommune, fylkeskommune, statsforvalter, helseforetak, statlig, universitet, "            \

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,7 @@ static const struct option themes_opts[] = {
     {"db", required_argument, NULL, CLI_OPT_DB},
     {"check", no_argument, NULL, CLI_OPT_FIRST_LOCAL + 8},
     {"codes", required_argument, NULL, CLI_OPT_FIRST_LOCAL + 9},
+    {"by", required_argument, NULL, CLI_OPT_FIRST_LOCAL + 12},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -165,6 +167,7 @@ static const char *themes_dbpath; /* the index path, for the codes file beside i
 static const char *themes_types[16];
 static size_t themes_ntypes;
 static int themes_form_text; /* --with-form-text */
+static int themes_by_type;   /* --by type */
 
 /* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
@@ -178,7 +181,38 @@ static void pad(size_t n)
         fputc(' ', stdout);
 }
 
-static void print_matrix(const hsok_theme_matrix_t *m, int color)
+/* "respondents by type: 14 kommuner, 2 uten type" and a newline */
+static void print_type_census(const hsok_theme_matrix_t *m)
+{
+    fputs("respondents by type:", stdout);
+    for (size_t k = 0; k < m->ntypes; k++)
+        printf("%s %zu %s", k ? "," : "", m->type_respondents[k],
+               hsok_respondent_type_plural(m->types[k]));
+    fputc('\n', stdout);
+}
+
+/* --by type: per theme "id: 11 of 14 kommuner, …" */
+static int print_by_type(const hsok_theme_matrix_t *m, size_t idw)
+{
+    fputc('\n', stdout);
+    print_type_census(m);
+    for (size_t t = 0; t < m->nthemes; t++) {
+        char *s = hsok_theme_matrix_by_type(m, t, "of");
+        if (!s) {
+            fflush(stdout);
+            cli_error("out of memory");
+            return CLI_ERR;
+        }
+        out_safe_str(stdout, m->themes[t].id);
+        fputc(':', stdout);
+        pad(idw - ncols(m->themes[t].id) + 1);
+        printf("%s\n", s);
+        free(s);
+    }
+    return CLI_OK;
+}
+
+static int print_matrix(const hsok_theme_matrix_t *m, int color)
 {
     printf("%zu passages from %zu respondent%s, %zu with a theme\n\n", m->passages,
            m->nrespondents, m->nrespondents == 1 ? "" : "s", m->tagged);
@@ -198,8 +232,15 @@ static void print_matrix(const hsok_theme_matrix_t *m, int color)
         out_abbrev(stdout, m->themes[t].label, 48);
         fputc('\n', stdout);
     }
+    if (themes_by_type)
+        return print_by_type(m, idw);
+    if (m->ntypes) {
+        fputc('\n', stdout);
+        print_type_census(m);
+        fputs("(per theme and type: hsok themes --by type)\n", stdout);
+    }
     if (!m->nrespondents || !m->nthemes)
-        return;
+        return CLI_OK;
     /* respondent × theme: column headers are the theme ids */
     size_t rw = 10;
     for (size_t r = 0; r < m->nrespondents; r++) {
@@ -241,6 +282,27 @@ static void print_matrix(const hsok_theme_matrix_t *m, int color)
         }
         printf("  %3zu\n", m->respondent_passages[r]);
     }
+    return CLI_OK;
+}
+
+/* "by_type": [{"type": "kommune", "respondents": 11, "of": 14}, …] ("type" null: none) */
+static void json_by_type(out_json_t *j, const hsok_theme_matrix_t *m, size_t t)
+{
+    oj_key(j, "by_type");
+    oj_arr_begin(j);
+    for (size_t k = 0; k < m->ntypes; k++) {
+        oj_obj_begin(j);
+        oj_key(j, "type"); oj_str(j, *m->types[k] ? m->types[k] : NULL);
+        if (t < m->nthemes) {
+            oj_key(j, "respondents");
+            oj_uint(j, m->type_theme_respondents[t * m->ntypes + k]);
+            oj_key(j, "of"); oj_uint(j, m->type_respondents[k]);
+        } else {
+            oj_key(j, "respondents"); oj_uint(j, m->type_respondents[k]);
+        }
+        oj_obj_end(j);
+    }
+    oj_arr_end(j);
 }
 
 static void json_matrix(const hsok_theme_matrix_t *m)
@@ -266,6 +328,7 @@ static void json_matrix(const hsok_theme_matrix_t *m)
             oj_uint(&j, c);
         }
         oj_obj_end(&j);
+        json_by_type(&j, m, t);
         oj_obj_end(&j);
     }
     oj_init(&j, stdout);
@@ -284,6 +347,8 @@ static void json_matrix(const hsok_theme_matrix_t *m)
     for (size_t r = 0; r < m->nrespondents; r++) {
         oj_obj_begin(&j);
         oj_key(&j, "name"); oj_str(&j, m->respondents[r]);
+        oj_key(&j, "respondent_type");
+        oj_str(&j, *m->respondent_types[r] ? m->respondent_types[r] : NULL);
         oj_key(&j, "passages"); oj_uint(&j, m->respondent_passages[r]);
         oj_key(&j, "counts");
         oj_arr_begin(&j);
@@ -293,6 +358,7 @@ static void json_matrix(const hsok_theme_matrix_t *m)
         oj_obj_end(&j);
     }
     oj_arr_end(&j);
+    json_by_type(&j, m, SIZE_MAX);
     oj_obj_end(&j);
 }
 
@@ -483,11 +549,22 @@ int cmd_themes(int argc, char **argv)
         case CLI_OPT_DB: dbpath = optarg; break;
         case CLI_OPT_FIRST_LOCAL + 8: themes_check = 1; break;
         case CLI_OPT_FIRST_LOCAL + 9: themes_codes = optarg; break;
+        case CLI_OPT_FIRST_LOCAL + 12:
+            if (!strcmp(optarg, "type"))
+                themes_by_type = 1;
+            else if (!strcmp(optarg, "respondent"))
+                themes_by_type = 0;
+            else
+                return cli_usage_error(argv[0], "--by wants type or respondent, not '%s'",
+                                       optarg);
+            break;
         default: return CLI_USAGE;
         }
     }
     if (themes_check && (argc > optind || nresp || themes_ntypes))
         return cli_usage_error(argv[0], "--check takes no theme, --respondent or --type");
+    if (themes_by_type && (argc > optind || themes_check))
+        return cli_usage_error(argv[0], "--by type takes no THEME and no --check");
     if (argc - optind > 1)
         return cli_usage_error(argv[0], "one theme at a time ('%s' and '%s')", argv[optind],
                                argv[optind + 1]);
@@ -522,7 +599,7 @@ int cmd_themes(int argc, char **argv)
                       "DIR) or run 'hsok retag'");
             rc = CLI_NONE;
         } else {
-            print_matrix(m, color);
+            rc = print_matrix(m, color);
         }
     }
     hsok_theme_matrix_free(m);

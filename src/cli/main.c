@@ -131,7 +131,7 @@ static const cli_cmd_t commands[] = {
      "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
      "hsok themes [--json] [-r NAME]... [-R NAME]... [--type TYPE]... [--with-form-text]\n"
-     "                   [--db DIR] [THEME]\n"
+     "                   [--by type] [--db DIR] [THEME]\n"
      "       hsok themes --check [--json] [--codes FILE] [--db DIR]",
      "  -r, --respondent NAME\n"
      "                      only respondents whose name contains NAME (repeatable)\n"
@@ -142,7 +142,10 @@ static const cli_cmd_t commands[] = {
      "                      universitet, organisasjon, fagforening, bedrift,\n"
      "                      privatperson, annet\n"
      "      --with-form-text  also count the hearing's form text (left out by default)\n"
-     "      --json          one JSON object per theme, then the matrix\n"
+     "      --by type       per theme the respondents of each type with the theme, out of\n"
+     "                      all of the type: \"personvern: 11 of 14 kommuner, 3 of 5\n"
+     "                      helseforetak\" (instead of the respondent table; no THEME)\n"
+     "      --json          one JSON object per theme (with by_type), then the matrix\n"
      "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
      "      --check         how well the automatic tagger agrees with the manual codes\n"
      "                      ('hsok code'): per coded theme tp, fp, fn, precision, recall;\n"
@@ -153,8 +156,9 @@ static const cli_cmd_t commands[] = {
      "                      whose theme was removed by hand says so\n"
      "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
      "\n"
-     "Without THEME: per theme the passages and respondents, and a respondent x theme table\n"
-     "of passage counts. With THEME: its passages grouped by respondent, with the evidence.\n"},
+     "Without THEME: per theme the passages and respondents, the respondents by type, and a\n"
+     "respondent x theme table of passage counts (--by type: per theme and type). With THEME:\n"
+     "its passages grouped by respondent, with the evidence.\n"},
     {"tag", cmd_tag, "show the themes of the passages of files, without indexing",
      "hsok tag [--themes DIR] [--threshold X] [--all] [--json] FILE...",
      "      --themes DIR    the codebook (default: $HSOK_THEMES, else ./themes, else the\n"
@@ -232,7 +236,8 @@ static const cli_cmd_t commands[] = {
      "gets a leading '\n"
      "so spreadsheets do not run it as a formula. jsonl: one JSON object per passage\n"
      "(format_version 1). md and html: a report with the passages grouped by theme and\n"
-     "respondent, a respondent x theme overview and the checkbox answers; html is one\n"
+     "respondent, a respondent x theme overview, per theme the respondents by type (\"2 av\n"
+     "3 kommuner\", as 'hsok themes --by type') and the checkbox answers; html is one\n"
      "self-contained file (no scripts, no network requests) that also prints well.\n"
      "\n"
      "When no passage matches, the (empty) document is still written, 'no passages match'\n"

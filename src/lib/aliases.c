@@ -43,6 +43,24 @@ const char *hsok_respondent_type_name(const char *s, size_t n)
     return NULL;
 }
 
+const char *hsok_respondent_type_at(size_t i)
+{
+    return i < sizeof respondent_types / sizeof *respondent_types ? respondent_types[i] : NULL;
+}
+
+const char *hsok_respondent_type_plural(const char *type)
+{
+    static const char *const plural[] = { "kommuner", "fylkeskommuner", "statsforvaltere",
+                                          "helseforetak", "statlige etater",
+                                          "universiteter/høgskoler", "organisasjoner",
+                                          "fagforeninger", "bedrifter", "privatpersoner",
+                                          "andre" };
+    for (size_t i = 0; type && respondent_types[i]; i++)
+        if (!strcmp(type, respondent_types[i]))
+            return plural[i];
+    return "uten type";
+}
+
 /* The key a name is looked up by: lower case, every run of characters other than letters and
  * digits one space, trimmed ("IKT-Norge" and "IKT Norge" are "ikt norge"). malloc'd or NULL. */
 static char *alias_key(const char *s, size_t n)

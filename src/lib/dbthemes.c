@@ -6,6 +6,7 @@
 
 #include "db_internal.h"
 #include "formtext.h"
+#include "hsok/segment.h"
 #include "prefix.h"
 #include "query_internal.h"
 
@@ -190,6 +191,9 @@ typedef struct matrix_priv {
     stored_themes_t themes;
     char **respondents;
     size_t *counts, *tp, *tr, *rp;
+    const char **rtypes;          /* per respondent */
+    const char *types[16];
+    size_t ntr[16], *ttr;         /* per type; [t * ntypes + k] */
 } matrix_priv_t;
 
 void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
@@ -205,7 +209,153 @@ void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
     free(p->tp);
     free(p->tr);
     free(p->rp);
+    free(p->rtypes);
+    free(p->ttr);
     free(p);
+}
+
+/* ---- respondent types ---- */
+
+static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hits_t **out,
+                                 char **errmsg);
+
+/* Every respondent of a selection with its type (the first its passages carry, "" none). */
+typedef struct census {
+    char **name;
+    const char **type; /* static (hsok_respondent_type_name) or "" */
+    size_t n, cap, last;
+} census_t;
+
+static void census_free(census_t *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->name[i]);
+    free(c->name);
+    free(c->type);
+    memset(c, 0, sizeof *c);
+}
+
+static size_t census_find(census_t *c, const char *name)
+{
+    if (c->last < c->n && !strcmp(c->name[c->last], name))
+        return c->last;
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->name[i], name))
+            return c->last = i;
+    return c->n;
+}
+
+/* Note the respondent of rec: -1 when memory ran out. */
+static int census_note(census_t *c, const hsok_record_t *rec)
+{
+    const char *name = rec->respondent ? rec->respondent : "";
+    const char *ty = rec->respondent_type;
+    ty = ty && *ty ? hsok_respondent_type_name(ty, strlen(ty)) : NULL;
+    size_t i = census_find(c, name);
+    if (i < c->n) {
+        if (!*c->type[i] && ty)
+            c->type[i] = ty;
+        return 0;
+    }
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        char **a = realloc(c->name, nc * sizeof *a);
+        if (a)
+            c->name = a;
+        const char **b = a ? realloc(c->type, nc * sizeof *b) : NULL;
+        if (!b)
+            return -1;
+        c->type = b;
+        c->cap = nc;
+    }
+    if (!(c->name[c->n] = strdup(name)))
+        return -1;
+    c->type[c->n] = ty ? ty : "";
+    c->last = c->n++;
+    return 0;
+}
+
+/* The respondents of the passages that pass sel's respondent and type filters. */
+static hsok_status_t census_build(hsok_db_t *db, const hsok_select_t *sel, census_t *c,
+                                  char **errmsg)
+{
+    hsok_select_t base = { .respondents = sel->respondents, .nrespondents = sel->nrespondents,
+                           .respondent_exact = sel->respondent_exact, .types = sel->types,
+                           .ntypes = sel->ntypes };
+    xap_hits_t *hits = NULL;
+    hsok_status_t st = select_hits(db, &base, &hits, errmsg);
+    for (size_t i = 0; st == HSOK_OK && i < hits->n; i++) {
+        db_rec_t rec;
+        st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, &rec, errmsg);
+        if (st != HSOK_OK)
+            break;
+        if (census_note(c, &rec.pub) < 0)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        db_rec_clear(&rec);
+    }
+    xap_hits_free(hits);
+    return st;
+}
+
+/* Fill m's by-type counts from the census c of its selection. */
+static hsok_status_t matrix_by_type(matrix_priv_t *m, census_t *c, char **errmsg)
+{
+    size_t nr = m->pub.nrespondents, nt = m->themes.n;
+    m->rtypes = calloc(nr ? nr : 1, sizeof *m->rtypes);
+    if (!m->rtypes)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    for (size_t r = 0; r < nr; r++) {
+        size_t i = census_find(c, m->respondents[r]);
+        m->rtypes[r] = i < c->n ? c->type[i] : "";
+    }
+    size_t nk = 0;
+    for (size_t i = 0; nk < 15; i++) {
+        const char *ty = hsok_respondent_type_at(i);
+        if (!ty)
+            ty = "";
+        size_t n = 0;
+        for (size_t j = 0; j < c->n; j++)
+            n += !strcmp(c->type[j], ty);
+        if (n) {
+            m->types[nk] = ty;
+            m->ntr[nk++] = n;
+        }
+        if (!*ty)
+            break;
+    }
+    m->ttr = calloc(nt * nk + 1, sizeof *m->ttr);
+    if (!m->ttr)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    for (size_t r = 0; r < nr; r++) {
+        size_t k = 0;
+        while (k < nk && strcmp(m->types[k], m->rtypes[r]))
+            k++;
+        if (k == nk)
+            continue;
+        for (size_t t = 0; t < nt; t++)
+            m->ttr[t * nk + k] += m->counts[r * nt + t] > 0;
+    }
+    m->pub.respondent_types = m->rtypes;
+    m->pub.ntypes = nk;
+    m->pub.types = m->types;
+    m->pub.type_respondents = m->ntr;
+    m->pub.type_theme_respondents = m->ttr;
+    return HSOK_OK;
+}
+
+char *hsok_theme_matrix_by_type(const hsok_theme_matrix_t *m, size_t t, const char *of)
+{
+    buf_t b = BUF_INIT;
+    buf_addstr(&b, "");
+    for (size_t k = 0; m && t < m->nthemes && k < m->ntypes; k++)
+        buf_addf(&b, "%s%zu %s %zu %s", k ? ", " : "",
+                 m->type_theme_respondents[t * m->ntypes + k], of, m->type_respondents[k],
+                 hsok_respondent_type_plural(m->types[k]));
+    if (b.err) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
 }
 
 /* The plan for a selection: the query with the filters, or the filters alone. Unlike a search,
@@ -248,6 +398,12 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
         st = select_hits(db, sel, &hits, errmsg);
     size_t nt = m->themes.n;
     size_t cap = 0;
+    /* the "of N" of the types: the selection's respondents unless a query, theme or
+     * tagged-only filter narrows it (then a pass of its own) */
+    census_t census = { 0 };
+    int narrow = sel && ((sel->query && *sel->query) || sel->nthemes || sel->tagged_only);
+    if (st == HSOK_OK && narrow)
+        st = census_build(db, sel, &census, errmsg);
     if (st == HSOK_OK) {
         m->tp = calloc(nt + 1, sizeof *m->tp);
         m->tr = calloc(nt + 1, sizeof *m->tr);
@@ -262,6 +418,11 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
         if (sel && sel->tagged_only && rec.pub.nthemes == 0) {
             db_rec_clear(&rec);
             continue;
+        }
+        if (!narrow && census_note(&census, &rec.pub) < 0) {
+            db_rec_clear(&rec);
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            break;
         }
         const char *resp = *rec.pub.respondent ? rec.pub.respondent : "";
         size_t r = 0;
@@ -309,6 +470,7 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     }
     xap_hits_free(hits);
     if (st != HSOK_OK) {
+        census_free(&census);
         hsok_theme_matrix_free(&m->pub);
         return st;
     }
@@ -348,6 +510,12 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     m->pub.theme_passages = m->tp;
     m->pub.theme_respondents = m->tr;
     m->pub.respondent_passages = m->rp;
+    st = matrix_by_type(m, &census, errmsg);
+    census_free(&census);
+    if (st != HSOK_OK) {
+        hsok_theme_matrix_free(&m->pub);
+        return st;
+    }
     *out = &m->pub;
     return HSOK_OK;
 }

@@ -18,6 +18,7 @@
 #include "formtext.h"
 #include "hsok/codes.h"
 #include "hsok/export.h"
+#include "hsok/segment.h"
 #include "hsok/text.h"
 
 #define DEFAULT_TITLE "Utdrag fra høringssvar"
@@ -946,13 +947,36 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
             rp.nrespondents == 1 ? "" : "er");
 
     if (m != NULL && m->nthemes > 0) {
-        fputs("## Oversikt\n\n| Tema | Utdrag | Respondenter |\n| --- | ---: | ---: |\n", out);
+        fputs("## Oversikt\n\n", out);
+        if (m->ntypes > 0) {
+            fputs("Respondenter etter type:", out);
+            for (size_t k = 0; k < m->ntypes; k++)
+                fprintf(out, "%s %zu %s", k ? "," : "", m->type_respondents[k],
+                        hsok_respondent_type_plural(m->types[k]));
+            fputs(".\n\n", out);
+        }
+        fputs(m->ntypes > 0 ? "| Tema | Utdrag | Respondenter | Etter type |\n"
+                              "| --- | ---: | ---: | --- |\n"
+                            : "| Tema | Utdrag | Respondenter |\n| --- | ---: | ---: |\n",
+              out);
         for (size_t t = 0; t < m->nthemes; t++) {
             fputs("| ", out);
             md_inline(out, theme_label(m, m->themes[t].id));
             fputs(" (", out);
             md_inline(out, m->themes[t].id);
-            fprintf(out, ") | %zu | %zu |\n", m->theme_passages[t], m->theme_respondents[t]);
+            fprintf(out, ") | %zu | %zu |", m->theme_passages[t], m->theme_respondents[t]);
+            if (m->ntypes > 0) {
+                char *bt = hsok_theme_matrix_by_type(m, t, "av");
+                if (bt == NULL) {
+                    report_free(&rp);
+                    return HSOK_ERR_NOMEM;
+                }
+                putc(' ', out);
+                md_inline(out, bt);
+                fputs(" |", out);
+                free(bt);
+            }
+            putc('\n', out);
         }
         fputs("\n", out);
     }
@@ -1090,6 +1114,35 @@ static void html_heatmap(FILE *out, const hsok_theme_matrix_t *m)
         fprintf(out, "<td class=\"n\">%zu</td>", m->theme_respondents[t]);
     fprintf(out, "<td class=\"n\">%zu</td></tr></tfoot>\n</table></div>\n</section>\n",
             m->nrespondents);
+}
+
+/* Theme by respondent type: "2 av 3 kommuner, …" per theme. 0, or -1 out of memory. */
+static int html_by_type(FILE *out, const hsok_theme_matrix_t *m)
+{
+    fputs("<section id=\"etter-type\">\n<h2>Etter respondenttype</h2>\n"
+          "<p class=\"meta\">Respondenter etter type:",
+          out);
+    for (size_t k = 0; k < m->ntypes; k++)
+        fprintf(out, "%s %zu %s", k ? "," : "", m->type_respondents[k],
+                hsok_respondent_type_plural(m->types[k]));
+    fputs(". Per tema: respondenter med minst ett utdrag om temaet, av alle av typen.</p>\n"
+          "<div class=\"table-wrap\"><table class=\"by-type\">\n<thead><tr><th "
+          "scope=\"col\">Tema</th><th scope=\"col\">Respondenter etter type</th></tr></thead>"
+          "\n<tbody>\n",
+          out);
+    for (size_t t = 0; t < m->nthemes; t++) {
+        char *bt = hsok_theme_matrix_by_type(m, t, "av");
+        if (bt == NULL)
+            return -1;
+        fputs("<tr><th scope=\"row\">", out);
+        hsok_write_html(out, theme_label(m, m->themes[t].id));
+        fputs("</th><td>", out);
+        hsok_write_html(out, bt);
+        fputs("</td></tr>\n", out);
+        free(bt);
+    }
+    fputs("</tbody>\n</table></div>\n</section>\n", out);
+    return 0;
 }
 
 /* Split an options string "Ja|Nei|Vet ikke" and count the shown answers of one question
@@ -1326,6 +1379,10 @@ static hsok_status_t export_html(FILE *out, const hsok_records_t *recs,
     }
     if (m != NULL && m->nthemes > 0 && m->nrespondents > 0)
         html_heatmap(out, m);
+    if (m != NULL && m->nthemes > 0 && m->ntypes > 0 && html_by_type(out, m) < 0) {
+        report_free(&rp);
+        return HSOK_ERR_NOMEM;
+    }
     if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
         html_stances(out, &rp, opts->stances);
 
