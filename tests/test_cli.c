@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -4343,6 +4344,26 @@ static void test_manual_codes(void **state)
     assert_non_null(recoded);
     assert_string_equal(recoded, "sikker,digi|digi,sikker|"); /* +sikker replaced -sikker */
     free(recoded);
+
+    /* a second writer is refused while the first holds the lock; nothing is written */
+    char *lockpath = path_join(dir, "index.codes.tsv.lock");
+    int lfd = open(lockpath, O_RDWR | O_CREAT, 0600);
+    assert_true(lfd >= 0);
+    assert_int_equal(flock(lfd, LOCK_EX | LOCK_NB), 0);
+    saved = read_file(codes, &len);
+    run(&r, "code", "--db", db, id, "-digi");
+    assert_exit(&r, 3);
+    assert_contains(r.err, "is being written by another hsok");
+    run_free(&r);
+    after = read_file(codes, &len);
+    assert_string_equal(after, saved);
+    free(after);
+    free(saved);
+    run(&r, "--db", db, "informasjonssikkerhet"); /* readers take no lock */
+    assert_exit(&r, 0);
+    run_free(&r);
+    close(lfd);
+    free(lockpath);
 
     char *bad = path_join(dir, "bad.tsv");
     static const char badtext[] = "# comment\nx.txt\tnot-a-hash\tid\t+digi\t2026-01-01\t\n";

@@ -44,11 +44,14 @@ int cli_codes_load(const char *explicit_path, const char *db_path, int for_updat
     return CLI_OK;
 }
 
-/* Mark which codes point at a passage of db. */
+/* Mark which codes point at a passage of db (the form text too: a code on it is no code of
+ * a passage gone). */
 static hsok_status_t find_all(hsok_db_t *db, hsok_codes_t *codes, hsok_records_t **out,
                               char **err)
 {
+    hsok_db_with_form_text(db, 1);
     hsok_status_t st = hsok_db_select(db, NULL, out, err);
+    hsok_db_with_form_text(db, 0);
     if (st != HSOK_OK)
         return st;
     for (size_t i = 0; i < hsok_records_count(*out); i++) {
