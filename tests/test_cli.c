@@ -4251,6 +4251,18 @@ static void test_manual_codes(void **state)
     assert_contains(r.out, ",respondent_type,themes_manual,themes_removed\r\n");
     assert_contains(r.out, ",digi,sikker\r\n");
     run_free(&r);
+    /* --theme sees the codes: the passage is exported under digi, no longer under sikker */
+    run(&r, "export", "--db", db, "--format", "jsonl", "--theme", "digi");
+    assert_exit(&r, 0);
+    assert_contains(r.out, id);
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "jsonl", "--theme", "sikker");
+    assert_exit(&r, 0);
+    char idkey[64];
+    snprintf(idkey, sizeof idkey, "\"id\":\"%s\"", id);
+    assert_not_contains(r.out, idkey);
+    assert_contains(r.out, "\"sikker\""); /* other passages still are */
+    run_free(&r);
 
     /* --check: the removed sikker was a false positive of the tagger, the added digi a miss */
     run(&r, "code", "--db", db, "--check", "--json");

@@ -84,6 +84,13 @@ hsok_status_t hsok_codes_effective(hsok_codes_t *c, const hsok_record_t *rec,
  * borrowed from c: free c after recs. */
 hsok_status_t hsok_codes_apply(hsok_codes_t *c, hsok_records_t *recs, char **errmsg);
 
+/* hsok_codes_apply, then keep only the passages whose themes, codes applied, hold one of
+ * themes[0..nthemes) (when nthemes > 0), or any theme (tagged_only); the order is kept. For
+ * a selection by theme that sees the codes: select without the theme filter, then this. */
+hsok_status_t hsok_codes_apply_select(hsok_codes_t *c, hsok_records_t *recs,
+                                      const char *const *themes, size_t nthemes,
+                                      int tagged_only, char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -389,12 +389,20 @@ int cmd_export(int argc, char **argv)
         goto out;
     }
     cli_note_samples(db, hsok_db_default_path(a.db));
-    st = hsok_db_select(db, &sel, &recs, &err);
-    if (st == HSOK_OK &&
-        (rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &codes, NULL)) != CLI_OK)
+    if ((rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &codes, NULL)) != CLI_OK)
         goto out;
-    if (st == HSOK_OK)
-        st = hsok_codes_apply(codes, recs, &err);
+    /* with manual codes, --theme and the tagged-only default see them: select without the
+       theme filters, then filter the passages with the codes applied */
+    hsok_select_t csel = sel;
+    if (hsok_codes_count(codes)) {
+        csel.themes = NULL;
+        csel.nthemes = 0;
+        csel.tagged_only = 0;
+    }
+    st = hsok_db_select(db, &csel, &recs, &err);
+    if (st == HSOK_OK && hsok_codes_count(codes))
+        st = hsok_codes_apply_select(codes, recs, sel.themes, sel.nthemes, sel.tagged_only,
+                                     &err);
     int report = a.format == HSOK_EXPORT_MD || a.format == HSOK_EXPORT_HTML;
     if (st == HSOK_OK && report)
         st = hsok_db_stances(db, &stances, &err);

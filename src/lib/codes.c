@@ -539,3 +539,28 @@ hsok_status_t hsok_codes_apply(hsok_codes_t *c, hsok_records_t *recs, char **err
     }
     return HSOK_OK;
 }
+
+hsok_status_t hsok_codes_apply_select(hsok_codes_t *c, hsok_records_t *recs,
+                                      const char *const *themes, size_t nthemes,
+                                      int tagged_only, char **errmsg)
+{
+    hsok_status_t st = hsok_codes_apply(c, recs, errmsg);
+    if (st != HSOK_OK || !recs)
+        return st;
+    size_t k = 0;
+    for (size_t i = 0; i < recs->n; i++) {
+        db_rec_t *r = &recs->recs[i];
+        int keep = !tagged_only || r->pub.nthemes > 0;
+        if (nthemes) {
+            keep = 0;
+            for (size_t t = 0; t < nthemes && !keep; t++)
+                keep = in_list(r->pub.themes, r->pub.nthemes, themes[t]);
+        }
+        if (keep)
+            recs->recs[k++] = *r;
+        else
+            db_rec_clear(r);
+    }
+    recs->n = k;
+    return HSOK_OK;
+}
