@@ -4130,6 +4130,33 @@ static char *coded_themes(const char *db, const char *query, const char *id)
     return out;
 }
 
+/* From `themes --json` on db: out[0] theme's passages, out[1] its respondents, out[2] its
+ * passages of respondent resp, out[3] the matrix's manual_codes. */
+static void theme_counts(const char *db, const char *theme, const char *resp, size_t out[4])
+{
+    run_t r;
+    run(&r, "themes", "--db", db, "--json");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    int seen = 0;
+    for (size_t i = 0; i < jl.n; i++) {
+        if (!strcmp(jstr(jl.v[i], "type"), "matrix")) {
+            out[3] = juint(jl.v[i], "manual_codes");
+            seen |= 2;
+        } else if (!strcmp(jstr(jl.v[i], "id"), theme)) {
+            out[0] = juint(jl.v[i], "passages");
+            out[1] = juint(jl.v[i], "respondents");
+            const jval_t *by = jget_type(jl.v[i], "by_respondent", J_OBJ);
+            out[2] = jget(by, resp) ? juint(by, resp) : 0;
+            seen |= 1;
+        }
+    }
+    assert_int_equal(seen, 3);
+    jlines_free(&jl);
+    run_free(&r);
+}
+
 /* hsok code: +THEME and -THEME on a passage, kept in INDEX.codes.tsv beside the index and
  * applied whenever passages are shown, so they survive index --force, retag and a rebuilt
  * index; --query codes what a query finds; --check and --list; the errors. */
@@ -4156,12 +4183,24 @@ static void test_manual_codes(void **state)
     assert_exit(&r, 0);
     hits_t h;
     parse_hits(&r, &h);
-    char *id = NULL;
+    char *id = NULL, *resp = NULL;
     for (size_t i = 0; i < h.n && !id; i++)
-        if (!has_theme(h.jl.v[i], "digi"))
+        if (!has_theme(h.jl.v[i], "digi")) {
             id = strdup(jstr(h.jl.v[i], "id"));
+            resp = strdup(jstr(h.jl.v[i], "respondent"));
+        }
     assert_non_null(id);
     hits_free(&h);
+    run_free(&r);
+    /* the theme counts before any code */
+    size_t sik0[4], digi0[4];
+    theme_counts(db, "sikker", resp, sik0);
+    theme_counts(db, "digi", resp, digi0);
+    assert_int_equal(sik0[3], 0);
+    assert_true(sik0[2] >= 1);
+    run(&r, "themes", "--db", db);
+    assert_exit(&r, 0);
+    assert_not_contains(r.out, "manual code");
     run_free(&r);
     char *before = coded_themes(db, "informasjonssikkerhet", id);
     assert_non_null(before);
@@ -4204,10 +4243,43 @@ static void test_manual_codes(void **state)
     assert_exit(&r, 0);
     assert_contains(r.out, "tema: digi (manual)");
     run_free(&r);
+    /* the counts of `hsok themes` take the codes in: one passage less under sikker, one more
+       under digi, and the respondent counts move when it was the respondent's only one */
+    size_t sik1[4], digi1[4];
+    theme_counts(db, "sikker", resp, sik1);
+    theme_counts(db, "digi", resp, digi1);
+    assert_int_equal(sik1[0], sik0[0] - 1);
+    assert_int_equal(sik1[1], sik0[1] - (sik0[2] == 1));
+    assert_int_equal(sik1[2], sik0[2] - 1);
+    assert_int_equal(digi1[0], digi0[0] + 1);
+    assert_int_equal(digi1[1], digi0[1] + (digi0[2] == 0));
+    assert_int_equal(digi1[2], digi0[2] + 1);
+    assert_int_equal(digi1[3], 2);
+    run(&r, "themes", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "(the counts include 2 manual codes: hsok code)");
+    char row[128];
+    snprintf(row, sizeof row, "\ndigi    %8zu  %11zu  Digitalt\n", digi1[0], digi1[1]);
+    assert_contains(r.out, row);
+    run_free(&r);
+    /* the list of a theme holds the passage coded + and counts as the overview does */
+    run(&r, "themes", "--db", db, "digi");
+    assert_exit(&r, 0);
+    char mark[128];
+    snprintf(mark, sizeof mark, "[%s]  (coded by hand: hsok code)", id);
+    assert_contains(r.out, mark);
+    snprintf(row, sizeof row, "digi — Digitalt: %zu passages\n", digi1[0]);
+    assert_contains(r.out, row);
+    run_free(&r);
+    run(&r, "themes", "--db", db, "sikker");
+    assert_exit(&r, 0);
+    snprintf(row, sizeof row, "sikker — Sikkerhet: %zu passage%s (and 1 whose theme was "
+             "removed by hand, shown marked)\n", sik1[0], sik1[0] == 1 ? "" : "s");
+    assert_contains(r.out, row);
+    run_free(&r);
     /* the theme's own list says which passage lost it by hand */
     run(&r, "themes", "--db", db, "sikker");
     assert_exit(&r, 0);
-    char mark[128];
     snprintf(mark, sizeof mark, "[%s]  (removed by hand: hsok code)", id);
     assert_contains(r.out, mark);
     run_free(&r);
@@ -4396,6 +4468,7 @@ static void test_manual_codes(void **state)
 
     free(bad);
     free(id);
+    free(resp);
     free(t1);
     free(t2);
     free(cbdir);

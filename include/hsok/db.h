@@ -224,6 +224,8 @@ typedef struct hsok_select {
     int respondent_exact;             /* respondent is one of these (case-insensitive) */
     const char *const *types;         /* respondent type is one of these (hsok_search_opts_t) */
     size_t ntypes;
+    struct hsok_codes *codes;         /* manual codes (codes.h), or NULL: hsok_db_theme_matrix
+                                         counts and filters by the themes with them applied */
 } hsok_select_t;
 
 /* The matrix over the selected passages (sel may be NULL: all). Free with

@@ -382,15 +382,19 @@ int cmd_export(int argc, char **argv)
     hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
     if (st == HSOK_OK)
         hsok_db_with_form_text(db, a.with_form_text);
-    if (st == HSOK_OK)
-        st = hsok_db_theme_matrix(db, &sel, &matrix, &err);
+    if (st != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    if ((rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &codes, NULL)) != CLI_OK)
+        goto out;
+    sel.codes = codes; /* the heatmap and theme tables count with the manual codes applied */
+    st = hsok_db_theme_matrix(db, &sel, &matrix, &err);
     if (st != HSOK_OK) {
         rc = cli_fail(st, err, 0);
         goto out;
     }
     cli_note_samples(db, hsok_db_default_path(a.db));
-    if ((rc = cli_codes_load(NULL, hsok_db_default_path(a.db), 0, &codes, NULL)) != CLI_OK)
-        goto out;
     /* with manual codes, --theme and the tagged-only default see them: select without the
        theme filters, then filter the passages with the codes applied */
     hsok_select_t csel = sel;

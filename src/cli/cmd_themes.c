@@ -168,6 +168,7 @@ static const char *themes_types[16];
 static size_t themes_ntypes;
 static int themes_form_text; /* --with-form-text */
 static int themes_by_type;   /* --by type */
+static size_t themes_ncoded; /* manual codes that met a passage the counts take in */
 
 /* Columns s takes when written with out_safe. */
 static size_t ncols(const char *s)
@@ -216,6 +217,9 @@ static int print_matrix(const hsok_theme_matrix_t *m, int color)
 {
     printf("%zu passages from %zu respondent%s, %zu with a theme\n\n", m->passages,
            m->nrespondents, m->nrespondents == 1 ? "" : "s", m->tagged);
+    if (themes_ncoded)
+        printf("(the counts include %zu manual code%s: hsok code)\n\n", themes_ncoded,
+               themes_ncoded == 1 ? "" : "s");
     size_t idw = 5;
     for (size_t t = 0; t < m->nthemes; t++)
         if (ncols(m->themes[t].id) > idw)
@@ -337,6 +341,7 @@ static void json_matrix(const hsok_theme_matrix_t *m)
     oj_key(&j, "type"); oj_str(&j, "matrix");
     oj_key(&j, "passages"); oj_uint(&j, m->passages);
     oj_key(&j, "tagged"); oj_uint(&j, m->tagged);
+    oj_key(&j, "manual_codes"); oj_uint(&j, themes_ncoded);
     oj_key(&j, "themes");
     oj_arr_begin(&j);
     for (size_t t = 0; t < m->nthemes; t++)
@@ -384,44 +389,78 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         fputc('\n', stderr);
         return CLI_USAGE;
     }
+    /* the manual codes: a passage coded +theme is listed, one whose theme was removed by
+       hand is shown marked and not counted */
+    struct hsok_codes *codes = NULL;
+    int crc = cli_codes_load(themes_codes, themes_dbpath, 0, &codes, NULL);
+    if (crc != CLI_OK)
+        return crc;
+    int coded = hsok_codes_count(codes) > 0;
     const char *themes[1] = { theme };
-    hsok_select_t sel = { .themes = themes, .nthemes = 1, .respondents = resp,
-                          .nrespondents = nresp, .tagged_only = 1, .respondent_exact = exact,
-                          .types = themes_types, .ntypes = themes_ntypes };
+    hsok_select_t sel = { .themes = themes, .nthemes = coded ? 0 : 1, .respondents = resp,
+                          .nrespondents = nresp, .tagged_only = !coded,
+                          .respondent_exact = exact, .types = themes_types,
+                          .ntypes = themes_ntypes };
     hsok_records_t *recs = NULL;
     char *err = NULL;
     hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
-    if (st != HSOK_OK)
+    if (st != HSOK_OK) {
+        hsok_codes_free(codes);
         return cli_fail(st, err, 0);
-    /* the manual codes: a passage whose theme was removed by hand says so */
-    struct hsok_codes *codes = NULL;
-    int crc = cli_codes_load(themes_codes, themes_dbpath, 0, &codes, NULL);
-    if (crc != CLI_OK) {
-        hsok_records_free(recs);
-        return crc;
     }
-    size_t n = hsok_records_count(recs);
+    size_t all = hsok_records_count(recs), n = 0, nrem = 0;
+    const hsok_record_t **rv = malloc((all ? all : 1) * sizeof *rv);
+    char *rmv = malloc(all ? all : 1); /* rv[i]'s theme: 1 removed, 2 given only by hand */
+    for (size_t i = 0; rv && rmv && i < all; i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        const char *const *add, *const *rem;
+        size_t nadd, nr;
+        hsok_codes_lookup(codes, r, &add, &nadd, &rem, &nr);
+        int autotag = !coded, added = 0, removed = 0;
+        for (size_t k = 0; k < r->nthemes && !autotag; k++)
+            autotag = !strcmp(r->themes[k], theme);
+        for (size_t k = 0; k < nadd; k++)
+            added |= !strcmp(add[k], theme);
+        for (size_t k = 0; k < nr; k++)
+            removed |= !strcmp(rem[k], theme);
+        if (!autotag && !added)
+            continue;
+        removed = removed && autotag;
+        rmv[n] = (char)(removed ? 1 : autotag ? 0 : 2);
+        rv[n++] = r;
+        nrem += removed;
+    }
+    if (!rv || !rmv) {
+        free(rv);
+        free(rmv);
+        hsok_records_free(recs);
+        hsok_codes_free(codes);
+        cli_error("out of memory");
+        return CLI_ERR;
+    }
     if (!json) {
         out_sgr(stdout, color, OUT_SGR_BOLD);
         out_safe_str(stdout, m->themes[ti].id);
         fputs(" — ", stdout);
         out_safe_str(stdout, m->themes[ti].label);
         out_sgr(stdout, color, OUT_SGR_RESET);
-        printf(": %zu passage%s\n", n, n == 1 ? "" : "s");
+        printf(": %zu passage%s", n - nrem, n - nrem == 1 ? "" : "s");
+        if (nrem)
+            printf(" (and %zu whose theme was removed by hand, shown marked)", nrem);
+        fputc('\n', stdout);
     }
     unsigned width = out_width(stdout);
     const char *cur = NULL;
     unsigned shown = 0;
     for (size_t i = 0; i < n; i++) {
-        const hsok_record_t *r = hsok_records_get(recs, i);
+        const hsok_record_t *r = rv[i];
         if (!cur || strcmp(cur, r->respondent)) {
             cur = r->respondent;
             shown = 0;
             if (!json) {
                 size_t k = 0;
-                for (size_t j = i; j < n && !strcmp(hsok_records_get(recs, j)->respondent, cur);
-                     j++)
-                    k++;
+                for (size_t j = i; j < n && !strcmp(rv[j]->respondent, cur); j++)
+                    k += rmv[j] != 1;
                 fputc('\n', stdout);
                 out_sgr(stdout, color, OUT_SGR_BOLD);
                 out_safe_str(stdout, *cur ? cur : "(unknown respondent)");
@@ -434,6 +473,8 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         shown++;
         cli_coded_t cd;
         if (cli_coded(codes, r, &cd) != 0) {
+            free(rv);
+            free(rmv);
             hsok_codes_free(codes);
             hsok_records_free(recs);
             cli_error("out of memory");
@@ -474,6 +515,8 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         putchar(']');
         if (removed)
             fputs("  (removed by hand: hsok code)", stdout);
+        else if (rmv[i] == 2)
+            fputs("  (coded by hand: hsok code)", stdout);
         else if (manual)
             fputs("  (also coded by hand)", stdout);
         if (*r->section) {
@@ -490,6 +533,8 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             printf(" (score %.1f)\n", tag->score);
         }
     }
+    free(rv);
+    free(rmv);
     hsok_records_free(recs);
     hsok_codes_free(codes);
     return n ? CLI_OK : CLI_NONE;
@@ -582,8 +627,20 @@ int cmd_themes(int argc, char **argv)
                           .respondent_exact = exact == 1, .types = themes_types,
                           .ntypes = themes_ntypes };
     hsok_theme_matrix_t *m = NULL;
-    int rc = CLI_OK;
+    /* the overview counts with the manual codes applied (the list of one theme loads them
+       itself) */
+    struct hsok_codes *codes = NULL;
+    int rc = optind < argc ? CLI_OK
+                           : cli_codes_load(themes_codes, themes_dbpath, 0, &codes, NULL);
+    if (rc != CLI_OK) {
+        hsok_db_close(db, NULL);
+        return rc;
+    }
+    sel.codes = codes;
     st = hsok_db_theme_matrix(db, &sel, &m, &err);
+    for (size_t i = 0; i < hsok_codes_count(codes); i++)
+        themes_ncoded += hsok_codes_found(codes, i) != 0;
+    hsok_codes_free(codes);
     if (st == HSOK_OK)
         cli_note_samples(db, hsok_db_default_path(dbpath));
     if (st != HSOK_OK) {

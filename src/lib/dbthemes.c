@@ -6,6 +6,7 @@
 
 #include "db_internal.h"
 #include "formtext.h"
+#include "hsok/codes.h"
 #include "hsok/segment.h"
 #include "prefix.h"
 #include "query_internal.h"
@@ -385,17 +386,47 @@ static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hi
     return st;
 }
 
+/* Apply the manual codes to rec's themes (rec owns the new array); 1 when rec passes sel's
+ * theme and tagged-only filters with them applied, 0 when not, -1 when memory ran out. */
+static int codes_keep(hsok_codes_t *codes, const hsok_select_t *sel, db_rec_t *rec)
+{
+    const char **shown = NULL;
+    size_t n = 0;
+    if (hsok_codes_effective(codes, &rec->pub, &shown, &n, NULL) != HSOK_OK)
+        return -1;
+    free(rec->themes);
+    rec->themes = shown;
+    rec->pub.themes = shown;
+    rec->pub.nthemes = n;
+    if (!sel->nthemes)
+        return !sel->tagged_only || n > 0;
+    for (size_t t = 0; t < sel->nthemes; t++)
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(shown[k], sel->themes[t]))
+                return 1;
+    return 0;
+}
+
 hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                                    hsok_theme_matrix_t **out, char **errmsg)
 {
     *out = NULL;
+    /* with manual codes, select without the theme filters, then filter with them applied */
+    hsok_codes_t *codes = sel && hsok_codes_count(sel->codes) ? sel->codes : NULL;
+    hsok_select_t csel = { 0 };
+    if (codes) {
+        csel = *sel;
+        csel.themes = NULL;
+        csel.nthemes = 0;
+        csel.tagged_only = 0;
+    }
     matrix_priv_t *m = calloc(1, sizeof *m);
     if (!m)
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     hsok_status_t st = stored_load(db, &m->themes, errmsg);
     xap_hits_t *hits = NULL;
     if (st == HSOK_OK)
-        st = select_hits(db, sel, &hits, errmsg);
+        st = select_hits(db, codes ? &csel : sel, &hits, errmsg);
     size_t nt = m->themes.n;
     size_t cap = 0;
     /* the "of N" of the types: the selection's respondents unless a query, theme or
@@ -415,8 +446,14 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
         st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, &rec, errmsg);
         if (st != HSOK_OK)
             break;
-        if (sel && sel->tagged_only && rec.pub.nthemes == 0) {
+        int keep = codes ? codes_keep(codes, sel, &rec)
+                         : !(sel && sel->tagged_only && rec.pub.nthemes == 0);
+        if (keep <= 0) {
             db_rec_clear(&rec);
+            if (keep < 0) {
+                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                break;
+            }
             continue;
         }
         if (!narrow && census_note(&census, &rec.pub) < 0) {
