@@ -264,6 +264,34 @@ static void test_boolean_operators(void **state)
     hsok_db_close(db, NULL);
 }
 
+/* fuzz_query found it (tests/fuzz/corpus/query/crash-respondent-newline): an unknown
+ * respondent filter holding a newline was echoed into a message of two lines. Every message
+ * is one line, whatever the value holds. */
+static void test_unknown_filter_message_one_line(void **state)
+{
+    (void)state;
+    hsok_db_t *db = open_read();
+    const char *resp[] = { "Hels\nnorge\r\x1b[31m" };
+    const char *theme[] = { "kit\nx" };
+    hsok_search_opts_t o = { .limit = 10, .respondents = resp, .nrespondents = 1 };
+    hsok_search_opts_t o2 = { .limit = 10, .themes = theme, .nthemes = 1 };
+    const hsok_search_opts_t *opts[] = { &o, &o2 };
+    for (size_t k = 0; k < 2; k++) {
+        hsok_results_t *r = NULL;
+        char *err = NULL;
+        assert_int_equal(hsok_search(db, "informasjonssikkerhet", opts[k], &r, &err),
+                         HSOK_ERR_QUERY);
+        assert_non_null(err);
+        assert_null(strchr(err, '\n'));
+        assert_null(strchr(err, '\r'));
+        assert_null(strchr(err, '\x1b'));
+        assert_non_null(strstr(err, k == 0 ? "no respondent 'Hels norge" : "no theme 'kit x'"));
+        free(err);
+        hsok_results_free(r);
+    }
+    hsok_db_close(db, NULL);
+}
+
 static void test_respondent_filter(void **state)
 {
     (void)state;
@@ -708,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_phrase_and_exclusion),
         cmocka_unit_test(test_boolean_operators),
         cmocka_unit_test(test_respondent_filter),
+        cmocka_unit_test(test_unknown_filter_message_one_line),
         cmocka_unit_test(test_all_words_first),
         cmocka_unit_test(test_relaxed_and_spelling),
         cmocka_unit_test(test_malformed_queries),

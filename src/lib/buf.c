@@ -121,6 +121,11 @@ hsok_status_t hsok_seterr(char **errmsg, hsok_status_t st, const char *fmt, ...)
     va_end(ap);
     free(*errmsg);
     *errmsg = buf_detach(&b, NULL);
+    /* A message is one line whatever a value put into it holds (a respondent or file name
+     * with a newline): control characters become spaces, as the headers promise. */
+    for (char *c = *errmsg; c && *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
     return st;
 }
 
