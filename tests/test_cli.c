@@ -1670,11 +1670,40 @@ static void test_form_text(void **state)
     /* the campaign letter is no form: each copy counts, its question too */
     assert_int_equal(hit_count(db, "personvernet", NULL), 2);
     assert_int_equal(hit_count(db, "helseopplysninger", NULL), 2);
+    /* the form's question is the section of the answer under it, in human and JSON output
+     * and in exports; the form's own passages are marked as such when shown */
+    run(&r, "--db", db, "finansieringen");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Gamma kommune (kommune) \xe2\x80\x94 Hvilke \xc3\xb8konomiske "
+                           "konsekvenser ser dere?\n");
+    assert_null(strstr(r.out, "(form text)"));
+    run_free(&r);
+    run(&r, "--db", db, "--json", "utredning");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"section\":\"Hva mener dere om forslaget om felles "
+                           "pasientjournal?\"");
+    assert_null(strstr(r.out, "\"form_text\""));
+    run_free(&r);
+    run(&r, "export", "--format", "csv", "--all", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Alfa kommune,Hvilke \xc3\xb8konomiske konsekvenser ser dere?,");
+    run_free(&r);
+    run(&r, "--db", db, "--json", "--with-form-text", "skjemaet");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"section\":\"\",\"form_text\":true,");
+    run_free(&r);
+    run(&r, "--db", db, "--with-form-text", "\"konsekvenser ser dere\"");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "1. Alfa kommune (kommune)  (form text)\n");
+    run_free(&r);
     /* exports leave the form text out too */
     run(&r, "export", "--format", "jsonl", "--all", "--db", db);
     assert_exit(&r, 0);
     assert_null(strstr(r.out, "skjemaet"));
-    assert_null(strstr(r.out, "Hva mener dere om forslaget"));
+    /* the question is no passage of its own, only the label of the answers under it */
+    assert_null(strstr(r.out, "\"text\":\"Hva mener dere om forslaget"));
+    assert_contains(r.out, "\"section\":\"Hva mener dere om forslaget om felles "
+                           "pasientjournal?\"");
     assert_non_null(strstr(r.out, "Departementet m\xc3\xa5 se p\xc3\xa5 finansieringen"));
     assert_non_null(strstr(r.out, "helseopplysninger"));
     run_free(&r);
@@ -1696,6 +1725,16 @@ static void test_form_text(void **state)
     assert_int_equal(hit_count(db, "skjemaet", NULL), 1);
     assert_int_equal(hit_count(db, "\"konsekvenser ser dere\"", NULL), 1);
     assert_int_equal(hit_count(db, "personvernet", NULL), 2);
+    /* and the question above its answer is no longer its label */
+    run(&r, "--db", db, "--json", "finansieringen");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"section\":\"\",");
+    assert_null(strstr(r.out, "form_text"));
+    run_free(&r);
+    run(&r, "--db", db, "--with-form-text", "skjemaet");
+    assert_exit(&r, 0);
+    assert_null(strstr(r.out, "(form text)"));
+    run_free(&r);
     free(docs);
     free(db);
     free(dir);

@@ -59,6 +59,8 @@ typedef struct hsok_record {
     int goal_no;             /* the "Mål N" it is under, 0 if none */
     const char *respondent_type; /* "kommune" … "annet" (segment.h), "" if unknown; NULL
                                     when stored: from the respondent's name */
+    int form_text;           /* read back: the passage is the hearing's form text (found only
+                                with hsok_db_with_form_text; hsok_db_mark_form_text) */
 } hsok_record_t;
 
 typedef struct hsok_index_opts {
@@ -257,6 +259,10 @@ hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_recor
  * marked: it counts once per respondent. Searches, theme counts and exports leave marked
  * passages out unless hsok_db_with_form_text is on. Marks that no longer hold (files pruned) are
  * taken away, so run it after every change of the index's files (hsok index and retag do).
+ * A marked passage that asks (ends with '?') labels the unmarked passages after it in its file,
+ * up to the next marked passage or where the section or numbered question changes: their
+ * records read back with that question as section ("SECTION › QUESTION" under a section);
+ * the label is taken away with the mark. Marked passages read back with form_text set.
  * *marked (may be NULL) gets the number of marked passages. Commits. */
 hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errmsg);
 

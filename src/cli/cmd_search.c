@@ -208,6 +208,8 @@ static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int colo
         out_section(stdout, r->section, 90);
     }
     out_sgr(stdout, color, OUT_SGR_RESET);
+    if (r->form_text)
+        fputs("  (form text)", stdout);
     if (h->match == HSOK_MATCH_RELATED)
         fputs("  (related)", stdout);
     else if (h->match == HSOK_MATCH_VARIANT)

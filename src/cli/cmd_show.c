@@ -42,6 +42,8 @@ static void print_human(const hsok_record_t *r, int target, int color, unsigned 
         fputs(" — ", stdout);
         out_section(stdout, r->section, 90);
     }
+    if (r->form_text)
+        fputs("  (form text)", stdout);
     if (target)
         out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');

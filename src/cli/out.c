@@ -144,6 +144,9 @@ void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
     oj_key(j, "respondent"); oj_str(j, r->respondent ? r->respondent : "");
     oj_key(j, "respondent_type"); oj_str(j, r->respondent_type ? r->respondent_type : "");
     oj_key(j, "section"); oj_str(j, r->section ? r->section : "");
+    if (r->form_text) { /* only on the hearing's form text (--with-form-text) */
+        oj_key(j, "form_text"); oj_bool(j, 1);
+    }
     oj_key(j, "themes");
     oj_arr_begin(j);
     for (size_t i = 0; i < r->nthemes; i++)

@@ -39,6 +39,8 @@ typedef struct db_rec {
     const char **evs;     /* evidence pointers of all tags */
     const char *filekey;  /* key of the file (XF term) */
     unsigned kind;        /* hsok_passage_kind_t */
+    const char *own_section; /* the section as segmented; pub.section is the form's
+                                question label when dbform.c set one ("fsection") */
 } db_rec_t;
 
 struct hsok_records {
@@ -46,6 +48,8 @@ struct hsok_records {
     size_t n;
 };
 
+/* One key\tvalue line of a stored record, the value escaped. */
+void db_rec_add_field(buf_t *b, const char *key, const char *val);
 /* Encode the stored form of a passage (key\tvalue lines, escaped) into out. */
 void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const char *filekey);
 

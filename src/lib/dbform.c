@@ -228,6 +228,190 @@ static size_t distinct(const char *const *v, size_t n)
     return d;
 }
 
+/* ---- a form question as the label of the respondent's answer under it ---- */
+
+typedef struct qitem {
+    char *id, *section, *label; /* section: its own, as segmented */
+    int question_no;
+} qitem_t;
+
+typedef struct qlist {
+    qitem_t *v;
+    size_t n, cap;
+} qlist_t;
+
+static int ql_push(qlist_t *q, const db_rec_t *rec)
+{
+    if (q->n == q->cap) {
+        size_t nc = q->cap ? q->cap * 2 : 16;
+        qitem_t *v = realloc(q->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        q->v = v;
+        q->cap = nc;
+    }
+    qitem_t *it = &q->v[q->n];
+    buf_t b = BUF_INIT;
+    if (*rec->own_section)
+        buf_addf(&b, "%s \xe2\x80\xba ", rec->own_section);
+    buf_addstr(&b, rec->pub.text);
+    it->id = strdup(rec->pub.id);
+    it->section = strdup(rec->own_section);
+    it->label = b.err ? NULL : hsok_strndup(b.data, b.len);
+    it->question_no = rec->pub.question_no;
+    buf_free(&b);
+    if (!it->id || !it->section || !it->label) {
+        free(it->id);
+        free(it->section);
+        free(it->label);
+        return -1;
+    }
+    q->n++;
+    return 0;
+}
+
+static void ql_free(qlist_t *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        free(q->v[i].id);
+        free(q->v[i].section);
+        free(q->v[i].label);
+    }
+    free(q->v);
+    memset(q, 0, sizeof *q);
+}
+
+typedef struct labelled {
+    unsigned docid;
+    const char *label; /* NULL: no label (the passage is only marked, or loses its marks) */
+} labelled_t;
+
+static int cmp_labelled(const void *a, const void *b)
+{
+    const labelled_t *x = a, *y = b;
+    return x->docid < y->docid ? -1 : x->docid > y->docid;
+}
+
+static int lb_push(labelled_t **v, size_t *n, size_t *cap, unsigned docid, const char *label)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        labelled_t *p = realloc(*v, nc * sizeof *p);
+        if (!p)
+            return -1;
+        *v = p;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = (labelled_t){ docid, label };
+    return 0;
+}
+
+/* The data with its "form" and "fsection" lines replaced by the wanted ones. */
+static void rewrite_data(buf_t *out, const char *data, size_t len, int form, const char *label)
+{
+    const char *p = data, *end = data + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl + 1 : end;
+        size_t n = (size_t)(e - p);
+        if (!(n >= 5 && !memcmp(p, "form\t", 5)) && !(n >= 9 && !memcmp(p, "fsection\t", 9)))
+            buf_add(out, p, n);
+        p = e;
+    }
+    if (form)
+        db_rec_add_field(out, "form", "1");
+    if (label)
+        db_rec_add_field(out, "fsection", label);
+}
+
+/* A form question (asks, marked) labels the unmarked passages after it in its file, up to
+ * the next marked passage or where the section or numbered question changes. Each passage
+ * marked, labelled or so before gets its data's "form"/"fsection" lines set anew and the
+ * PFX_FORMDATA term when it has one; now and was are sorted. In the caller's transaction. */
+static hsok_status_t store_labels(hsok_db_t *db, const qlist_t *asked, const unsigned *now,
+                                  size_t nnow, const unsigned *was, size_t nwas, char **errmsg)
+{
+    labelled_t *lb = NULL;
+    size_t nlb = 0, cap = 0;
+    hsok_status_t st = HSOK_OK;
+    int oom = 0;
+    for (size_t q = 0; q < asked->n && st == HSOK_OK && !oom; q++) {
+        const qitem_t *it = &asked->v[q];
+        const char *dot = strrchr(it->id, '.');
+        if (!dot)
+            continue;
+        unsigned ord = (unsigned)strtoul(dot + 1, NULL, 10);
+        for (unsigned k = 1; k <= SCAN_MAX && st == HSOK_OK && !oom; k++) {
+            char term[80];
+            int kl = (int)(dot - it->id < 40 ? dot - it->id : 40);
+            snprintf(term, sizeof term, "%s%.*s.%u", PFX_ID, kl, it->id, ord + k);
+            xap_query_t tq = { XQ_TERM, term, strlen(term), 0, 0, NULL, 0 };
+            xap_hits_t *h = NULL;
+            st = xap_search(db->x, &tq, 0, 1, -1, &h, errmsg);
+            if (st != HSOK_OK || !h->n) {
+                xap_hits_free(h);
+                break;
+            }
+            unsigned docid = h->hits[0].docid;
+            db_rec_t next;
+            st = db_rec_load(db, h->hits[0].data, h->hits[0].data_len, &next, errmsg);
+            xap_hits_free(h);
+            if (st != HSOK_OK)
+                break;
+            int stop = (nnow && bsearch(&docid, now, nnow, sizeof *now, cmp_docid)) ||
+                       strcmp(next.own_section, it->section) ||
+                       next.pub.question_no != it->question_no;
+            db_rec_clear(&next);
+            if (stop)
+                break;
+            oom = lb_push(&lb, &nlb, &cap, docid, it->label) < 0;
+        }
+    }
+    /* the passages that carry data lines now: all get looked at */
+    xap_query_t dq = { XQ_TERM, PFX_FORMDATA, strlen(PFX_FORMDATA), 0, 0, NULL, 0 };
+    xap_hits_t *h = NULL;
+    if (st == HSOK_OK && !oom) {
+        unsigned n = xap_doccount(db->x);
+        st = xap_search(db->x, &dq, 0, n ? n : 1, -1, &h, errmsg);
+    }
+    for (size_t i = 0; st == HSOK_OK && h && i < h->n && !oom; i++)
+        oom = lb_push(&lb, &nlb, &cap, h->hits[i].docid, NULL) < 0;
+    xap_hits_free(h);
+    for (size_t i = 0; st == HSOK_OK && i < nnow && !oom; i++)
+        oom = lb_push(&lb, &nlb, &cap, now[i], NULL) < 0;
+    for (size_t i = 0; st == HSOK_OK && i < nwas && !oom; i++)
+        oom = lb_push(&lb, &nlb, &cap, was[i], NULL) < 0;
+    if (oom && st == HSOK_OK)
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    if (nlb) /* a docid's label, if it has one, wins over its NULLs */
+        qsort(lb, nlb, sizeof *lb, cmp_labelled);
+    for (size_t i = 0; i < nlb && st == HSOK_OK;) {
+        unsigned docid = lb[i].docid;
+        const char *label = NULL;
+        for (; i < nlb && lb[i].docid == docid; i++)
+            if (!label)
+                label = lb[i].label;
+        int form = nnow && bsearch(&docid, now, nnow, sizeof *now, cmp_docid);
+        char *data = NULL;
+        size_t len = 0;
+        st = xap_data_by_docid(db->x, docid, &data, &len, errmsg);
+        buf_t b = BUF_INIT;
+        if (st == HSOK_OK)
+            rewrite_data(&b, data, len, form, label);
+        if (st == HSOK_OK && b.err)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        if (st == HSOK_OK && (b.len != len || memcmp(b.data, data, len)))
+            st = xap_set_data(db->x, docid, b.data, b.len, errmsg);
+        if (st == HSOK_OK)
+            st = xap_set_boolean(db->x, docid, PFX_FORMDATA, strlen(PFX_FORMDATA),
+                                 form || label, errmsg);
+        buf_free(&b);
+        free(data);
+    }
+    free(lb);
+    return st;
+}
+
 hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errmsg)
 {
     if (marked)
@@ -263,6 +447,7 @@ hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errms
     hits = NULL;
 
     strvec_t questions = { 0 };
+    qlist_t asked = { 0 };
     char *decided = calloc(keys.n ? keys.n : 1, 1);
     if (!decided && st == HSOK_OK)
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
@@ -317,6 +502,9 @@ hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errms
                 now[nnow++] = m[i].docid;
                 if (form == 1 && sv_push(&questions, m[i].rec.pub.id, strlen(m[i].rec.pub.id)))
                     st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                if (asks(m[i].rec.pub.text) && st == HSOK_OK &&
+                    ql_push(&asked, &m[i].rec) < 0)
+                    st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
             }
             for (size_t i = 0; m && i < n; i++)
                 if (m[i].loaded)
@@ -341,6 +529,8 @@ hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errms
     for (size_t i = 0; i < nwas && st == HSOK_OK; i++)
         if (!nnow || !bsearch(&was[i], now, nnow, sizeof *now, cmp_docid))
             st = xap_set_boolean(db->x, was[i], PFX_FORM, strlen(PFX_FORM), 0, errmsg);
+    if (st == HSOK_OK)
+        st = store_labels(db, &asked, now, nnow, was, nwas, errmsg);
     if (in_txn) {
         hsok_status_t e = xap_end(db->x, st == HSOK_OK, st == HSOK_OK ? errmsg : NULL);
         if (st == HSOK_OK)
@@ -353,6 +543,7 @@ hsok_status_t hsok_db_mark_form_text(hsok_db_t *db, size_t *marked, char **errms
     free(was);
     free(now);
     sv_free(&sc.keys);
+    ql_free(&asked);
     return st;
 }
 

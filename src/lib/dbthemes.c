@@ -52,6 +52,8 @@ hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *pa
         if (st != HSOK_OK)
             break;
         xap_doc_t *doc = NULL;
+        rec.pub.section = rec.own_section; /* the form's label is set again after */
+        rec.pub.form_text = 0;
         st = db_build_doc(db, &rec.pub, rec.kind, rec.filekey, cb, &doc, errmsg);
         if (st == HSOK_OK)
             st = xap_replace(db->x, hits->hits[i].docid, doc, errmsg);

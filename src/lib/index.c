@@ -147,7 +147,7 @@ static void add_escaped(buf_t *b, const char *s)
     }
 }
 
-static void add_field(buf_t *b, const char *key, const char *val)
+void db_rec_add_field(buf_t *b, const char *key, const char *val)
 {
     buf_addstr(b, key);
     buf_addch(b, '\t');
@@ -164,12 +164,12 @@ static void add_clean(buf_t *b, const char *s)
 
 void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const char *filekey)
 {
-    add_field(out, "id", rec->id);
-    add_field(out, "file", filekey);
-    add_field(out, "source", rec->source);
-    add_field(out, "respondent", rec->respondent);
-    add_field(out, "rtype", rec->respondent_type);
-    add_field(out, "section", rec->section);
+    db_rec_add_field(out, "id", rec->id);
+    db_rec_add_field(out, "file", filekey);
+    db_rec_add_field(out, "source", rec->source);
+    db_rec_add_field(out, "respondent", rec->respondent);
+    db_rec_add_field(out, "rtype", rec->respondent_type);
+    db_rec_add_field(out, "section", rec->section);
     buf_addf(out, "line\t%u\nend_line\t%u\nordinal\t%u\nstart\t%zu\nend\t%zu\n", rec->line,
              rec->end_line, rec->ordinal, rec->start, rec->end);
     buf_addf(out, "kind\t%u\nquestion\t%d\ngoal\t%d\n", kind, rec->question_no, rec->goal_no);
@@ -194,10 +194,10 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
         if (v.err)
             out->err = 1;
         else
-            add_field(out, "tag", v.data);
+            db_rec_add_field(out, "tag", v.data);
         buf_free(&v);
     }
-    add_field(out, "text", rec->text);
+    db_rec_add_field(out, "text", rec->text);
 }
 
 static unsigned long to_ulong(const char *s)
@@ -217,7 +217,7 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
     static const char *empty = "";
     hsok_record_t *r = &rec->pub;
     r->id = r->source = r->respondent = r->section = r->text = r->respondent_type = empty;
-    const char *themes = empty;
+    const char *themes = empty, *fsection = empty;
     size_t ntags = 0;
     rec->filekey = empty;
     while (p < end) {
@@ -257,7 +257,12 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
         else if (!strcmp(key, "question")) r->question_no = atoi(val);
         else if (!strcmp(key, "goal")) r->goal_no = atoi(val);
         else if (!strcmp(key, "tag")) ntags++;
+        else if (!strcmp(key, "fsection")) fsection = val;
+        else if (!strcmp(key, "form")) r->form_text = atoi(val) != 0;
     }
+    rec->own_section = r->section;
+    if (*fsection)
+        r->section = fsection;
     /* tags: walk the unescaped block again for the "tag" values */
     if (ntags) {
         size_t nev = 0;
@@ -723,9 +728,9 @@ hsok_status_t db_store_codebook(hsok_db_t *db, const hsok_codebook_t *cb, char *
         buf_reset(&k);
         buf_reset(&v);
         buf_addf(&k, "theme:%s", t->id);
-        add_field(&v, "label", t->label);
-        add_field(&v, "description", t->description);
-        add_field(&v, "parent", t->parent);
+        db_rec_add_field(&v, "label", t->label);
+        db_rec_add_field(&v, "description", t->description);
+        db_rec_add_field(&v, "parent", t->parent);
         if (meta_put(db, &k, &v, errmsg, &st))
             goto out;
         if (i)

@@ -21,6 +21,7 @@
 #define PFX_RTYPE "XY"      /* XY + respondent type ("kommune", see segment.h) */
 #define PFX_FORMKEY "XH"    /* XH + hash of the passage's normalised text (dbform.c) */
 #define PFX_FORM "XO"       /* the passage is the hearing's form text (dbform.c) */
+#define PFX_FORMDATA "XL"   /* its data carries "form"/"fsection" lines (dbform.c) */
 
 enum {
     SLOT_RESPONDENT = 0,

@@ -80,6 +80,12 @@ hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char *
  * already is so is left alone. */
 hsok_status_t xap_set_boolean(xap_db_t *db, unsigned docid, const char *term, size_t len, int on,
                               char **errmsg);
+/* Replace the data of document docid (writable db). */
+hsok_status_t xap_set_data(xap_db_t *db, unsigned docid, const char *data, size_t len,
+                           char **errmsg);
+/* Data of document docid: *data malloc'd, *len its length. */
+hsok_status_t xap_data_by_docid(xap_db_t *db, unsigned docid, char **data, size_t *len,
+                                char **errmsg);
 /* Add a word to the spelling table (writable db), `freq` occurrences (0 counts as 1). */
 hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, unsigned freq,
                                char **errmsg);

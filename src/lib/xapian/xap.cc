@@ -1101,6 +1101,32 @@ unsigned xap_termfreq(xap_db_t *db, const char *term, size_t len)
     return n;
 }
 
+hsok_status_t xap_set_data(xap_db_t *db, unsigned docid, const char *data, size_t len,
+                           char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        Xapian::Document doc = db->wdb.get_document(docid);
+        doc.set_data(str(data, len));
+        db->wdb.replace_document(docid, doc);
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_data_by_docid(xap_db_t *db, unsigned docid, char **data, size_t *len,
+                                char **errmsg)
+{
+    *data = nullptr;
+    *len = 0;
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        std::string s = db->rd().get_document(docid).get_data();
+        *data = dup_bytes(s);
+        *len = s.size();
+        return HSOK_OK;
+    });
+}
+
 hsok_status_t xap_data_by_term(xap_db_t *db, const char *term, size_t tlen, char **data,
                                size_t *len, char **errmsg)
 {
