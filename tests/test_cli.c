@@ -1952,6 +1952,24 @@ static void test_index_stray_byte(void **state)
     assert_exit(&r, 0);
     assert_string_equal(r.err, want);
     assert_contains(r.out, "journal");
+    /* the respondent's type, as 'hsok index' stores it */
+    assert_contains(r.out, "  Blåbær kommune (kommune)");
+    run_free(&r);
+    run(&r, "tag", "--json", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_true(jl.n > 0);
+    for (size_t i = 0; i < jl.n; i++) {
+        assert_string_equal(jstr(jl.v[i], "respondent"), "Blåbær kommune");
+        assert_string_equal(jstr(jl.v[i], "respondent_type"), "kommune");
+    }
+    jlines_free(&jl);
+    run_free(&r);
+    /* the themes table: the respondent's row names its type */
+    run(&r, "themes", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\nBlåbær kommune (kommune)  ");
     run_free(&r);
     free(txt);
     free(theme);
@@ -2612,6 +2630,11 @@ static void test_stats(void **state)
         drammen += strcmp(name, "Drammen kommune") == 0;
         hso += strcmp(name, "Helse Sør-Øst RHF") == 0;
         nhn += ci_strstr(name, "Norsk helsenett") != NULL;
+        /* each respondent's type, as 'hsok respondents' gives it */
+        if (strcmp(name, "Drammen kommune") == 0)
+            assert_string_equal(jstr(resp->items[i], "type"), "kommune");
+        if (strcmp(name, "Helse Sør-Øst RHF") == 0)
+            assert_string_equal(jstr(resp->items[i], "type"), "helseforetak");
     }
     assert_int_equal(drammen, 1);
     assert_int_equal(hso, 1);
@@ -2623,8 +2646,8 @@ static void test_stats(void **state)
     run(&r, "stats", "--db", db_dir);
     assert_exit(&r, 0);
     assert_contains(r.out, "respondents:  3\n");
-    assert_contains(r.out, "Drammen kommune\n");
-    assert_contains(r.out, "Helse Sør-Øst RHF\n");
+    assert_contains(r.out, "Drammen kommune (kommune)\n");
+    assert_contains(r.out, "Helse Sør-Øst RHF (helseforetak)\n");
     run_free(&r);
 }
 

@@ -518,8 +518,10 @@ static int setup_db(void **state)
     }
     const char *paths[] = {pa, pb};
     const char *resp[] = {RESP_A, RESP_B};
+    const char *type[] = {"kommune", NULL}; /* RESP_B's is unknown */
     for (int i = 0; i < 2; i++) {
-        hsok_index_opts_t o = {.respondent = resp[i], .force = 0, .codebook = cb};
+        hsok_index_opts_t o = {.respondent = resp[i], .force = 0, .codebook = cb,
+                               .type = type[i]};
         hsok_index_result_t res;
         if (hsok_db_index_file(db, paths[i], &o, &res, &err) != HSOK_OK) {
             fprintf(stderr, "index: %s\n", err);
@@ -654,6 +656,12 @@ static void test_e2e_html(void **state)
     assert_non_null(strstr(html, "<h1>Rapport &lt;1&gt; &amp; &quot;x&quot;</h1>"));
     assert_non_null(strstr(html, "tema: &lt;alle&gt; &amp; &quot;mer&quot;"));
     assert_non_null(strstr(html, "Testkommune &lt;script&gt;"));
+    /* the respondent's type after its name: heading, citation and the table's row; none
+       for the respondent whose type is unknown */
+    assert_non_null(strstr(html, "<h3>Testkommune &lt;script&gt; (kommune)</h3>\n"));
+    assert_non_null(strstr(html, "<cite class=\"attr\">— Testkommune &lt;script&gt; (kommune), "));
+    assert_non_null(strstr(html, "<th scope=\"row\">Testkommune &lt;script&gt; (kommune)</th>"));
+    assert_non_null(strstr(html, "<h3>Ærlig Ørn &quot;AS&quot; 😀</h3>\n"));
     assert_non_null(strstr(html, "Ærlig Ørn &quot;AS&quot; 😀"));
     assert_non_null(strstr(html, "Sikkerhet &amp; &lt;trygghet&gt;"));
     assert_non_null(strstr(html, "Test &quot;tema&quot; med &lt;b&gt;markup&lt;/b&gt;"));
@@ -903,8 +911,10 @@ static void test_e2e_md(void **state)
     assert_non_null(strstr(md, "## Sikkerhet \\& \\<trygghet\\> (sikkerhet)\n"));
     assert_non_null(strstr(md, "## Lenker (lenke)\n"));
     assert_non_null(strstr(md, "## Uten tema\n"));
-    assert_non_null(strstr(md, "### Testkommune \\<script\\>\n"));
+    assert_non_null(strstr(md, "### Testkommune \\<script\\> (kommune)\n"));
+    assert_non_null(strstr(md, "> — Testkommune \\<script\\> (kommune), "));
     assert_non_null(strstr(md, "### Ærlig Ørn \"AS\" 😀\n"));
+    assert_non_null(strstr(md, "> — Ærlig Ørn \"AS\" 😀, "));
     assert_non_null(strstr(md, "> \\=**HYPERLINK**(\"http://evil\")"));
     assert_non_null(strstr(md, "> \\+1 for **sikkerhet**"));
     assert_non_null(strstr(md, "> \\-2 grader"));

@@ -458,7 +458,7 @@ static void test_cli_respondents(void **state)
     /* human: the same order, the last line counts */
     run(&r, "--db", "ix1", "respondents", NULL);
     EXPECT_EXIT(&r, 0);
-    assert_non_null(strstr(r.out, "Lillevik kommune (kommune)  found by letterhead, type by name"));
+    assert_non_null(strstr(r.out, "Lillevik kommune (kommune)  respondent: letterhead, type: name"));
     assert_true(strncmp(r.out, "check  ", 7) == 0);
     assert_non_null(strstr(r.out, "\n3 files, 2 respondents, 2 to check\n"));
     run_free(&r);

@@ -128,6 +128,7 @@ hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg);
 
 typedef struct hsok_stat_respondent {
     const char *name;
+    const char *type; /* respondent type of its first passage, "" if unknown */
     size_t passages;
 } hsok_stat_respondent_t;
 

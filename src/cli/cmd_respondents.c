@@ -96,9 +96,9 @@ static void print_human(const row_t *r)
     out_safe_str(stdout, e->respondent[0] ? e->respondent : "(no respondent)");
     fputs(" (", stdout);
     out_safe_str(stdout, e->type[0] ? e->type : "type unknown");
-    fputs(")  found by ", stdout);
+    fputs(")  respondent: ", stdout);
     out_safe_str(stdout, e->respondent_how[0] ? e->respondent_how : "-");
-    fputs(", type by ", stdout);
+    fputs(", type: ", stdout);
     out_safe_str(stdout, e->type_how[0] ? e->type_how : "-");
     printf("  %zu passage%s", e->passages, e->passages == 1 ? "" : "s");
     for (size_t i = 0; i < r->nwhy; i++) {

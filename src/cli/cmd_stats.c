@@ -148,6 +148,7 @@ static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances, si
     for (size_t i = 0; i < st->nrespondents; i++) {
         oj_obj_begin(&j);
         oj_key(&j, "name"); oj_str(&j, st->respondents[i].name);
+        oj_key(&j, "type"); oj_str(&j, st->respondents[i].type ? st->respondents[i].type : "");
         oj_key(&j, "passages"); oj_uint(&j, st->respondents[i].passages);
         oj_obj_end(&j);
     }
@@ -181,7 +182,13 @@ static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances, s
     for (size_t i = 0; i < st->nrespondents; i++) {
         const char *name = st->respondents[i].name;
         printf("  %8zu  ", st->respondents[i].passages);
+        const char *type = st->respondents[i].type;
         out_safe_str(stdout, name && name[0] ? name : "(unknown respondent)");
+        if (type && type[0]) {
+            fputs(" (", stdout);
+            out_safe_str(stdout, type);
+            putchar(')');
+        }
         putchar('\n');
     }
     if (st->unknown_passages)

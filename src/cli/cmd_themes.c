@@ -182,6 +182,12 @@ static void pad(size_t n)
         fputc(' ', stdout);
 }
 
+/* Columns " (type)" takes after a respondent's name; 0 for no type. */
+static size_t type_cols(const char *type)
+{
+    return type && *type ? ncols(type) + 3 : 0;
+}
+
 /* "respondents by type: 14 kommuner, 2 uten type" and a newline */
 static void print_type_census(const hsok_theme_matrix_t *m)
 {
@@ -245,10 +251,12 @@ static int print_matrix(const hsok_theme_matrix_t *m, int color)
     }
     if (!m->nrespondents || !m->nthemes)
         return CLI_OK;
-    /* respondent × theme: column headers are the theme ids */
+    /* respondent × theme: column headers are the theme ids; a respondent's type follows its
+       name, "Drammen kommune (kommune)" */
     size_t rw = 10;
     for (size_t r = 0; r < m->nrespondents; r++) {
-        size_t w = ncols(*m->respondents[r] ? m->respondents[r] : "(unknown)");
+        size_t w = ncols(*m->respondents[r] ? m->respondents[r] : "(unknown)") +
+                   type_cols(m->respondent_types[r]);
         if (w > rw)
             rw = w;
     }
@@ -265,12 +273,18 @@ static int print_matrix(const hsok_theme_matrix_t *m, int color)
     out_sgr(stdout, color, OUT_SGR_RESET);
     for (size_t r = 0; r < m->nrespondents; r++) {
         const char *name = *m->respondents[r] ? m->respondents[r] : "(unknown)";
-        size_t w = ncols(name);
-        if (w > rw) {
-            out_abbrev(stdout, name, rw);
+        const char *type = m->respondent_types[r];
+        size_t tw = type_cols(type), w = ncols(name) + tw;
+        if (w > rw) { /* rw is 34 here: the longest type takes 16 */
+            out_abbrev(stdout, name, rw - tw);
             w = rw;
         } else {
             out_safe_str(stdout, name);
+        }
+        if (tw) {
+            fputs(" (", stdout);
+            out_safe_str(stdout, type);
+            fputc(')', stdout);
         }
         pad(rw - w);
         for (size_t t = 0; t < m->nthemes; t++) {
@@ -684,12 +698,12 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                     const char *respondent, int all, int json, int color, unsigned width)
 {
     hsok_source_t src = { 0 };
-    char *err = NULL, *meta = NULL;
+    char *err = NULL, *meta = NULL, *meta_type = NULL;
     hsok_status_t st = hsok_source_read(path, &src, &err);
     if (st == HSOK_OK)
         cli_warn_replaced(path, src.invalid_bytes, src.first_invalid);
     if (st == HSOK_OK && !respondent)
-        st = hsok_read_meta(path, &meta, &err);
+        st = hsok_read_meta_type(path, &meta, &meta_type, &err);
     hsok_segdoc_t *doc = NULL;
     hsok_aliases_t *aliases = NULL;
     if (st == HSOK_OK)
@@ -699,9 +713,13 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                                    .aliases = aliases };
         st = hsok_segment(path, src.text, src.len, &so, &doc, &err);
     }
-    hsok_aliases_free(aliases);
     for (size_t i = 0; st == HSOK_OK && i < hsok_segdoc_passage_count(doc); i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
+        /* the type as 'hsok index' would store it: the sidecar's, else from the name */
+        const char *rtype = meta_type ? meta_type
+                            : *p->respondent ? hsok_respondent_type(p->respondent, aliases,
+                                                                    NULL, NULL)
+                                             : NULL;
         hsok_tagging_t *tg = NULL;
         st = hsok_tag_passage(cb, an, p->text, strlen(p->text), p->section, &tg, &err);
         if (st != HSOK_OK)
@@ -723,6 +741,7 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                 oj_key(&j, "line"); oj_uint(&j, p->line);
                 oj_key(&j, "ordinal"); oj_uint(&j, p->ordinal);
                 oj_key(&j, "respondent"); oj_str(&j, p->respondent);
+                oj_key(&j, "respondent_type"); oj_str(&j, rtype ? rtype : "");
                 oj_key(&j, "section"); oj_str(&j, p->section);
                 json_tags(&j, tags, nt);
                 oj_key(&j, "text"); oj_str(&j, p->text);
@@ -734,6 +753,11 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                 out_sgr(stdout, color, OUT_SGR_RESET);
                 fputs("  ", stdout);
                 out_safe_str(stdout, *p->respondent ? p->respondent : "(unknown respondent)");
+                if (rtype) {
+                    fputs(" (", stdout);
+                    out_safe_str(stdout, rtype);
+                    fputc(')', stdout);
+                }
                 if (*p->section) {
                     fputs(" — ", stdout);
                     out_section(stdout, p->section, 70);
@@ -751,9 +775,11 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
         }
         hsok_tagging_free(tg);
     }
+    hsok_aliases_free(aliases);
     hsok_segdoc_free(doc);
     hsok_source_clear(&src);
     free(meta);
+    free(meta_type);
     if (st != HSOK_OK) {
         cli_error("%s", err ? err : hsok_status_str(st));
         free(err);

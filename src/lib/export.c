@@ -461,6 +461,17 @@ static const char *respondent_of(const hsok_record_t *r)
     return r->respondent != NULL ? r->respondent : "";
 }
 
+/* " (type)" after a respondent's name when its type is known, escaped by put (md_inline or
+ * hsok_write_html). */
+static void put_type(FILE *out, const char *type, int (*put)(FILE *, const char *))
+{
+    if (type == NULL || type[0] == '\0')
+        return;
+    fputs(" (", out);
+    put(out, type);
+    putc(')', out);
+}
+
 /* The records in report order: by respondent (unknown last), then as given. */
 typedef struct order_key {
     const char *resp;
@@ -863,6 +874,7 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
     free(spans);
     fputs("\n>\n> — ", out);
     md_inline(out, r->respondent && r->respondent[0] ? r->respondent : NO_RESPONDENT_LABEL);
+    put_type(out, r->respondent_type, md_inline);
     if (r->section && r->section[0]) {
         fputs(", ", out);
         md_inline(out, r->section);
@@ -885,6 +897,7 @@ static hsok_status_t md_group(FILE *out, const report_t *rp, const char *theme)
         if (cur == NULL || strcmp(cur, resp) != 0) {
             fputs("### ", out);
             md_inline(out, resp[0] ? resp : NO_RESPONDENT_LABEL);
+            put_type(out, r->respondent_type, md_inline);
             fputs("\n\n", out);
             cur = resp;
         }
@@ -1092,6 +1105,7 @@ static void html_heatmap(FILE *out, const hsok_theme_matrix_t *m)
                                                                       : NO_RESPONDENT_LABEL;
         fputs("<tr><th scope=\"row\">", out);
         hsok_write_html(out, resp);
+        put_type(out, m->respondent_types ? m->respondent_types[r] : NULL, hsok_write_html);
         fputs("</th>", out);
         for (size_t t = 0; t < m->nthemes; t++) {
             size_t c = m->counts[r * m->nthemes + t];
@@ -1268,6 +1282,7 @@ static hsok_status_t html_passage(FILE *out, const hsok_record_t *r, const hsok_
     fputs("</p>\n<cite class=\"attr\">— ", out);
     hsok_write_html(out, r->respondent && r->respondent[0] ? r->respondent
                                                            : NO_RESPONDENT_LABEL);
+    put_type(out, r->respondent_type, hsok_write_html);
     if (r->section && r->section[0]) {
         fputs(", ", out);
         hsok_write_html(out, r->section);
@@ -1310,6 +1325,7 @@ static hsok_status_t html_group(FILE *out, const report_t *rp, const hsok_theme_
         if (cur == NULL || strcmp(cur, resp) != 0) {
             fputs("<h3>", out);
             hsok_write_html(out, resp[0] ? resp : NO_RESPONDENT_LABEL);
+            put_type(out, r->respondent_type, hsok_write_html);
             fputs("</h3>\n", out);
             cur = resp;
         }

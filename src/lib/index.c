@@ -1282,10 +1282,14 @@ static int count_respondent(void *ctx, const char *term, size_t len, unsigned fr
             sp->cap = ncap;
         }
         char *name = strdup(rec.pub.respondent);
-        if (!name) {
+        char *type = strdup(rec.pub.respondent_type ? rec.pub.respondent_type : "");
+        if (!name || !type) {
+            free(name);
+            free(type);
             c->nomem = 1;
         } else {
             sp->resp[sp->pub.nrespondents].name = name;
+            sp->resp[sp->pub.nrespondents].type = type;
             sp->resp[sp->pub.nrespondents].passages = freq;
             sp->pub.nrespondents++;
         }
@@ -1357,8 +1361,10 @@ void hsok_stats_free(hsok_stats_t *st)
     if (!st)
         return;
     stats_priv_t *sp = (stats_priv_t *)st;
-    for (size_t i = 0; i < sp->pub.nrespondents; i++)
+    for (size_t i = 0; i < sp->pub.nrespondents; i++) {
         free((char *)sp->resp[i].name);
+        free((char *)sp->resp[i].type);
+    }
     free(sp->resp);
     for (size_t i = 0; i < sp->pub.nunknown_files; i++)
         free(sp->unknown[i]);
