@@ -1,4 +1,5 @@
 #include "buf.h"
+#include "hsok/export.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,12 +121,20 @@ hsok_status_t hsok_seterr(char **errmsg, hsok_status_t st, const char *fmt, ...)
     buf_vaddf(&b, fmt, ap);
     va_end(ap);
     free(*errmsg);
-    *errmsg = buf_detach(&b, NULL);
     /* A message is one line whatever a value put into it holds (a respondent or file name
-     * with a newline): control characters become spaces, as the headers promise. */
-    for (char *c = *errmsg; c && *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            *c = ' ';
+     * with a newline or an escape sequence): control and bidi characters are written as the
+     * CLI shows them, "\n", "\x1b", "\u202e" (hsok_visible_next), as the headers promise. */
+    buf_t v = BUF_INIT;
+    char esc[HSOK_ESCAPE_MAX];
+    for (size_t i = 0, n; b.data && i < b.len; i += n) {
+        n = hsok_visible_next(b.data + i, b.len - i, esc);
+        if (esc[0])
+            buf_addstr(&v, esc);
+        else
+            buf_add(&v, b.data + i, n);
+    }
+    buf_free(&b);
+    *errmsg = buf_detach(&v, NULL);
     return st;
 }
 
