@@ -170,7 +170,8 @@ const char *hsok_samples_dir(void);
 /* Nonzero when path is a bundled sample: its real path lies in hsok_samples_dir(). */
 int hsok_is_sample_path(const char *path);
 /* How many of the index's files are bundled samples (*samples) of all its *files (an index
- * made from another copy of the source tree does not count them). */
+ * made from another copy of the source tree does not count them). files may be NULL: counting
+ * them reads a key per file of the index, counting the samples only the few in seeds/. */
 hsok_status_t hsok_db_samples(hsok_db_t *db, size_t *samples, size_t *files, char **errmsg);
 
 /* ---- themes in the index ---- */

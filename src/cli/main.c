@@ -388,8 +388,9 @@ int cli_respondent_mode(const char *cmd, int exact, int *mode)
 void cli_note_samples(struct hsok_db *db, const char *path)
 {
     size_t samples = 0, files = 0;
-    if (hsok_db_samples(db, &samples, &files, NULL) != HSOK_OK || samples == 0 ||
-        files <= samples)
+    /* on every search: the files are counted only when samples are there at all */
+    if (hsok_db_samples(db, &samples, NULL, NULL) != HSOK_OK || samples == 0 ||
+        hsok_db_samples(db, &samples, &files, NULL) != HSOK_OK || files <= samples)
         return;
     fflush(stdout);
     cli_error("note: '%s' holds the bundled sample responses (%zu file%s from %s) beside %zu "

@@ -49,8 +49,11 @@ static int count_key(void *ctx, const char *key)
 hsok_status_t hsok_db_samples(hsok_db_t *db, size_t *samples, size_t *files, char **errmsg)
 {
     *samples = 0;
-    *files = 0;
-    hsok_status_t st = xap_meta_keys(db->x, META_FILE, count_key, files, errmsg);
+    hsok_status_t st = HSOK_OK;
+    if (files) { /* O(files in the index): only for callers that need it */
+        *files = 0;
+        st = xap_meta_keys(db->x, META_FILE, count_key, files, errmsg);
+    }
     char *dir = st == HSOK_OK ? seeds_dir() : NULL;
     DIR *d = dir ? opendir(dir) : NULL;
     struct dirent *e;
