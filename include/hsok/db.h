@@ -83,6 +83,8 @@ typedef struct hsok_index_result {
     const char *encoding;   /* static name of the detected encoding */
     size_t invalid_bytes;   /* bytes that were not UTF-8, replaced by U+FFFD (see ingest.h) */
     size_t first_invalid;   /* file offset of the first of them, if invalid_bytes */
+    const char *format;     /* static name of the file's format (reader.h: "text", "pdf" ...),
+                             * "" when unchanged or not read */
 } hsok_index_result_t;
 
 /* The size limit of a file hsok_db_index_file reads: max bytes (0: HSOK_MAX_SOURCE_BYTES of

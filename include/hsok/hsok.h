@@ -32,7 +32,9 @@ typedef enum hsok_status {
     HSOK_ERR_INVALID,   /* invalid argument */
     HSOK_ERR_EMPTY,     /* input holds no text */
     HSOK_ERR_NOT_REGULAR, /* a FIFO, device, socket or directory where a file is read: skipped */
-    HSOK_ERR_TOO_LARGE  /* a file over the size limit of its reader: skipped */
+    HSOK_ERR_TOO_LARGE, /* a file over the size limit of its reader: skipped */
+    HSOK_ERR_NO_TEXT,   /* a document without text (image-only or encrypted PDF): skipped */
+    HSOK_ERR_UNSUPPORTED /* a format hsok does not read (.doc, .rtf, .msg): skipped */
 } hsok_status_t;
 
 /* A short, static description of a status ("out of memory"). Never NULL. */

@@ -125,6 +125,9 @@ typedef struct hsok_segment_opts {
     unsigned max_passage_chars; /* 0 = default (1200): longer paragraphs are cut at sentences */
     const hsok_aliases_t *aliases; /* if not NULL: respondents (detected or given) by their
                                     * canonical names */
+    const struct hsok_hint *hints; /* structure hints of a reader (reader.h), sorted by offset;
+                                    * NULL for none */
+    size_t nhints;
 } hsok_segment_opts_t;
 
 typedef struct hsok_segdoc hsok_segdoc_t;

@@ -18,6 +18,7 @@
 #include "db_internal.h"
 #include "hsok/compound.h"
 #include "hsok/ingest.h"
+#include "hsok/reader.h"
 #include "hsok/segment.h"
 #include "hsok/themes.h"
 #include "hsok_config.h"
@@ -817,6 +818,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         opts = &defaults;
     memset(res, 0, sizeof *res);
     res->encoding = "";
+    res->format = "";
     if (!db->writable)
         return hsok_seterr(errmsg, HSOK_ERR_INVALID, "index '%s' is open read-only", db->path);
 
@@ -839,7 +841,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     resp_info_t *ri = NULL;
     size_t nri = 0;
     hsok_aliases_t *aliases = NULL;
-    hsok_source_t src = { 0 };
+    hsok_document_t rd = { 0 };
     hsok_segdoc_t *seg = NULL;
     xap_doc_t *doc = NULL;
     buf_t data = BUF_INIT, sig = BUF_INIT, rec = BUF_INIT, idbuf = BUF_INIT;
@@ -926,14 +928,16 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             goto out;
     }
 
-    st = hsok_source_decode(path, bytes, len, &src, errmsg);
+    st = hsok_document_read(path, bytes, len, &rd, errmsg);
     if (st != HSOK_OK)
         goto out;
-    res->encoding = hsok_encoding_name(src.encoding);
-    res->invalid_bytes = src.invalid_bytes;
-    res->first_invalid = src.first_invalid;
-    hsok_segment_opts_t so = { .respondent = respondent, .aliases = aliases };
-    st = hsok_segment(path, src.text, src.len, &so, &seg, errmsg);
+    res->format = hsok_format_name(rd.format);
+    res->encoding = hsok_encoding_name(rd.src.encoding);
+    res->invalid_bytes = rd.src.invalid_bytes;
+    res->first_invalid = rd.src.first_invalid;
+    hsok_segment_opts_t so = { .respondent = respondent, .aliases = aliases,
+                               .hints = rd.hints, .nhints = rd.nhints };
+    st = hsok_segment(path, rd.src.text, rd.src.len, &so, &seg, errmsg);
     if (st != HSOK_OK)
         goto out;
     hsok_analyzer_t *an = db_analyzer(db, errmsg);
@@ -1072,7 +1076,7 @@ out:
     buf_free(&rec);
     buf_free(&idbuf);
     hsok_segdoc_free(seg);
-    hsok_source_clear(&src);
+    hsok_document_clear(&rd);
     free(meta_text);
     free(respondent);
     free(side_type);

@@ -17,6 +17,8 @@ const char *hsok_status_str(hsok_status_t st)
     case HSOK_ERR_EMPTY: return "no text";
     case HSOK_ERR_NOT_REGULAR: return "not a regular file";
     case HSOK_ERR_TOO_LARGE: return "file too large";
+    case HSOK_ERR_NO_TEXT: return "no text to read";
+    case HSOK_ERR_UNSUPPORTED: return "format not supported";
     }
     return "unknown error";
 }
