@@ -53,9 +53,10 @@ static const pcase_t cases[] = {
     /* partial */
     { "Vi er delvis enige i forslaget.", D, "delvis enige", NULL },
     { "Kommunen støtter i hovedsak forslaget.", D, "støtter i hovedsak", NULL },
-    { "Vi støtter formålet, men kan ikke se at tiltaket vil virke.", D, "støtter", "se" },
+    { "Vi støtter formålet, men kan ikke se at tiltaket vil virke.", D, "støtter",
+      "kan ikke se" },
     { "Vi støttar intensjonen. Likevel er vi usikre på om fristen held.", D, "støttar",
-      "usikre" },
+      "usikre på" },
     { "Vi støtter forslaget om tilsyn, men går imot gebyrene.", D, "støtter", "går imot" },
     /* a change asked for */
     { "Vi ber departementet endre kravet til dokumentasjon.", C, "ber departementet", NULL },

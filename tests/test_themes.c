@@ -497,7 +497,7 @@ static void test_shipped_codebook_on_seeds(void **state)
 {
     (void)state;
     hsok_db_t *db = open_read();
-    hsok_select_t all = { NULL, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL };
+    hsok_select_t all = { NULL, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL, 0 };
     hsok_records_t *recs = NULL;
     assert_int_equal(hsok_db_select(db, &all, &recs, NULL), HSOK_OK);
     assert_int_equal(hsok_records_count(recs), 74);
@@ -558,7 +558,7 @@ static void test_matrix_select_stances(void **state)
 
     /* select: the theme filter gives exactly that column */
     const char *th[] = { "kit" };
-    hsok_select_t sel = { NULL, th, 1, NULL, 0, 1, 0, NULL, 0, NULL };
+    hsok_select_t sel = { NULL, th, 1, NULL, 0, 1, 0, NULL, 0, NULL, NULL, 0 };
     hsok_records_t *recs = NULL;
     assert_int_equal(hsok_db_select(db, &sel, &recs, NULL), HSOK_OK);
     assert_int_equal(hsok_records_count(recs), m->theme_passages[kit]);
@@ -573,13 +573,13 @@ static void test_matrix_select_stances(void **state)
     hsok_records_free(recs);
     /* respondent filter and a query */
     const char *who[] = { "drammen" };
-    hsok_select_t sel2 = { "personvern", NULL, 0, who, 1, 0, 0, NULL, 0, NULL };
+    hsok_select_t sel2 = { "personvern", NULL, 0, who, 1, 0, 0, NULL, 0, NULL, NULL, 0 };
     assert_int_equal(hsok_db_select(db, &sel2, &recs, NULL), HSOK_OK);
     assert_true(hsok_records_count(recs) >= 2);
     for (size_t i = 0; i < hsok_records_count(recs); i++)
         assert_string_equal(hsok_records_get(recs, i)->respondent, "Drammen kommune");
     hsok_records_free(recs);
-    hsok_select_t bad = { "\"unbalanced", NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL };
+    hsok_select_t bad = { "\"unbalanced", NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL, 0 };
     char *err = NULL;
     assert_int_equal(hsok_db_select(db, &bad, &recs, &err), HSOK_ERR_QUERY);
     free(err);

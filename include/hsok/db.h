@@ -61,6 +61,11 @@ typedef struct hsok_record {
                                     when stored: from the respondent's name */
     int form_text;           /* read back: the passage is the hearing's form text (found only
                                 with hsok_db_with_form_text; hsok_db_mark_form_text) */
+    const char *position;    /* the position it states (position.h): "stotter", "imot",
+                                "delvis", "endring", "" none; NULL when stored: detected from
+                                the text, else the form's answer */
+    const char *position_evidence; /* the words that gave it ("støtter i hovedsak"; two spans
+                                joined by " … "), or the form's answer "svar: Ja"; "" none */
 } hsok_record_t;
 
 typedef struct hsok_index_opts {
@@ -216,6 +221,13 @@ typedef struct hsok_theme_matrix {
                                          not shrink it: it is the "of 14") */
     const size_t *type_theme_respondents; /* [t * ntypes + k]: respondents of type k with a
                                          selected passage tagged with theme t */
+    /* By position (position.h): [t * HSOK_POSITION_COUNT + p], p from HSOK_POSITION_NONE (no
+     * position stated) to HSOK_POSITION_CHANGE; row t = nthemes counts every selected
+     * passage, tagged or not. A respondent with passages of several positions on a theme
+     * counts under each. */
+    const size_t *theme_position_respondents; /* respondents with a passage tagged t that
+                                         states p */
+    const size_t *theme_position_passages;    /* passages tagged t that state p */
 } hsok_theme_matrix_t;
 
 /* Which passages: all given filters must hold. */
@@ -232,6 +244,8 @@ typedef struct hsok_select {
     size_t ntypes;
     struct hsok_codes *codes;         /* manual codes (codes.h), or NULL: hsok_db_theme_matrix
                                          counts and filters by the themes with them applied */
+    const char *const *positions;     /* states one of these positions (hsok_search_opts_t) */
+    size_t npositions;
 } hsok_select_t;
 
 /* The matrix over the selected passages (sel may be NULL: all). Free with

@@ -40,6 +40,10 @@ typedef struct hsok_position_evidence {
 hsok_position_t hsok_position_detect(const char *text, size_t len,
                                      hsok_position_evidence_t *ev);
 
+/* The evidence as text: its spans of text joined by " … ", malloc'd ("" when there is none);
+ * NULL when memory ran out. */
+char *hsok_position_evidence_text(const char *text, const hsok_position_evidence_t *ev);
+
 /* The position a form's answer gives: "Ja" (also "Ja, …"), "Nei" and "Delvis" under a
  * question that asks for support or agreement ("Støtter dere forslaget?", "Er de einige
  * i …?", "Er dere positive til …?"); HSOK_POSITION_NONE for any other question or answer

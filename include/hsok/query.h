@@ -36,6 +36,10 @@ typedef struct hsok_search_opts {
                                      ("kommune" …, segment.h); another value is
                                      HSOK_ERR_QUERY */
     size_t ntypes;
+    const char *const *positions; /* filters: the passage states one of these positions
+                                     (position.h names: "stotter", "går imot" …; "ingen":
+                                     none stated); another value is HSOK_ERR_QUERY */
+    size_t npositions;
 } hsok_search_opts_t;
 
 typedef struct hsok_span {

@@ -45,6 +45,7 @@ enum {
     CLI_OPT_THRESHOLD = 0x104,
     CLI_OPT_TYPE = 0x105,      /* --type TYPE: respondent type (cli_add_type) */
     CLI_OPT_FORM_TEXT = 0x106, /* --with-form-text: also the hearing's form text */
+    CLI_OPT_POSITION = 0x107,  /* --position P: the position a passage states (cli_add_position) */
     CLI_OPT_FIRST_LOCAL = 0x110 /* commands number their own long-only options from here */
 };
 
@@ -92,6 +93,13 @@ int cmd_respondents(int argc, char **argv);
  * HSOK_RESPONDENT_TYPES) to types[*n] (room for max). An unknown type, or more than max:
  * prints a usage error and returns -1. */
 int cli_add_type(const char *cmd, const char *arg, const char **types, size_t *n, size_t max);
+
+/* --position P of search, themes and export (cmd_themes.c): add the position arg names
+ * (position.h: "stotter", "går imot", "ingen" …) to positions[*n] as its id ("ingen" for
+ * none; room for max). An unknown name, or more than max: prints a usage error and returns
+ * -1. */
+int cli_add_position(const char *cmd, const char *arg, const char **positions, size_t *n,
+                     size_t max);
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);

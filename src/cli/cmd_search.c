@@ -18,6 +18,7 @@ static const struct option search_opts[] = {
     {"respondent-exact", required_argument, NULL, 'R'},
     {"theme", required_argument, NULL, 't'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
+    {"position", required_argument, NULL, CLI_OPT_POSITION},
     {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
@@ -35,6 +36,7 @@ typedef struct search_args {
     hsok_search_opts_t opts;
     const char **respondents, **themes;
     const char *types[16]; /* --type */
+    const char *positions[16]; /* --position */
     char *query;
     struct hsok_codes *codes; /* the manual codes (cmd_code.c), NULL if none */
 } search_args_t;
@@ -53,7 +55,8 @@ static size_t hide_negations(int argc, char **argv, char **negated)
             strcmp(a, "-R") == 0 || strcmp(a, "--respondent-exact") == 0 ||
             strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
             strcmp(a, "--respondent") == 0 || strcmp(a, "--theme") == 0 ||
-            strcmp(a, "--type") == 0 || strcmp(a, "--db") == 0) {
+            strcmp(a, "--type") == 0 || strcmp(a, "--position") == 0 ||
+            strcmp(a, "--db") == 0) {
             k++;
             continue;
         }
@@ -117,6 +120,10 @@ static int parse_args(int argc, char **argv, search_args_t *a)
             if (cli_add_type(argv[0], optarg, a->types, &a->opts.ntypes, 16) < 0)
                 rc = CLI_USAGE;
             break;
+        case CLI_OPT_POSITION:
+            if (cli_add_position(argv[0], optarg, a->positions, &a->opts.npositions, 16) < 0)
+                rc = CLI_USAGE;
+            break;
         case CLI_OPT_JSON: a->json = 1; break;
         case CLI_OPT_FORM_TEXT: a->with_form_text = 1; break;
         case CLI_OPT_COLOR:
@@ -154,6 +161,7 @@ static int parse_args(int argc, char **argv, search_args_t *a)
     a->opts.respondents = a->respondents;
     a->opts.themes = a->themes;
     a->opts.types = a->types;
+    a->opts.positions = a->positions;
     return rc;
 }
 
@@ -208,6 +216,7 @@ static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int colo
         out_section(stdout, r->section, 90);
     }
     out_sgr(stdout, color, OUT_SGR_RESET);
+    out_position(stdout, r);
     if (r->form_text)
         fputs("  (form text)", stdout);
     if (h->match == HSOK_MATCH_RELATED)

@@ -14,9 +14,27 @@
 #include "hsok/codes.h"
 #include "hsok/db.h"
 #include "hsok/ingest.h"
+#include "hsok/position.h"
 #include "hsok/segment.h"
 #include "hsok/themes.h"
 #include "out.h"
+
+int cli_add_position(const char *cmd, const char *arg, const char **positions, size_t *n,
+                     size_t max)
+{
+    hsok_position_t p;
+    if (hsok_position_parse(arg, &p) < 0) {
+        cli_usage_error(cmd, "unknown position '%s' for --position (%s)", arg,
+                        HSOK_POSITION_NAMES);
+        return -1;
+    }
+    if (*n == max) {
+        cli_usage_error(cmd, "too many --position options");
+        return -1;
+    }
+    positions[(*n)++] = p == HSOK_POSITION_NONE ? "ingen" : hsok_position_id(p);
+    return 0;
+}
 
 int cli_parse_threshold(const char *cmd, const char *arg, double *out)
 {
@@ -146,6 +164,7 @@ static const struct option themes_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
+    {"position", required_argument, NULL, CLI_OPT_POSITION},
     {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
     {"limit", required_argument, NULL, 'n'},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
@@ -166,6 +185,8 @@ static const char *themes_dbpath; /* the index path, for the codes file beside i
 /* --type values of `hsok themes` */
 static const char *themes_types[16];
 static size_t themes_ntypes;
+static const char *themes_positions[16]; /* --position */
+static size_t themes_npositions;
 static int themes_form_text; /* --with-form-text */
 static int themes_by_type;   /* --by type */
 static size_t themes_ncoded; /* manual codes that met a passage the counts take in */
@@ -219,6 +240,46 @@ static int print_by_type(const hsok_theme_matrix_t *m, size_t idw)
     return CLI_OK;
 }
 
+/* Respondents per theme and position: a table whose columns are the positions' labels, and
+ * a last row over every passage; nothing when no passage states a position. */
+static void print_positions(const hsok_theme_matrix_t *m, size_t idw, int color)
+{
+    const size_t P = HSOK_POSITION_COUNT, nt = m->nthemes;
+    size_t any = 0;
+    for (size_t p = 1; p < P; p++)
+        any += m->theme_position_passages[nt * P + p];
+    if (!any)
+        return;
+    if (idw < 13)
+        idw = 13;
+    fputs("\nrespondents by position (one that states several on a theme counts under each;\n"
+          "the passages: hsok search --position P, or posisjon:P in a query)\n", stdout);
+    out_sgr(stdout, color, OUT_SGR_BOLD);
+    fputs("theme", stdout);
+    pad(idw - 5);
+    for (size_t p = 1; p < P; p++)
+        printf("  %s", hsok_position_label((hsok_position_t)p));
+    fputs("\n", stdout);
+    out_sgr(stdout, color, OUT_SGR_RESET);
+    for (size_t t = 0; t <= nt; t++) {
+        const char *id = t < nt ? m->themes[t].id : "all passages";
+        out_safe_str(stdout, id);
+        pad(idw - ncols(id));
+        for (size_t p = 1; p < P; p++) {
+            char num[32];
+            size_t c = m->theme_position_respondents[t * P + p];
+            snprintf(num, sizeof num, "%zu", c);
+            pad(2 + ncols(hsok_position_label((hsok_position_t)p)) - strlen(num));
+            if (!c)
+                out_sgr(stdout, color, OUT_SGR_DIM);
+            fputs(num, stdout);
+            if (!c)
+                out_sgr(stdout, color, OUT_SGR_RESET);
+        }
+        fputc('\n', stdout);
+    }
+}
+
 static int print_matrix(const hsok_theme_matrix_t *m, int color)
 {
     printf("%zu passages from %zu respondent%s, %zu with a theme\n\n", m->passages,
@@ -249,6 +310,7 @@ static int print_matrix(const hsok_theme_matrix_t *m, int color)
         print_type_census(m);
         fputs("(per theme and type: hsok themes --by type)\n", stdout);
     }
+    print_positions(m, idw, color);
     if (!m->nrespondents || !m->nthemes)
         return CLI_OK;
     /* respondent × theme: column headers are the theme ids; a respondent's type follows its
@@ -303,6 +365,25 @@ static int print_matrix(const hsok_theme_matrix_t *m, int color)
     return CLI_OK;
 }
 
+/* "by_position": [{"position": "stotter", "respondents": 3, "passages": 5}, …], every
+ * position and last "ingen" (none stated); row t of the matrix (nthemes: every passage) */
+static void json_by_position(out_json_t *j, const hsok_theme_matrix_t *m, size_t t)
+{
+    const size_t P = HSOK_POSITION_COUNT;
+    oj_key(j, "by_position");
+    oj_arr_begin(j);
+    for (size_t k = 1; k <= P; k++) {
+        size_t p = k % P; /* 1 … 4, then 0 */
+        oj_obj_begin(j);
+        oj_key(j, "position");
+        oj_str(j, p ? hsok_position_id((hsok_position_t)p) : "ingen");
+        oj_key(j, "respondents"); oj_uint(j, m->theme_position_respondents[t * P + p]);
+        oj_key(j, "passages"); oj_uint(j, m->theme_position_passages[t * P + p]);
+        oj_obj_end(j);
+    }
+    oj_arr_end(j);
+}
+
 /* "by_type": [{"type": "kommune", "respondents": 11, "of": 14}, …] ("type" null: none) */
 static void json_by_type(out_json_t *j, const hsok_theme_matrix_t *m, size_t t)
 {
@@ -347,6 +428,7 @@ static void json_matrix(const hsok_theme_matrix_t *m)
         }
         oj_obj_end(&j);
         json_by_type(&j, m, t);
+        json_by_position(&j, m, t);
         oj_obj_end(&j);
     }
     oj_init(&j, stdout);
@@ -378,6 +460,7 @@ static void json_matrix(const hsok_theme_matrix_t *m)
     }
     oj_arr_end(&j);
     json_by_type(&j, m, SIZE_MAX);
+    json_by_position(&j, m, m->nthemes);
     oj_obj_end(&j);
 }
 
@@ -414,7 +497,8 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
     hsok_select_t sel = { .themes = themes, .nthemes = coded ? 0 : 1, .respondents = resp,
                           .nrespondents = nresp, .tagged_only = !coded,
                           .respondent_exact = exact, .types = themes_types,
-                          .ntypes = themes_ntypes };
+                          .ntypes = themes_ntypes, .positions = themes_positions,
+                          .npositions = themes_npositions };
     hsok_records_t *recs = NULL;
     char *err = NULL;
     hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
@@ -514,6 +598,9 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             oj_key(&j, "section"); oj_str(&j, r->section);
             json_tags(&j, r->tags, r->ntags);
             cli_coded_json(&j, &cd);
+            oj_key(&j, "position"); oj_str(&j, *r->position ? r->position : NULL);
+            oj_key(&j, "position_evidence");
+            oj_str(&j, *r->position ? r->position_evidence : NULL);
             oj_key(&j, "text"); oj_str(&j, r->text);
             oj_obj_end(&j);
             continue;
@@ -527,6 +614,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         printf(":%u  [", r->line);
         out_safe_str(stdout, r->id);
         putchar(']');
+        out_position(stdout, r);
         if (removed)
             fputs("  (removed by hand: hsok code)", stdout);
         else if (rmv[i] == 2)
@@ -589,6 +677,10 @@ int cmd_themes(int argc, char **argv)
             if (cli_add_type(argv[0], optarg, themes_types, &themes_ntypes, 16) < 0)
                 return CLI_USAGE;
             break;
+        case CLI_OPT_POSITION:
+            if (cli_add_position(argv[0], optarg, themes_positions, &themes_npositions, 16) < 0)
+                return CLI_USAGE;
+            break;
         case 'r':
         case 'R':
             if (nresp == 64)
@@ -620,8 +712,9 @@ int cmd_themes(int argc, char **argv)
         default: return CLI_USAGE;
         }
     }
-    if (themes_check && (argc > optind || nresp || themes_ntypes))
-        return cli_usage_error(argv[0], "--check takes no theme, --respondent or --type");
+    if (themes_check && (argc > optind || nresp || themes_ntypes || themes_npositions))
+        return cli_usage_error(argv[0], "--check takes no theme, --respondent, --type or "
+                                        "--position");
     if (themes_by_type && (argc > optind || themes_check))
         return cli_usage_error(argv[0], "--by type takes no THEME and no --check");
     if (argc - optind > 1)
@@ -639,7 +732,8 @@ int cmd_themes(int argc, char **argv)
     themes_dbpath = hsok_db_default_path(dbpath);
     hsok_select_t sel = { .respondents = resp, .nrespondents = nresp,
                           .respondent_exact = exact == 1, .types = themes_types,
-                          .ntypes = themes_ntypes };
+                          .ntypes = themes_ntypes, .positions = themes_positions,
+                          .npositions = themes_npositions };
     hsok_theme_matrix_t *m = NULL;
     /* the overview counts with the manual codes applied (the list of one theme loads them
        itself) */

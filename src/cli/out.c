@@ -5,6 +5,7 @@
 #include "out.h"
 
 #include "hsok/export.h"
+#include "hsok/position.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -152,7 +153,19 @@ void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
     for (size_t i = 0; i < r->nthemes; i++)
         oj_str(j, r->themes[i]);
     oj_arr_end(j);
+    /* the position the passage states (position.h), null when none */
+    int pos = r->position && *r->position;
+    oj_key(j, "position"); oj_str(j, pos ? r->position : NULL);
+    oj_key(j, "position_evidence"); oj_str(j, pos ? r->position_evidence : NULL);
     oj_key(j, "text"); oj_str(j, r->text);
+}
+
+void out_position(FILE *f, const hsok_record_t *r)
+{
+    hsok_position_t p;
+    if (r->position && *r->position && !hsok_position_parse(r->position, &p)) {
+        fprintf(f, "  [%s]", hsok_position_label(p));
+    }
 }
 
 void out_safe(FILE *f, const char *s, size_t len)

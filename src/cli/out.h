@@ -69,6 +69,10 @@ void oj_null(out_json_t *j);
  * with_ordinal), respondent, section, themes and text. */
 void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal);
 
+/* "  [støtter]" (the position's label, position.h) when the passage states a position, else
+ * nothing. */
+void out_position(FILE *f, const hsok_record_t *r);
+
 /* Text from documents, names and paths (respondents, sections, theme labels and evidence,
  * file names, messages that quote them) never reaches a terminal raw: out_safe writes
  * s[0..len) with every character hsok_visible_next names (C0 controls, DEL, C1 controls,

@@ -7,6 +7,7 @@
 #include "db_internal.h"
 #include "formtext.h"
 #include "hsok/codes.h"
+#include "hsok/position.h"
 #include "hsok/segment.h"
 #include "prefix.h"
 #include "query_internal.h"
@@ -197,6 +198,9 @@ typedef struct matrix_priv {
     const char **rtypes;          /* per respondent */
     const char *types[16];
     size_t ntr[16], *ttr;         /* per type; [t * ntypes + k] */
+    unsigned char *pflags;        /* [r * (nt + 1) + t]: bit p set when respondent r has a
+                                     passage tagged t (t = nt: any passage) stating position p */
+    size_t *tpr, *tpp;            /* [t * HSOK_POSITION_COUNT + p], row nt: any passage */
 } matrix_priv_t;
 
 void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
@@ -214,6 +218,9 @@ void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
     free(p->rp);
     free(p->rtypes);
     free(p->ttr);
+    free(p->pflags);
+    free(p->tpr);
+    free(p->tpp);
     free(p);
 }
 
@@ -376,6 +383,8 @@ static hsok_status_t select_hits(hsok_db_t *db, const hsok_select_t *sel, xap_hi
         o.ntypes = sel->ntypes;
         o.themes = sel->themes;
         o.nthemes = sel->nthemes;
+        o.positions = sel->positions;
+        o.npositions = sel->npositions;
     }
     qplan_t plan;
     hsok_status_t st = sel && sel->query && *sel->query
@@ -434,13 +443,16 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     /* the "of N" of the types: the selection's respondents unless a query, theme or
      * tagged-only filter narrows it (then a pass of its own) */
     census_t census = { 0 };
-    int narrow = sel && ((sel->query && *sel->query) || sel->nthemes || sel->tagged_only);
+    int narrow = sel && ((sel->query && *sel->query) || sel->nthemes || sel->tagged_only ||
+                         sel->npositions);
     if (st == HSOK_OK && narrow)
         st = census_build(db, sel, &census, errmsg);
     if (st == HSOK_OK) {
         m->tp = calloc(nt + 1, sizeof *m->tp);
         m->tr = calloc(nt + 1, sizeof *m->tr);
-        if (!m->tp || !m->tr)
+        m->tpr = calloc((nt + 1) * HSOK_POSITION_COUNT, sizeof *m->tpr);
+        m->tpp = calloc((nt + 1) * HSOK_POSITION_COUNT, sizeof *m->tpp);
+        if (!m->tp || !m->tr || !m->tpr || !m->tpp)
             st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; st == HSOK_OK && i < hits->n; i++) {
@@ -486,6 +498,14 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                 }
                 memset(m->counts + cap * (nt + 1), 0, (nc - cap) * (nt + 1) * sizeof *c);
                 memset(m->rp + cap, 0, (nc - cap) * sizeof *rp);
+                unsigned char *pf = realloc(m->pflags, nc * (nt + 1));
+                if (!pf) {
+                    db_rec_clear(&rec);
+                    st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                    break;
+                }
+                m->pflags = pf;
+                memset(pf + cap * (nt + 1), 0, (nc - cap) * (nt + 1));
                 cap = nc;
             }
             if (!(m->respondents[r] = strdup(resp))) {
@@ -505,6 +525,19 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                     m->counts[r * (nt + 1) + t]++;
                     m->tp[t]++;
                 }
+        /* positions: by theme, and (row nt) over every passage */
+        hsok_position_t pos = HSOK_POSITION_NONE;
+        if (*rec.pub.position && hsok_position_parse(rec.pub.position, &pos))
+            pos = HSOK_POSITION_NONE;
+        unsigned char bit = (unsigned char)(1u << pos);
+        m->pflags[r * (nt + 1) + nt] |= bit;
+        m->tpp[nt * HSOK_POSITION_COUNT + pos]++;
+        for (size_t k = 0; k < rec.pub.nthemes; k++)
+            for (size_t t = 0; t < nt; t++)
+                if (!strcmp(rec.pub.themes[k], m->themes.v[t].id)) {
+                    m->pflags[r * (nt + 1) + t] |= bit;
+                    m->tpp[t * HSOK_POSITION_COUNT + pos]++;
+                }
         db_rec_clear(&rec);
     }
     xap_hits_free(hits);
@@ -515,6 +548,10 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     }
     /* respondents by passages, descending (stable by name) */
     size_t nr = m->pub.nrespondents;
+    for (size_t r = 0; r < nr; r++) /* positions by respondents: before the rows move */
+        for (size_t t = 0; t <= nt; t++)
+            for (size_t p = 0; p < HSOK_POSITION_COUNT; p++)
+                m->tpr[t * HSOK_POSITION_COUNT + p] += (m->pflags[r * (nt + 1) + t] >> p) & 1;
     for (size_t a = 1; a < nr; a++) {
         for (size_t b = a; b > 0; b--) {
             size_t x = b - 1, y = b;
@@ -549,6 +586,8 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     m->pub.theme_passages = m->tp;
     m->pub.theme_respondents = m->tr;
     m->pub.respondent_passages = m->rp;
+    m->pub.theme_position_respondents = m->tpr;
+    m->pub.theme_position_passages = m->tpp;
     st = matrix_by_type(m, &census, errmsg);
     census_free(&census);
     if (st != HSOK_OK) {

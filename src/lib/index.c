@@ -18,6 +18,7 @@
 #include "db_internal.h"
 #include "hsok/compound.h"
 #include "hsok/ingest.h"
+#include "hsok/position.h"
 #include "hsok/reader.h"
 #include "hsok/segment.h"
 #include "hsok/themes.h"
@@ -37,7 +38,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "10" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "11" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -198,6 +199,10 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
             db_rec_add_field(out, "tag", v.data);
         buf_free(&v);
     }
+    if (rec->position && *rec->position) {
+        db_rec_add_field(out, "position", rec->position);
+        db_rec_add_field(out, "position_evidence", rec->position_evidence);
+    }
     db_rec_add_field(out, "text", rec->text);
 }
 
@@ -218,6 +223,7 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
     static const char *empty = "";
     hsok_record_t *r = &rec->pub;
     r->id = r->source = r->respondent = r->section = r->text = r->respondent_type = empty;
+    r->position = r->position_evidence = empty;
     const char *themes = empty, *fsection = empty;
     size_t ntags = 0;
     rec->filekey = empty;
@@ -260,6 +266,8 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
         else if (!strcmp(key, "tag")) ntags++;
         else if (!strcmp(key, "fsection")) fsection = val;
         else if (!strcmp(key, "form")) r->form_text = atoi(val) != 0;
+        else if (!strcmp(key, "position")) r->position = val;
+        else if (!strcmp(key, "position_evidence")) r->position_evidence = val;
     }
     rec->own_section = r->section;
     if (*fsection)
@@ -608,6 +616,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
     hsok_tagging_t *tg = NULL;
     const char **ids = NULL;
     hsok_tag_t *tags = NULL;
+    char *pevs = NULL; /* the position's evidence */
     hsok_status_t st = HSOK_OK;
     if (cb) {
         st = hsok_tag_passage(cb, an, r.text, strlen(r.text), r.section, &tg, errmsg);
@@ -628,6 +637,20 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
         r.nthemes = n;
         r.tags = tags;
         r.ntags = n;
+    }
+    /* the position the text states; else the one a form's answer gave (kept through retag) */
+    hsok_position_evidence_t pev;
+    hsok_position_t stated = hsok_position_detect(r.text, strlen(r.text), &pev);
+    int from_form = r.position && *r.position && r.position_evidence &&
+                    !strncmp(r.position_evidence, "svar: ", 6);
+    if (stated != HSOK_POSITION_NONE || !from_form) {
+        pevs = hsok_position_evidence_text(r.text, &pev);
+        if (!pevs) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        r.position = hsok_position_id(stated);
+        r.position_evidence = pevs;
     }
     buf_t data = BUF_INIT;
     db_rec_encode(&data, &r, kind, key);
@@ -655,6 +678,8 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
     bad = bad || add_boolean(tc, PFX_KIND, kind_code((hsok_passage_kind_t)kind));
     for (size_t i = 0; !bad && i < r.nthemes; i++)
         bad = add_boolean(tc, PFX_THEME, r.themes[i]);
+    if (!bad && *r.position)
+        bad = add_boolean(tc, PFX_POSITION, r.position);
     if (!bad && *r.respondent) {
         char *rn = db_norm_name(r.respondent);
         bad = !rn || add_boolean(tc, PFX_RESPONDENT, rn);
@@ -693,6 +718,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
 out:
     free(ids);
     free(tags);
+    free(pevs);
     hsok_tagging_free(tg);
     return st;
 }
@@ -808,6 +834,27 @@ static resp_info_t *resp_info_of(resp_info_t *ri, size_t n, const char *name)
         if (!strcmp(ri[i].name, name))
             return &ri[i];
     return &ri[n - 1];
+}
+
+/* The position a form's answer gives passage p: the stance of its respondent under its
+ * question, when the question asks for support ("Støtter dere …?" – "Ja"); evidence gets
+ * "svar: ANSWER". HSOK_POSITION_NONE when there is none. */
+static hsok_position_t form_position(const hsok_segdoc_t *seg, const hsok_passage_t *p,
+                                     char *evidence, size_t cap)
+{
+    for (size_t i = 0; i < hsok_segdoc_stance_count(seg); i++) {
+        const hsok_stance_t *s = hsok_segdoc_stance(seg, i);
+        int same_q = (p->question_no > 0 && s->question_no == p->question_no) ||
+                     (*s->question && !strcmp(s->question, p->question));
+        if (!same_q || strcmp(s->respondent, p->respondent))
+            continue;
+        hsok_position_t pos = hsok_position_from_answer(s->question, s->answer);
+        if (pos != HSOK_POSITION_NONE) {
+            snprintf(evidence, cap, "svar: %s", s->answer);
+            return pos;
+        }
+    }
+    return HSOK_POSITION_NONE;
 }
 
 hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_index_opts_t *opts,
@@ -989,6 +1036,12 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         resp_info_t *info = resp_info_of(ri, nri, p->respondent);
         info->passages++;
         r.respondent_type = info->type;
+        char answer[96];
+        hsok_position_t fpos = form_position(seg, p, answer, sizeof answer);
+        if (fpos != HSOK_POSITION_NONE) {
+            r.position = hsok_position_id(fpos);
+            r.position_evidence = answer;
+        }
         st = build_doc(&tc, db, &r, p->kind, key, opts->codebook, &doc, errmsg);
         if (st != HSOK_OK)
             goto out;

@@ -13,6 +13,7 @@
  */
 #include "hsok/position.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -582,7 +583,15 @@ static void read_window(state_t *st, const word_t *w, size_t n)
             pre(x, "bekymr") || eq(x, "uroa") || pre(x, "skeptisk") ||
             (eq(x, "spørsmål") && i + 1 < n && eq(&w[i + 1], "ved")) ||
             ((eq(x, "se") || eq(x, "sjå")) && i > 0 && in(&w[i - 1], neg))) {
-            add_cue(st, C_RESERVE, w, i, i);
+            size_t a = i, b = i;
+            if (eq(x, "se") || eq(x, "sjå")) { /* "kan ikke se" */
+                a = i - 1;
+                if (a > 0 && in(&w[a - 1], modal))
+                    a--;
+            } else if (i + 1 < n && eq(&w[i + 1], "på")) {
+                b = i + 1; /* "usikre på" */
+            }
+            add_cue(st, C_RESERVE, w, a, b);
             continue;
         }
     }
@@ -696,6 +705,29 @@ hsok_position_t hsok_position_detect(const char *text, size_t len,
         lower_word(text + s, i - s, x->low, &x->cap);
     }
     return decide(&st, ev);
+}
+
+char *hsok_position_evidence_text(const char *text, const hsok_position_evidence_t *ev)
+{
+    static const char sep[] = " \xe2\x80\xa6 "; /* " … " */
+    size_t n = 1, k = ev && text ? ev->nspans : 0;
+    if (k > 2)
+        k = 2;
+    for (size_t i = 0; i < k; i++)
+        n += ev->end[i] - ev->start[i] + sizeof sep;
+    char *out = malloc(n), *w = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < k; i++) {
+        if (i) {
+            memcpy(w, sep, sizeof sep - 1);
+            w += sizeof sep - 1;
+        }
+        memcpy(w, text + ev->start[i], ev->end[i] - ev->start[i]);
+        w += ev->end[i] - ev->start[i];
+    }
+    *w = 0;
+    return out;
 }
 
 /* ---- form answers ---- */

@@ -22,6 +22,7 @@
 #define PFX_FORMKEY "XH"    /* XH + hash of the passage's normalised text (dbform.c) */
 #define PFX_FORM "XO"       /* the passage is the hearing's form text (dbform.c) */
 #define PFX_FORMDATA "XL"   /* its data carries "form"/"fsection" lines (dbform.c) */
+#define PFX_POSITION "XP"   /* XP + position id ("stotter", "imot", "delvis", "endring") */
 
 enum {
     SLOT_RESPONDENT = 0,

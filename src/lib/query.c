@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hsok/position.h"
 #include "hsok/segment.h"
 #include "lemma.h"
 #include "prefix.h"
@@ -94,7 +95,7 @@ typedef enum {
     T_END, T_WORD, T_PHRASE, T_FIELD, T_LPAREN, T_RPAREN, T_OR, T_AND, T_NOT
 } tok_kind_t;
 
-typedef enum { F_RESPONDENT, F_SECTION, F_GOAL, F_QUESTION, F_THEME } field_t;
+typedef enum { F_RESPONDENT, F_SECTION, F_GOAL, F_QUESTION, F_THEME, F_POSITION } field_t;
 
 typedef struct qtok {
     tok_kind_t kind;
@@ -114,6 +115,7 @@ static const struct {
     { "mål", F_GOAL },              { "maal", F_GOAL },       { "goal", F_GOAL },
     { "spørsmål", F_QUESTION },     { "question", F_QUESTION }, { "q", F_QUESTION },
     { "theme", F_THEME },           { "tema", F_THEME },
+    { "posisjon", F_POSITION },     { "position", F_POSITION }, { "standpunkt", F_POSITION },
 };
 
 /* Length of an opening/closing quote character at s (", “, ”, «, »), else 0. */
@@ -217,7 +219,8 @@ static hsok_status_t lex_next(lexer_t *lx, qtok_t *t)
             if (found < 0)
                 return hsok_seterr(lx->errmsg, HSOK_ERR_QUERY,
                                    "unknown field '%.*s:' at column %zu (fields: respondent:, "
-                                   "fra:, section:, mål:, spørsmål:, theme:, tema:)",
+                                   "fra:, section:, mål:, spørsmål:, theme:, tema:, "
+                                   "posisjon:)",
                                    (int)(e - s), q + s, column_of(q, t->at));
             t->kind = T_FIELD;
             t->field = field_names[found].field;
@@ -824,6 +827,42 @@ static xap_query_t *respondent_filter(parser_t *p, const char *value, size_t n, 
     return q;
 }
 
+/* The passages that state position value[0..n) (position.h names; "ingen": none stated).
+ * An unknown value is HSOK_ERR_QUERY. */
+static xap_query_t *position_filter(parser_t *p, const char *value, size_t n)
+{
+    char *tmp = hsok_strndup(value, n);
+    if (!tmp)
+        return nomem(p);
+    hsok_position_t pos;
+    int bad = hsok_position_parse(tmp, &pos);
+    if (bad) {
+        if (p->st == HSOK_OK)
+            p->st = hsok_seterr(p->errmsg, HSOK_ERR_QUERY, "unknown position '%.40s' (%s)", tmp,
+                                HSOK_POSITION_NAMES);
+        free(tmp);
+        return NULL;
+    }
+    free(tmp);
+    if (pos != HSOK_POSITION_NONE) {
+        const char *id = hsok_position_id(pos);
+        return mk_term(p, PFX_POSITION, id, strlen(id), XQ_TERM);
+    }
+    /* none stated: every passage but those with a position term */
+    xap_query_t *nq = mk(p, XQ_AND_NOT, HSOK_POSITION_COUNT), *all = mk(p, XQ_ALL, 0);
+    if (!nq || !all)
+        return NULL;
+    nq->sub[nq->nsub++] = all;
+    for (int i = 1; i < HSOK_POSITION_COUNT; i++) {
+        const char *id = hsok_position_id((hsok_position_t)i);
+        xap_query_t *t = mk_term(p, PFX_POSITION, id, strlen(id), XQ_TERM);
+        if (!t)
+            return NULL;
+        nq->sub[nq->nsub++] = t;
+    }
+    return nq;
+}
+
 static xap_query_t *field_query(parser_t *p, const qtok_t *t)
 {
     const char *v = p->lx.q + t->start;
@@ -834,6 +873,8 @@ static xap_query_t *field_query(parser_t *p, const qtok_t *t)
     switch (t->field) {
     case F_RESPONDENT:
         return respondent_filter(p, v, n, 0);
+    case F_POSITION:
+        return position_filter(p, v, n);
     case F_THEME: {
         size_t nl = 0;
         char *norm = hsok_normalize(v, n, &nl);
@@ -1202,7 +1243,7 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
 {
     if (!o || !q)
         return q;
-    xap_query_t *f[3] = { NULL, NULL, NULL };
+    xap_query_t *f[4] = { NULL, NULL, NULL, NULL };
     size_t nf = 0;
     if (o->nrespondents) {
         xap_query_t *or = mk(p, XQ_OR, o->nrespondents);
@@ -1240,6 +1281,18 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
             return NULL;
         for (size_t i = 0; i < o->ntypes; i++) {
             xap_query_t *r = mk_term(p, PFX_RTYPE, o->types[i], strlen(o->types[i]), XQ_TERM);
+            if (!r)
+                return NULL;
+            or->sub[or->nsub++] = r;
+        }
+        f[nf++] = or;
+    }
+    if (o->npositions) { /* positions: checked in check_utf8 */
+        xap_query_t *or = mk(p, XQ_OR, o->npositions);
+        if (!or)
+            return NULL;
+        for (size_t i = 0; i < o->npositions; i++) {
+            xap_query_t *r = position_filter(p, o->positions[i], strlen(o->positions[i]));
             if (!r)
                 return NULL;
             or->sub[or->nsub++] = r;
@@ -1305,6 +1358,12 @@ static hsok_status_t check_utf8(const char *query, const hsok_search_opts_t *o, 
         if (!hsok_respondent_type_name(o->types[i], strlen(o->types[i])))
             return hsok_seterr(errmsg, HSOK_ERR_QUERY, "unknown respondent type '%.40s' (%s)",
                                o->types[i], HSOK_RESPONDENT_TYPES);
+    for (size_t i = 0; o && i < o->npositions; i++) {
+        hsok_position_t pos;
+        if (hsok_position_parse(o->positions[i], &pos))
+            return hsok_seterr(errmsg, HSOK_ERR_QUERY, "unknown position '%.40s' (%s)",
+                               o->positions[i], HSOK_POSITION_NAMES);
+    }
     return HSOK_OK;
 }
 
