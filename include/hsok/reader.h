@@ -74,6 +74,10 @@ const char *hsok_format_name(hsok_format_t f);
 hsok_status_t hsok_document_read(const char *name, const char *bytes, size_t len,
                                  hsok_document_t *doc, char **errmsg);
 
+/* The name in an e-mail sender "Name <addr>" (doc->sender): "Name", the address when it has
+ * no name. malloc'd (caller frees); NULL for NULL or out of memory. */
+char *hsok_sender_name(const char *sender);
+
 /* Free what doc owns and zero it. */
 void hsok_document_clear(hsok_document_t *doc);
 

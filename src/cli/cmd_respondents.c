@@ -48,7 +48,8 @@ static size_t reasons(const hsok_file_respondent_t *e, int named, const char *wh
         why[n++] = "no respondent found";
     else if (!strcmp(e->respondent_how, "signer"))
         why[n++] = "respondent only from a name under the closing";
-    else if (!strcmp(e->respondent_how, "mailbox"))
+    else if (!strcmp(e->respondent_how, "mailbox") ||
+             !strcmp(e->respondent_how, "e-mail sender"))
         why[n++] = "respondent only from an e-mail's sender (forwarded?)";
     if (!e->type[0])
         why[n++] = "type unknown";

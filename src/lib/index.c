@@ -985,6 +985,20 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     hsok_segment_opts_t so = { .respondent = respondent, .aliases = aliases,
                                .hints = rd.hints, .nhints = rd.nhints };
     st = hsok_segment(path, rd.src.text, rd.src.len, &so, &seg, errmsg);
+    if (st == HSOK_OK && !respondent && rd.sender && !hsok_segdoc_respondent_count(seg)) {
+        /* an e-mail whose text names no one: its sender is the respondent */
+        char *who = hsok_sender_name(rd.sender);
+        if (who && *who) {
+            hsok_segdoc_free(seg);
+            seg = NULL;
+            respondent = who;
+            rhow = "e-mail sender";
+            so.respondent = respondent;
+            st = hsok_segment(path, rd.src.text, rd.src.len, &so, &seg, errmsg);
+        } else {
+            free(who);
+        }
+    }
     if (st != HSOK_OK)
         goto out;
     hsok_analyzer_t *an = db_analyzer(db, errmsg);
