@@ -3009,6 +3009,177 @@ static void test_show(void **state)
     run_free(&s);
 }
 
+/* Pages and whole responses (issue 11 items 1 and 4): a text with form feeds (as pdftotext
+ * writes a PDF) cites pages in search (human and JSON) and exports; `show --file` and
+ * `show --respondent` give one response in document order with headings, pages and answers;
+ * an unknown file or respondent is a one-line usage error with a suggestion. */
+static void test_show_response_pages(void **state)
+{
+    (void)state;
+    char *dir = new_dir("pages");
+    char *db = path_join(dir, "index");
+    char *docs = path_join(dir, "docs");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    static const char paged[] =
+        "Lillevik kommune\n"
+        "H\xc3\xb8ringssvar om helsedata\n\n"
+        "Lillevik kommune viser til h\xc3\xb8ringsbrevet og takker for muligheten til\n"
+        "\xc3\xa5 gi innspill. Kommunen st\xc3\xb8tter forslaget om en felles l\xc3\xb8sning\n"
+        "for deling av helsedata mellom kommunene og\n\n\n1\n"
+        "\fLillevik kommune\nH\xc3\xb8ringssvar om helsedata, 12.03.2024\n\n"
+        "Helse S\xc3\xb8r-\xc3\x98st, men mener at finansieringen m\xc3\xa5 avklares.\n\n"
+        "Personvern\n\n"
+        "Kommunen er bekymret for personvernet n\xc3\xa5r data deles uten tilgangsstyring.\n\n"
+        "2\n"
+        "\fLillevik kommune\nH\xc3\xb8ringssvar om helsedata, 12.03.2024\n\n"
+        "\xc3\x98konomi\n\n"
+        "Kostnadene m\xc3\xa5 dekkes av staten.\n\n3\n\f";
+    static const char form[] =
+        "H\xc3\xb8ringssvar fra Fjellvettforeningen\n\n"
+        "1) St\xc3\xb8tter dere forslaget?\n\n"
+        "\xe2\x98\x92 Ja \xe2\x98\x90 Nei \xe2\x98\x90 Vet ikke\n\n"
+        "Vi st\xc3\xb8tter forslaget om merking av stier i fjellet.\n\n"
+        "2) Andre merknader?\n\n"
+        "Stiene m\xc3\xa5 vedlikeholdes hvert \xc3\xa5r av kommunene.\n";
+    static const char other[] = "H\xc3\xb8ringssvar fra Bratt kommune\n\n"
+                                "Bratt kommune mener stiene er for bratte.\n";
+    char *f1 = path_join(docs, "lillevik.txt"), *f2 = path_join(docs, "fjell.txt"),
+         *f3 = path_join(docs, "bratt.txt");
+    write_file(f1, paged, sizeof paged - 1);
+    write_file(f2, form, sizeof form - 1);
+    write_file(f3, other, sizeof other - 1);
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    /* search: "s. 2" beside the respondent; JSON page and end_page, absent without pages */
+    run(&r, "--db", db, "tilgangsstyring");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "1. Lillevik kommune (kommune), s. 2 \xe2\x80\x94 Personvern\n");
+    run_free(&r);
+    run(&r, "--db", db, "--json", "\"Helse S\xc3\xb8r-\xc3\x98st\"");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"page\":1,\"end_page\":2,");
+    assert_contains(r.out, "kommunene og Helse S\xc3\xb8r-\xc3\x98st, men mener");
+    assert_not_contains(r.out, "12.03.2024");
+    run_free(&r);
+    run(&r, "--db", db, "--json", "stiene");
+    assert_exit(&r, 0);
+    assert_not_contains(r.out, "\"page\"");
+    run_free(&r);
+
+    /* exports: csv columns page and end_page (empty without pages), jsonl keys, md and html
+     * citations */
+    run(&r, "export", "--format", "csv", "--all", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, ",respondent_type,page,end_page\r\n");
+    assert_contains(r.out, "bekymret for personvernet n\xc3\xa5r data deles uten tilgangsstyring."
+                           ",kommune,2,2\r\n");
+    assert_contains(r.out, "for bratte.,kommune,,\r\n");
+    run_free(&r);
+    run(&r, "export", "--format", "jsonl", "--all", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"line\":25,\"end_line\":25,\"page\":3,\"end_page\":3,");
+    run_free(&r);
+    run(&r, "export", "--format", "md", "--all", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Lillevik kommune (kommune), s. 1\xe2\x80\x93" "2, ");
+    assert_contains(r.out, "Lillevik kommune (kommune), s. 2, Personvern, ");
+    run_free(&r);
+    run(&r, "export", "--format", "html", "--all", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Lillevik kommune (kommune), s. 3, \xc3\x98konomi, ");
+    run_free(&r);
+
+    /* show --file: the response in order, each heading once, with pages */
+    run(&r, "show", "--db", db, "--file", f1);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    char head[4096];
+    snprintf(head, sizeof head, "Lillevik kommune (kommune) \xe2\x80\x94 %s\n", f1);
+    assert_int_equal(strncmp(r.out, head, strlen(head)), 0);
+    const char *a = strstr(r.out, "viser til"), *b = strstr(r.out, "\nPersonvern\n"),
+               *c = strstr(r.out, "bekymret"), *d = strstr(r.out, "\n\xc3\x98konomi\n"),
+               *e = strstr(r.out, "Kostnadene");
+    assert_true(a && b && c && d && e && a < b && b < c && c < d && d < e);
+    assert_contains(r.out, "  s. 1\xe2\x80\x93" "2  line 4\n");
+    assert_contains(r.out, "  s. 3  line 25\n");
+    assert_null(strstr(b + 1, "\nPersonvern\n"));
+    run_free(&r);
+    /* the file name alone names it when one file has that name; --json in document order */
+    run(&r, "show", "--db", db, "--json", "--file", "lillevik.txt");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 3);
+    for (size_t i = 0; i < jl.n; i++) {
+        assert_string_equal(jstr(jl.v[i], "type"), "passage");
+        assert_int_equal(juint(jl.v[i], "ordinal"), i);
+        assert_int_equal(juint(jl.v[i], "page"), i + 1);
+        assert_string_equal(jstr(jl.v[i], "respondent"), "Lillevik kommune");
+    }
+    assert_int_equal(juint(jl.v[0], "end_page"), 2);
+    assert_string_equal(jstr(jl.v[1], "section"), "Personvern");
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* show --respondent: the answers where they stand; JSON stances in order */
+    run(&r, "show", "--db", db, "--respondent", "fjellvett");
+    assert_exit(&r, 0);
+    const char *q = strstr(r.out, "\n1) St\xc3\xb8tter dere forslaget?\n"),
+               *ans = strstr(r.out, "  answer: Ja  (Ja / Nei / Vet ikke)\n"),
+               *p1 = strstr(r.out, "merking av stier"), *q2 = strstr(r.out, "\n2) Andre"),
+               *p2 = strstr(r.out, "vedlikeholdes");
+    assert_true(q && ans && p1 && q2 && p2 && q < ans && ans < p1 && p1 < q2 && q2 < p2);
+    assert_null(strstr(q + 1, "\n1) St\xc3\xb8tter dere forslaget?\n"));
+    assert_not_contains(r.out, "Lillevik");
+    assert_not_contains(r.out, " s. ");
+    run_free(&r);
+    run(&r, "show", "--db", db, "--json", "-r", "Fjellvettforeningen");
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 3);
+    assert_string_equal(jstr(jl.v[0], "type"), "stance");
+    assert_string_equal(jstr(jl.v[0], "answer"), "Ja");
+    assert_int_equal(juint(jl.v[0], "question_no"), 1);
+    assert_string_equal(jstr(jl.v[1], "type"), "passage");
+    assert_null(jget(jl.v[1], "page"));
+    assert_string_equal(jstr(jl.v[2], "type"), "passage");
+    assert_true(juint(jl.v[1], "ordinal") < juint(jl.v[2], "ordinal"));
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* what names nothing, or more than one: a usage error of one line that helps */
+    run(&r, "show", "--db", db, "--respondent", "Lilevik");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "no respondent 'Lilevik' in the index; did you mean 'Lillevik kommune'?");
+    run_free(&r);
+    run(&r, "show", "--db", db, "--respondent", "kommune");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "'kommune' names 2 respondents: ");
+    run_free(&r);
+    run(&r, "show", "--db", db, "--file", "lilevik.txt");
+    assert_exit(&r, 2);
+    assert_one_line_error(&r);
+    assert_contains(r.err, "no file 'lilevik.txt' in the index; did you mean '");
+    run_free(&r);
+    run(&r, "show", "--db", db, "--file", f1, "--respondent", "Lillevik kommune");
+    assert_exit(&r, 2);
+    run_free(&r);
+    run(&r, "show", "--db", db, "--file", f1, "abc.1");
+    assert_exit(&r, 2);
+    run_free(&r);
+    free(f1);
+    free(f2);
+    free(f3);
+    free(docs);
+    free(db);
+    free(dir);
+}
+
 static void test_show_missing(void **state)
 {
     (void)state;
@@ -4382,7 +4553,7 @@ static void test_manual_codes(void **state)
     run_free(&r);
     run(&r, "export", "--db", db, "--format", "csv");
     assert_exit(&r, 0);
-    assert_contains(r.out, ",respondent_type,themes_manual,themes_removed\r\n");
+    assert_contains(r.out, ",respondent_type,page,end_page,themes_manual,themes_removed\r\n");
     assert_contains(r.out, ",digi,sikker\r\n");
     run_free(&r);
     /* --theme sees the codes: the passage is exported under digi, no longer under sikker */
@@ -4854,6 +5025,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_search_some_words),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_show_missing),
+        cmocka_unit_test(test_show_response_pages),
         cmocka_unit_test(test_no_color),
         cmocka_unit_test(test_highlight_marker),
         cmocka_unit_test(test_terminal_injection),
@@ -4870,5 +5042,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_themes_by_type),
         cmocka_unit_test(test_man_page),
     };
+    /* HSOK_TEST_FILTER=test_show*: only the tests whose names match (a developer's run) */
+    const char *only = getenv("HSOK_TEST_FILTER");
+    if (only != NULL && *only != '\0')
+        cmocka_set_test_filter(only);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -758,18 +758,22 @@ static void test_e2e_csv(void **state)
     assert_true(n >= 8);
     assert_int_equal(t.nrows, n + 1);
     const char *header[] = {"id", "respondent", "section", "themes", "evidence", "source",
-                            "line", "text", "respondent_type"};
-    assert_int_equal(t.ncells[0], 9);
-    for (size_t c = 0; c < 9; c++)
+                            "line", "text", "respondent_type", "page", "end_page"};
+    assert_int_equal(t.ncells[0], 11);
+    for (size_t c = 0; c < 11; c++)
         assert_string_equal(t.rows[0][c], header[c]);
     size_t neutralised = 0;
     for (size_t i = 0; i < n; i++) {
         const hsok_record_t *r = hsok_records_get(fx.recs, i);
         char **row = t.rows[i + 1];
-        assert_int_equal(t.ncells[i + 1], 9);
-        for (size_t c = 0; c < 9; c++)
+        assert_int_equal(t.ncells[i + 1], 11);
+        for (size_t c = 0; c < 11; c++)
             assert_false(starts_formula(row[c]));
         assert_string_equal(row[8], r->respondent_type);
+        /* the seeds have no pages: the page cells are empty */
+        assert_int_equal(r->page, 0);
+        assert_string_equal(row[9], "");
+        assert_string_equal(row[10], "");
         assert_string_equal(row[0], r->id);
         assert_string_equal(row[1], r->respondent);
         assert_string_equal(row[2], r->section);
@@ -1000,7 +1004,7 @@ static void test_e2e_empty(void **state)
     size_t len;
     char *out = export_to_string(&fx, HSOK_EXPORT_CSV, 0, NULL, &len);
     assert_string_equal(out, "id,respondent,section,themes,evidence,source,line,text,"
-                             "respondent_type\r\n");
+                             "respondent_type,page,end_page\r\n");
     free(out);
     out = export_to_string(&fx, HSOK_EXPORT_JSONL, 0, NULL, &len);
     assert_int_equal(len, 0);

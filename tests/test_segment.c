@@ -159,6 +159,17 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* The page of byte off: 1 + the form feeds before it, 0 when the text has none. */
+static unsigned page_at(const char *text, size_t len, size_t off)
+{
+    if (!memchr(text, '\f', len))
+        return 0;
+    unsigned page = 1;
+    for (size_t i = 0; i < off && i < len; i++)
+        page += text[i] == '\f';
+    return page;
+}
+
 /* Properties every segmentation must have. */
 static void check_invariants(const hsok_segdoc_t *d, const char *text, size_t len)
 {
@@ -201,6 +212,12 @@ static void check_invariants(const hsok_segdoc_t *d, const char *text, size_t le
         if (line_at(text, p->end - 1) != p->end_line)
             fail_msg("passage %zu: end %zu is on line %u, passage says end_line %u", i, p->end,
                      line_at(text, p->end - 1), p->end_line);
+        /* pages agree with the form feeds */
+        if (page_at(text, len, p->start) != p->page ||
+            page_at(text, len, p->end - 1) != p->end_page)
+            fail_msg("passage %zu: [%zu, %zu) is on pages %u-%u, passage says %u-%u", i,
+                     p->start, p->end, page_at(text, len, p->start),
+                     page_at(text, len, p->end - 1), p->page, p->end_page);
         /* reflowed: one line (bullet runs: one line per bullet), no stray spaces */
         if (p->kind != HSOK_PASSAGE_BULLETS && strchr(p->text, '\n'))
             fail_msg("passage %zu (kind %d) has a line break: \"%s\"", i, (int)p->kind, p->text);
@@ -1962,6 +1979,85 @@ static void test_furniture_false_friends(void **state)
     hsok_segdoc_free(d);
 }
 
+/* Pages (pdftotext output: '\f' starts each page after the first, and ends the text): each
+ * passage's page and end_page; a paragraph broken by a page break, with a two-line running
+ * header and a page number between, comes back whole and cites both pages; a text without
+ * form feeds has page 0. */
+static void test_pages(void **state)
+{
+    (void)state;
+    const char *text =
+        "Lillevik kommune\n"
+        "H\xc3\xb8ringssvar om helsedata\n"
+        "\n"
+        "Lillevik kommune viser til h\xc3\xb8ringsbrevet og takker for muligheten til\n"
+        "\xc3\xa5 gi innspill. Kommunen st\xc3\xb8tter forslaget om en felles l\xc3\xb8sning\n"
+        "for deling av helsedata mellom kommunene og\n"
+        "\n"
+        "\n"
+        "1\n"
+        "\fLillevik kommune\n"
+        "H\xc3\xb8ringssvar om helsedata, 12.03.2024\n"
+        "\n"
+        "Helse S\xc3\xb8r-\xc3\x98st, men mener at finansieringen m\xc3\xa5 avklares.\n"
+        "\n"
+        "Personvern\n"
+        "\n"
+        "Kommunen er bekymret for personvernet n\xc3\xa5r data deles mellom mange.\n"
+        "\n"
+        "2\n"
+        "\fLillevik kommune\n"
+        "H\xc3\xb8ringssvar om helsedata, 12.03.2024\n"
+        "\n"
+        "\xc3\x98konomi\n"
+        "\n"
+        "Kostnadene m\xc3\xa5 dekkes av staten.\n"
+        "\n"
+        "3\n"
+        "\f";
+    hsok_segdoc_t *d = segment_str(text);
+    check_invariants(d, text, strlen(text));
+    const hsok_passage_t *p = must_find(d, "mellom kommunene og Helse S\xc3\xb8r-\xc3\x98st, men");
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->end_page, 2);
+    assert_string_equal(p->respondent, "Lillevik kommune");
+    p = must_find(d, "bekymret for personvernet");
+    assert_int_equal(p->page, 2);
+    assert_int_equal(p->end_page, 2);
+    assert_string_equal(p->section, "Personvern");
+    p = must_find(d, "Kostnadene");
+    assert_int_equal(p->page, 3);
+    assert_int_equal(p->end_page, 3);
+    assert_string_equal(p->section, "\xc3\x98konomi");
+    assert_int_equal(npass(d), 3);
+    assert_false(any_passage_contains(d, "12.03.2024"));
+    hsok_segdoc_free(d);
+
+    /* the same text without form feeds: no pages */
+    const char *plain = "Lillevik kommune\n\nKommunen st\xc3\xb8tter forslaget.\n\n"
+                        "Personvern\n\nData m\xc3\xa5 deles trygt.\n";
+    d = segment_str(plain);
+    check_invariants(d, plain, strlen(plain));
+    assert_true(npass(d) >= 2);
+    for (size_t i = 0; i < npass(d); i++) {
+        assert_int_equal(pass(d, i)->page, 0);
+        assert_int_equal(pass(d, i)->end_page, 0);
+    }
+    hsok_segdoc_free(d);
+
+    /* a sentence that ends at the bottom of a page ends its paragraph; a page that starts
+     * with a form feed on a line of its own */
+    const char *ended = "Lillevik kommune\n\nKommunen st\xc3\xb8tter forslaget i sin helhet.\n"
+                        "\f\nOgs\xc3\xa5 fylket st\xc3\xb8tter forslaget, men ber om mer tid.\n";
+    d = segment_str(ended);
+    check_invariants(d, ended, strlen(ended));
+    p = must_find(d, "Ogs\xc3\xa5 fylket");
+    assert_int_equal(p->page, 2);
+    assert_null(strstr(p->text, "helhet"));
+    assert_int_equal(must_find(d, "i sin helhet.")->end_page, 1);
+    hsok_segdoc_free(d);
+}
+
 /* Many pages: the page furniture pass stays linear-ish (a regression guard, not a timing
  * test: 20000 pages must simply finish and keep every page's text). */
 static void test_many_pages(void **state)
@@ -2382,6 +2478,7 @@ int main(void)
         cmocka_unit_test(test_line_per_paragraph),
         cmocka_unit_test(test_furniture_false_friends),
         cmocka_unit_test(test_many_pages),
+        cmocka_unit_test(test_pages),
         cmocka_unit_test(test_respondent_sender_block),
         cmocka_unit_test(test_respondent_signer),
         cmocka_unit_test(test_page_furniture),

@@ -49,6 +49,8 @@ typedef struct hsok_record {
     const char *section;     /* section path, "" if none */
     const char *text;        /* the whole reflowed passage */
     unsigned line, end_line; /* 1-based lines in the source */
+    unsigned page, end_page; /* 1-based pages of a paged source (PDF, text with form feeds),
+                                0 when it has none */
     unsigned ordinal;        /* position of the passage in its file, from 0 */
     size_t start, end;       /* byte offsets in the decoded source */
     const char *const *themes; /* theme ids of tags[], in codebook order */
@@ -67,6 +69,10 @@ typedef struct hsok_record {
     const char *position_evidence; /* the words that gave it ("støtter i hovedsak"; two spans
                                 joined by " … "), or the form's answer "svar: Ja"; "" none */
 } hsok_record_t;
+
+/* The pages of a citation, "s. 3" or "s. 3\u20134" (an en dash between), into buf (cap bytes,
+ * 24 are enough); "" when page is 0 (the source has no pages). Returns buf. */
+const char *hsok_page_label(unsigned page, unsigned end_page, char *buf, size_t cap);
 
 typedef struct hsok_index_opts {
     const char *respondent; /* override respondent detection for this file (NULL: detect,
@@ -263,6 +269,26 @@ char *hsok_theme_matrix_by_type(const hsok_theme_matrix_t *m, size_t t, const ch
  * query gives HSOK_ERR_QUERY. Free with hsok_records_free. */
 hsok_status_t hsok_db_select(hsok_db_t *db, const hsok_select_t *sel, hsok_records_t **out,
                              char **errmsg);
+
+/* ---- one response, whole ---- */
+
+/* What `hsok show --file` or `--respondent` reads: one file or one respondent (set one). */
+typedef struct hsok_response_sel {
+    const char *file;       /* an indexed file: its path as given when indexed, another path
+                               to the same file, or its file name when one file has it */
+    const char *respondent; /* a respondent: the whole name (any case) or a part of it that
+                               one respondent's name holds (as --respondent matches) */
+} hsok_response_sel_t;
+
+/* The passages of sel's file or respondent in document order: by source file, then ordinal
+ * (the form text only with hsok_db_with_form_text). *which (may be NULL) gets what sel named,
+ * malloc'd: the file's path as indexed, or the respondent's name. A file or respondent the
+ * index does not have, or a name or file name that several hold, gives HSOK_ERR_QUERY with a
+ * message that helps ("no file 'x' in the index; did you mean 'y'?", "no respondent 'x' in the
+ * index; did you mean 'y'?", "'kommune' names 3 respondents: A, B, C; give more of the
+ * name"). Free *out with hsok_records_free. */
+hsok_status_t hsok_db_response(hsok_db_t *db, const hsok_response_sel_t *sel,
+                               hsok_records_t **out, char **which, char **errmsg);
 
 /* ---- form text ---- */
 

@@ -7,14 +7,16 @@
  *        UTF-8 BOM first. A cell that begins with '=', '+', '-', '@', TAB or CR is neutralised
  *        with a leading apostrophe (spreadsheet formula injection).
  *        Columns: id, respondent, section, themes (ids joined by "; "), evidence
- *        ("theme: word, word; theme: …"), source, line, text.
+ *        ("theme: word, word; theme: …"), source, line, text, respondent_type, page and
+ *        end_page (empty when the source has no pages).
  *  jsonl One JSON object per passage and line: format_version, type "passage", id, source,
- *        line, end_line, respondent, section, question, goal, themes (array of ids), evidence
+ *        line, end_line, page and end_page (only when the source has pages), respondent,
+ *        section, question, goal, themes (array of ids), evidence
  *        (object: theme id → array of words), scores (object: theme id → number), text.
  *  md    A title, then a heading per theme (label and id), under it a sub-heading per
  *        respondent and each passage as a block quote with its attribution
- *        ("— Respondent, section, source:line"); passages without themes under "Uten tema"
- *        (only when they were selected). Markdown special characters in document text are
+ *        ("— Respondent, s. 3, section, source:line"; the page only from a paged source);
+ *        passages without themes under "Uten tema" (only when they were selected). Markdown special characters in document text are
  *        escaped so a quote renders as the text it is; control and bidi characters are
  *        written as visible escapes (hsok_visible_next), as the file is also read in
  *        terminals and editors.

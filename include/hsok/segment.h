@@ -50,6 +50,9 @@ typedef struct hsok_passage {
     unsigned line;           /* 1-based line of the first character in the source text */
     unsigned end_line;       /* 1-based line of the last character */
     size_t start, end;       /* byte offsets [start, end) in the source text */
+    unsigned page, end_page; /* 1-based pages of its first and last character: one more than
+                              * the form feeds ('\f', a page break as reader.h says) before
+                              * them; 0 when the text holds no form feed */
 } hsok_passage_t;
 
 typedef struct hsok_stance {

@@ -211,6 +211,7 @@ static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int colo
         out_safe_str(stdout, r->respondent_type);
         putchar(')');
     }
+    out_pages(stdout, r);
     if (r->section && r->section[0]) {
         fputs(" — ", stdout);
         out_section(stdout, r->section, 90);

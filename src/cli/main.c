@@ -96,11 +96,27 @@ static const cli_cmd_t commands[] = {
      "a form's questions, or outside the questions in 90% of the files (3 or more).\n"
      "Searches, themes and exports leave it out (--with-form-text shows it); the same\n"
      "opinion sent by several respondents is not form text and counts once per respondent.\n"},
-    {"show", cmd_show, "show a passage by id, with its neighbours",
-     "hsok show [--context N] [--json] [--db DIR] ID",
+    {"show", cmd_show, "show a passage by id, or a whole response",
+     "hsok show [--context N] [--json] [--db DIR] ID\n"
+     "       hsok show --file PATH | --respondent NAME [--with-form-text] [--json] [--db DIR]",
      "  -C, --context N     also show N passages before and after (default 0)\n"
-     "      --json          one JSON object per passage (\"target\" marks ID)\n"
-     "      --color[=WHEN]  bold the target: auto (default), always, never\n" DB_HELP},
+     "  -f, --file PATH     the whole response in the file PATH: its path as indexed, another\n"
+     "                      path to the same file, or its file name when one file has it\n"
+     "  -r, --respondent NAME\n"
+     "                      the whole response of respondent NAME (the whole name, or a part\n"
+     "                      of it that one respondent's name holds), all its files\n"
+     "      --with-form-text  also the hearing's form text, left out by default\n"
+     "      --json          one JSON object per passage (\"target\" marks ID); with --file\n"
+     "                      or --respondent, JSON lines in document order: the passages (as\n"
+     "                      search's JSON, type \"passage\") and the form answers (type\n"
+     "                      \"stance\")\n"
+     "      --color[=WHEN]  bold the target and the headings: auto (default), always, never\n"
+     DB_HELP
+     "\n"
+     "A whole response is shown in document order: who wrote it and the file, each section\n"
+     "heading once where it changes, each passage with its id, page (\"s. 3\", from a PDF\n"
+     "or text with page breaks) and themes, and the checkbox answers where they stand. An\n"
+     "unknown file or respondent is a usage error (exit 2) that suggests the nearest.\n"},
     {"stats", cmd_stats, "show what the index holds",
      "hsok stats [--json] [--db DIR]",
      "      --json          one JSON object\n" DB_HELP
@@ -232,13 +248,15 @@ static const cli_cmd_t commands[] = {
      DB_HELP
      "\n"
      "csv: RFC 4180 with CRLF line ends and a header row (id, respondent, section, themes,\n"
-     "evidence, source, line, text, respondent_type); a cell starting with = + - @ TAB or CR\n"
-     "gets a leading '\n"
+     "evidence, source, line, text, respondent_type, page, end_page: the pages are empty\n"
+     "when the source has none); a cell starting with = + - @ TAB or CR gets a leading '\n"
      "so spreadsheets do not run it as a formula. jsonl: one JSON object per passage\n"
-     "(format_version 1). md and html: a report with the passages grouped by theme and\n"
-     "respondent, a respondent x theme overview, per theme the respondents by type (\"2 av\n"
-     "3 kommuner\", as 'hsok themes --by type') and the checkbox answers; html is one\n"
-     "self-contained file (no scripts, no network requests) that also prints well.\n"
+     "(format_version 1; page and end_page only from a source with pages). md and html: a\n"
+     "report with the passages grouped by theme and respondent, a respondent x theme\n"
+     "overview, per theme the respondents by type (\"2 av 3 kommuner\", as 'hsok themes --by\n"
+     "type') and the checkbox answers; a passage from a source with pages cites them\n"
+     "('Respondent, s. 3'). html is one self-contained file (no scripts, no network\n"
+     "requests) that also prints well.\n"
      "\n"
      "When no passage matches, the (empty) document is still written, 'no passages match'\n"
      "is printed on stderr and the exit status is 1.\n"},

@@ -139,6 +139,10 @@ void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
     oj_key(j, "source"); oj_str(j, r->source);
     oj_key(j, "line"); oj_uint(j, r->line);
     oj_key(j, "end_line"); oj_uint(j, r->end_line);
+    if (r->page) { /* only for a source with pages */
+        oj_key(j, "page"); oj_uint(j, r->page);
+        oj_key(j, "end_page"); oj_uint(j, r->end_page > r->page ? r->end_page : r->page);
+    }
     if (with_ordinal) {
         oj_key(j, "ordinal"); oj_uint(j, r->ordinal);
     }
@@ -166,6 +170,13 @@ void out_position(FILE *f, const hsok_record_t *r)
     if (r->position && *r->position && !hsok_position_parse(r->position, &p)) {
         fprintf(f, "  [%s]", hsok_position_label(p));
     }
+}
+
+void out_pages(FILE *f, const hsok_record_t *r)
+{
+    char pages[32];
+    if (r->page)
+        fprintf(f, ", %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
 }
 
 void out_safe(FILE *f, const char *s, size_t len)

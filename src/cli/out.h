@@ -65,13 +65,17 @@ void oj_uint(out_json_t *j, uint64_t v);
 void oj_double(out_json_t *j, double v);   /* non-finite → 0 */
 void oj_bool(out_json_t *j, int v);
 void oj_null(out_json_t *j);
-/* The members a passage has in every JSON output: id, source, line, end_line, ordinal (when
- * with_ordinal), respondent, section, themes and text. */
+/* The members a passage has in every JSON output: id, source, line, end_line, page and
+ * end_page (only when the source has pages), ordinal (when with_ordinal), respondent,
+ * section, themes and text. */
 void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal);
 
 /* "  [støtter]" (the position's label, position.h) when the passage states a position, else
  * nothing. */
 void out_position(FILE *f, const hsok_record_t *r);
+
+/* ", s. 3" (", s. 3–4") after a respondent when the passage's source has pages, else nothing. */
+void out_pages(FILE *f, const hsok_record_t *r);
 
 /* Text from documents, names and paths (respondents, sections, theme labels and evidence,
  * file names, messages that quote them) never reaches a terminal raw: out_safe writes

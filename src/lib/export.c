@@ -659,7 +659,7 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
 {
     static const char *const header[] = {"id",       "respondent", "section", "themes",
                                          "evidence", "source",     "line",    "text",
-                                         "respondent_type"};
+                                         "respondent_type", "page", "end_page"};
     if (opts->excel)
         fputs("\xef\xbb\xbf", out);
     for (size_t i = 0; i < sizeof header / sizeof header[0]; i++) {
@@ -717,6 +717,11 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
         hsok_write_csv_cell(out, r->text);
         putc(',', out);
         hsok_write_csv_cell(out, r->respondent_type ? r->respondent_type : "");
+        /* the pages: empty cells when the source has none */
+        if (r->page)
+            fprintf(out, ",%u,%u", r->page, r->end_page > r->page ? r->end_page : r->page);
+        else
+            fputs(",,", out);
         if (opts->codes) {
             const char *const *add, *const *rem;
             size_t nadd, nrem;
@@ -796,6 +801,12 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs,
         fprintf(out, "%u", r->line);
         json_key(out, "end_line", 0);
         fprintf(out, "%u", r->end_line);
+        if (r->page) { /* only for a source with pages */
+            json_key(out, "page", 0);
+            fprintf(out, "%u", r->page);
+            json_key(out, "end_page", 0);
+            fprintf(out, "%u", r->end_page > r->page ? r->end_page : r->page);
+        }
         json_key(out, "respondent", 0);
         hsok_write_json_string(out, r->respondent);
         json_key(out, "respondent_type", 0);
@@ -875,6 +886,9 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
     fputs("\n>\n> — ", out);
     md_inline(out, r->respondent && r->respondent[0] ? r->respondent : NO_RESPONDENT_LABEL);
     put_type(out, r->respondent_type, md_inline);
+    char pages[32];
+    if (r->page)
+        fprintf(out, ", %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
     if (r->section && r->section[0]) {
         fputs(", ", out);
         md_inline(out, r->section);
@@ -1283,6 +1297,9 @@ static hsok_status_t html_passage(FILE *out, const hsok_record_t *r, const hsok_
     hsok_write_html(out, r->respondent && r->respondent[0] ? r->respondent
                                                            : NO_RESPONDENT_LABEL);
     put_type(out, r->respondent_type, hsok_write_html);
+    char pages[32];
+    if (r->page)
+        fprintf(out, ", %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
     if (r->section && r->section[0]) {
         fputs(", ", out);
         hsok_write_html(out, r->section);

@@ -29,9 +29,7 @@ int qfilter_name_matches(const char *name, const char *want, const char *alias, 
     return strstr(name, want) || (alias && strstr(name, alias));
 }
 
-/* The fewest byte edits that turn want into some part of name (Sellers: a match may start and
- * end anywhere in name), so "dramen" is 1 from "drammen kommune". */
-static size_t part_distance(const char *want, const char *name)
+size_t qfilter_part_distance(const char *want, const char *name)
 {
     size_t m = strlen(want), n = strlen(name);
     size_t *d = malloc((m + 1) * sizeof *d);
@@ -64,7 +62,7 @@ typedef struct resp_scan {
     int exact;
     int found;
     size_t nnames;
-    size_t best;     /* part_distance of the nearest name */
+    size_t best;     /* qfilter_part_distance of the nearest name */
     char *best_term; /* its XR term */
     size_t best_len;
     int nomem;
@@ -88,9 +86,9 @@ static int scan_respondent(void *ctx, const char *term, size_t len, unsigned fre
     }
     /* the nearest name: a part of it within a few edits (0 for a name that holds the value,
      * with --respondent-exact), the shorter name on a tie */
-    size_t dist = part_distance(s->want, name);
+    size_t dist = qfilter_part_distance(s->want, name);
     if (s->alias) {
-        size_t da = part_distance(s->alias, name);
+        size_t da = qfilter_part_distance(s->alias, name);
         dist = da < dist ? da : dist;
     }
     free(name);

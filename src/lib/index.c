@@ -38,7 +38,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "11" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "12" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -174,6 +174,8 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
     db_rec_add_field(out, "section", rec->section);
     buf_addf(out, "line\t%u\nend_line\t%u\nordinal\t%u\nstart\t%zu\nend\t%zu\n", rec->line,
              rec->end_line, rec->ordinal, rec->start, rec->end);
+    if (rec->page)
+        buf_addf(out, "page\t%u\nend_page\t%u\n", rec->page, rec->end_page);
     buf_addf(out, "kind\t%u\nquestion\t%d\ngoal\t%d\n", kind, rec->question_no, rec->goal_no);
     buf_addstr(out, "themes\t");
     for (size_t i = 0; i < rec->nthemes; i++) {
@@ -204,6 +206,19 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
         db_rec_add_field(out, "position_evidence", rec->position_evidence);
     }
     db_rec_add_field(out, "text", rec->text);
+}
+
+const char *hsok_page_label(unsigned page, unsigned end_page, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return buf;
+    if (page == 0)
+        buf[0] = '\0';
+    else if (end_page > page)
+        snprintf(buf, cap, "s. %u\xe2\x80\x93%u", page, end_page);
+    else
+        snprintf(buf, cap, "s. %u", page);
+    return buf;
 }
 
 static unsigned long to_ulong(const char *s)
@@ -255,6 +270,8 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
         else if (!strcmp(key, "text")) r->text = val;
         else if (!strcmp(key, "line")) r->line = (unsigned)to_ulong(val);
         else if (!strcmp(key, "end_line")) r->end_line = (unsigned)to_ulong(val);
+        else if (!strcmp(key, "page")) r->page = (unsigned)to_ulong(val);
+        else if (!strcmp(key, "end_page")) r->end_page = (unsigned)to_ulong(val);
         else if (!strcmp(key, "ordinal")) r->ordinal = (unsigned)to_ulong(val);
         else if (!strcmp(key, "start")) r->start = to_ulong(val);
         else if (!strcmp(key, "end")) r->end = to_ulong(val);
@@ -1042,6 +1059,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         r.text = p->text;
         r.line = p->line;
         r.end_line = p->end_line;
+        r.page = p->page;
+        r.end_page = p->end_page;
         r.ordinal = p->ordinal;
         r.start = p->start;
         r.end = p->end;

@@ -76,5 +76,9 @@ char *qfilter_alias(const char *value, size_t n);
 /* Does the normalised respondent name match the filter value want (normalised) or its alias
  * name (may be NULL): contain it, or with exact be it. */
 int qfilter_name_matches(const char *name, const char *want, const char *alias, int exact);
+/* The fewest byte edits that turn want into some part of name (Sellers: a match may start and
+ * end anywhere in name), so "dramen" is 1 from "drammen kommune"; (size_t)-1 when memory ran
+ * out. */
+size_t qfilter_part_distance(const char *want, const char *name);
 
 #endif

@@ -457,6 +457,30 @@ static int has_content(const seg_t *sg, size_t from, size_t to, int short_lines)
     return 0;
 }
 
+/* Each passage's page and end_page: one more than the form feeds before its first and its
+ * last character. Passages come in document order, so one walk over the text counts them. */
+static void set_pages(hsok_segdoc_t *d, const char *t, size_t len)
+{
+    if (!memchr(t, '\f', len))
+        return;
+    size_t at = 0;
+    unsigned page = 1;
+    for (size_t i = 0; i < d->npassages; i++) {
+        hsok_passage_t *p = &d->passages[i];
+        size_t ends[2] = { p->start, p->end > p->start ? p->end - 1 : p->start };
+        unsigned *out[2] = { &p->page, &p->end_page };
+        for (int k = 0; k < 2; k++) {
+            if (ends[k] < at) { /* out of order (never expected): count afresh */
+                at = 0;
+                page = 1;
+            }
+            for (; at < ends[k] && at < len; at++)
+                page += t[at] == '\f';
+            *out[k] = page;
+        }
+    }
+}
+
 hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
                            const hsok_segment_opts_t *opts, hsok_segdoc_t **out, char **errmsg)
 {
@@ -544,6 +568,7 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
                 }
         }
     }
+    set_pages(d, sg.t, sg.len);
 out:
     for (size_t i = 0; i < sg.nblocks; i++)
         seg_block_free(&sg.blocks[i]);

@@ -133,27 +133,14 @@ static int cmp_pcand(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-/* Page furniture becomes blank (keeping the page break): "Side 2 av 5" anywhere; next to a
- * page break (form feed), a page number in any form ("2", "2 (5)", "- 2 -") and the running
- * header or footer: the same line at the top (or bottom) of at least half the pages, and of
- * at least two. Only files with form feeds have pages. */
-static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
+/* One round of drop_page_furniture: page numbers at the edges of pages, and the outermost
+ * other line at the top (bottom) of each page when the same line stands there on at least
+ * half the `pages` pages with text, and on two. c has room for two candidates a page.
+ * Returns the lines dropped. */
+static size_t drop_page_edges(const char *t, line_t *lines, size_t nlines, pcand_t *c,
+                              size_t pages)
 {
-    for (size_t k = 0; k < nlines; k++)
-        if (!lines[k].blank && page_label_line(t + lines[k].start, lines[k].end - lines[k].start))
-            lines[k].blank = 1;
-    size_t breaks = 0;
-    for (size_t k = 0; k < nlines; k++)
-        breaks += lines[k].ff;
-    if (!breaks)
-        return;
-    /* the first and last lines of each page; a page number there is furniture at once, and
-     * the line beyond it is the candidate. Page i is lines [start_i, start_i+1): a page
-     * starts at line 0 and at each line with a form feed. */
-    pcand_t *c = malloc(2 * (breaks + 1) * sizeof *c);
-    if (!c)
-        return; /* only a cleanup: the text is still whole */
-    size_t nc = 0;
+    size_t nc = 0, dropped = 0;
     for (size_t a = 0; a < nlines;) {
         size_t b = a + 1;
         while (b < nlines && !lines[b].ff)
@@ -185,16 +172,55 @@ static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
         a = b;
     }
     qsort(c, nc, sizeof *c, cmp_pcand);
-    size_t pages = breaks + 1;
     for (size_t a = 0; a < nc;) {
         size_t b = a + 1;
         while (b < nc && c[b].top == c[a].top && strcmp(c[b].key, c[a].key) == 0)
             b++;
         if (c[a].key[0] && b - a >= 2 && (b - a) * 2 >= pages)
-            for (size_t x = a; x < b; x++)
+            for (size_t x = a; x < b; x++) {
                 lines[c[x].line].blank = 1;
+                dropped++;
+            }
         a = b;
     }
+    return dropped;
+}
+
+/* Page furniture becomes blank (keeping the page break): "Side 2 av 5" anywhere; next to a
+ * page break (form feed), a page number in any form ("2", "2 (5)", "- 2 -") and the running
+ * header or footer: the same line at the top (or bottom) of at least half the pages, and of
+ * at least two. Only files with form feeds have pages. */
+static void drop_page_furniture(const char *t, line_t *lines, size_t nlines)
+{
+    for (size_t k = 0; k < nlines; k++)
+        if (!lines[k].blank && page_label_line(t + lines[k].start, lines[k].end - lines[k].start))
+            lines[k].blank = 1;
+    size_t breaks = 0;
+    for (size_t k = 0; k < nlines; k++)
+        breaks += lines[k].ff;
+    if (!breaks)
+        return;
+    /* the first and last lines of each page; a page number there is furniture at once, and
+     * the line beyond it is the candidate. Page i is lines [start_i, start_i+1): a page
+     * starts at line 0 and at each line with a form feed. */
+    pcand_t *c = malloc(2 * (breaks + 1) * sizeof *c);
+    if (!c)
+        return; /* only a cleanup: the text is still whole */
+    /* pages with text: pdftotext ends its output with a form feed, which starts no page */
+    size_t pages = 0;
+    for (size_t a = 0; a < nlines;) {
+        size_t b = a + 1;
+        int text = !lines[a].blank;
+        while (b < nlines && !lines[b].ff)
+            text |= !lines[b++].blank;
+        pages += text;
+        a = b;
+    }
+    /* a running header of two or three lines ("Drammen kommune" over "Høringssvar"): each
+     * round takes the outermost line left, until a round drops none */
+    for (int round = 0; round < 3; round++)
+        if (!drop_page_edges(t, lines, nlines, c, pages))
+            break;
     free(c);
 }
 
@@ -225,6 +251,16 @@ static int heading_like(const seg_t *sg, size_t k)
         return 0;
     const tline_t *N = &sg->tl[k + 1];
     return is_upper(cp_at(sg->t + N->start, N->end - N->start, 0, &cn));
+}
+
+/* Does the text line P, the last of a page, run on into the first of the next? When P is a
+ * full line (40 bytes or more) that ends no sentence. (A next line that starts a block of its
+ * own, a bullet or heading, still does; a lower-case one after a shorter P is joined by the
+ * block pass.) */
+static int page_runs_on(const char *t, const line_t *P)
+{
+    size_t pn = P->end - P->start;
+    return pn >= 40 && !seg_ends_sentence(t + P->start, pn);
 }
 
 int seg_build_lines(seg_t *sg)
@@ -292,6 +328,10 @@ int seg_build_lines(seg_t *sg)
                 ff |= lines[j].ff;
             }
             gap = between == 0 ? GAP_NONE : (between == 1 && !ws && !ff) ? GAP_SOFT : GAP_HARD;
+            /* a page break (its furniture dropped) in mid-sentence: the paragraph goes on
+             * ("… mellom kommunene og" / "Helse Sør-Øst …"); a short line is no evidence */
+            if (ff && page_runs_on(t, &lines[prev]))
+                gap = GAP_NONE;
         }
         sg->tl[sg->ntl++] = (tline_t){ lines[k].start, lines[k].end, lines[k].no, gap };
         prev = k;

@@ -4,7 +4,7 @@
 usage: check_csv.py FILE [--rows N] [--excel]
 
 RFC 4180: every record ends with CRLF (the last one too), no bare CR or LF outside quoted
-fields; UTF-8 (with a BOM only and always with --excel); the header row; 8 cells a row; no cell
+fields; UTF-8 (with a BOM only and always with --excel); the header row; 11 cells a row; no cell
 a spreadsheet would run as a formula; unique ids; numeric lines; themes and evidence agree.
 Prints the number of passages; exit status 1 on any failure.
 """
@@ -15,7 +15,7 @@ import re
 import sys
 
 HEADER = ["id", "respondent", "section", "themes", "evidence", "source", "line", "text",
-          "respondent_type"]
+          "respondent_type", "page", "end_page"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
 
@@ -76,6 +76,11 @@ def check(path, rows=None, excel=False):
         ids.add(rec["id"])
         if not rec["line"].isdigit() or int(rec["line"]) < 1:
             raise CheckError(f"record {k}: line {rec['line']!r}")
+        # pages: both empty (no pages in the source), or 1 <= page <= end_page
+        if rec["page"] or rec["end_page"]:
+            if not (rec["page"].isdigit() and rec["end_page"].isdigit() and
+                    1 <= int(rec["page"]) <= int(rec["end_page"])):
+                raise CheckError(f"record {k}: pages {rec['page']!r}..{rec['end_page']!r}")
         if not rec["source"]:
             raise CheckError(f"record {k}: no source")
         themes = rec["themes"].split("; ") if rec["themes"] else []

@@ -4,8 +4,8 @@
 usage: check_jsonl.py FILE [--rows N]
 
 One JSON object per line (no blank lines, a final newline), strict JSON (no NaN, no duplicate
-keys), exactly the documented keys with their types, format_version 1, type "passage",
-unique ids, and themes, evidence and scores naming the same themes.
+keys), exactly the documented keys with their types (page and end_page only together),
+format_version 1, type "passage", unique ids, and themes, evidence and scores naming the same themes.
 Prints the number of passages; exit status 1 on any failure.
 """
 import argparse
@@ -19,6 +19,7 @@ KEYS = {
     "goal": (int, type(None)), "themes": list, "evidence": dict, "scores": dict, "text": str,
     "respondent_type": str,
 }
+OPTIONAL = {"page": int, "end_page": int}  # only when the source has pages, both or none
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
 
 
@@ -56,8 +57,16 @@ def check(path, rows=None):
                              parse_constant=_no_constant)
         except json.JSONDecodeError as e:
             raise CheckError(f"line {k}: {e}")
-        if not isinstance(obj, dict) or set(obj) != set(KEYS):
+        if not isinstance(obj, dict) or set(obj) - set(OPTIONAL) != set(KEYS):
             raise CheckError(f"line {k}: keys {sorted(obj) if isinstance(obj, dict) else obj}")
+        if ("page" in obj) != ("end_page" in obj):
+            raise CheckError(f"line {k}: page without end_page or the other way round")
+        if "page" in obj:
+            for key, typ in OPTIONAL.items():
+                if not isinstance(obj[key], typ) or isinstance(obj[key], bool):
+                    raise CheckError(f"line {k}: {key} is {type(obj[key]).__name__}")
+            if not 1 <= obj["page"] <= obj["end_page"]:
+                raise CheckError(f"line {k}: pages {obj['page']}..{obj['end_page']}")
         for key, typ in KEYS.items():
             v = obj[key]
             if not isinstance(v, typ) or (isinstance(v, bool) and typ is not bool):
