@@ -283,6 +283,15 @@ static void dump(const run_t *r)
         assert_null(strstr((hay), (needle)));                                                  \
     } while (0)
 
+/* Occurrences of needle in s. */
+static size_t count_str(const char *s, const char *needle)
+{
+    size_t n = 0, k = strlen(needle);
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p += k)
+        n++;
+    return n;
+}
+
 static size_t count_char(const char *s, size_t len, char c)
 {
     size_t n = 0;
@@ -1735,6 +1744,100 @@ static void test_form_text(void **state)
     assert_exit(&r, 0);
     assert_null(strstr(r.out, "(form text)"));
     run_free(&r);
+    free(docs);
+    free(db);
+    free(dir);
+}
+
+/* A file is known by its content (issue 11 item 3): a moved and renamed file keeps its
+ * passages and their ids and is not counted twice before --prune; a second copy of a file is
+ * indexed once, with a note; new content at a path replaces what was indexed from it. */
+static char *hit_ids(const run_t *r);
+
+static void test_index_content_identity(void **state)
+{
+    (void)state;
+    char *dir = new_dir("identity");
+    char *db = path_join(dir, "index");
+    char *docs = path_join(dir, "docs");
+    char *sub = path_join(docs, "sub");
+    assert_int_equal(mkdir(docs, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    char *a = path_join(docs, "a.txt");
+    char *b = path_join(sub, "b.txt");
+    char *c = path_join(docs, "c.txt");
+    const char *text = "Høringssvar fra Lillevik kommune\n\n"
+                       "Lillevik kommune mener at blåbærsyltetøyet må vurderes nærmere.\n\n"
+                       "Kommunen ber om at blåbærsyltetøyet omtales i veilederen.\n";
+    write_file(a, text, strlen(text));
+    run_t r;
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "--db", db, "--json", "blåbærsyltetøyet");
+    assert_exit(&r, 0);
+    char *ids = hit_ids(&r);
+    assert_contains(r.out, "/a.txt\"");
+    run_free(&r);
+    assert_int_equal(hit_count(db, "blåbærsyltetøyet", NULL), 2);
+
+    /* moved and renamed: the same passages and ids, at the new path, not counted twice */
+    assert_int_equal(rename(a, b), 0);
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "--db", db, "--json", "blåbærsyltetøyet");
+    assert_exit(&r, 0);
+    char *ids2 = hit_ids(&r);
+    assert_string_equal(ids2, ids);
+    assert_contains(r.out, "/sub/b.txt\"");
+    assert_null(strstr(r.out, "/a.txt\""));
+    run_free(&r);
+
+    /* a second copy: indexed once, said so */
+    write_file(c, text, strlen(text));
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 0);
+    assert_contains(r.err, "c.txt': same content as '");
+    assert_contains(r.err, "b.txt', indexed once");
+    run_free(&r);
+    assert_int_equal(hit_count(db, "blåbærsyltetøyet", NULL), 2);
+
+    /* new content at a path replaces what was indexed from it */
+    const char *other = "Høringssvar fra Lillevik kommune\n\nVi støtter tyttebærsaften.\n";
+    write_file(c, other, strlen(other));
+    run(&r, "index", "--no-themes", "--db", db, docs);
+    assert_exit(&r, 0);
+    assert_null(strstr(r.err, "same content"));
+    run_free(&r);
+    assert_int_equal(hit_count(db, "tyttebærsaften", NULL), 1);
+    const char *third = "Høringssvar fra Lillevik kommune\n\nVi støtter multekremen.\n";
+    write_file(c, third, strlen(third));
+    run(&r, "index", "--no-themes", "--db", db, c);
+    assert_exit(&r, 0);
+    run_free(&r);
+    assert_int_equal(hit_count(db, "tyttebærsaften", NULL), 0);
+    assert_int_equal(hit_count(db, "multekremen", NULL), 1);
+    assert_int_equal(hit_count(db, "blåbærsyltetøyet", NULL), 2);
+
+    /* the moved file's passages go with --prune once it is gone, and only then */
+    assert_int_equal(unlink(b), 0);
+    run(&r, "index", "--no-themes", "--db", db, c);
+    assert_exit(&r, 0);
+    run_free(&r);
+    assert_int_equal(hit_count(db, "blåbærsyltetøyet", NULL), 2);
+    run(&r, "index", "--no-themes", "--prune", "--db", db, c);
+    assert_exit(&r, 0);
+    run_free(&r);
+    assert_int_equal(hit_count(db, "blåbærsyltetøyet", NULL), 0);
+    assert_int_equal(hit_count(db, "multekremen", NULL), 1);
+
+    free(ids);
+    free(ids2);
+    free(a);
+    free(b);
+    free(c);
+    free(sub);
     free(docs);
     free(db);
     free(dir);
@@ -4245,8 +4348,32 @@ static void test_samples_apart(void **state)
     assert_exit(&r, 0);
     run_free(&r);
 
-    /* an analyst's folder into the samples' index: refused, nothing indexed */
-    run(&r, "index", "--no-themes", "--db", db, seeds_dir);
+    /* copies of the samples are the samples (a file is known by its content) */
+    run(&r, "index", "--no-themes", "--mix-samples", "--db", db, seeds_dir);
+    assert_exit(&r, 0);
+    assert_int_equal(count_str(r.err, "same content as '"), nseeds);
+    run_free(&r);
+
+    /* an analyst's folder (the samples' words, each with a line of its own) */
+    char *own = path_join(dir, "hearing");
+    assert_int_equal(mkdir(own, 0700), 0);
+    for (size_t i = 4; i < na; i++) {
+        size_t len = 0;
+        char *text = read_file(args[i], &len);
+        const char *base = strrchr(args[i], '/') + 1;
+        char *to = path_join(own, base);
+        static const char extra[] = "\nTillegg fra analytikeren.\n";
+        char *both = malloc(len + sizeof extra);
+        assert_non_null(both);
+        memcpy(both, text, len);
+        memcpy(both + len, extra, sizeof extra);
+        write_file(to, both, len + sizeof extra - 1);
+        free(both);
+        free(to);
+        free(text);
+    }
+    /* into the samples' index: refused, nothing indexed */
+    run(&r, "index", "--no-themes", "--db", db, own);
     assert_exit(&r, 2);
     assert_one_line_error(&r);
     char want[256];
@@ -4265,7 +4392,7 @@ static void test_samples_apart(void **state)
     run_free(&r);
 
     /* asked for: indexed, and every count says once that it includes the samples */
-    run(&r, "index", "--no-themes", "--mix-samples", "--db", db, seeds_dir);
+    run(&r, "index", "--no-themes", "--mix-samples", "--db", db, own);
     assert_exit(&r, 0);
     run_free(&r);
     static const char note[] = "hsok: note: '";
@@ -4283,7 +4410,7 @@ static void test_samples_apart(void **state)
 
     /* the other way round: the samples into an index of one's own */
     char *db2 = path_join(dir, "mine");
-    run(&r, "index", "--no-themes", "--db", db2, seeds_dir);
+    run(&r, "index", "--no-themes", "--db", db2, own);
     assert_exit(&r, 0);
     run_free(&r);
     args[3] = db2;
@@ -4301,6 +4428,7 @@ static void test_samples_apart(void **state)
     for (size_t i = 4; i < na; i++)
         free((char *)args[i]);
     free(db2);
+    free(own);
     free(db);
     free(dir);
 }
@@ -5002,6 +5130,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_max_size),
         cmocka_unit_test(test_index_respondent_and_codebook),
         cmocka_unit_test(test_index_path_too_long),
+        cmocka_unit_test(test_index_content_identity),
         cmocka_unit_test(test_index_aliases),
         cmocka_unit_test(test_stances_by_question_text),
         cmocka_unit_test(test_form_text),

@@ -96,13 +96,21 @@ typedef struct hsok_index_result {
     size_t first_invalid;   /* file offset of the first of them, if invalid_bytes */
     const char *format;     /* static name of the file's format (reader.h: "text", "pdf" ...),
                              * "" when unchanged or not read */
+    const char *duplicate_of; /* not NULL: the file was not indexed because another file with
+                               * the same content (and the same given respondent and type) is
+                               * indexed at this path, still there and unchanged; owned by the
+                               * db, valid until the next call */
 } hsok_index_result_t;
 
 /* The size limit of a file hsok_db_index_file reads: max bytes (0: HSOK_MAX_SOURCE_BYTES of
  * ingest.h, 64 MiB). A larger file gives HSOK_ERR_TOO_LARGE and is not indexed. */
 void hsok_db_set_max_file_size(hsok_db_t *db, size_t max);
 
-/* Index one file (replacing its earlier passages). On error nothing of the file is changed in
+/* Index one file (replacing its earlier passages). A file is known by its content (plus the
+ * respondent and type given for it): a renamed or moved file keeps its passages and their ids
+ * and is re-read only to record its new path; a file whose content changed replaces what was
+ * indexed from the same path; a second file with the same content as one indexed elsewhere is
+ * not indexed again (res->duplicate_of). On error nothing of the file is changed in
  * the index and *errmsg names the file: "cannot read 'x': ...", "'x': not valid text ...".
  * What must be skipped, not read, gives HSOK_ERR_NOT_REGULAR or HSOK_ERR_TOO_LARGE with
  * "'x': REASON" (see hsok_read_regular_file); for a sidecar that is no regular file,

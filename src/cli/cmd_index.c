@@ -291,6 +291,11 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
             cli_warn_replaced(fl->paths[i], res.invalid_bytes, res.first_invalid);
         }
         run->bytes += res.bytes;
+        if (res.duplicate_of) {
+            clear_progress(run);
+            cli_error("'%s': same content as '%s', indexed once", fl->paths[i],
+                      res.duplicate_of);
+        }
         if (res.unchanged) {
             run->unchanged++;
         } else {

@@ -107,6 +107,7 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
     lemma_free(db->lm);
     lemma_free(db->hl);
     free(db->path);
+    free(db->dup_path);
     free(db);
     return st;
 }
@@ -578,9 +579,67 @@ static char *meta_field(const char *rec, const char *key)
     return NULL;
 }
 
-static void file_key(const char *real, char out[17])
+static char *meta_field_unescaped(const char *rec, const char *key);
+
+/* The key of the path `real` in the path map (META_PATH), and of an index made before files
+ * were known by content (format 10 and older: the file record was keyed by it). */
+static void path_key(const char *real, char out[17])
 {
     snprintf(out, 17, "%016llx", (unsigned long long)hsok_hash64(real, strlen(real)));
+}
+
+/* The key of a file: its content, and what was given for it that changes its passages (the
+ * respondent and type given by option, sidecar or manifest). Ids of passages start with it, so
+ * they do not depend on where the file is. */
+static void file_key(uint64_t content, const char *respondent, const char *type, char out[17])
+{
+    buf_t b = BUF_INIT;
+    buf_addf(&b, "%016llx\t%s\t%s", (unsigned long long)content, respondent ? respondent : "",
+             type ? type : "");
+    uint64_t h = b.err ? content : hsok_hash64(b.data, b.len);
+    buf_free(&b);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Whether the regular file at `real` holds content whose hash is `content`. */
+static int same_content_at(const char *real, uint64_t content, size_t max)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    if (hsok_read_regular_file(real, max, &bytes, &len, NULL) != HSOK_OK)
+        return 0;
+    int same = hsok_hash64(bytes, len) == content;
+    free(bytes);
+    return same;
+}
+
+/* Inside a transaction: remove the passages and the record of the file with key `key`, if its
+ * record says it was indexed from `real` (else another path holds it now: leave it). */
+static hsok_status_t drop_file_at(xap_db_t *x, const char *key, const char *real,
+                                  char **errmsg)
+{
+    buf_t k = BUF_INIT;
+    char *val = NULL;
+    buf_addf(&k, "%s%s", META_FILE, key);
+    hsok_status_t st = k.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
+                             : xap_get_meta(x, k.data, &val, errmsg);
+    if (st == HSOK_OK && *val) {
+        char *r = meta_field_unescaped(val, "real");
+        int here = r && !strcmp(r, real);
+        free(r);
+        if (here) {
+            buf_t t = BUF_INIT;
+            buf_addf(&t, "%s%s", PFX_FILE, key);
+            st = t.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
+                       : xap_delete_term(x, t.data, t.len, errmsg);
+            buf_free(&t);
+            if (st == HSOK_OK)
+                st = xap_set_meta(x, k.data, "", errmsg);
+        }
+    }
+    free(val);
+    buf_free(&k);
+    return st;
 }
 
 /* Load the compound lexicon: $HSOK_LEXICON (files separated by ':'; empty: no compound
@@ -908,7 +967,9 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     hsok_document_t rd = { 0 };
     hsok_segdoc_t *seg = NULL;
     xap_doc_t *doc = NULL;
-    buf_t data = BUF_INIT, sig = BUF_INIT, rec = BUF_INIT, idbuf = BUF_INIT;
+    buf_t data = BUF_INIT, sig = BUF_INIT, rec = BUF_INIT, idbuf = BUF_INIT, pathrec = BUF_INIT;
+    char *prev_key = NULL, oldpkey[17] = "";
+    int moved = 0;
     term_ctx_t tc = { db->x, NULL, BUF_INIT, 1, BUF_INIT, 0, errmsg };
     int in_txn = 0;
 
@@ -954,8 +1015,28 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     st = hsok_aliases_load(&aliases, errmsg);
     if (st != HSOK_OK)
         goto out;
-    char key[17];
-    file_key(real, key);
+    char key[17], pkey[17];
+    uint64_t content = hsok_hash64(bytes, len);
+    file_key(content, respondent, type, key);
+    path_key(real, pkey);
+    buf_addf(&pathrec, "%s%s", META_PATH, pkey);
+    if (pathrec.err) {
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    /* what was indexed from this path before: the path map, or an index of format 10 and
+     * older, which keyed the file's record by its path */
+    st = xap_get_meta(db->x, pathrec.data, &prev_key, errmsg);
+    if (st != HSOK_OK)
+        goto out;
+    if (!*prev_key) {
+        free(prev_key);
+        prev_key = strdup(pkey);
+        if (!prev_key) {
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
     buf_addf(&sig, "%016llx:%zu:%s:%s:%016llx:%s:%s:%s",
              (unsigned long long)hsok_hash64(bytes, len), len, respondent ? respondent : "",
              INDEX_FORMAT, (unsigned long long)hsok_aliases_hash(aliases), rhow ? rhow : "",
@@ -968,7 +1049,28 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     st = xap_get_meta(db->x, rec.data, &meta_text, errmsg);
     if (st != HSOK_OK)
         goto out;
-    if (!opts->force && *meta_text) {
+    if (*meta_text) {
+        /* the same content was indexed from another path: moved (that path is gone or holds
+         * something else now) or a second copy (still there) */
+        char *oldreal = meta_field_unescaped(meta_text, "real");
+        if (oldreal && strcmp(oldreal, real)) {
+            if (same_content_at(oldreal, content, db->max_file_size ? db->max_file_size
+                                                                      : HSOK_MAX_SOURCE_BYTES)) {
+                free(db->dup_path);
+                db->dup_path = meta_field_unescaped(meta_text, "path");
+                if (!db->dup_path)
+                    db->dup_path = oldreal, oldreal = NULL;
+                res->duplicate_of = db->dup_path;
+                res->unchanged = 1;
+                free(oldreal);
+                goto out;
+            }
+            path_key(oldreal, oldpkey);
+            moved = 1;
+        }
+        free(oldreal);
+    }
+    if (!opts->force && !moved && *meta_text) {
         char *old = meta_field(meta_text, "sig");
         char *oldpath = meta_field(meta_text, "path");
         int same = old && !strcmp(old, sig.data) && oldpath && !strcmp(oldpath, path);
@@ -1039,6 +1141,19 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     buf_addf(&fterm, "%s%s", PFX_FILE, key);
     st = fterm.err ? HSOK_ERR_NOMEM : xap_delete_term(db->x, fterm.data, fterm.len, errmsg);
     buf_free(&fterm);
+    /* the path held other content before: that file's passages go */
+    if (st == HSOK_OK && strcmp(prev_key, key))
+        st = drop_file_at(db->x, prev_key, real, errmsg);
+    /* the path map: this path holds key; a moved file's old path holds nothing now */
+    if (st == HSOK_OK)
+        st = xap_set_meta(db->x, pathrec.data, key, errmsg);
+    if (st == HSOK_OK && moved) {
+        buf_t op = BUF_INIT;
+        buf_addf(&op, "%s%s", META_PATH, oldpkey);
+        st = op.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
+                    : xap_set_meta(db->x, op.data, "", errmsg);
+        buf_free(&op);
+    }
     if (st != HSOK_OK)
         goto out;
 
@@ -1161,6 +1276,8 @@ out:
     buf_free(&sig);
     buf_free(&rec);
     buf_free(&idbuf);
+    buf_free(&pathrec);
+    free(prev_key);
     hsok_segdoc_free(seg);
     hsok_document_clear(&rd);
     free(meta_text);
@@ -1210,6 +1327,23 @@ static char *meta_field_unescaped(const char *rec, const char *key)
     return v;
 }
 
+/* Inside a transaction: the path map forgets `real` if it names key there. */
+static hsok_status_t unmap_path(xap_db_t *x, const char *real, const char *key, char **errmsg)
+{
+    char pkey[17];
+    path_key(real, pkey);
+    buf_t k = BUF_INIT;
+    char *val = NULL;
+    buf_addf(&k, "%s%s", META_PATH, pkey);
+    hsok_status_t st = k.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
+                             : xap_get_meta(x, k.data, &val, errmsg);
+    if (st == HSOK_OK && !strcmp(val, key))
+        st = xap_set_meta(x, k.data, "", errmsg);
+    free(val);
+    buf_free(&k);
+    return st;
+}
+
 static int prune_one(void *ctx, const char *mkey)
 {
     prune_ctx_t *pc = ctx;
@@ -1228,6 +1362,8 @@ static int prune_one(void *ctx, const char *mkey)
             pc->st = xap_delete_term(pc->db->x, t.data, t.len, pc->errmsg);
             if (pc->st == HSOK_OK)
                 pc->st = xap_set_meta(pc->db->x, mkey, "", pc->errmsg);
+            if (pc->st == HSOK_OK)
+                pc->st = unmap_path(pc->db->x, real, mkey + strlen(META_FILE), pc->errmsg);
             hsok_status_t e = xap_end(pc->db->x, pc->st == HSOK_OK, pc->errmsg);
             if (pc->st == HSOK_OK)
                 pc->st = e;

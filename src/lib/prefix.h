@@ -11,7 +11,7 @@
 #define PFX_LEMMA "L"       /* L + lemma of a word (hunspell nb/nn): base and inflected forms */
 #define PFX_VARIANT "V"     /* V + bokmål/nynorsk concept of a word (data/nb-nn.tsv) */
 #define PFX_ID "Q"          /* Q + passage id (unique) */
-#define PFX_FILE "XF"       /* XF + file key (hex hash of the real path) */
+#define PFX_FILE "XF"       /* XF + file key (hex hash of the content, see index.c) */
 #define PFX_RESPONDENT "XR" /* XR + normalised respondent name */
 #define PFX_QUESTION "XQ"   /* XQ + question number */
 #define PFX_GOAL "XG"       /* XG + goal number ("Mål 3" → XG3) */
@@ -37,6 +37,7 @@ enum {
 
 /* Metadata keys. */
 #define META_FILE "file:"       /* file:<key> → record of an indexed file (see index.c) */
+#define META_PATH "fpath:"      /* fpath:<hash of a real path> → key of the file indexed there */
 #define META_FORMAT "hsok:format" /* index format version */
 #define META_LEMMA "lemma:"     /* lemma:<word> → its lemmas, space-separated, when they are
                                    not just the word itself (see dblemma.c) */

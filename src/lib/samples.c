@@ -65,10 +65,18 @@ hsok_status_t hsok_db_samples(hsok_db_t *db, size_t *samples, size_t *files, cha
         int n = snprintf(real, sizeof real, "%s/%s", dir, e->d_name);
         if (n < 0 || (size_t)n >= sizeof real || stat(real, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue;
-        snprintf(key, sizeof key, "%s%016llx", META_FILE,
-                 (unsigned long long)hsok_hash64(real, strlen(real)));
+        /* the path map (index.c), or the file record of an index of format 10 and older,
+         * which was keyed by the real path */
+        unsigned long long h = (unsigned long long)hsok_hash64(real, strlen(real));
         char *rec = NULL;
+        snprintf(key, sizeof key, "%s%016llx", META_PATH, h);
         st = xap_get_meta(db->x, key, &rec, errmsg);
+        if (st == HSOK_OK && !*rec) {
+            free(rec);
+            rec = NULL;
+            snprintf(key, sizeof key, "%s%016llx", META_FILE, h);
+            st = xap_get_meta(db->x, key, &rec, errmsg);
+        }
         if (st == HSOK_OK && *rec)
             (*samples)++;
         free(rec);
