@@ -299,6 +299,26 @@ static void test_docx_structure(void **state)
     free(path);
 }
 
+/* The first page's header (a letterhead) leads the text, so the respondent is found in it */
+static void test_docx_letterhead(void **state)
+{
+    (void)state;
+    char *path = fixture("letterhead.docx");
+    hsok_document_t doc;
+    read_ok(path, &doc);
+    const char *head = "LØVSTAD KOMMUNE\n\nHelse og omsorg\n\nHøring om felles journal\n\n";
+    if (strncmp(doc.src.text, head, strlen(head)))
+        fail_msg("the text begins otherwise:\n%s", doc.src.text);
+    assert_null(strstr(doc.src.text, "Side 2"));
+    hsok_segdoc_t *sd = segment(path, &doc);
+    assert_int_equal(hsok_segdoc_respondent_count(sd), 1);
+    assert_string_equal(hsok_segdoc_respondent(sd, 0), "Løvstad kommune");
+    assert_string_equal(hsok_segdoc_respondent_how(sd, 0), "letterhead");
+    hsok_segdoc_free(sd);
+    hsok_document_clear(&doc);
+    free(path);
+}
+
 static void test_odt_structure(void **state)
 {
     (void)state;
@@ -488,7 +508,8 @@ static void test_eml_headers_qp(void **state)
                   "Content-Type: text/plain;\r\n\tcharset=\"iso-8859-1\"\r\n"
                   "Content-Transfer-Encoding: quoted-printable\r\n"
                   "\r\n"
-                  "L=F8vstad kommune st=F8tter forslaget om =E5 styrke personvernet i hele sekto=\r\n"
+                  "L=F8vstad kommune st=F8tter forslaget om =E5 styrke personvernet i "
+                  "hele sekto=\r\n"
                   "ren.\r\n"
                   "\r\n"
                   "Vi har ingen flere merknader =3D ferdig.\r\n",
@@ -870,6 +891,7 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_docx_structure),
+        cmocka_unit_test(test_docx_letterhead),
         cmocka_unit_test(test_odt_structure),
         cmocka_unit_test(test_office_hostile),
         cmocka_unit_test(test_seeds_same_as_text),

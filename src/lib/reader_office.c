@@ -642,7 +642,8 @@ static void number_marker(docx_t *d, int num_id, int ilvl, buf_t *m)
         return;
     }
     /* count: this level up one, the deeper ones start over */
-    e->count[ilvl] = e->count[ilvl] ? e->count[ilvl] + 1 : (e->lvl[ilvl].start ? e->lvl[ilvl].start : 1);
+    int start = e->lvl[ilvl].start ? e->lvl[ilvl].start : 1;
+    e->count[ilvl] = e->count[ilvl] ? e->count[ilvl] + 1 : start;
     for (int k = ilvl + 1; k < 9; k++)
         e->count[k] = 0;
     const wlevel_t *l = &e->lvl[ilvl];
@@ -810,6 +811,67 @@ static xmlDocPtr optional_part(zipdoc_t *z, const char *entry, buf_t *tmp, hsok_
     return xml_read(z->name, entry, tmp->data, tmp->len, 0, st, errmsg);
 }
 
+static const char *const R_NS[] = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships" };
+
+/* Whether the on/off property n (w:titlePg …) is on: present without w:val="0"/"false". */
+static int w_on(const xmlNode *n)
+{
+    char *v = w_attr(n, "val");
+    int on = n && (!v || (strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "off")));
+    free(v);
+    return on;
+}
+
+/* The header of the first page (the letterhead: a page's header that PDF text would start
+ * with), parsed, or NULL: the first section's first-page header when it has one, else its
+ * default one, found through word/_rels/document.xml.rels. A header that cannot be read is
+ * passed over in silence: the body is what counts. */
+static xmlDocPtr first_header(zipdoc_t *z, const xmlNode *body, buf_t *tmp)
+{
+    const xmlNode *sect = NULL;
+    for (const xmlNode *c = body->children; c && !sect; c = c->next)
+        sect = is_w(c, "sectPr") ? c
+             : is_w(c, "p")      ? w_child(w_child(c, "pPr"), "sectPr")
+                                 : NULL;
+    const char *want = w_on(w_child(sect, "titlePg")) ? "first" : "default";
+    const xmlNode *pick = NULL;
+    for (const xmlNode *h = sect ? sect->children : NULL; h; h = h->next) {
+        char *type = is_w(h, "headerReference") ? w_attr(h, "type") : NULL;
+        int wanted = type && !strcmp(type, want), dflt = type && !strcmp(type, "default");
+        free(type);
+        if (wanted || (dflt && !pick))
+            pick = h;
+        if (wanted)
+            break;
+    }
+    xmlChar *rid = NULL;
+    for (size_t i = 0; pick && !rid && i < 2; i++)
+        rid = xmlGetNsProp(pick, (const xmlChar *)"id", (const xmlChar *)R_NS[i]);
+    hsok_status_t st = HSOK_OK;
+    xmlDocPtr rels = rid ? optional_part(z, "word/_rels/document.xml.rels", tmp, &st, NULL)
+                         : NULL;
+    char part[300] = "";
+    for (const xmlNode *r = rels ? xmlDocGetRootElement(rels)->children : NULL; r; r = r->next) {
+        if (r->type != XML_ELEMENT_NODE || strcmp((const char *)r->name, "Relationship"))
+            continue;
+        xmlChar *id = xmlGetProp(r, (const xmlChar *)"Id");
+        xmlChar *target = xmlGetProp(r, (const xmlChar *)"Target");
+        if (id && target && !strcmp((const char *)id, (const char *)rid)) {
+            const char *t = (const char *)target; /* relative to word/, or from the root */
+            snprintf(part, sizeof part, "%s%s", t[0] == '/' ? "" : "word/",
+                     t[0] == '/' ? t + 1 : t);
+        }
+        xmlFree(id);
+        xmlFree(target);
+    }
+    if (rels)
+        xmlFreeDoc(rels);
+    xmlFree(rid);
+    return part[0] ? optional_part(z, part, tmp, &st, NULL) : NULL;
+}
+
 hsok_status_t hsok_read_docx(const char *name, const char *bytes, size_t len,
                              hsok_document_t *doc, char **errmsg)
 {
@@ -840,8 +902,14 @@ hsok_status_t hsok_read_docx(const char *name, const char *bytes, size_t len,
         if (!is_w(root, "document") || !body)
             st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': 'word/document.xml' is not a Word "
                              "document (no w:body)", name);
-        else
+        else {
+            xmlDocPtr hdr = first_header(&z, body, &tmp);
+            if (hdr) {
+                docx_blocks(&d, xmlDocGetRootElement(hdr));
+                xmlFreeDoc(hdr);
+            }
             docx_blocks(&d, body);
+        }
     }
     /* footnotes and endnotes after the body, each a paragraph */
     static const char *const notes[][2] = { { "word/footnotes.xml", "footnote" },
@@ -886,7 +954,8 @@ static const char DRAW_NS[] = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0
 static int is_ns(const xmlNode *n, const char *ns, const char *local)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-           !strcmp((const char *)n->ns->href, ns) && (!local || !strcmp((const char *)n->name, local));
+           !strcmp((const char *)n->ns->href, ns) &&
+           (!local || !strcmp((const char *)n->name, local));
 }
 
 static int ns_int(const xmlNode *n, const char *ns, const char *attr, int dflt)

@@ -106,19 +106,20 @@ def w_para(lines, ppr=''):
     return '<w:p>%s%s</w:p>' % ('<w:pPr>%s</w:pPr>' % ppr if ppr else '', runs)
 
 
-def document(body):
+def document(body, sect='<w:sectPr/>'):
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<w:document xmlns:w="%s" xmlns:mc="http://schemas.openxmlformats.org/'
             'markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/'
-            '2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml"><w:body>%s'
-            '<w:sectPr/></w:body></w:document>' % (W, body))
+            '2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:r="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>%s%s'
+            '</w:body></w:document>' % (W, body, sect))
 
 
-def write_docx(out, body, extra=None, bullets=()):
+def write_docx(out, body, extra=None, bullets=(), sect='<w:sectPr/>'):
     with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
         z.writestr('[Content_Types].xml', CONTENT_TYPES)
         z.writestr('_rels/.rels', RELS)
-        z.writestr('word/document.xml', document(body))
+        z.writestr('word/document.xml', document(body, sect))
         z.writestr('word/styles.xml', STYLES)
         z.writestr('word/numbering.xml', numbering(list(bullets)))
         for name, data in (extra or {}).items():
@@ -332,6 +333,31 @@ def fx_structure_docx(out):
     write_docx(out, body, {'word/footnotes.xml': notes})
 
 
+def fx_letterhead_docx(out):
+    """A letterhead in the first page's header (the default header says something else) and a
+    body that does not name the writer."""
+    hdr = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="%s">%s'
+           '</w:hdr>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+            '"http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/header" Target="header1.xml"/><Relationship Id="rId9" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/header" '
+            'Target="/word/header2.xml"/></Relationships>')
+    sect = ('<w:sectPr><w:headerReference w:type="default" r:id="rId8"/><w:headerReference '
+            'w:type="first" r:id="rId9"/><w:titlePg/></w:sectPr>')
+    body = ''.join([w_para(['Høring om felles journal']),
+                    w_para(['Vi mener forslaget er godt for innbyggerne, men savner en plan for '
+                            'opplæring av de ansatte.']),
+                    w_para(['Med vennlig hilsen']), w_para(['Kari Nordmann']),
+                    w_para(['rådgiver'])])
+    write_docx(out, body, {'word/_rels/document.xml.rels': rels,
+                           'word/header1.xml': hdr % (W, w_para(['Side 2'])),
+                           'word/header2.xml': hdr % (W, w_para(['LØVSTAD KOMMUNE']) +
+                                                      w_para(['Helse og omsorg']))},
+               sect=sect)
+
+
 def fx_structure_odt(out):
     styles = ('<text:list-style style:name="L1"><text:list-level-style-bullet text:level="1" '
               'text:bullet-char="–"/><text:list-level-style-number text:level="2" '
@@ -444,6 +470,7 @@ def fx_empty_docx(out):
 FIXTURES = {
     'structure.docx': fx_structure_docx,
     'structure.odt': fx_structure_odt,
+    'letterhead.docx': fx_letterhead_docx,
     'bomb.docx': fx_bomb_docx,
     'laughs.docx': fx_laughs_docx,
     'laughs16.docx': fx_laughs16_docx,
