@@ -224,6 +224,9 @@ typedef struct hsok_theme_matrix {
     const size_t *respondent_passages;/* per respondent: all its passages, tagged or not */
     size_t passages;                  /* passages counted (after the filter) */
     size_t tagged;                    /* of them, with at least one theme */
+    size_t copies;                    /* of them, passages in a group of copies (copies.h):
+                                         each counts once per respondent that sent it */
+    size_t copy_groups;               /* the groups (texts) those copies are of */
     /* By respondent type. A respondent's type is the first its passages carry ("" none). */
     const char *const *respondent_types; /* per respondent: its type, "" if none */
     size_t ntypes;

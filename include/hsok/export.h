@@ -64,6 +64,12 @@ typedef struct hsok_export_opts {
                                            (ids joined by "; ") and jsonl the keys of the
                                            same names (arrays of ids): the themes coded +
                                            and - on the passage */
+    const struct hsok_copies *copies;   /* the index's groups of copies (copies.h), or NULL.
+                                           When it has any: csv gets the columns copy_group
+                                           and copy_respondents ("; "), jsonl the key
+                                           "copies" ({group, respondents, similarity}) on a
+                                           passage in a group, md and html a note of how
+                                           many passages are copies of how many texts */
 } hsok_export_opts_t;
 
 /* Write recs to out. Errors: HSOK_ERR_IO ("cannot write: ...") if out fails. */

@@ -32,6 +32,8 @@ typedef struct hsok_search_opts {
     const char *const *themes;    /* filters: passage must carry one of these theme ids */
     size_t nthemes;
     unsigned snippet_chars;       /* 0 = default 240 */
+    int no_collapse;              /* passages in a group of copies (copies.h) are hits of
+                                     their own; by default a group is one hit */
     const char *const *types;     /* filters: the passage's respondent type is one of these
                                      ("kommune" …, segment.h); another value is
                                      HSOK_ERR_QUERY */
@@ -68,11 +70,15 @@ typedef struct hsok_hit {
     const hsok_span_t *spans;     /* highlighted words in snippet, in order */
     size_t nspans;
     unsigned duplicates;          /* other passages of the same respondent with the same
-                                     text, folded into this hit: exactly this many when
-                                     hsok_results_counts_exact, else at least this many */
+                                     text (or of its group of copies), folded into this hit:
+                                     exactly this many when hsok_results_counts_exact, else
+                                     at least this many */
     int all_words;                /* 1: matches the query as written; 0: several words
                                      without an operator, and this passage has only some */
     hsok_match_t match;           /* exact, or related (a broader match of a compound) */
+    const struct hsok_copy_group *copy; /* the group of copies (copies.h) the passage is
+                                     in, or NULL; then, unless no_collapse, duplicates counts
+                                     the group's other passages the query matched */
 } hsok_hit_t;
 
 typedef struct hsok_results hsok_results_t;

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 
 #include "hsok/hsok.h"
 
@@ -107,6 +108,15 @@ int cmd_themes(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_retag(int argc, char **argv);
 int cmd_code(int argc, char **argv);
+int cmd_copies(int argc, char **argv);
+
+/* A passage's group of copies (copies.h), as search shows it: "same text from 3
+ * respondents: A, B, C (group ID, similarity 0.97)" and a newline (at most 8 names, then "and
+ * N more"); JSON: the key "copies" with {group, respondents, similarity, passages}. */
+struct hsok_copy_group;
+void cli_copy_human(FILE *f, const struct hsok_copy_group *g, int no_collapse);
+struct out_json;
+void cli_copy_json(struct out_json *j, const struct hsok_copy_group *g);
 
 /* The manual codes file (cmd_code.c) for the index at db_path: explicit_path (--codes FILE),
  * else $HSOK_CODES, else beside the index (hsok_codes_default_path). for_update locks it for

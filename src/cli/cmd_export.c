@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "hsok/codes.h"
+#include "hsok/copies.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
 #include "hsok/ingest.h"
@@ -359,6 +360,7 @@ int cmd_export(int argc, char **argv)
     hsok_theme_matrix_t *matrix = NULL;
     hsok_stances_t *stances = NULL;
     hsok_codes_t *codes = NULL; /* the manual codes (hsok code), applied to recs */
+    hsok_copies_t *copies = NULL; /* the groups of copies (hsok copies), NULL when none */
     char *selection = NULL, *err = NULL;
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
@@ -431,6 +433,11 @@ int cmd_export(int argc, char **argv)
         .nthemes = a.nthemes,
     };
     eo.codes = hsok_codes_count(codes) ? codes : NULL;
+    if (hsok_db_has_copies(db) && (st = hsok_copies_load(db, &copies, &err)) != HSOK_OK) {
+        rc = cli_fail(st, err, 0);
+        goto out;
+    }
+    eo.copies = copies;
     FILE *f = stdout;
     if (a.output != NULL && (f = open_temp(a.output)) == NULL) {
         rc = CLI_ERR;
@@ -463,6 +470,7 @@ out:
     if (recs != NULL)
         hsok_records_free(recs);
     hsok_codes_free(codes); /* after recs: they borrow its theme ids */
+    hsok_copies_free(copies);
     if (matrix != NULL)
         hsok_theme_matrix_free(matrix);
     if (stances != NULL)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hsok/copies.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
 #include "hsok/ingest.h"
@@ -501,10 +502,13 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
     }
     int rc = run_index(db, &fl, &opts, mm, prune, &run);
     walk_free(&fl);
-    size_t form_marked = 0;
+    size_t form_marked = 0, copy_groups = 0, copy_passages = 0;
     if (rc == CLI_OK && !cli_stop_signal && (run.indexed > 0 || run.pruned > 0)) {
         /* the hearing's form text, looked for across all of the index's files */
         st = hsok_db_mark_form_text(db, &form_marked, &err);
+        /* then the texts several respondents sent (copies.h), form text left out */
+        if (st == HSOK_OK)
+            st = hsok_db_find_copies(db, &copy_groups, &copy_passages, &err);
         if (st != HSOK_OK)
             rc = cli_fail(st, err, 0);
     }
@@ -548,6 +552,10 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
             fprintf(stderr, "%zu passage%s of form text (left out of searches, themes and "
                             "exports; --with-form-text shows them)\n",
                     form_marked, form_marked == 1 ? "" : "s");
+        if (copy_groups)
+            fprintf(stderr, "%zu text%s sent by several respondents (%zu passages; searches "
+                            "show each once: hsok copies)\n",
+                    copy_groups, copy_groups == 1 ? "" : "s", copy_passages);
     }
     /* what was not indexed is said once more where it cannot scroll by unnoticed */
     if (run.skips.total > 0 || run.failed > 0) {

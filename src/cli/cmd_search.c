@@ -6,10 +6,11 @@
 #include "cli.h"
 #include "hsok/codes.h"
 #include "hsok/db.h"
+#include "hsok/copies.h"
 #include "hsok/query.h"
 #include "out.h"
 
-enum { OPT_OFFSET = CLI_OPT_FIRST_LOCAL };
+enum { OPT_OFFSET = CLI_OPT_FIRST_LOCAL, OPT_NO_COLLAPSE };
 
 static const struct option search_opts[] = {
     {"limit", required_argument, NULL, 'n'},
@@ -20,6 +21,7 @@ static const struct option search_opts[] = {
     {"type", required_argument, NULL, CLI_OPT_TYPE},
     {"position", required_argument, NULL, CLI_OPT_POSITION},
     {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
+    {"no-collapse", no_argument, NULL, OPT_NO_COLLAPSE},
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
@@ -126,6 +128,7 @@ static int parse_args(int argc, char **argv, search_args_t *a)
             break;
         case CLI_OPT_JSON: a->json = 1; break;
         case CLI_OPT_FORM_TEXT: a->with_form_text = 1; break;
+        case OPT_NO_COLLAPSE: a->opts.no_collapse = 1; break;
         case CLI_OPT_COLOR:
             if (out_color_parse(optarg, &a->color) < 0)
                 rc = cli_usage_error(argv[0], "invalid value '%s' for --color: expected "
@@ -183,6 +186,8 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h, const cli_coded_t
     cli_coded_json(j, cd);
     oj_key(j, "snippet"); oj_str(j, h->snippet);
     oj_key(j, "duplicates"); oj_uint(j, h->duplicates);
+    if (h->copy) /* only for a passage in a group of copies */
+        cli_copy_json(j, h->copy);
     oj_key(j, "all_words"); oj_bool(j, h->all_words);
     oj_key(j, "match"); oj_str(j, match_name(h->match));
     oj_key(j, "highlights");
@@ -199,7 +204,7 @@ static void print_hit_json(out_json_t *j, const hsok_hit_t *h, const cli_coded_t
 
 /* least: "" when the counts are exact, else "at least " (hsok_results_counts_exact) */
 static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int color,
-                            unsigned width, const char *least)
+                            unsigned width, const char *least, int no_collapse)
 {
     const hsok_record_t *r = &cd->rec;
     out_sgr(stdout, color, OUT_SGR_BOLD);
@@ -238,7 +243,12 @@ static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int colo
     out_sgr(stdout, color, OUT_SGR_RESET);
     putchar('\n');
     const char *s = h->snippet ? h->snippet : "";
-    if (h->duplicates) {
+    if (h->copy) {
+        out_sgr(stdout, color, OUT_SGR_DIM);
+        fputs("   ", stdout);
+        cli_copy_human(stdout, h->copy, no_collapse);
+        out_sgr(stdout, color, OUT_SGR_RESET);
+    } else if (h->duplicates) {
         out_sgr(stdout, color, OUT_SGR_DIM);
         printf("   (+%s%u more passage%s from this respondent with the same text)\n", least,
                h->duplicates, h->duplicates == 1 && !*least ? "" : "s");
@@ -259,7 +269,7 @@ static int print_hit(const search_args_t *a, const hsok_results_t *res, size_t i
     if (j)
         print_hit_json(j, h, &cd);
     else
-        print_hit_human(h, &cd, color, width, least);
+        print_hit_human(h, &cd, color, width, least, a->opts.no_collapse);
     cli_coded_free(&cd);
     return 0;
 }

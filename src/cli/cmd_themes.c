@@ -287,6 +287,10 @@ static int print_matrix(const hsok_theme_matrix_t *m, int color)
     if (themes_ncoded)
         printf("(the counts include %zu manual code%s: hsok code)\n\n", themes_ncoded,
                themes_ncoded == 1 ? "" : "s");
+    if (m->copies)
+        printf("(%zu of these passages are copies of %zu text%s that several respondents "
+               "sent, each counted once per respondent: hsok copies)\n\n",
+               m->copies, m->copy_groups, m->copy_groups == 1 ? "" : "s");
     size_t idw = 5;
     for (size_t t = 0; t < m->nthemes; t++)
         if (ncols(m->themes[t].id) > idw)
@@ -438,6 +442,11 @@ static void json_matrix(const hsok_theme_matrix_t *m)
     oj_key(&j, "passages"); oj_uint(&j, m->passages);
     oj_key(&j, "tagged"); oj_uint(&j, m->tagged);
     oj_key(&j, "manual_codes"); oj_uint(&j, themes_ncoded);
+    oj_key(&j, "copies"); /* passages in groups of copies (hsok copies), by groups */
+    oj_obj_begin(&j);
+    oj_key(&j, "passages"); oj_uint(&j, m->copies);
+    oj_key(&j, "groups"); oj_uint(&j, m->copy_groups);
+    oj_obj_end(&j);
     oj_key(&j, "themes");
     oj_arr_begin(&j);
     for (size_t t = 0; t < m->nthemes; t++)

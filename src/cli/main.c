@@ -36,6 +36,9 @@ static const cli_cmd_t commands[] = {
      "                      privatperson, annet\n"
      "      --with-form-text  also the hearing's form text (a form's preamble and questions,\n"
      "                      the same in several responses), which is left out by default\n"
+     "      --no-collapse   every copy of a text several respondents sent (hsok copies) as\n"
+     "                      a hit of its own; by default such a group is one hit, 'same\n"
+     "                      text from N respondents: A, B, C' (JSON: \"copies\")\n"
      "      --json          one JSON object per hit and a final summary object\n"
      "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
      "\n"
@@ -137,6 +140,23 @@ static const cli_cmd_t commands[] = {
      "type unknown or guessed from the name. Fix them with a FILE.meta sidecar\n"
      "('respondent: NAME', 'type: TYPE'), 'hsok index --manifest FILE.csv' or the alias\n"
      "table. Last line: N files, M respondents, K to check.\n"},
+    {"copies", cmd_copies, "texts several respondents sent in the same words (campaigns)",
+     "hsok copies [--json] [--db DIR]",
+     "      --json          one JSON object per group: group, similarity, respondents,\n"
+     "                      passages (id, respondent, source, line, similarity), text;\n"
+     "                      then groups, passages\n" DB_HELP
+     "\n"
+     "Groups of passages that stand, identical or nearly so, in the responses of two or\n"
+     "more respondents: a campaign letter, an association's template. Two passages are\n"
+     "copies when their 3-word shingles (case, punctuation and numbering ignored) have a\n"
+     "Jaccard similarity of 0.5 or more, or 80% of the shorter's lie in the longer, which\n"
+     "has at most 30 more (a sentence added), with a Jaccard similarity of 0.4 or more.\n"
+     "A group is a passage and its copies, from two or more respondents; a passage's\n"
+     "similarity is to that first passage, the group's the lowest. Passages under 15\n"
+     "words and form text take no part. 'hsok index' finds the groups after every run. A\n"
+     "search shows a group as one hit ('same text from N respondents: ...'; --no-collapse\n"
+     "shows every copy); themes and exports count each copy once per respondent and say\n"
+     "how many are copies. Exit code 1 when there are none.\n"},
     {"check", cmd_check, "check the index for damage",
      "hsok check [--json] [--db DIR]",
      "      --json          one JSON object: index, sound, passages, problem, report\n" DB_HELP

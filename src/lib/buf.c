@@ -148,6 +148,30 @@ char *hsok_strndup(const char *s, size_t n)
     return p;
 }
 
+int sv_push(strvec_t *s, const char *p, size_t n)
+{
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 64;
+        char **v = realloc(s->v, nc * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = nc;
+    }
+    if (!(s->v[s->n] = hsok_strndup(p, n)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
+void sv_free(strvec_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
 uint64_t hsok_hash64(const void *p, size_t n)
 {
     const unsigned char *s = p;

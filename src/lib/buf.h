@@ -42,6 +42,16 @@ hsok_status_t hsok_seterr(char **errmsg, hsok_status_t st, const char *fmt, ...)
 /* malloc'd copy of s[0..n) with a NUL; NULL on failure. */
 char *hsok_strndup(const char *s, size_t n);
 
+/* A growable list of malloc'd strings. */
+typedef struct strvec {
+    char **v;
+    size_t n, cap;
+} strvec_t;
+/* Append a copy of p[0..n); -1 when memory ran out (s unchanged). */
+int sv_push(strvec_t *s, const char *p, size_t n);
+/* Free the strings and the list; s is empty after. */
+void sv_free(strvec_t *s);
+
 /* 64-bit FNV-1a hash. */
 uint64_t hsok_hash64(const void *p, size_t n);
 

@@ -51,6 +51,11 @@ struct hsok_records {
 
 /* One key\tvalue line of a stored record, the value escaped. */
 void db_rec_add_field(buf_t *b, const char *key, const char *val);
+/* The key\tvalue line of stored data at *p (before end; the value escaped as
+ * db_rec_add_field writes it), unescaped into *w: *key and *val point there, NUL-terminated;
+ * *p moves past the line, *w past what was written: no more than the line with its newline,
+ * or one byte more for a last line without one (so len + 1 bytes hold all of data[0..len)). */
+void db_field_next(const char **p, const char *end, char **w, const char **key, char **val);
 /* Encode the stored form of a passage (key\tvalue lines, escaped) into out. */
 void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const char *filekey);
 
@@ -64,6 +69,9 @@ hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kin
 /* The form key of a passage's text (dbform.c): the hex hash of its normalised text
  * (formtext.h), "" when it has fewer than three words. */
 void db_form_key(const char *text, char out[17]);
+
+/* The search collapse key (SLOT_DUP) of a passage of respondent with text: 16 hex digits. */
+void db_dup_key(const char *respondent, const char *text, char out[17]);
 
 /* Load the compound lexicon for indexing (once per handle). */
 hsok_status_t db_need_lexicon(hsok_db_t *db, char **errmsg);

@@ -19,35 +19,6 @@
 #define TEMPLATE_SHARE 0.9 /* a text in this share of the files (and in 3 or more) is the template's */
 #define SCAN_MAX 500       /* passages looked at after one, for its file's questions */
 
-typedef struct strvec {
-    char **v;
-    size_t n, cap;
-} strvec_t;
-
-static int sv_push(strvec_t *s, const char *p, size_t n)
-{
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 64;
-        char **v = realloc(s->v, nc * sizeof *v);
-        if (!v)
-            return -1;
-        s->v = v;
-        s->cap = nc;
-    }
-    if (!(s->v[s->n] = hsok_strndup(p, n)))
-        return -1;
-    s->n++;
-    return 0;
-}
-
-static void sv_free(strvec_t *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
 typedef struct shared_ctx {
     strvec_t keys;
     int oom;

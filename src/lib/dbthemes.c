@@ -8,6 +8,7 @@
 #include "formtext.h"
 #include "hsok/codes.h"
 #include "hsok/position.h"
+#include "hsok/copies.h"
 #include "hsok/segment.h"
 #include "prefix.h"
 #include "query_internal.h"
@@ -75,6 +76,9 @@ hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *pa
     /* the documents were rebuilt without their form-text marks */
     if (st == HSOK_OK)
         st = hsok_db_mark_form_text(db, NULL, errmsg);
+    /* and their copy groups' collapse keys */
+    if (st == HSOK_OK)
+        st = hsok_db_find_copies(db, NULL, NULL, errmsg);
     if (st == HSOK_OK && passages)
         *passages = done;
     return st;
@@ -195,6 +199,8 @@ typedef struct matrix_priv {
     stored_themes_t themes;
     char **respondents;
     size_t *counts, *tp, *tr, *rp;
+    hsok_copies_t *copies;        /* the index's groups of copies, NULL when none */
+    const hsok_copy_group_t **seen; /* the group of each counted copy (copies) */
     const char **rtypes;          /* per respondent */
     const char *types[16];
     size_t ntr[16], *ttr;         /* per type; [t * ntypes + k] */
@@ -216,6 +222,8 @@ void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
     free(p->tp);
     free(p->tr);
     free(p->rp);
+    hsok_copies_free(p->copies);
+    free(p->seen);
     free(p->rtypes);
     free(p->ttr);
     free(p->pflags);
@@ -418,6 +426,12 @@ static int codes_keep(hsok_codes_t *codes, const hsok_select_t *sel, db_rec_t *r
     return 0;
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
 hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                                    hsok_theme_matrix_t **out, char **errmsg)
 {
@@ -436,6 +450,11 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     hsok_status_t st = stored_load(db, &m->themes, errmsg);
     xap_hits_t *hits = NULL;
+    if (st == HSOK_OK && hsok_db_has_copies(db))
+        st = hsok_copies_load(db, &m->copies, errmsg);
+    size_t ncp = hsok_copies_passages(m->copies);
+    if (st == HSOK_OK && ncp && !(m->seen = calloc(ncp, sizeof *m->seen)))
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     if (st == HSOK_OK)
         st = select_hits(db, codes ? &csel : sel, &hits, errmsg);
     size_t nt = m->themes.n;
@@ -517,6 +536,9 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
         }
         m->rp[r]++;
         m->pub.passages++;
+        const hsok_copy_group_t *g = hsok_copies_of(m->copies, rec.pub.id);
+        if (g)
+            m->seen[m->pub.copies++] = g;
         if (rec.pub.nthemes)
             m->pub.tagged++;
         for (size_t k = 0; k < rec.pub.nthemes; k++)
@@ -588,6 +610,10 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     m->pub.respondent_passages = m->rp;
     m->pub.theme_position_respondents = m->tpr;
     m->pub.theme_position_passages = m->tpp;
+    if (m->pub.copies) /* the groups among the copies counted */
+        qsort(m->seen, m->pub.copies, sizeof *m->seen, cmp_ptr);
+    for (size_t i = 0; i < m->pub.copies; i++)
+        m->pub.copy_groups += i == 0 || m->seen[i] != m->seen[i - 1];
     st = matrix_by_type(m, &census, errmsg);
     census_free(&census);
     if (st != HSOK_OK) {

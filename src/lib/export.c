@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "formtext.h"
 #include "hsok/codes.h"
+#include "hsok/copies.h"
 #include "hsok/export.h"
 #include "hsok/segment.h"
 #include "hsok/text.h"
@@ -654,6 +655,53 @@ static void csv_id_list(FILE *out, const char *const *v, size_t n)
     buf_free(&b);
 }
 
+/* ---- copies (copies.h) ---- */
+
+static int cmp_group_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* How many of recs are in a group of copies, and (*groups) of how many groups; -1 when memory
+ * ran out. */
+static long copies_tally(const hsok_export_opts_t *opts, const hsok_records_t *recs,
+                         size_t *groups)
+{
+    *groups = 0;
+    size_t n = hsok_records_count(recs), k = 0;
+    if (!opts->copies || !hsok_copies_count(opts->copies) || !n)
+        return 0;
+    const hsok_copy_group_t **seen = malloc(n * sizeof *seen);
+    if (!seen)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const hsok_copy_group_t *g = hsok_copies_of(opts->copies, hsok_records_get(recs, i)->id);
+        if (g)
+            seen[k++] = g;
+    }
+    if (k)
+        qsort(seen, k, sizeof *seen, cmp_group_ptr);
+    for (size_t i = 0; i < k; i++)
+        *groups += i == 0 || seen[i] != seen[i - 1];
+    free(seen);
+    return (long)k;
+}
+
+/* The md/html note on copies: "3 av utdragene er kopier av 1 tekst som flere respondenter
+ * sendte; hver teller én gang per respondent (hsok copies)." */
+static int copies_note(FILE *out, const hsok_export_opts_t *opts, const hsok_records_t *recs,
+                       const char *before, const char *after)
+{
+    size_t groups;
+    long k = copies_tally(opts, recs, &groups);
+    if (k > 0)
+        fprintf(out, "%s%ld av utdragene er kopier av %zu tekst%s som flere respondenter "
+                     "sendte; hver teller \xc3\xa9n gang per respondent (hsok copies).%s",
+                before, k, groups, groups == 1 ? "" : "er", after);
+    return k < 0 ? -1 : 0;
+}
+
 static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
                                 const hsok_export_opts_t *opts)
 {
@@ -669,6 +717,9 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
     }
     if (opts->codes)
         fputs(",themes_manual,themes_removed", out);
+    int copies = opts->copies && hsok_copies_count(opts->copies);
+    if (copies)
+        fputs(",copy_group,copy_respondents", out);
     csv_row_end(out);
 
     buf_t themes = BUF_INIT, evidence = BUF_INIT;
@@ -730,6 +781,21 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
             csv_id_list(out, add, nadd);
             putc(',', out);
             csv_id_list(out, rem, nrem);
+        }
+        const hsok_copy_group_t *g = copies ? hsok_copies_of(opts->copies, r->id) : NULL;
+        if (copies) {
+            putc(',', out);
+            hsok_write_csv_cell(out, g ? g->id : "");
+            buf_reset(&themes);
+            for (size_t k = 0; g && k < g->nrespondents; k++) {
+                if (k)
+                    buf_addstr(&themes, "; ");
+                buf_addstr(&themes, g->respondents[k]);
+            }
+            if (themes.err)
+                break;
+            putc(',', out);
+            hsok_write_csv_cell(out, themes.data);
         }
         csv_row_end(out);
         if (ferror(out))
@@ -831,6 +897,24 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs,
             manual_codes(opts, r, &add, &nadd, &rem, &nrem);
             json_id_list(out, "themes_manual", add, nadd);
             json_id_list(out, "themes_removed", rem, nrem);
+        }
+        const hsok_copy_group_t *g = opts->copies ? hsok_copies_of(opts->copies, r->id) : NULL;
+        if (g) { /* only on a passage in a group of copies */
+            json_key(out, "copies", 0);
+            putc('{', out);
+            json_key(out, "group", 1);
+            hsok_write_json_string(out, g->id);
+            json_key(out, "respondents", 0);
+            putc('[', out);
+            for (size_t k = 0; k < g->nrespondents; k++) {
+                if (k)
+                    putc(',', out);
+                hsok_write_json_string(out, g->respondents[k]);
+            }
+            putc(']', out);
+            json_key(out, "similarity", 0);
+            json_number(out, g->similarity);
+            putc('}', out);
         }
         json_key(out, "evidence", 0);
         putc('{', out);
@@ -972,6 +1056,10 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
     }
     fprintf(out, "%zu utdrag fra %zu respondent%s.\n\n", rp.n, rp.nrespondents,
             rp.nrespondents == 1 ? "" : "er");
+    if (copies_note(out, opts, recs, "", "\n\n") < 0) {
+        report_free(&rp);
+        return HSOK_ERR_NOMEM;
+    }
 
     if (m != NULL && m->nthemes > 0) {
         fputs("## Oversikt\n\n", out);
@@ -1393,8 +1481,13 @@ static hsok_status_t export_html(FILE *out, const hsok_records_t *recs,
         hsok_write_html(out, opts->selection);
         fputs("</p>\n", out);
     }
-    fprintf(out, "<p class=\"meta\">%zu utdrag fra %zu respondent%s.</p>\n</header>\n", rp.n,
+    fprintf(out, "<p class=\"meta\">%zu utdrag fra %zu respondent%s.</p>\n", rp.n,
             rp.nrespondents, rp.nrespondents == 1 ? "" : "er");
+    if (copies_note(out, opts, recs, "<p class=\"meta\">", "</p>\n") < 0) {
+        report_free(&rp);
+        return HSOK_ERR_NOMEM;
+    }
+    fputs("</header>\n", out);
 
     if (rp.nthemes > 0 || rp.untagged) {
         fputs("<nav>\n<ul>\n", out);

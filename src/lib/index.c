@@ -38,7 +38,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "12" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "13" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -227,6 +227,40 @@ static unsigned long to_ulong(const char *s)
     return strtoul(s, NULL, 10);
 }
 
+void db_field_next(const char **p, const char *end, char **w, const char **key, char **val)
+{
+    const char *s = *p;
+    char *o = *w;
+    *key = o;
+    while (s < end && *s != '\t' && *s != '\n')
+        *o++ = *s++;
+    *o++ = '\0';
+    if (s >= end || *s != '\t') { /* no value: "" (the key's NUL), so w never outgrows p */
+        *val = o - 1;
+        if (s < end)
+            s++;
+        *p = s;
+        *w = o;
+        return;
+    }
+    s++;
+    *val = o;
+    while (s < end && *s != '\n') {
+        if (*s == '\\' && s + 1 < end) {
+            s++;
+            *o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
+            s++;
+        } else {
+            *o++ = *s++;
+        }
+    }
+    *o++ = '\0';
+    if (s < end)
+        s++;
+    *p = s;
+    *w = o;
+}
+
 int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
 {
     memset(rec, 0, sizeof *rec);
@@ -244,25 +278,9 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
     size_t ntags = 0;
     rec->filekey = empty;
     while (p < end) {
-        const char *key = w;
-        while (p < end && *p != '\t' && *p != '\n')
-            *w++ = *p++;
-        *w++ = '\0';
-        if (p < end && *p == '\t')
-            p++;
-        char *val = w;
-        while (p < end && *p != '\n') {
-            if (*p == '\\' && p + 1 < end) {
-                p++;
-                *w++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-                p++;
-            } else {
-                *w++ = *p++;
-            }
-        }
-        *w++ = '\0';
-        if (p < end)
-            p++;
+        const char *key;
+        char *val;
+        db_field_next(&p, end, &w, &key, &val);
         if (!strcmp(key, "id")) r->id = val;
         else if (!strcmp(key, "source")) r->source = val;
         else if (!strcmp(key, "respondent")) r->respondent = val;
@@ -679,6 +697,12 @@ static hsok_status_t load_lexicon(hsok_db_t *db, char **errmsg)
     return xap_set_meta(db->x, "compounds", st == HSOK_OK ? "on" : "off", errmsg);
 }
 
+void db_dup_key(const char *respondent, const char *text, char out[17])
+{
+    uint64_t dh = hsok_hash64(respondent, strlen(respondent)) * 31 + hsok_hash64(text, strlen(text));
+    snprintf(out, 17, "%016llx", (unsigned long long)dh);
+}
+
 /* The document of one passage (see db_build_doc). tc collects spelling words if enabled. */
 static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_t *rec_in,
                                unsigned kind, const char *key, const hsok_codebook_t *cb,
@@ -745,9 +769,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
         hsok_analyze(an, r.section, strlen(r.section), HSOK_ANALYZE_QUERY, NULL,
                      on_section_token, tc);
     char num[16], dupkey[17];
-    uint64_t dh = hsok_hash64(r.respondent, strlen(r.respondent)) * 31 +
-                  hsok_hash64(r.text, strlen(r.text));
-    snprintf(dupkey, sizeof dupkey, "%016llx", (unsigned long long)dh);
+    db_dup_key(r.respondent, r.text, dupkey);
     int bad = st != HSOK_OK || tc->failed;
     bad = bad || add_boolean(tc, PFX_ID, r.id);
     bad = bad || add_boolean(tc, PFX_FILE, key);
@@ -780,7 +802,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
           set_value_str(doc, SLOT_SECTION, r.section) ||
           set_value_str(doc, SLOT_SOURCE, r.source) || set_value_num(doc, SLOT_LINE, r.line) ||
           set_value_num(doc, SLOT_ORDINAL, r.ordinal) || set_value_str(doc, SLOT_FILE, key) ||
-          set_value_str(doc, SLOT_DUP, dupkey) ||
+          set_value_str(doc, SLOT_DUP, dupkey) || set_value_str(doc, SLOT_OWNDUP, dupkey) ||
           xap_doc_set_data(doc, data.data, data.len);
     buf_free(&data);
     if (bad) {

@@ -23,6 +23,7 @@
 #define PFX_FORM "XO"       /* the passage is the hearing's form text (dbform.c) */
 #define PFX_FORMDATA "XL"   /* its data carries "form"/"fsection" lines (dbform.c) */
 #define PFX_POSITION "XP"   /* XP + position id ("stotter", "imot", "delvis", "endring") */
+#define PFX_COPY "XC"       /* the passage is in a group of copies (copies.c) */
 
 enum {
     SLOT_RESPONDENT = 0,
@@ -31,8 +32,11 @@ enum {
     SLOT_LINE = 3,     /* sortable: zero-padded decimal */
     SLOT_ORDINAL = 4,  /* sortable: zero-padded decimal */
     SLOT_FILE = 5,     /* file key */
-    SLOT_DUP = 6       /* hash of respondent + text: identical passages of one respondent
-                          collapse to one search hit */
+    SLOT_DUP = 6,      /* hash of respondent + text (db_dup_key): identical passages of one
+                          respondent collapse to one search hit; "c" + group id for a
+                          passage in a group of copies (copies.c), so the group does */
+    SLOT_OWNDUP = 7    /* the hash of respondent + text always: the collapse key of a search
+                          that shows every copy (hsok_search_opts_t.no_collapse) */
 };
 
 /* Metadata keys. */
@@ -43,5 +47,8 @@ enum {
                                    not just the word itself (see dblemma.c) */
 #define META_LEMMAS "lemmas"    /* "on" when the nb/nn dictionaries were used, else "off" */
 #define META_VARIANTS "nb-nn"   /* the bokmål/nynorsk table the index was built with */
+#define META_COPY "copy:"       /* copy:<group id> → a group of copies (copies.c) */
+#define META_COPY_OF "copyof:"  /* copyof:<passage id> → its group's id */
+#define META_COPIES "copies"    /* "GROUPS PASSAGES" of the copies, "" when none */
 
 #endif

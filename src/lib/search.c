@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hsok/copies.h"
 #include "prefix.h"
 #include "query_internal.h"
 
@@ -16,6 +17,7 @@ typedef struct hit_priv {
     db_rec_t rec;
     char *snippet;
     hsok_span_t *spans;
+    hsok_copy_group_t *copy;
 } hit_priv_t;
 
 struct hsok_results {
@@ -378,9 +380,11 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         int room = got < limit && opts->offset + got >= before;
         unsigned skip = opts->offset > before ? (unsigned)(opts->offset - before) : 0;
         /* identical passages of one respondent ("see our general comment in part 4",
-         * repeated under every goal) are one hit */
+         * repeated under every goal) are one hit, and so is a group of copies (copies.c
+         * gives its passages the group's key) unless every copy is asked for */
         st = xap_search_collapse(db->x, q, room ? skip : 0, room ? limit - (unsigned)got : 1,
-                                 -1, SLOT_DUP, &th[t], errmsg);
+                                 -1, opts->no_collapse ? SLOT_OWNDUP : SLOT_DUP, &th[t],
+                                 errmsg);
         if (st != HSOK_OK)
             goto fail;
         use[t] = room ? th[t]->n : 0;
@@ -411,6 +415,7 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
     struct hsok_lemmatizer *hl = NULL;
     if (total && (st = db_stored_lemmatizer(db, &hl, errmsg)) != HSOK_OK)
         goto fail;
+    int copies = total && hsok_db_has_copies(db);
     for (size_t i = 0, t = 0, k = 0; i < total; i++, k++) {
         while (k >= use[t]) {
             t++;
@@ -431,6 +436,9 @@ hsok_status_t hsok_search(hsok_db_t *db, const char *query, const hsok_search_op
         pub->match = tier[t].match;
         if (make_snippet(h, pub, an, hl, &plan, width))
             goto nomem;
+        if (copies && (st = hsok_db_copy_group_of(db, pub->rec.id, &h->copy, errmsg)) != HSOK_OK)
+            goto fail;
+        pub->copy = h->copy;
     }
     /* a spelling suggestion when little is found, or when a word is not in the index in any
      * form (it may still have matched through its parts: "informasjonsikkerhet") */
@@ -509,6 +517,7 @@ void hsok_results_free(hsok_results_t *r)
         db_rec_clear(&r->priv[i].rec);
         free(r->priv[i].snippet);
         free(r->priv[i].spans);
+        hsok_copy_group_free(r->priv[i].copy);
     }
     free(r->priv);
     free(r->hits);

@@ -80,6 +80,10 @@ hsok_status_t xap_delete_term(xap_db_t *db, const char *term, size_t len, char *
  * already is so is left alone. */
 hsok_status_t xap_set_boolean(xap_db_t *db, unsigned docid, const char *term, size_t len, int on,
                               char **errmsg);
+/* Set value slot `slot` of document docid to val[0..len) (writable db); a document whose
+ * slot holds that already is left alone. */
+hsok_status_t xap_set_value(xap_db_t *db, unsigned docid, unsigned slot, const char *val,
+                            size_t len, char **errmsg);
 /* Replace the data of document docid (writable db). */
 hsok_status_t xap_set_data(xap_db_t *db, unsigned docid, const char *data, size_t len,
                            char **errmsg);

@@ -1054,6 +1054,21 @@ hsok_status_t xap_set_boolean(xap_db_t *db, unsigned docid, const char *term, si
     });
 }
 
+hsok_status_t xap_set_value(xap_db_t *db, unsigned docid, unsigned slot, const char *val,
+                            size_t len, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        std::string v = str(val, len);
+        Xapian::Document doc = db->wdb.get_document(docid);
+        if (doc.get_value(slot) == v)
+            return HSOK_OK;
+        doc.add_value(slot, v);
+        db->wdb.replace_document(docid, doc);
+        return HSOK_OK;
+    });
+}
+
 } // extern "C"
 
 namespace {
