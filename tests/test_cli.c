@@ -4604,6 +4604,29 @@ static void test_manual_codes(void **state)
     assert_exit(&r, 0);
     assert_contains(r.out, "tema: digi (manual)");
     run_free(&r);
+    /* a theme filter sees the codes: -t and tema: keep the passage under digi, not sikker */
+    char idl[128];
+    snprintf(idl, sizeof idl, "%s\n", id);
+    static const char *const filt[][4] = {
+        { "-t", "digi", "informasjonssikkerhet", "1" },
+        { "-t", "sikker", "informasjonssikkerhet", "0" },
+        { "tema:digi informasjonssikkerhet", NULL, NULL, "1" },
+        { "TEMA:sikker informasjonssikkerhet", NULL, NULL, "0" },
+    };
+    for (size_t k = 0; k < sizeof filt / sizeof filt[0]; k++) {
+        if (filt[k][1])
+            run(&r, "--db", db, "--json", "-n", "500", filt[k][0], filt[k][1], filt[k][2]);
+        else
+            run(&r, "--db", db, "--json", "-n", "500", filt[k][0]);
+        char *ids = r.status == 0 ? hit_ids(&r) : strdup("");
+        if ((strstr(ids, idl) != NULL) != (filt[k][3][0] == '1')) {
+            dump(&r);
+            fail_msg("filter %zu: passage %s %s", k, id,
+                     filt[k][3][0] == '1' ? "missing" : "kept");
+        }
+        free(ids);
+        run_free(&r);
+    }
     /* the counts of `hsok themes` take the codes in: one passage less under sikker, one more
        under digi, and the respondent counts move when it was the respondent's only one */
     size_t sik1[4], digi1[4];

@@ -21,6 +21,7 @@
 
 #include "hsok/db.h"
 #include "hsok/hsok.h"
+#include "hsok/query.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,6 +91,14 @@ hsok_status_t hsok_codes_apply(hsok_codes_t *c, hsok_records_t *recs, char **err
 hsok_status_t hsok_codes_apply_select(hsok_codes_t *c, hsok_records_t *recs,
                                       const char *const *themes, size_t nthemes,
                                       int tagged_only, char **errmsg);
+
+/* The codes of c resolved to the passages of db they match (every passage of an indexed
+ * file of the code's file name whose text has the code's hash), for hsok_search_opts_t's
+ * theme_codes: *out is malloc'd, its ids owned by it and its themes borrowed from c (free
+ * *out with hsok_theme_codes_free before c); *n counts. Reads only the files the codes name. */
+hsok_status_t hsok_codes_resolve(hsok_db_t *db, hsok_codes_t *c, hsok_theme_code_t **out,
+                                 size_t *n, char **errmsg);
+void hsok_theme_codes_free(hsok_theme_code_t *v, size_t n);
 
 #ifdef __cplusplus
 }

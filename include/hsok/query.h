@@ -21,6 +21,13 @@
 extern "C" {
 #endif
 
+/* A manual code (codes.h) resolved to one passage of the index: theme filters see it. */
+typedef struct hsok_theme_code {
+    const char *id;    /* the passage's id */
+    const char *theme; /* the theme id */
+    int add;           /* 1: the passage has the theme (+theme), 0: it has not (-theme) */
+} hsok_theme_code_t;
+
 typedef struct hsok_search_opts {
     unsigned limit;               /* 0 = default 10 */
     unsigned offset;              /* skip this many hits */
@@ -42,6 +49,11 @@ typedef struct hsok_search_opts {
                                      (position.h names: "stotter", "går imot" …; "ingen":
                                      none stated); another value is HSOK_ERR_QUERY */
     size_t npositions;
+    const hsok_theme_code_t *theme_codes; /* the analyst's manual codes (hsok_codes_resolve):
+                                     a theme filter (themes above, or theme:/tema: in the
+                                     query) keeps a passage coded +theme and drops one coded
+                                     -theme, as themes and exports count them */
+    size_t ntheme_codes;
 } hsok_search_opts_t;
 
 typedef struct hsok_span {

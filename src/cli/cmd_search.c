@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "hsok/codes.h"
@@ -258,6 +259,16 @@ static void print_hit_human(const hsok_hit_t *h, const cli_coded_t *cd, int colo
     putchar('\n');
 }
 
+/* Whether the query q holds field (ASCII, lower case, with its colon) in any case. */
+static int names_field(const char *q, const char *field)
+{
+    size_t n = strlen(field);
+    for (; q && *q; q++)
+        if (!strncasecmp(q, field, n))
+            return 1;
+    return 0;
+}
+
 /* print hit i with the manual codes applied; -1 when out of memory */
 static int print_hit(const search_args_t *a, const hsok_results_t *res, size_t i,
                      out_json_t *j, int color, unsigned width, const char *least)
@@ -389,7 +400,16 @@ int cmd_search(int argc, char **argv)
         hsok_db_close(db, NULL);
         goto out;
     }
-    st = hsok_search(db, a.query, &a.opts, &res, &err);
+    /* theme filters see the manual codes, as themes and exports count them */
+    hsok_theme_code_t *tcodes = NULL;
+    size_t ntcodes = 0;
+    int theme_filter = a.opts.nthemes > 0 || names_field(a.query, "tema:") ||
+                       names_field(a.query, "theme:");
+    st = theme_filter ? hsok_codes_resolve(db, a.codes, &tcodes, &ntcodes, &err) : HSOK_OK;
+    a.opts.theme_codes = tcodes;
+    a.opts.ntheme_codes = ntcodes;
+    if (st == HSOK_OK)
+        st = hsok_search(db, a.query, &a.opts, &res, &err);
     if (st != HSOK_OK) {
         rc = cli_fail(st, err, 0);
     } else {
@@ -400,6 +420,7 @@ int cmd_search(int argc, char **argv)
     if (res != NULL)
         hsok_results_free(res);
     hsok_db_close(db, NULL);
+    hsok_theme_codes_free(tcodes, ntcodes);
     hsok_codes_free(a.codes);
 out:
     free(a.respondents);

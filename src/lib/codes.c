@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "db_internal.h"
+#include "prefix.h"
 #include "hsok/ingest.h"
 
 #define CODES_MAX_BYTES (64u << 20)
@@ -562,5 +563,157 @@ hsok_status_t hsok_codes_apply_select(hsok_codes_t *c, hsok_records_t *recs,
             db_rec_clear(r);
     }
     recs->n = k;
+    return HSOK_OK;
+}
+
+/* ---- codes resolved to passages, for theme filters ---- */
+
+typedef struct resolve_ctx {
+    hsok_db_t *db;
+    hsok_codes_t *c;
+    buf_t keys; /* file keys of indexed files whose name some code names, NUL-separated */
+    int oom;
+    hsok_status_t st;
+    char **errmsg;
+} resolve_ctx_t;
+
+/* Whether some code names the file name `name` (the codes are sorted by file). */
+static int codes_name_file(const hsok_codes_t *c, const char *name)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = strcmp(c->v[mid].file, name);
+        if (d == 0)
+            return 1;
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* The "path" field of a file record (index.c: "k=v" fields separated by tabs, values with
+ * tab, newline and backslash escaped), malloc'd, or NULL. */
+static char *record_path(const char *rec)
+{
+    const char *p = strstr(rec, "\tpath=");
+    if (!p)
+        return NULL;
+    p += 6;
+    buf_t b = BUF_INIT;
+    for (; *p && *p != '\t' && *p != '\n'; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            buf_addch(&b, *p == 't' ? '\t' : *p == 'n' ? '\n' : *p);
+        } else {
+            buf_addch(&b, *p);
+        }
+    }
+    buf_addch(&b, '\0');
+    if (b.err) {
+        buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static int resolve_file(void *ctx, const char *mkey)
+{
+    resolve_ctx_t *rc = ctx;
+    char *val = NULL;
+    rc->st = xap_get_meta(rc->db->x, mkey, &val, rc->errmsg);
+    if (rc->st != HSOK_OK)
+        return 1;
+    char *path = *val ? record_path(val) : NULL;
+    if (path && codes_name_file(rc->c, base_name(path)))
+        buf_add(&rc->keys, mkey + strlen(META_FILE), strlen(mkey + strlen(META_FILE)) + 1);
+    free(path);
+    free(val);
+    if (rc->keys.err) {
+        rc->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void hsok_theme_codes_free(hsok_theme_code_t *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free((char *)v[i].id);
+    free(v);
+}
+
+hsok_status_t hsok_codes_resolve(hsok_db_t *db, hsok_codes_t *c, hsok_theme_code_t **out,
+                                 size_t *n, char **errmsg)
+{
+    *out = NULL;
+    *n = 0;
+    if (!c || !c->n)
+        return HSOK_OK;
+    resolve_ctx_t rc = { db, c, BUF_INIT, 0, HSOK_OK, errmsg };
+    hsok_status_t st = xap_meta_keys(db->x, META_FILE, resolve_file, &rc, errmsg);
+    if (st == HSOK_OK)
+        st = rc.oom ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory") : rc.st;
+    hsok_theme_code_t *v = NULL;
+    size_t nv = 0, cap = 0;
+    for (size_t at = 0; st == HSOK_OK && at < rc.keys.len;) {
+        const char *key = rc.keys.data + at;
+        at += strlen(key) + 1;
+        char term[64];
+        snprintf(term, sizeof term, "%s%s", PFX_FILE, key);
+        xap_query_t q = { 0 };
+        q.op = XQ_TERM;
+        q.term = term;
+        q.term_len = strlen(term);
+        q.scale = 1.0;
+        unsigned nd = xap_termfreq(db->x, term, q.term_len);
+        xap_hits_t *hits = NULL;
+        if (!nd)
+            continue;
+        st = xap_search(db->x, &q, 0, nd, -1, &hits, errmsg);
+        for (size_t i = 0; st == HSOK_OK && i < hits->n; i++) {
+            db_rec_t rec;
+            st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, &rec, errmsg);
+            if (st != HSOK_OK)
+                break;
+            char hash[17];
+            text_hash(rec.pub.text ? rec.pub.text : "", hash);
+            const char *name = base_name(rec.pub.source ? rec.pub.source : "");
+            for (size_t k = 0; k < c->n && st == HSOK_OK; k++) {
+                if (strcmp(c->v[k].file, name) || strcmp(c->v[k].hash, hash))
+                    continue;
+                if (nv == cap) {
+                    size_t ncap = cap ? cap * 2 : 16;
+                    hsok_theme_code_t *nvv = realloc(v, ncap * sizeof *nvv);
+                    if (!nvv) {
+                        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                        break;
+                    }
+                    v = nvv;
+                    cap = ncap;
+                }
+                char *id = strdup(rec.pub.id ? rec.pub.id : "");
+                if (!id) {
+                    st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+                    break;
+                }
+                v[nv].id = id;
+                v[nv].theme = c->v[k].theme;
+                v[nv].add = c->v[k].add;
+                nv++;
+            }
+            db_rec_clear(&rec);
+        }
+        xap_hits_free(hits);
+    }
+    buf_free(&rc.keys);
+    if (st != HSOK_OK) {
+        hsok_theme_codes_free(v, nv);
+        return st;
+    }
+    *out = v;
+    *n = nv;
     return HSOK_OK;
 }

@@ -296,6 +296,7 @@ typedef struct parser {
     char **errmsg;
     hsok_status_t st;
     const char *typed; /* the word the user typed that word_query is building, else NULL */
+    const hsok_search_opts_t *opts; /* the search's options (theme_codes), or NULL */
 } parser_t;
 
 /* the 1-based column of byte offset at, for a message */
@@ -863,6 +864,48 @@ static xap_query_t *position_filter(parser_t *p, const char *value, size_t n)
     return nq;
 }
 
+/* The passages with the theme v[0..n): tagged with it (XT term), the analyst's manual codes
+ * applied (hsok_search_opts_t.theme_codes): not those coded -theme, and those coded +theme. */
+static xap_query_t *theme_filter(parser_t *p, const char *v, size_t n)
+{
+    size_t nl = 0;
+    char *norm = hsok_normalize(v, n, &nl);
+    if (!norm)
+        return nomem(p);
+    xap_query_t *q = mk_term(p, PFX_THEME, norm, nl, XQ_TERM);
+    const hsok_theme_code_t *tc = p->opts ? p->opts->theme_codes : NULL;
+    size_t ntc = p->opts ? p->opts->ntheme_codes : 0, nadd = 0, nrem = 0;
+    for (size_t i = 0; i < ntc; i++)
+        if (!strcmp(tc[i].theme, norm)) {
+            if (tc[i].add)
+                nadd++;
+            else
+                nrem++;
+        }
+    for (int add = 0; add < 2 && q; add++) {
+        if (!(add ? nadd : nrem))
+            continue;
+        xap_query_t *w = mk(p, add ? XQ_OR : XQ_AND_NOT, 1 + (add ? nadd : nrem));
+        if (!w) {
+            q = NULL;
+            break;
+        }
+        w->sub[w->nsub++] = q;
+        for (size_t i = 0; i < ntc && w; i++) {
+            if (strcmp(tc[i].theme, norm) || tc[i].add != add)
+                continue;
+            xap_query_t *id = mk_term(p, PFX_ID, tc[i].id, strlen(tc[i].id), XQ_TERM);
+            if (!id)
+                w = NULL;
+            else
+                w->sub[w->nsub++] = id;
+        }
+        q = w;
+    }
+    free(norm);
+    return q;
+}
+
 static xap_query_t *field_query(parser_t *p, const qtok_t *t)
 {
     const char *v = p->lx.q + t->start;
@@ -875,15 +918,8 @@ static xap_query_t *field_query(parser_t *p, const qtok_t *t)
         return respondent_filter(p, v, n, 0);
     case F_POSITION:
         return position_filter(p, v, n);
-    case F_THEME: {
-        size_t nl = 0;
-        char *norm = hsok_normalize(v, n, &nl);
-        if (!norm)
-            return nomem(p);
-        xap_query_t *q = mk_term(p, PFX_THEME, norm, nl, XQ_TERM);
-        free(norm);
-        return q;
-    }
+    case F_THEME:
+        return theme_filter(p, v, n);
     case F_GOAL:
     case F_QUESTION:
     case F_SECTION:
@@ -1263,12 +1299,7 @@ static xap_query_t *with_filters(parser_t *p, xap_query_t *q, const hsok_search_
         if (!or)
             return NULL;
         for (size_t i = 0; i < o->nthemes; i++) {
-            size_t nl = 0;
-            char *norm = hsok_normalize(o->themes[i], strlen(o->themes[i]), &nl);
-            if (!norm)
-                return nomem(p);
-            xap_query_t *r = mk_term(p, PFX_THEME, norm, nl, XQ_TERM);
-            free(norm);
+            xap_query_t *r = theme_filter(p, o->themes[i], strlen(o->themes[i]));
             if (!r)
                 return NULL;
             or->sub[or->nsub++] = r;
@@ -1384,6 +1415,7 @@ hsok_status_t qplan_build(hsok_db_t *db, const char *query, const hsok_search_op
     p.db = db;
     p.plan = plan;
     p.errmsg = errmsg;
+    p.opts = opts;
     if (db) {
         p.an = db_analyzer(db, errmsg);
         if (!p.an)
@@ -1455,6 +1487,7 @@ hsok_status_t qplan_filters(hsok_db_t *db, const hsok_search_opts_t *opts, qplan
     p.db = db;
     p.plan = plan;
     p.errmsg = errmsg;
+    p.opts = opts;
     p.an = db_analyzer(db, errmsg);
     if (!p.an)
         return HSOK_ERR_NOMEM;
