@@ -96,6 +96,10 @@ typedef struct hsok_index_result {
     size_t first_invalid;   /* file offset of the first of them, if invalid_bytes */
     const char *format;     /* static name of the file's format (reader.h: "text", "pdf" ...),
                              * "" when unchanged or not read */
+    const char *const *warnings; /* what the reader could not read but went on without, one
+                                  * line each without the file name ("page 3: no text layer;
+                                  * needs OCR"); owned by the db, valid until the next call */
+    size_t nwarnings;
     const char *duplicate_of; /* not NULL: the file was not indexed because another file with
                                * the same content (and the same given respondent and type) is
                                * indexed at this path, still there and unchanged; owned by the

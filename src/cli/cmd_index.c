@@ -41,6 +41,15 @@ static const struct option index_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Files by type ("pdf", "txt" ...): how many were indexed, unchanged, failed. */
+typedef struct type_tally {
+    struct {
+        const char *kind; /* static */
+        size_t indexed, unchanged, failed;
+    } t[8];
+    size_t n;
+} type_tally_t;
+
 typedef struct index_run {
     int tty;       /* stderr is a terminal: progress and summary */
     int progress;  /* a progress line is on screen */
@@ -48,6 +57,7 @@ typedef struct index_run {
     size_t not_done; /* files left when a signal stopped the run */
     int prune_skipped; /* --prune not run because of a signal */
     skip_tally_t skips; /* files not read: by the walk, or refused by the library */
+    type_tally_t types;
     unsigned long long bytes;
     double t0;     /* start, for MB/s */
 } index_run_t;
@@ -123,11 +133,86 @@ static void on_pruned(void *ctx, const char *path)
     }
 }
 
-/* A file the library did not index: skipped (what it is, or its size) or failed. */
-static void report_file_error(index_run_t *run, hsok_status_t st, const char *err)
+/* The type of a file for the summary: its format as read ("text" is "txt"), else by its name
+ * (a file not read, or unchanged). Static. */
+static const char *file_kind(const char *path, const char *format)
+{
+    static const char *const kinds[] = { "pdf", "docx", "odt", "eml", "doc", "rtf", "msg" };
+    if (format && *format)
+        return !strcmp(format, "text") ? "txt" : format;
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (dot && (!slash || dot > slash))
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            if (!strcasecmp(dot + 1, kinds[i]))
+                return kinds[i];
+    return "txt";
+}
+
+/* Count a file of kind: what (0 indexed, 1 unchanged, 2 failed). */
+static void type_count(type_tally_t *t, const char *kind, int what)
+{
+    size_t i = 0;
+    while (i < t->n && strcmp(t->t[i].kind, kind))
+        i++;
+    if (i == t->n) {
+        if (t->n == sizeof t->t / sizeof t->t[0])
+            i = t->n - 1; /* cannot happen with file_kind's kinds; keep the count */
+        else
+            memset(&t->t[t->n++], 0, sizeof t->t[0]);
+        t->t[i].kind = kind;
+    }
+    if (what == 0)
+        t->t[i].indexed++;
+    else if (what == 1)
+        t->t[i].unchanged++;
+    else
+        t->t[i].failed++;
+}
+
+/* "by type: 9 pdf, 2 docx, 1 txt indexed; 3 txt unchanged; 1 pdf failed" (no newline). */
+static void type_summary(FILE *f, const type_tally_t *t)
+{
+    static const char *const what[] = { "indexed", "unchanged", "failed" };
+    int parts = 0;
+    fputs("by type:", f);
+    for (int w = 0; w < 3; w++) {
+        int any = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t k = w == 0 ? t->t[i].indexed : w == 1 ? t->t[i].unchanged : t->t[i].failed;
+            if (!k)
+                continue;
+            fprintf(f, "%s%zu %s", any ? ", " : parts ? "; " : " ", k, t->t[i].kind);
+            any = 1;
+        }
+        if (any) {
+            fprintf(f, " %s", what[w]);
+            parts++;
+        }
+    }
+}
+
+/* A file the library did not index: skipped (what it is, its size, no text in it, a format
+ * hsok does not read) or failed. */
+static void report_file_error(index_run_t *run, const char *path, hsok_status_t st,
+                              const char *err)
 {
     const char *msg = err != NULL ? err : hsok_status_str(st);
-    if (st == HSOK_ERR_TOO_LARGE) {
+    if (st == HSOK_ERR_NO_TEXT) { /* "'x.pdf': no text layer; needs OCR", "encrypted" */
+        cli_error("skipped %s", msg);
+        const char *kind = file_kind(path, NULL);
+        if (strstr(msg, "': encrypted"))
+            skip_count(&run->skips, !strcmp(kind, "pdf") ? "encrypted pdf" : "encrypted file",
+                       !strcmp(kind, "pdf") ? "encrypted pdfs" : "encrypted files");
+        else if (!strcmp(kind, "pdf"))
+            skip_count(&run->skips, "pdf without text layer", "pdfs without text layer");
+        else
+            skip_count(&run->skips, "file without text", "files without text");
+    } else if (st == HSOK_ERR_UNSUPPORTED) { /* .doc, .rtf, .msg, another zip: convert it */
+        cli_error("skipped %s", msg);
+        const char *kind = file_kind(path, NULL);
+        skip_count(&run->skips, !strcmp(kind, "txt") ? "other" : kind,
+                   !strcmp(kind, "txt") ? "other" : kind);
+    } else if (st == HSOK_ERR_TOO_LARGE) {
         cli_error("skipped %s (raise it with --max-size)", msg);
         skip_count(&run->skips, "too large", "too large");
     } else if (st == HSOK_ERR_NOT_REGULAR) {
@@ -139,6 +224,7 @@ static void report_file_error(index_run_t *run, hsok_status_t st, const char *er
     } else {
         cli_error("%s", msg);
         run->failed++;
+        type_count(&run->types, file_kind(path, NULL), 2);
     }
 }
 
@@ -280,7 +366,7 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
             clear_progress(run);
             if (is_fatal(st))
                 return cli_fail(st, err, 0);
-            report_file_error(run, st, err);
+            report_file_error(run, fl->paths[i], st, err);
             free(err);
             err = NULL;
             continue;
@@ -291,12 +377,17 @@ static int run_index(hsok_db_t *db, const file_list_t *fl, const hsok_index_opts
             clear_progress(run);
             cli_warn_replaced(fl->paths[i], res.invalid_bytes, res.first_invalid);
         }
+        for (size_t w = 0; w < res.nwarnings; w++) { /* "page 3: no text layer; needs OCR" */
+            clear_progress(run);
+            cli_error("'%s': %s", fl->paths[i], res.warnings[w]);
+        }
         run->bytes += res.bytes;
         if (res.duplicate_of) {
             clear_progress(run);
             cli_error("'%s': same content as '%s', indexed once", fl->paths[i],
                       res.duplicate_of);
         }
+        type_count(&run->types, file_kind(fl->paths[i], res.format), res.unchanged ? 1 : 0);
         if (res.unchanged) {
             run->unchanged++;
         } else {
@@ -546,6 +637,10 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
                         "%zu failed, %.1f MB/s\n",
                 run.indexed, run.indexed == 1 ? "" : "s", run.passages, run.unchanged,
                 run.skips.total, run.failed, mbs);
+        if (run.types.n) {
+            type_summary(stderr, &run.types);
+            fputc('\n', stderr);
+        }
         if (prune)
             fprintf(stderr, "pruned %zu file%s\n", run.pruned, run.pruned == 1 ? "" : "s");
         if (form_marked)

@@ -179,27 +179,31 @@ static void skip_special(file_list_t *fl, const char *path, mode_t mode)
         skip_count(fl->ws->skips, "special file", "special files");
 }
 
-/* What hsok cannot read yet, by name, and how to make text of it. */
+/* The documents a folder walk takes: text and the formats of reader.h (the reader tells the
+ * format by content; the name only chooses what to read). */
+static int readable_name(const char *path)
+{
+    static const char *const ext[] = { ".txt", ".pdf", ".docx", ".odt", ".eml" };
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (has_suffix(path, ext[i]))
+            return 1;
+    return 0;
+}
+
+/* What hsok does not read, by name, and how to make a document it reads of it (the messages
+ * of reader.c for the same formats told by content). */
 static const struct {
     const char *ext, *kind, *why;
 } unread[] = {
-    {".pdf", "pdf", "a PDF file; hsok does not read PDF yet: extract the text first "
-                    "(pdftotext FILE.pdf FILE.txt)"},
-    {".docx", "docx", "a Word document; hsok does not read .docx yet: save it as plain text "
-                      "(UTF-8) first"},
-    {".doc", "doc", "a Word document; hsok does not read .doc: save it as plain text (UTF-8) "
-                    "first"},
-    {".odt", "odt", "an OpenDocument text; hsok does not read .odt yet: save it as plain text "
-                    "(UTF-8) first"},
-    {".rtf", "rtf", "an RTF document; hsok does not read .rtf: save it as plain text (UTF-8) "
-                    "first"},
-    {".eml", "eml", "an e-mail; hsok does not read .eml yet: save the message as plain text "
-                    "(UTF-8) first"},
-    {".msg", "msg", "an Outlook message; hsok does not read .msg: save it as plain text "
-                    "(UTF-8) first"},
+    {".doc", "doc", "an old Word document (.doc); hsok does not read it: convert it "
+                    "(libreoffice --headless --convert-to docx FILE.doc)"},
+    {".rtf", "rtf", "an RTF document; hsok does not read it: convert it (libreoffice "
+                    "--headless --convert-to docx FILE.rtf)"},
+    {".msg", "msg", "an Outlook message; hsok does not read .msg: save it as .eml or as plain "
+                    "text (UTF-8) first"},
 };
 
-/* Report and count a regular file that is not *.txt. */
+/* Report and count a regular file the walk does not take. */
 static void skip_by_name(file_list_t *fl, const char *path)
 {
     for (size_t i = 0; i < sizeof unread / sizeof unread[0]; i++)
@@ -213,8 +217,8 @@ static void skip_by_name(file_list_t *fl, const char *path)
         skip_count(fl->ws->skips, "lone sidecar", "lone sidecars");
         return;
     }
-    cli_error("skipped '%s': not a .txt file (name it on the command line to index it as text)",
-              path);
+    cli_error("skipped '%s': not a document hsok reads (.txt, .pdf, .docx, .odt, .eml; name it "
+              "on the command line to index it as text)", path);
     skip_count(fl->ws->skips, "other", "other");
 }
 
@@ -225,10 +229,12 @@ static int exists_file(const char *path)
     return path && stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
-/* Whether path is the sidecar of a .txt file next to it ("x.txt.meta" or "x.meta" of
- * "x.txt"): read with that file, not on its own. */
+/* Whether path is the sidecar of a document next to it ("x.pdf.meta" or "x.meta" of "x.pdf",
+ * for each name the walk takes): read with that file, not on its own. */
 static int is_sidecar(const char *path)
 {
+    static const char *const ext[] = { ".txt", ".TXT", ".pdf", ".PDF", ".docx", ".DOCX",
+                                       ".odt", ".ODT", ".eml", ".EML" };
     size_t n = strlen(path);
     if (!has_suffix(path, ".meta"))
         return 0;
@@ -237,12 +243,10 @@ static int is_sidecar(const char *path)
         return 0;
     memcpy(base, path, n - 5);
     base[n - 5] = '\0';
-    int yes = has_suffix(base, ".txt") && exists_file(base);
-    if (!yes) {
-        strcpy(base + n - 5, ".txt");
+    int yes = readable_name(base) && exists_file(base);
+    for (size_t i = 0; !yes && i < sizeof ext / sizeof ext[0]; i++) {
+        strcpy(base + n - 5, ext[i]);
         yes = exists_file(base);
-        strcpy(base + n - 5, ".TXT");
-        yes = yes || exists_file(base);
     }
     free(base);
     return yes;
@@ -270,7 +274,7 @@ static void walk_entry(file_list_t *fl, const char *path, const struct stat *st)
         enter_dir(fl, path, st);
     else if (!S_ISREG(st->st_mode))
         skip_special(fl, path, st->st_mode);
-    else if (has_suffix(path, ".txt"))
+    else if (readable_name(path))
         add_file(fl, path, st);
     else
         skip_by_name(fl, path);

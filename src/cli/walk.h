@@ -1,11 +1,12 @@
 /* walk.h — which files `hsok index PATH...` reads, and what it says about the rest.
  *
  * A file named on the command line is read whatever its name. A directory is walked
- * recursively for *.txt (any case); hidden entries are passed over. Every other entry that
- * is not read is named on stderr ("hsok: skipped 'PATH': REASON", the reason saying how to
- * make it readable) and counted by kind, except the *.meta sidecars of .txt files (read with
- * their file) and the index directory being written. FIFOs, devices and sockets are never
- * opened. A symbolic link whose target lies outside the folder being walked is followed only
+ * recursively for *.txt, *.pdf, *.docx, *.odt and *.eml (any case; the reader tells the format
+ * by content); hidden entries are passed over. Every other entry that is not read is named on
+ * stderr ("hsok: skipped 'PATH': REASON", the reason saying how to make it readable: .doc,
+ * .rtf and .msg are to be converted) and counted by kind, except the *.meta sidecars of .txt
+ * files (read with their file) and the index directory being written. FIFOs, devices and
+ * sockets are never opened. A symbolic link whose target lies outside the folder being walked is followed only
  * with --follow; links inside it are followed, each real file is listed once (under its own
  * path when the walk also reaches it directly), and directories are walked once (dev/ino),
  * so a link loop ends. A path that cannot be listed (too long, unreadable) is reported and

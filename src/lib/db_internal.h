@@ -25,6 +25,8 @@ struct hsok_db {
     double commit_secs;   /* how long the last commit took */
     size_t max_file_size; /* limit of a source file; 0: HSOK_MAX_SOURCE_BYTES */
     int with_form_text;   /* searches take in form text (hsok_db_with_form_text) */
+    char **warnings;      /* hsok_index_result_t.warnings of the last indexed file */
+    size_t nwarnings;
     char *dup_path;       /* hsok_index_result_t.duplicate_of of the last indexed file */
 };
 

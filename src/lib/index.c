@@ -97,6 +97,16 @@ hsok_status_t hsok_db_open(const char *path, hsok_db_mode_t mode, hsok_db_t **ou
     return HSOK_OK;
 }
 
+/* Free the reader's warnings of the last indexed file. */
+static void drop_warnings(hsok_db_t *db)
+{
+    for (size_t i = 0; i < db->nwarnings; i++)
+        free(db->warnings[i]);
+    free(db->warnings);
+    db->warnings = NULL;
+    db->nwarnings = 0;
+}
+
 hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
 {
     if (!db)
@@ -106,6 +116,7 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
     hsok_lexicon_free(db->lex);
     lemma_free(db->lm);
     lemma_free(db->hl);
+    drop_warnings(db);
     free(db->path);
     free(db->dup_path);
     free(db);
@@ -964,6 +975,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     memset(res, 0, sizeof *res);
     res->encoding = "";
     res->format = "";
+    drop_warnings(db);
     if (!db->writable)
         return hsok_seterr(errmsg, HSOK_ERR_INVALID, "index '%s' is open read-only", db->path);
 
@@ -1120,6 +1132,12 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     if (st != HSOK_OK)
         goto out;
     res->format = hsok_format_name(rd.format);
+    db->warnings = rd.warnings; /* the db keeps them for the caller until the next file */
+    db->nwarnings = rd.nwarnings;
+    rd.warnings = NULL;
+    rd.nwarnings = 0;
+    res->warnings = (const char *const *)db->warnings;
+    res->nwarnings = db->nwarnings;
     res->encoding = hsok_encoding_name(rd.src.encoding);
     res->invalid_bytes = rd.src.invalid_bytes;
     res->first_invalid = rd.src.first_invalid;

@@ -512,7 +512,8 @@ hsok_status_t hsok_read_pdf(const char *name, const char *bytes, size_t len,
                              "(qpdf --decrypt --password=PASSWORD FILE.pdf COPY.pdf) and index "
                              "that", name);
         else
-            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': a damaged PDF file: %s", name, why);
+            st = hsok_seterr(errmsg, HSOK_ERR_PARSE, "'%s': a damaged PDF file that cannot be "
+                             "opened (%s)", name, why);
         g_free(why);
         goto out;
     }
