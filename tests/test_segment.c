@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "hsok/ingest.h"
+#include "hsok/reader.h"
 #include "hsok/segment.h"
 #include "hsok/text.h"
 
@@ -2058,6 +2059,91 @@ static void test_pages(void **state)
     hsok_segdoc_free(d);
 }
 
+/* A hint at the line of text that starts with `line` (which must be in text). */
+static hsok_hint_t hint_at(const char *text, const char *line, hsok_hint_kind_t kind,
+                           unsigned level)
+{
+    const char *p = strstr(text, line);
+    if (!p)
+        fail_msg("no line \"%s\" in the text", line);
+    hsok_hint_t h = { (size_t)(p - text), (unsigned char)kind, (unsigned char)level };
+    return h;
+}
+
+/* Structure hints of a reader (a Word file's headings, lists and tables) are trusted over the
+ * segmenter's guesses: a heading of any length is a section, its level making a sub-section;
+ * a "Høringssvar fra X" heading is the title naming the respondent; list items are bullets
+ * (the bullet mark goes, a number stays, a wrapped item is one); table rows are passages of
+ * their own, never reflowed into the next line; a checkbox row is a stance. Without hints the
+ * same text is guessed as before. */
+static void test_hints(void **state)
+{
+    (void)state;
+    const char *text =
+        "H\xc3\xb8ringssvar fra Lillevik kommune\n\n"
+        "Kommentarer til kapittel 4 om finansiering og drift av tjenestene i kommunen\n\n"
+        "Kommunen viser til h\xc3\xb8ringen og har noen merknader.\n\n"
+        "\xc3\x98konomi og drift\n\n"
+        "\xe2\x80\xa2 Kostnadene m\xc3\xa5 dekkes av staten\n"
+        "\xe2\x80\xa2 Tiltakene m\xc3\xa5 prioriteres\n\n"
+        "1. Bedre samarbeid mellom\nkommunene og staten.\n\n"
+        "Tiltak | Kostnad\n"
+        "Nye systemer | 5 mill\n\n"
+        "St\xc3\xb8tter dere forslaget? | \xe2\x98\x92 Ja \xe2\x98\x90 Nei\n\n"
+        "Personvern\n\n"
+        "og dette gjelder alle.\n\n"
+        "Vi ber om at personvernet vurderes.\n";
+    hsok_hint_t hints[] = {
+        hint_at(text, "H\xc3\xb8ringssvar fra", HSOK_HINT_HEADING, 1),
+        hint_at(text, "Kommentarer til kapittel 4", HSOK_HINT_HEADING, 1),
+        hint_at(text, "\xc3\x98konomi og drift", HSOK_HINT_HEADING, 2),
+        hint_at(text, "\xe2\x80\xa2 Kostnadene", HSOK_HINT_LIST_ITEM, 1),
+        hint_at(text, "\xe2\x80\xa2 Tiltakene", HSOK_HINT_LIST_ITEM, 1),
+        hint_at(text, "1. Bedre samarbeid", HSOK_HINT_LIST_ITEM, 1),
+        hint_at(text, "Tiltak | Kostnad", HSOK_HINT_TABLE_ROW, 0),
+        hint_at(text, "Nye systemer", HSOK_HINT_TABLE_ROW, 0),
+        hint_at(text, "St\xc3\xb8tter dere forslaget? |", HSOK_HINT_TABLE_ROW, 0),
+        hint_at(text, "Personvern\n", HSOK_HINT_HEADING, 1),
+    };
+    hsok_segment_opts_t o = { 0 };
+    o.hints = hints;
+    o.nhints = sizeof hints / sizeof *hints;
+    hsok_segdoc_t *d = segment_opts(text, strlen(text), &o);
+    check_invariants(d, text, strlen(text));
+    const char *chapter = "Kommentarer til kapittel 4 om finansiering og drift av tjenestene i "
+                          "kommunen";
+    const hsok_passage_t *p = must_find(d, "Kommunen viser til");
+    assert_string_equal(p->respondent, "Lillevik kommune");
+    assert_string_equal(p->section, chapter);
+    p = must_find(d, "Kostnadene m\xc3\xa5 dekkes av staten\nTiltakene m\xc3\xa5 prioriteres");
+    assert_int_equal(p->kind, HSOK_PASSAGE_BULLETS);
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s \xe2\x80\xba \xc3\x98konomi og drift", chapter);
+    assert_string_equal(p->section, sub);
+    assert_false(any_passage_contains(d, "\xe2\x80\xa2"));
+    assert_int_equal(must_find(d, "1. Bedre samarbeid mellom kommunene og staten.")->kind,
+                     HSOK_PASSAGE_BULLETS);
+    /* each row alone */
+    assert_string_equal(must_find(d, "Tiltak | Kostnad")->text, "Tiltak | Kostnad");
+    assert_string_equal(must_find(d, "Nye systemer")->text, "Nye systemer | 5 mill");
+    assert_int_equal(hsok_segdoc_stance_count(d), 1);
+    assert_string_equal(hsok_segdoc_stance(d, 0)->answer, "Ja");
+    /* a level-1 heading closes the sub-section; a lower-case line is not joined to it */
+    p = must_find(d, "og dette gjelder alle.");
+    assert_string_equal(p->section, "Personvern");
+    assert_int_equal(strncmp(p->text, "og dette gjelder alle.", 22), 0);
+    assert_string_equal(must_find(d, "personvernet vurderes")->section, "Personvern");
+    assert_false(any_passage_contains(d, "Kommentarer til kapittel"));
+    hsok_segdoc_free(d);
+
+    /* the same text unhinted: guessed (the long heading is text, the two rows one line; the
+     * checkbox row runs into a paragraph and stays text, so no check_invariants here) */
+    d = segment_str(text);
+    assert_non_null(find_passage(d, "Kommentarer til kapittel"));
+    assert_non_null(find_passage(d, "Tiltak | Kostnad Nye systemer"));
+    hsok_segdoc_free(d);
+}
+
 /* Many pages: the page furniture pass stays linear-ish (a regression guard, not a timing
  * test: 20000 pages must simply finish and keep every page's text). */
 static void test_many_pages(void **state)
@@ -2479,6 +2565,7 @@ int main(void)
         cmocka_unit_test(test_furniture_false_friends),
         cmocka_unit_test(test_many_pages),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_hints),
         cmocka_unit_test(test_respondent_sender_block),
         cmocka_unit_test(test_respondent_signer),
         cmocka_unit_test(test_page_furniture),

@@ -42,10 +42,12 @@ typedef enum hsok_export_format {
     HSOK_EXPORT_CSV,
     HSOK_EXPORT_JSONL,
     HSOK_EXPORT_MD,
-    HSOK_EXPORT_HTML
+    HSOK_EXPORT_HTML,
+    HSOK_EXPORT_XLSX   /* a workbook: hsok_export_xlsx (to a file, not a stream) */
 } hsok_export_format_t;
 
-/* "csv", "jsonl" (also "json"), "md" (also "markdown"), "html": 0 and *out set, else -1. */
+/* "csv", "jsonl" (also "json"), "md" (also "markdown"), "html", "xlsx": 0 and *out set,
+ * else -1. */
 int hsok_export_format_parse(const char *name, hsok_export_format_t *out);
 
 typedef struct hsok_export_opts {
@@ -72,7 +74,18 @@ typedef struct hsok_export_opts {
                                            many passages are copies of how many texts */
 } hsok_export_opts_t;
 
-/* Write recs to out. Errors: HSOK_ERR_IO ("cannot write: ...") if out fails. */
+/* Write recs as an Excel workbook to the file at path (export_xlsx.c), replacing it: a sheet
+ * "Utdrag" of the passages (respondent, type, section, page, end_page, themes, text,
+ * position, citation "Respondent (type), s. 3", id, source, line; with opts->codes also
+ * themes_manual and themes_removed), and with opts->matrix "Tema og respondent" (respondent
+ * × theme counts) and "Standpunkt" (respondents and passages per theme and position). Header
+ * rows bold and frozen, autofilters on, column widths set; every value a string or number
+ * cell, never a formula. HSOK_ERR_IO "cannot write 'x': ..." when the file fails. */
+hsok_status_t hsok_export_xlsx(const char *path, const hsok_records_t *recs,
+                               const hsok_export_opts_t *opts, char **errmsg);
+
+/* Write recs to out (not HSOK_EXPORT_XLSX: HSOK_ERR_INVALID). Errors: HSOK_ERR_IO ("cannot
+ * write: ...") if out fails. */
 hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_export_opts_t *opts,
                           char **errmsg);
 

@@ -17,6 +17,11 @@
  * Sections are headings: numbered questions ("2) Har dere …?"), goals and similar numbered
  * headings ("Mål 3: …"), and short unnumbered heading lines ("Om indikatorer"). A passage's
  * section path joins the open headings with " › ".
+ * A reader's structure hints (opts->hints, reader.h) are trusted over these guesses: a hinted
+ * heading is a section (a deeper level a sub-section, "A › B"; one that asks "2) …?" a
+ * question; "Høringssvar fra X" a title), a list item a bullet (a numbered one that asks a
+ * question), a table row a passage of its own never reflowed into the next line (a stance
+ * when its last cell is a checkbox line). Lines without a hint are guessed as in text.
  * Respondents are detected from the text (the organisation that writes), can be overridden
  * (options or a sidecar FILE.meta), and a file holding several responses is split between them.
  */

@@ -122,13 +122,16 @@ static int parse_args(int argc, char **argv, export_args_t *a)
     }
     if (!a->have_format)
         return cli_usage_error(argv[0], "--format is required (or -o FILE ending in .csv, "
-                                        ".jsonl, .md or .html)");
+                                        ".jsonl, .md, .html or .xlsx)");
     if (a->excel && a->format != HSOK_EXPORT_CSV)
         return cli_usage_error(argv[0], "--excel goes with --format csv");
     if (a->output != NULL && a->output[0] == '\0')
         return cli_usage_error(argv[0], "empty file name for --output");
     if (a->output != NULL && strcmp(a->output, "-") == 0)
         a->output = NULL;
+    if (a->format == HSOK_EXPORT_XLSX && a->output == NULL)
+        return cli_usage_error(argv[0], "--format xlsx writes a workbook to a file: give "
+                                        "-o FILE.xlsx");
     return -1;
 }
 
@@ -427,7 +430,7 @@ int cmd_export(int argc, char **argv)
         .excel = a.excel,
         .title = a.title,
         .selection = selection,
-        .matrix = report ? matrix : NULL,
+        .matrix = report || a.format == HSOK_EXPORT_XLSX ? matrix : NULL,
         .stances = stances,
         .themes = a.themes,
         .nthemes = a.nthemes,
@@ -443,7 +446,9 @@ int cmd_export(int argc, char **argv)
         rc = CLI_ERR;
         goto out;
     }
-    st = hsok_export(f, recs, &eo, &err);
+    /* a workbook is written by its library to the temporary file's path */
+    st = a.format == HSOK_EXPORT_XLSX ? hsok_export_xlsx(tmp_path, recs, &eo, &err)
+                                      : hsok_export(f, recs, &eo, &err);
     if (st != HSOK_OK) {
         if (f != stdout) {
             fclose(f);

@@ -238,12 +238,13 @@ static const cli_cmd_t commands[] = {
      "theme the index does not know is an error (exit 2); an unknown ID exits 1 and nothing\n"
      "is written. A code whose passage is gone stays in the file and is counted by --list\n"
      "and --check.\n"},
-    {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown or HTML",
-     "hsok export --format csv|jsonl|md|html [--theme ID]... [--respondent NAME]...\n"
+    {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown, HTML or Excel",
+     "hsok export --format csv|jsonl|md|html|xlsx [--theme ID]... [--respondent NAME]...\n"
      "                   [--type TYPE]... [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
      "                   [--db DIR]",
-     "      --format FMT    csv, jsonl, md or html (required, unless -o FILE ends in\n"
-     "                      .csv, .jsonl, .json, .md or .html, any case)\n"
+     "      --format FMT    csv, jsonl, md, html or xlsx (required, unless -o FILE ends\n"
+     "                      in .csv, .jsonl, .json, .md, .html or .xlsx, any case;\n"
+     "                      xlsx only to a file: -o FILE.xlsx)\n"
      "  -t, --theme ID      only passages tagged with theme ID (repeatable: any of them)\n"
      "  -r, --respondent NAME\n"
      "                      only passages whose respondent contains NAME (repeatable)\n"
@@ -276,7 +277,10 @@ static const cli_cmd_t commands[] = {
      "overview, per theme the respondents by type (\"2 av 3 kommuner\", as 'hsok themes --by\n"
      "type') and the checkbox answers; a passage from a source with pages cites them\n"
      "('Respondent, s. 3'). html is one self-contained file (no scripts, no network\n"
-     "requests) that also prints well.\n"
+     "requests) that also prints well. xlsx: a workbook with the sheets Utdrag (one row\n"
+     "per passage with its citation and position), Tema og respondent (respondent x theme\n"
+     "counts) and Standpunkt (per theme and position); frozen headers, filters, every\n"
+     "value a text or number cell, never a formula.\n"
      "\n"
      "When no passage matches, the (empty) document is still written, 'no passages match'\n"
      "is printed on stderr and the exit status is 1.\n"},

@@ -36,6 +36,7 @@ int hsok_export_format_parse(const char *name, hsok_export_format_t *out)
     } names[] = {
         {"csv", HSOK_EXPORT_CSV},  {"jsonl", HSOK_EXPORT_JSONL},   {"json", HSOK_EXPORT_JSONL},
         {"md", HSOK_EXPORT_MD},    {"markdown", HSOK_EXPORT_MD}, {"html", HSOK_EXPORT_HTML},
+        {"xlsx", HSOK_EXPORT_XLSX},
     };
     if (name == NULL)
         return -1;
@@ -1538,6 +1539,9 @@ hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_expo
     case HSOK_EXPORT_JSONL: st = export_jsonl(out, recs, opts); break;
     case HSOK_EXPORT_MD: st = export_md(out, recs, opts); break;
     case HSOK_EXPORT_HTML: st = export_html(out, recs, opts); break;
+    case HSOK_EXPORT_XLSX:
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: a workbook goes to a file "
+                           "(hsok_export_xlsx)");
     default: return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: unknown format");
     }
     if (st == HSOK_ERR_NOMEM)

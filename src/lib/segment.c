@@ -116,6 +116,7 @@ typedef struct ctx {
     const hsok_aliases_t *aliases;
     const char *q, *g, *u; /* open headings */
     int g_caps;            /* g is an all-caps heading */
+    int qlevel, glevel;    /* the reader's heading levels of q and g (0: guessed) */
     int qno, gno;
     const char *section;   /* path, kept */
     unsigned max_chars;
@@ -318,6 +319,27 @@ static int caps_heading(const char *s, size_t n)
     return (letters >= 4 && memchr(s, ' ', n) != NULL) || letters >= 7;
 }
 
+/* A heading of the level the reader gave: a level at or above an open question's heading
+ * closes the question; level 1 (or the first heading) is the section, a deeper one under an
+ * open heading its sub-section. When memory runs out, c->section is NULL. */
+static void hinted_heading(ctx_t *c, const block_t *b)
+{
+    if (c->q && c->qlevel && b->level <= c->qlevel) {
+        c->q = NULL;
+        c->qno = c->qlevel = 0;
+    }
+    const char *h = keepn(c->d, b->text.data, b->text.len);
+    if (c->g && c->glevel && b->level > c->glevel) {
+        c->u = h;
+    } else {
+        c->g = h;
+        c->gno = b->goal ? b->number : 0;
+        c->glevel = b->level;
+        c->u = NULL;
+    }
+    c->section = h ? section_path(c) : NULL;
+}
+
 static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, const char *inherit)
 {
     seg_t *sg = c->sg;
@@ -339,21 +361,22 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
         return -1;
     c->q = c->g = c->u = NULL;
     c->g_caps = 0;
-    c->qno = c->gno = 0;
+    c->qno = c->gno = c->qlevel = c->glevel = 0;
     c->section = "";
     for (size_t i = from; i < to; i++) {
         block_t *b = &sg->blocks[i];
         switch (b->kind) {
         case B_TITLE:
             c->q = c->g = c->u = NULL;
-            c->qno = c->gno = 0;
+            c->qno = c->gno = c->qlevel = c->glevel = 0;
             c->section = "";
             break;
         case B_QUESTION:
             c->q = keepn(c->d, b->text.data, b->text.len);
             c->qno = b->number;
+            c->qlevel = b->level;
             c->g = c->u = NULL;
-            c->gno = 0;
+            c->gno = c->glevel = 0;
             c->section = section_path(c);
             /* "2) Støtter dere forslaget? ☒ Ja ☐ Nei" answers itself */
             if (add_stance(c, b, SEG_PROSE) < 0)
@@ -361,8 +384,13 @@ static int emit_part(ctx_t *c, size_t from, size_t to, const char *override, con
             break;
         case B_HEADING:
             c->g_caps = 0;
+            if (b->level) {
+                hinted_heading(c, b);
+                break;
+            }
             c->g = keepn(c->d, b->text.data, b->text.len);
             c->gno = b->goal ? b->number : 0;
+            c->glevel = 0;
             c->u = NULL;
             c->section = section_path(c);
             break;
@@ -496,6 +524,8 @@ hsok_status_t hsok_segment(const char *name, const char *text, size_t len,
     sg.name = name;
     sg.t = text ? text : "";
     sg.len = len;
+    sg.hints = opts ? opts->hints : NULL;
+    sg.nhints = opts && opts->hints ? opts->nhints : 0;
     hsok_status_t st = HSOK_OK;
     if (seg_build_lines(&sg) < 0) {
         st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");

@@ -13,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "hsok/reader.h"
 #include "hsok/segment.h"
 #include "segment_internal.h"
 
@@ -539,6 +540,56 @@ static int wf_question_text_ahead(const seg_t *sg, size_t li)
            seg_form_line(u, m);
 }
 
+/* The block kind of text line li, which the reader hinted: a heading is a numbered question
+ * when it asks one ("2) Har dere …?", "Spørsmål 2: …?"; *qn its number), a title when it
+ * is one ("Høringssvar fra X"), else a heading
+ * (*hnum, *hgoal as for "Mål 3: …", "1 Innledning"); a list item is a question when it
+ * asks one as a numbered question does, else a bullet (*bm the length
+ * of its bullet mark, which goes; "1." or "a)" stays); a table row is a paragraph of its own,
+ * or a stance when its last cell is a checkbox line (*bm the offset of that cell). */
+static enum bkind hinted_kind(seg_t *sg, size_t li, int *qn, int *hnum, int *hgoal, size_t *bm)
+{
+    const tline_t *L = &sg->tl[li];
+    const char *s = sg->t + L->start;
+    size_t n = L->end - L->start, skip;
+    int dash, style;
+    *bm = 0;
+    if (L->hint == HSOK_HINT_LIST_ITEM) {
+        /* a numbered item that asks is a question ("1) Kan dere …?"), as in text */
+        if ((*qn = seg_question_at(s, n, &skip)) >= 0 && question_ends_ahead(sg, li))
+            return B_QUESTION;
+        *qn = -1;
+        *bm = seg_bullet_len(s, n, &dash);
+        return B_BULLET;
+    }
+    if (L->hint == HSOK_HINT_TABLE_ROW) {
+        /* "Støtter dere forslaget? | ☒ Ja ☐ Nei": the answer cell is the stance */
+        size_t cell = 0;
+        for (size_t i = 0; i + 3 <= n; i++)
+            if (!memcmp(s + i, " | ", 3))
+                cell = i + 3;
+        if (seg_form_line(s + cell, n - cell)) {
+            *bm = cell;
+            return B_CHECKBOX;
+        }
+        return B_PARA;
+    }
+    if (memchr(s, '?', n) &&
+        ((*qn = wf_question_at(s, n, &skip)) > 0 || (*qn = seg_question_at(s, n, &skip)) > 0))
+        return B_QUESTION;
+    if (n <= 200 && seg_title_at(s, n) && !seg_ends_sentence(s, n))
+        return B_TITLE; /* "Høringssvar fra X": names the respondent, starts a response */
+    *qn = -1;
+    *hnum = 0;
+    *hgoal = 0;
+    if (!keyword_heading(s, n, hnum, hgoal)) {
+        int pn = plain_heading(s, n, 1, &style);
+        *hnum = pn > 0 ? pn : 0;
+        *hgoal = 0;
+    }
+    return B_HEADING;
+}
+
 void seg_build_blocks(seg_t *sg)
 {
     const char *t = sg->t;
@@ -553,8 +604,8 @@ void seg_build_blocks(seg_t *sg)
 
         /* a page break or a hard gap inside a sentence: keep going when the next line
          * plainly continues it (lower-case start after no sentence end) */
-        if (hard && cur && !cur->closed && cur->kind != B_CHECKBOX && cur->kind != B_META &&
-            is_lower(first) &&
+        if (hard && cur && !cur->closed && !cur->hinted && cur->kind != B_CHECKBOX &&
+            cur->kind != B_META && is_lower(first) &&
             !seg_ends_sentence(cur->text.data, cur->text.len))
             hard = 0;
         /* "Spørsmål 4" alone, then its text after a blank line */
@@ -572,7 +623,12 @@ void seg_build_blocks(seg_t *sg)
         /* the current paragraph's sentence goes on into this line */
         int runs_on = cur && cur->kind == B_PARA && !cur->closed && !hard &&
                       !seg_ends_sentence(cur->text.data, cur->text.len);
-        if (seg_form_line(s, n)) {
+        if (L->hint) {
+            /* what the reader knows: no guessing (a checkbox line in a table stays a stance) */
+            hard = 1;
+            starts = 1;
+            kind = hinted_kind(sg, li, &qn, &hnum, &hgoal, &bm);
+        } else if (seg_form_line(s, n)) {
             kind = B_CHECKBOX;
             starts = 1;
         } else if ((ans_len = seg_answer_line(s, n, &ans_at)) > 0) {
@@ -654,7 +710,7 @@ void seg_build_blocks(seg_t *sg)
         if (!starts && cur && !cur->closed && !hard && cur->kind != B_CHECKBOX &&
             cur->kind != B_META) {
             /* an unnumbered heading: a short first line followed by a capitalised line */
-            if (cur->kind == B_PARA && cur->npieces > 0 && cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
+            if (cur->kind == B_PARA && !cur->hinted && cur->npieces > 0 && cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
                 (is_upper(first) || (first >= '0' && first <= '9')) &&
                 short_heading_line(cur->text.data, cur->text.len)) {
                 cur->kind = B_UHEADING;
@@ -666,7 +722,7 @@ void seg_build_blocks(seg_t *sg)
             }
         }
         /* a single-line paragraph that looks like a heading and ended at a hard gap */
-        if (cur && cur->kind == B_PARA && cur->npieces > 0 &&
+        if (cur && cur->kind == B_PARA && !cur->hinted && cur->npieces > 0 &&
             cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
             short_heading_line(cur->text.data, cur->text.len))
             cur->kind = B_UHEADING;
@@ -712,16 +768,22 @@ void seg_build_blocks(seg_t *sg)
             cur->number = hnum;
             cur->goal = hgoal;
         }
+        if (L->hint) {
+            cur->hinted = 1;
+            cur->level = L->hint == HSOK_HINT_HEADING ? (L->level ? L->level : 1) : 0;
+            /* a heading or a table row takes no further line; a list item takes its own */
+            cur->closed = L->hint != HSOK_HINT_LIST_ITEM;
+        }
         if (kind == B_FOOTNOTE)
             cur->number = fnn;
         cur->answer_len = ans_len;
-        size_t from = L->start + (kind == B_BULLET ? bm : kind == B_FOOTNOTE ? skip : 0);
+        size_t from = L->start + (kind == B_BULLET || L->hint ? bm : kind == B_FOOTNOTE ? skip : 0);
         append_content(sg, cur, from, L->end, L->no);
         if (kind == B_CHECKBOX || kind == B_META)
             cur->closed = 1;
         close_heading_if_done(cur);
     }
-    if (cur && cur->kind == B_PARA && cur->npieces > 0 &&
+    if (cur && cur->kind == B_PARA && !cur->hinted && cur->npieces > 0 &&
         cur->pieces[0].no == cur->pieces[cur->npieces - 1].no &&
         short_heading_line(cur->text.data, cur->text.len) && sg->nblocks > 1)
         cur->kind = B_UHEADING;

@@ -192,7 +192,7 @@ void seg_mark_furniture(seg_t *sg)
         block_t *b = &sg->blocks[i];
         const char *s = b->text.data;
         size_t n = b->text.len;
-        if (b->kind != B_PARA && b->kind != B_UHEADING)
+        if ((b->kind != B_PARA && b->kind != B_UHEADING) || b->hinted)
             continue;
         int postal = single_line_block(b) ? seg_postal_line(s, n) : 0;
         if (postal == 2 && !(i > 0 && sg->blocks[i - 1].postal &&

@@ -102,6 +102,7 @@ typedef struct tline {
     size_t start, end; /* trimmed content [start, end) in the text */
     unsigned no;       /* 1-based */
     int gap_before;    /* gap between the previous text line and this one */
+    unsigned char hint, level; /* the reader's hint for the line (hsok_hint_kind_t), 0: none */
 } tline_t;
 
 /* ---- blocks (segment_blocks.c, pass 2) ---- */
@@ -131,6 +132,8 @@ typedef struct block {
     int sig;    /* B_META: the closing formula (1) or a line of the signature under it (2) */
     size_t answer_len; /* B_CHECKBOX from a line "Svar: Ja" (the answer's length) */
     int label_only; /* B_QUESTION: a web form's "Spørsmål 4" alone, waiting for its text */
+    int level;      /* a heading the reader marked (HSOK_HINT_HEADING): its level, 1.. */
+    int hinted;     /* the reader said what the block is: no guessing it is something else */
 } block_t;
 
 
@@ -145,6 +148,8 @@ typedef struct seg {
     const char *name;
     const char *t;
     size_t len;
+    const struct hsok_hint *hints; /* the reader's structure hints, sorted by offset */
+    size_t nhints;
     tline_t *tl;
     size_t ntl;
     block_t *blocks;

@@ -13,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "hsok/reader.h"
 #include "hsok/segment.h"
 #include "segment_internal.h"
 
@@ -23,6 +24,7 @@ typedef struct line {
     int blank;         /* nothing but whitespace */
     int ws;            /* blank, but with whitespace characters (PDF paragraph break) */
     int ff;            /* contains a form feed (page break) */
+    size_t raw, eol;   /* the whole line [raw, eol) before trimming */
 } line_t;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -263,6 +265,25 @@ static int page_runs_on(const char *t, const line_t *P)
     return pn >= 40 && !seg_ends_sentence(t + P->start, pn);
 }
 
+/* The reader's hints decide the gaps around the lines it knows: a hinted line starts a block;
+ * a heading or a table row also ends one (the next line is never reflowed into it). Other
+ * gaps are judged as in text: a Word file made from a PDF's text holds its double spacing,
+ * and a list item its own wrapped lines. */
+static void hint_gaps(seg_t *sg)
+{
+    for (size_t k = 0; k < sg->ntl; k++) {
+        unsigned char hint = sg->tl[k].hint;
+        if (!hint)
+            continue;
+        if (k > 0)
+            sg->tl[k].gap_before = GAP_HARD;
+        if (k + 1 >= sg->ntl)
+            continue;
+        if (hint == HSOK_HINT_HEADING || hint == HSOK_HINT_TABLE_ROW)
+            sg->tl[k + 1].gap_before = GAP_HARD;
+    }
+}
+
 int seg_build_lines(seg_t *sg)
 {
     const char *t = sg->t;
@@ -274,7 +295,7 @@ int seg_build_lines(seg_t *sg)
         size_t e = i;
         while (e < len && t[e] != '\n')
             e++;
-        line_t L = { i, e, no, 1, 0, 0 };
+        line_t L = { i, e, no, 1, 0, 0, i, e };
         size_t a = i, b = e;
         for (size_t k = i; k < e; k++)
             if (t[k] == '\f')
@@ -315,10 +336,18 @@ int seg_build_lines(seg_t *sg)
         free(lines);
         return -1;
     }
-    size_t prev = (size_t)-1;
+    size_t prev = (size_t)-1, h = 0;
     for (size_t k = 0; k < nlines; k++) {
         if (lines[k].blank)
             continue;
+        /* the reader's hint for this line: one whose offset lies in it */
+        while (h < sg->nhints && sg->hints[h].offset < lines[k].raw)
+            h++;
+        unsigned char hint = 0, level = 0;
+        if (h < sg->nhints && sg->hints[h].offset <= lines[k].eol) {
+            hint = sg->hints[h].kind;
+            level = sg->hints[h].level;
+        }
         int gap = GAP_NONE;
         if (prev != (size_t)-1) {
             size_t between = k - prev - 1;
@@ -333,7 +362,7 @@ int seg_build_lines(seg_t *sg)
             if (ff && page_runs_on(t, &lines[prev]))
                 gap = GAP_NONE;
         }
-        sg->tl[sg->ntl++] = (tline_t){ lines[k].start, lines[k].end, lines[k].no, gap };
+        sg->tl[sg->ntl++] = (tline_t){ lines[k].start, lines[k].end, lines[k].no, gap, hint, level };
         prev = k;
     }
     free(lines);
@@ -411,5 +440,7 @@ int seg_build_lines(seg_t *sg)
                 !ends_abbrev(sg->t + P->start, P->end - P->start))
                 sg->tl[k].gap_before = GAP_HARD;
         }
+    if (sg->nhints)
+        hint_gaps(sg);
     return 0;
 }

@@ -19,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import check_csv  # noqa: E402
 import check_jsonl  # noqa: E402
+import check_xlsx  # noqa: E402
 
 MINIMAL_THEMES = {
     "helse.theme": "id: helse\nlabel: Helse\nterms:\n  2 helse\n  2 pasient\n",
@@ -139,6 +140,57 @@ def main():
         check({"Norsk helsenett", "Drammen kommune", "Helse Sør-Øst RHF"} <= respondents,
               f"respondents: {respondents}")
 
+        # the workbook: the same passages and fields as jsonl, counts as the matrix
+        rc, out, err = run(hsok, "export", "-o", path("all.xlsx"), "--all", db=db)
+        check(rc == 0 and out == b"", f"export xlsx: rc {rc} {err}")
+        try:
+            wb = check_xlsx.check(path("all.xlsx"))
+        except AssertionError as e:
+            check(False, f"xlsx: {e}")
+            wb = {"Utdrag": [[]], "Tema og respondent": [[]], "Standpunkt": [[]]}
+        head = wb["Utdrag"][0]
+        rows = [dict(zip(head, r)) for r in wb["Utdrag"][1:]]
+        check(len(rows) == total, f"xlsx: {len(rows)} passages, want {total}")
+        check(head[:9] == ["respondent", "type", "section", "page", "end_page", "themes",
+                           "text", "position", "citation"], f"xlsx header: {head}")
+        for x, j in zip(rows, all_jsonl):
+            check(x.get("id") == j["id"] and x.get("text") == j["text"] and
+                  x.get("respondent") == j["respondent"] and
+                  (x.get("themes") or "") == "; ".join(j["themes"]) and
+                  int(x.get("line") or 0) == j["line"],
+                  f"xlsx row of {j['id']} differs from jsonl")
+            want = j["respondent"] + (f" ({j['respondent_type']})"
+                                      if j.get("respondent_type") else "")
+            check((x.get("citation") or "").startswith(want), f"xlsx citation {x.get('citation')}")
+        matrix = wb["Tema og respondent"]
+        check(len(matrix) - 1 == len(respondents), f"xlsx matrix: {len(matrix) - 1} respondents")
+        mhead = matrix[0]
+        for row in matrix[1:]:
+            resp = row[0]
+            for k, theme in enumerate(mhead[3:], start=3):
+                want = sum(1 for j in all_jsonl if j["respondent"] == resp and
+                           theme in j["themes"])
+                check(int(row[k] or 0) == want, f"xlsx matrix {resp} × {theme}: {row[k]} != {want}")
+        rc, _, err = run(hsok, "export", "--format", "xlsx", db=db)
+        check(rc == 2 and "-o FILE.xlsx" in err, f"xlsx to stdout: rc {rc} {err}")
+        # text that a spreadsheet would read as a formula stays text
+        hostile = os.path.join(tmp, "formler.txt")
+        with open(hostile, "w", encoding="utf-8") as f:
+            f.write("Høringssvar fra Formelby kommune\n\n=1+2 er ikke et tall her.\n\n"
+                    "@SUM(A1:A9) og +47 skal stå som tekst.\n")
+        hdb = os.path.join(tmp, "hdb")
+        rc, _, err = run(hsok, "index", "--no-themes", hostile, db=hdb)
+        check(rc == 0, f"index formler.txt: {err}")
+        rc, _, err = run(hsok, "export", "--all", "-o", path("formler.xlsx"), db=hdb)
+        check(rc == 0, f"export formler.xlsx: {err}")
+        try:
+            texts = [r[6] for r in check_xlsx.check(path("formler.xlsx"))["Utdrag"][1:]]
+        except AssertionError as e:
+            check(False, f"formler.xlsx: {e}")
+            texts = []
+        check("=1+2 er ikke et tall her." in texts and
+              "@SUM(A1:A9) og +47 skal stå som tekst." in texts, f"xlsx formula text: {texts}")
+
         # --excel
         rc, _, err = run(hsok, "export", "--format", "csv", "--excel", "-o", path("x.csv"),
                          db=db)
@@ -242,7 +294,7 @@ def main():
         leftovers = [f for f in os.listdir(out_dir) if f.startswith(".")]
         check(not leftovers, f"temporary files left: {leftovers}")
 
-        print(f"{total} passages, {tagged} tagged; csv, jsonl, html and md checked")
+        print(f"{total} passages, {tagged} tagged; csv, jsonl, xlsx, html and md checked")
     return 1 if failures else 0
 
 
