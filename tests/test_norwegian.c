@@ -159,6 +159,30 @@ static void test_true_splits(void **state)
     assert_true(splits_into("omsorgstjenesten", "omsorg", "tjenesten"));
     /* three parts: the head or modifier splits again */
     assert_true(nparts("kommunehelsetjenesten") >= 3);
+    /* three parts whose two-part modifier the word list lacks ("kjernejournal") */
+    assert_true(splits_into("kjernejournalforskriften", "journal", "forskriften"));
+    assert_true(splits_into("kjernejournalforskriften", "kjerne", "journal"));
+    /* the same with a lexicon of the single words only: the modifier is two of them, and
+     * so is a head ("journalforskriften"); one lexicon word plus one that is no word and
+     * no two words does not split */
+    hsok_lexicon_t *l = NULL;
+    assert_int_equal(hsok_lexicon_from_string("kjerne\njournal\nforskriften\npasient\n", &l, NULL),
+                     HSOK_OK);
+    size_t s[8], e[8];
+    const char *w = "kjernejournalforskriften";
+    size_t n = hsok_compound_split(l, w, strlen(w), s, e, 8);
+    int kjerne = 0, journal = 0, forskriften = 0;
+    for (size_t i = 0; i < n; i++) {
+        kjerne |= s[i] == 0 && e[i] == 6;
+        journal |= s[i] == 6 && e[i] == 13;
+        forskriften |= s[i] == 13 && e[i] == strlen(w);
+    }
+    assert_true(kjerne && journal && forskriften);
+    w = "pasientkjernejournal";
+    assert_true(hsok_compound_split(l, w, strlen(w), s, e, 8) >= 3);
+    w = "kjernexyzqwforskriften";
+    assert_int_equal(hsok_compound_split(l, w, strlen(w), s, e, 8), 0);
+    hsok_lexicon_free(l);
 }
 
 static void test_false_splits(void **state)
@@ -170,7 +194,10 @@ static void test_false_splits(void **state)
                             "behandling", "virksomheter", "kommunene", "anerkjenne",
                             "forutsetning", "sikkerhet", "overordnet", "underveis",
                             "gjennomgang", "utfordringer", "teknologi", "kompetanse",
-                            "tjenesten", NULL };
+                            "tjenesten",
+                            /* a word the list has but cannot split into two of its words
+                             * is not taken as a three-part compound (superlative -test) */
+                            "tulipanformetest", NULL };
     for (size_t i = 0; whole[i]; i++) {
         if (nparts(whole[i]) != 0)
             fail_msg("'%s' should not split", whole[i]);
@@ -212,7 +239,8 @@ static void test_compound_search(void **state)
                "Informasjonssikkerheten i kommunen må styrkes.\n\n"
                "Sikkerhet er viktig for alle tjenester, og sikkerheten må vurderes.\n\n"
                "Eksempel kommune har tegnet forsikring for bygningene.\n\n"
-               "Arbeidet med sikkerhet og beredskap må prioriteres.\n");
+               "Arbeidet med sikkerhet og beredskap må prioriteres.\n\n"
+               "Vi støtter endringen i kjernejournalforskriften.\n");
     char *err = NULL;
     assert_int_equal(index_one("compound.txt", &err), HSOK_OK);
 
@@ -242,6 +270,13 @@ static void test_compound_search(void **state)
     r = search("sikkerhetsarbeid");
     assert_true(hit_with(r, "Arbeidet med sikkerhet") >= 0);
     assert_int_equal(hit_with(r, "Sikkerhet er viktig"), -1);
+    hsok_results_free(r);
+
+    /* the middle part of a three-part compound finds it */
+    r = search("journal");
+    int k = hit_with(r, "kjernejournalforskriften");
+    assert_true(k >= 0);
+    assert_true(highlighted(hsok_results_get(r, (size_t)k), "kjernejournalforskriften"));
     hsok_results_free(r);
 
     /* no false split: "sikring" does not find "forsikring" */

@@ -9,7 +9,8 @@
  * linking -s- or -e-, is a candidate; the most balanced candidate wins (the longest shorter
  * side), which prefers "informasjon|s|sikkerhet" over odd splits with tiny parts. Head and
  * modifier are split again (depth-limited), so "kommunehelsetjenesten" gives kommune,
- * helsetjenesten, helse, tjenesten.
+ * helsetjenesten, helse, tjenesten. A word the lexicon lacks that has no such split may have
+ * a modifier or head that is two lexicon words itself ("kjernejournal|forskriften").
  */
 #include <errno.h>
 #include <stdint.h>
@@ -354,16 +355,34 @@ static int long_enough(const char *s, size_t n)
     return k >= MIN_PART_CHARS || (k >= 3 && in_list(short_parts, s, n));
 }
 
+/* The look-up comes first: most pieces of a word are no word, and it is the cheapest test. */
 static int good_modifier(const hsok_lexicon_t *lex, const char *s, size_t n)
 {
-    return long_enough(s, n) && !in_list(bad_modifiers, s, n) &&
-           !hsok_is_stopword(lex->an, s, n) && hsok_lexicon_has(lex, s, n);
+    return hsok_lexicon_has(lex, s, n) && long_enough(s, n) && !in_list(bad_modifiers, s, n) &&
+           !hsok_is_stopword(lex->an, s, n);
 }
 
 static int good_head(const hsok_lexicon_t *lex, const char *s, size_t n)
 {
-    return long_enough(s, n) && !in_list(bad_heads, s, n) &&
-           !hsok_is_stopword(lex->an, s, n) && hsok_lexicon_has(lex, s, n);
+    return hsok_lexicon_has(lex, s, n) && long_enough(s, n) && !in_list(bad_heads, s, n) &&
+           !hsok_is_stopword(lex->an, s, n);
+}
+
+/* Is s[0..n) two lexicon words, a modifier (with or without a linking -s-/-e-) and a head,
+ * when it is no lexicon word itself ("kjernejournal": kjerne + journal)? A compound the word
+ * list lacks can still be the modifier or head of a longer one. */
+static int two_words(const hsok_lexicon_t *lex, const char *s, size_t n)
+{
+    if (nchars(s, n) < MIN_WORD_CHARS || hsok_lexicon_has(lex, s, n))
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80 || !good_head(lex, s + i, n - i))
+            continue;
+        if (good_modifier(lex, s, i) ||
+            ((s[i - 1] == 's' || s[i - 1] == 'e') && good_modifier(lex, s, i - 1)))
+            return 1;
+    }
+    return 0;
 }
 
 typedef struct parts {
@@ -400,27 +419,39 @@ static void split_rec(const hsok_lexicon_t *lex, const char *w, size_t a, size_t
     if (depth > MAX_DEPTH || nchars(w + a, b - a) < MIN_WORD_CHARS)
         return;
     cand_t best[2] = { { 0, { 0, 0 }, 0 }, { 0, { 0, 0 }, 0 } };
-    for (size_t i = a + 1; i < b; i++) {
-        if (((unsigned char)w[i] & 0xC0) == 0x80)
-            continue;
-        if (!good_head(lex, w + i, b - i))
-            continue;
-        cand_t c = { i, { 0, 0 }, 0 };
-        if (good_modifier(lex, w + a, i - a))
-            c.me[0] = i;
-        if ((w[i - 1] == 's' || w[i - 1] == 'e') && i - 1 > a &&
-            good_modifier(lex, w + a, i - 1 - a))
-            c.me[1] = i - 1;
-        size_t me = c.me[1] ? c.me[1] : c.me[0];
-        if (!me)
-            continue;
-        size_t hm = nchars(w + a, me - a), hh = nchars(w + i, b - i);
-        c.score = hm < hh ? hm : hh;
-        if (c.score > best[0].score) {
-            best[1] = best[0];
-            best[0] = c;
-        } else if (c.score > best[1].score) {
-            best[1] = c;
+    /* pass 1: modifier and head are lexicon words; pass 2, only for a word pass 1 cannot
+     * split and the word list does not have: one of them may be a compound of two lexicon
+     * words itself, so that a three-part compound the word list lacks in every two-part form
+     * still splits ("kjernejournal|forskriften", then kjerne|journal). A word the list has
+     * but pass 1 cannot split is a derivation or an inflection ("tulipanformetest"), not
+     * such a compound. */
+    int known = hsok_lexicon_has(lex, w + a, b - a);
+    for (int pass = 0; pass < 2 - known && !best[0].score; pass++) {
+        for (size_t i = a + 1; i < b; i++) {
+            if (((unsigned char)w[i] & 0xC0) == 0x80)
+                continue;
+            int head = good_head(lex, w + i, b - i);
+            if (!head && !(pass && two_words(lex, w + i, b - i)))
+                continue;
+            cand_t c = { i, { 0, 0 }, 0 };
+            if (good_modifier(lex, w + a, i - a) ||
+                (pass && head && two_words(lex, w + a, i - a)))
+                c.me[0] = i;
+            if ((w[i - 1] == 's' || w[i - 1] == 'e') && i - 1 > a &&
+                (good_modifier(lex, w + a, i - 1 - a) ||
+                 (pass && head && two_words(lex, w + a, i - 1 - a))))
+                c.me[1] = i - 1;
+            size_t me = c.me[1] ? c.me[1] : c.me[0];
+            if (!me)
+                continue;
+            size_t hm = nchars(w + a, me - a), hh = nchars(w + i, b - i);
+            c.score = hm < hh ? hm : hh;
+            if (c.score > best[0].score) {
+                best[1] = best[0];
+                best[0] = c;
+            } else if (c.score > best[1].score) {
+                best[1] = c;
+            }
         }
     }
     for (int k = 0; k < 2; k++) {
