@@ -628,12 +628,39 @@ static void test_themes_export(void **state)
     lines_t t = json_lines(r.out);
     run_free(&r);
     const jval_t *cp = NULL;
-    for (size_t i = 0; i < t.n && !cp; i++)
-        cp = jget(t.v[i], "copies");
+    char theme[64] = ""; /* the theme with the most passages */
+    double most = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const jval_t *id = jget(t.v[i], "id"), *np = jget(t.v[i], "passages");
+        if (id && id->t == J_STR && np && np->t == J_NUM && np->num > most) {
+            snprintf(theme, sizeof theme, "%s", id->s);
+            most = np->num;
+        }
+        if (!cp)
+            cp = jget(t.v[i], "copies");
+    }
     assert_non_null(cp);
     assert_int_equal((size_t)jreq(cp, "passages", J_NUM)->num, passages);
     assert_int_equal((size_t)jreq(cp, "groups", J_NUM)->num, groups);
     lines_free(&t);
+    /* a theme's passages: each sender's copy listed, marked with its group */
+    assert_true(*theme);
+    run(&r, "--db", "pidx", "themes", "--json", theme, NULL);
+    EXPECT_EXIT(&r, 0);
+    t = json_lines(r.out);
+    run_free(&r);
+    size_t marked = 0;
+    for (size_t i = 0; i < t.n; i++)
+        if ((cp = jget(t.v[i], "copies"))) {
+            assert_int_equal(jreq(cp, "respondents", J_ARR)->n, 1 + COPIES);
+            marked++;
+        }
+    assert_true(marked >= 3); /* at least the original, its exact and its reordered copy */
+    lines_free(&t);
+    run(&r, "--db", "pidx", "themes", theme, NULL);
+    EXPECT_EXIT(&r, 0);
+    assert_non_null(strstr(r.out, "    a copy: same text from 6 respondents: Kopi "));
+    run_free(&r);
     run(&r, "--db", "pidx", "themes", NULL);
     EXPECT_EXIT(&r, 0);
     char want[160];

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "hsok/compound.h"
 #include "hsok/codes.h"
+#include "hsok/copies.h"
 #include "hsok/db.h"
 #include "hsok/ingest.h"
 #include "hsok/position.h"
@@ -509,9 +510,13 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
                           .ntypes = themes_ntypes, .positions = themes_positions,
                           .npositions = themes_npositions };
     hsok_records_t *recs = NULL;
+    hsok_copies_t *copies = NULL; /* a passage sent by several respondents is marked so */
     char *err = NULL;
     hsok_status_t st = hsok_db_select(db, &sel, &recs, &err);
+    if (st == HSOK_OK && hsok_db_has_copies(db))
+        st = hsok_copies_load(db, &copies, &err);
     if (st != HSOK_OK) {
+        hsok_records_free(recs);
         hsok_codes_free(codes);
         return cli_fail(st, err, 0);
     }
@@ -542,6 +547,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         free(rmv);
         hsok_records_free(recs);
         hsok_codes_free(codes);
+        hsok_copies_free(copies);
         cli_error("out of memory");
         return CLI_ERR;
     }
@@ -583,10 +589,12 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             free(rv);
             free(rmv);
             hsok_codes_free(codes);
+            hsok_copies_free(copies);
             hsok_records_free(recs);
             cli_error("out of memory");
             return CLI_ERR;
         }
+        const hsok_copy_group_t *copy = hsok_copies_of(copies, r->id);
         int removed = 0, manual = 0;
         for (size_t k = 0; k < cd.nremoved; k++)
             removed |= !strcmp(cd.removed[k], theme);
@@ -610,6 +618,8 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             oj_key(&j, "position"); oj_str(&j, *r->position ? r->position : NULL);
             oj_key(&j, "position_evidence");
             oj_str(&j, *r->position ? r->position_evidence : NULL);
+            if (copy) /* only for a passage in a group of copies */
+                cli_copy_json(&j, copy);
             oj_key(&j, "text"); oj_str(&j, r->text);
             oj_obj_end(&j);
             continue;
@@ -635,6 +645,10 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             out_section(stdout, r->section, 70);
         }
         fputc('\n', stdout);
+        if (copy) { /* counted once per respondent: each sender's copy is listed */
+            fputs("    ", stdout);
+            cli_copy_human(stdout, copy, 1);
+        }
         hsok_span_t spans[64];
         size_t ns = tag ? evidence_spans(r->text, tag, 1, spans, 64) : 0;
         out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
@@ -648,6 +662,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
     free(rmv);
     hsok_records_free(recs);
     hsok_codes_free(codes);
+    hsok_copies_free(copies);
     return n ? CLI_OK : CLI_NONE;
 }
 
