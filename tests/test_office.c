@@ -27,6 +27,8 @@
 #include "hsok/reader.h"
 #include "hsok/segment.h"
 
+#include "doctest.h"
+
 static const char *hsok_path;
 static char tmp[1024];
 
@@ -34,62 +36,12 @@ static char tmp[1024];
 
 /* ---- helpers ---- */
 
-/* Run argv with stdout and stderr into the files out and err (NULL: /dev/null); exit status or
- * -1. */
-static int run(char *const argv[], const char *out, const char *err)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int o = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (o < 0 || e < 0)
-            _exit(126);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    char *data = NULL, *err = NULL;
-    size_t n = 0;
-    if (hsok_read_regular_file(path, (size_t)1 << 28, &data, &n, &err) != HSOK_OK)
-        fail_msg("cannot read '%s': %s", path, err ? err : "?");
-    if (len)
-        *len = n;
-    return data;
-}
-
 static void write_file(const char *path, const char *data)
 {
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
     assert_int_equal(fclose(f), 0);
-}
-
-static const char *src_root(void)
-{
-    const char *r = getenv("HSOK_SOURCE_ROOT");
-    return r && *r ? r : ".";
 }
 
 /* make-office.py ARGS...: args ends with NULL. */
@@ -176,28 +128,6 @@ static char *hint_lines(const hsok_document_t *doc)
         n += (size_t)snprintf(o + n, cap * 4 - n, "%s %u: %.*s\n",
                               kinds[h->kind < 4 ? h->kind : 0], h->level, ll < 60 ? ll : 60, l);
     }
-    return o;
-}
-
-/* s with every run of white space one space, trimmed; malloc'd. */
-static char *squeeze(const char *s)
-{
-    size_t n = strlen(s), k = 0;
-    char *o = malloc(n + 1);
-    assert_non_null(o);
-    int sp = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            sp = k > 0;
-            continue;
-        }
-        if (sp)
-            o[k++] = ' ';
-        sp = 0;
-        o[k++] = (char)c;
-    }
-    o[k] = '\0';
     return o;
 }
 

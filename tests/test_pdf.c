@@ -28,6 +28,8 @@
 #include "hsok/segment.h"
 #include "hsok/text.h"
 
+#include "doctest.h"
+
 static const char *hsok_path;
 static char tmp[1024];
 static int have_reportlab;
@@ -35,56 +37,6 @@ static int have_reportlab;
 #define PYTHON "/usr/bin/python3"
 
 /* ---- helpers ---- */
-
-/* Run argv; stdout and stderr to the files out/err (NULL: /dev/null). The exit status, or -1. */
-static int run(char *const argv[], const char *out, const char *err)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int o = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (o < 0 || e < 0)
-            _exit(126);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    char *data = NULL, *err = NULL;
-    size_t n = 0;
-    hsok_status_t st = hsok_read_regular_file(path, (size_t)1 << 28, &data, &n, &err);
-    if (st != HSOK_OK)
-        fail_msg("cannot read '%s': %s", path, err ? err : "?");
-    if (len)
-        *len = n;
-    return data;
-}
-
-static const char *src_root(void)
-{
-    const char *r = getenv("HSOK_SOURCE_ROOT");
-    return r && *r ? r : ".";
-}
 
 /* make-pdf.py OPTIONS... IN OUT [IN OUT ...]: args ends with NULL. */
 static void make_pdf(const char *const *args)
@@ -146,28 +98,6 @@ static size_t count_char(const char *s, size_t n, char c)
     for (size_t i = 0; i < n; i++)
         k += s[i] == c;
     return k;
-}
-
-/* s with every run of white space one space, trimmed; malloc'd. */
-static char *squeeze(const char *s)
-{
-    size_t n = strlen(s), k = 0;
-    char *o = malloc(n + 1);
-    assert_non_null(o);
-    int sp = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
-            sp = k > 0;
-            continue;
-        }
-        if (sp)
-            o[k++] = ' ';
-        sp = 0;
-        o[k++] = (char)c;
-    }
-    o[k] = '\0';
-    return o;
 }
 
 /* s without white space; with a header, also without the lines that are that running header

@@ -1,0 +1,87 @@
+/* doctest.c — what the tests of the document readers share (doctest.h). */
+#include "doctest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hsok/ingest.h"
+
+int run(char *const argv[], const char *out, const char *err)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int o = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (o < 0 || e < 0)
+            _exit(126);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+char *read_all(const char *path, size_t *len)
+{
+    char *data = NULL, *err = NULL;
+    size_t n = 0;
+    hsok_status_t st = hsok_read_regular_file(path, (size_t)1 << 28, &data, &n, &err);
+    if (st != HSOK_OK)
+        fail_msg("cannot read '%s': %s", path, err ? err : "?");
+    if (len)
+        *len = n;
+    return data;
+}
+
+const char *src_root(void)
+{
+    const char *r = getenv("HSOK_SOURCE_ROOT");
+    return r && *r ? r : ".";
+}
+
+char *squeeze(const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *o = malloc(n + 1);
+    assert_non_null(o);
+    int sp = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
+            sp = k > 0;
+            continue;
+        }
+        if (sp)
+            o[k++] = ' ';
+        sp = 0;
+        o[k++] = (char)c;
+    }
+    o[k] = '\0';
+    return o;
+}
