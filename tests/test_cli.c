@@ -3183,10 +3183,10 @@ static void test_show_response_pages(void **state)
      * citations */
     run(&r, "export", "--format", "csv", "--all", "--db", db);
     assert_exit(&r, 0);
-    assert_contains(r.out, ",respondent_type,page,end_page\r\n");
+    assert_contains(r.out, ",respondent_type,page,end_page,position,position_evidence\r\n");
     assert_contains(r.out, "bekymret for personvernet n\xc3\xa5r data deles uten tilgangsstyring."
-                           ",kommune,2,2\r\n");
-    assert_contains(r.out, "for bratte.,kommune,,\r\n");
+                           ",kommune,2,2,,\r\n");
+    assert_contains(r.out, "for bratte.,kommune,,,,\r\n");
     run_free(&r);
     run(&r, "export", "--format", "jsonl", "--all", "--db", db);
     assert_exit(&r, 0);
@@ -4711,7 +4711,8 @@ static void test_manual_codes(void **state)
     run_free(&r);
     run(&r, "export", "--db", db, "--format", "csv");
     assert_exit(&r, 0);
-    assert_contains(r.out, ",respondent_type,page,end_page,themes_manual,themes_removed\r\n");
+    assert_contains(r.out, ",respondent_type,page,end_page,position,position_evidence,"
+                           "themes_manual,themes_removed\r\n");
     assert_contains(r.out, ",digi,sikker\r\n");
     run_free(&r);
     /* --theme sees the codes: the passage is exported under digi, no longer under sikker */
@@ -4964,6 +4965,211 @@ static const jval_t *theme_record(const jlines_t *jl, const char *id)
     return NULL;
 }
 
+/* Positions (issue 10 item 4): what each passage states (støtter, går imot, delvis, ber om
+ * endring), from its wording or its form's answer, in search (human and JSON), the
+ * --position filter and posisjon: in a query, the counts of 'hsok themes' and every export
+ * format. The texts are written for the test: bokmål, nynorsk, a negation, a scope ("kan ikke
+ * se at … støtter": no position) and a web form's "Svar: Ja". */
+static void test_positions(void **state)
+{
+    (void)state;
+    char *dir = new_dir("positions");
+    char *db = path_join(dir, "index");
+    char *cbdir = path_join(dir, "codebook");
+    char *src = path_join(dir, "src");
+    assert_int_equal(mkdir(cbdir, 0700), 0);
+    assert_int_equal(mkdir(src, 0700), 0);
+    static const char *const themes[][2] = {
+        {"personvern.theme", "id: personvern\nlabel: Personvern\n\nterms:\n  3 personvern\n"},
+        {"sikker.theme",
+         "id: sikker\nlabel: Informasjonssikkerhet\n\nterms:\n  3 informasjonssikkerhet\n"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char *p = path_join(cbdir, themes[i][0]);
+        write_file(p, themes[i][1], strlen(themes[i][1]));
+        free(p);
+    }
+    static const char *const files[][3] = {
+        {"a.txt", "respondent: Alfa kommune\n",
+         "Alfa kommune støtter forslaget om styrket personvern.\n\n"
+         "Alfa kommune mener også at informasjonssikkerhet er viktig for innbyggerne.\n"},
+        {"b.txt", "respondent: Beta kommune\n",
+         "Beta kommune kan ikke støtte forslaget, fordi personvern svekkes.\n"},
+        {"c.txt", "respondent: Gamma kommune\n",
+         "Gamma kommune støttar i hovudsak framlegget, men meiner personvern må styrkjast.\n"},
+        {"d.txt", "respondent: Pasientforeningen\ntype: organisasjon\n",
+         "Foreningen ber departementet endre reglene om informasjonssikkerhet.\n"},
+        {"e.txt", "respondent: Lesernes forening\ntype: organisasjon\n",
+         "Vi kan ikke se at forslaget støtter personvern i praksis.\n"},
+        {"f.txt", "respondent: Delta kommune\n",
+         "Spørsmål 1: Støtter dere forslaget om personvern?\nSvar: Ja\n"
+         "Kommentar: Personvern er viktig for innbyggerne i kommunen.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *p = path_join(src, files[i][0]);
+        write_file(p, files[i][2], strlen(files[i][2]));
+        char meta[4096];
+        snprintf(meta, sizeof meta, "%s.meta", p);
+        write_file(meta, files[i][1], strlen(files[i][1]));
+        free(p);
+    }
+    run_t r;
+    run(&r, "index", "--db", db, "--themes", cbdir, src);
+    assert_exit(&r, 0);
+    run_free(&r);
+
+    /* search: the position and its evidence on every hit, null when none is stated */
+    static const char *const want[][3] = {
+        {"Alfa kommune", "stotter", "støtter"},
+        {"Beta kommune", "imot", "kan ikke støtte"},
+        {"Gamma kommune", "delvis", "støttar i hovudsak"},
+        {"Delta kommune", "stotter", "svar: Ja"},
+        {"Lesernes forening", NULL, NULL},
+    };
+    run(&r, "search", "--db", db, "--json", "personvern");
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 6); /* 5 hits and the summary */
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        size_t found = 0;
+        for (size_t i = 0; i + 1 < jl.n; i++) {
+            if (strcmp(jstr(jl.v[i], "respondent"), want[w][0]))
+                continue;
+            found++;
+            if (!want[w][1]) {
+                jget_type(jl.v[i], "position", J_NULL);
+                jget_type(jl.v[i], "position_evidence", J_NULL);
+            } else {
+                assert_string_equal(jstr(jl.v[i], "position"), want[w][1]);
+                assert_string_equal(jstr(jl.v[i], "position_evidence"), want[w][2]);
+            }
+        }
+        assert_int_equal(found, 1);
+    }
+    jlines_free(&jl);
+    run_free(&r);
+    run(&r, "search", "--db", db, "personvern");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Beta kommune (kommune)  [går imot]\n");
+    assert_contains(r.out, "Gamma kommune (kommune)  [delvis]\n");
+    assert_not_contains(r.out, "Lesernes forening (organisasjon)  [");
+    run_free(&r);
+
+    /* the filter, as an option and in the query; "ingen": none stated */
+    static const char *const filters[][4] = {
+        {"--position", "stotter", "personvern", "2"},
+        {"--position", "går imot", "personvern", "1"},
+        {"--position", "ingen", "personvern", "1"},
+        {"--position", "endring", "informasjonssikkerhet", "1"},
+        {"--theme", "personvern", "posisjon:delvis", "1"},
+        {"--theme", "sikker", "posisjon:ingen", "1"},
+        {"--theme", "personvern", "posisjon:stotter OR posisjon:imot", "3"},
+    };
+    for (size_t f = 0; f < sizeof filters / sizeof filters[0]; f++) {
+        run(&r, "search", "--db", db, "--json", filters[f][0], filters[f][1], filters[f][2]);
+        assert_exit(&r, 0);
+        parse_jsonl(&r, &jl);
+        const jval_t *sum = jl.v[jl.n - 1];
+        if ((size_t)jget_type(sum, "count", J_NUM)->num != (size_t)atoi(filters[f][3]))
+            fail_msg("%s %s %s: %g hits, want %s", filters[f][0], filters[f][1], filters[f][2],
+                     jget_type(sum, "count", J_NUM)->num, filters[f][3]);
+        jlines_free(&jl);
+        run_free(&r);
+    }
+    run(&r, "search", "--db", db, "--position", "imot", "--json", "personvern");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"respondent\":\"Beta kommune\"");
+    assert_not_contains(r.out, "\"respondent\":\"Alfa kommune\"");
+    run_free(&r);
+    run(&r, "search", "--db", db, "--position", "kanskje", "personvern");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "unknown position 'kanskje' for --position (stotter, imot, delvis, "
+                           "endring, ingen)");
+    run_free(&r);
+    run(&r, "search", "--db", db, "posisjon:kanskje");
+    assert_exit(&r, 2);
+    assert_contains(r.err, "unknown position 'kanskje'");
+    run_free(&r);
+
+    /* themes: respondents per theme and position */
+    run(&r, "themes", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "theme          støtter  går imot  delvis  ber om endring\n"
+                           "personvern           2         1       1               0\n"
+                           "sikker               0         0       0               1\n"
+                           "all passages         2         1       1               1\n");
+    run_free(&r);
+    run(&r, "themes", "--db", db, "--json");
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    static const struct {
+        const char *theme;
+        size_t counts[5]; /* stotter, imot, delvis, endring, ingen */
+    } bypos[] = {{"personvern", {2, 1, 1, 0, 1}}, {"sikker", {0, 0, 0, 1, 1}},
+                 {NULL, {2, 1, 1, 1, 2}}};
+    static const char *const ids[] = {"stotter", "imot", "delvis", "endring", "ingen"};
+    for (size_t t = 0; t < 3; t++) {
+        const jval_t *bp = jget_type(theme_record(&jl, bypos[t].theme), "by_position", J_ARR);
+        assert_int_equal(bp->n, 5);
+        for (size_t p = 0; p < 5; p++) {
+            assert_string_equal(jstr(bp->items[p], "position"), ids[p]);
+            if ((size_t)jget_type(bp->items[p], "respondents", J_NUM)->num !=
+                bypos[t].counts[p])
+                fail_msg("%s %s: %g respondents, want %zu",
+                         bypos[t].theme ? bypos[t].theme : "matrix", ids[p],
+                         jget_type(bp->items[p], "respondents", J_NUM)->num,
+                         bypos[t].counts[p]);
+        }
+    }
+    jlines_free(&jl);
+    run_free(&r);
+    run(&r, "themes", "--db", db, "--position", "imot", "personvern");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "personvern — Personvern: 1 passage\n");
+    assert_contains(r.out, "[går imot]");
+    run_free(&r);
+
+    /* exports: csv and jsonl columns, md and html counts per theme and position */
+    run(&r, "export", "--db", db, "--format", "csv");
+    assert_exit(&r, 0);
+    assert_contains(r.out, ",position,position_evidence\r\n");
+    assert_contains(r.out, ",imot,kan ikke støtte\r\n");
+    assert_contains(r.out, ",stotter,svar: Ja\r\n");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "csv", "--position", "endring");
+    assert_exit(&r, 0);
+    assert_contains(r.out, ",endring,ber departementet\r\n");
+    assert_not_contains(r.out, "Beta kommune");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "jsonl");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\"position\":\"delvis\",\"position_evidence\":\"støttar i "
+                           "hovudsak\"");
+    assert_contains(r.out, "\"position\":null,\"position_evidence\":null");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "md");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "| Tema | Støtter | Går imot | Delvis | Ber om endring |\n"
+                           "| --- | ---: | ---: | ---: | ---: |\n"
+                           "| Personvern (personvern) | 2 | 1 | 1 | 0 |\n"
+                           "| Informasjonssikkerhet (sikker) | 0 | 0 | 0 | 1 |\n"
+                           "| Alle utdrag | 2 | 1 | 1 | 1 |\n");
+    assert_contains(r.out, " · posisjon: går imot (kan ikke støtte)\n");
+    run_free(&r);
+    run(&r, "export", "--db", db, "--format", "html");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "<section id=\"etter-posisjon\">");
+    assert_contains(r.out, "<tr><th scope=\"row\">Personvern</th><td>2</td><td>1</td><td>1</td>"
+                           "<td>0</td></tr>");
+    assert_contains(r.out, "<span class=\"pos\">posisjon: delvis (støttar i hovudsak)</span>");
+    run_free(&r);
+    free(src);
+    free(cbdir);
+    free(db);
+    free(dir);
+}
+
 /* Theme counts by respondent type (issue 10 item 5): `themes --by type`, its JSON and the
  * Markdown and HTML reports say "2 of 3 kommuner": respondents, not passages, out of all the
  * respondents of the type the respondent and type filters keep (a theme, query or
@@ -5199,6 +5405,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_samples_apart),
         cmocka_unit_test(test_manual_codes),
         cmocka_unit_test(test_themes_by_type),
+        cmocka_unit_test(test_positions),
         cmocka_unit_test(test_man_page),
     };
     /* HSOK_TEST_FILTER=test_show*: only the tests whose names match (a developer's run) */

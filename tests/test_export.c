@@ -758,18 +758,22 @@ static void test_e2e_csv(void **state)
     assert_true(n >= 8);
     assert_int_equal(t.nrows, n + 1);
     const char *header[] = {"id", "respondent", "section", "themes", "evidence", "source",
-                            "line", "text", "respondent_type", "page", "end_page"};
-    assert_int_equal(t.ncells[0], 11);
-    for (size_t c = 0; c < 11; c++)
+                            "line", "text", "respondent_type", "page", "end_page",
+                            "position", "position_evidence"};
+    assert_int_equal(t.ncells[0], 13);
+    for (size_t c = 0; c < 13; c++)
         assert_string_equal(t.rows[0][c], header[c]);
     size_t neutralised = 0;
     for (size_t i = 0; i < n; i++) {
         const hsok_record_t *r = hsok_records_get(fx.recs, i);
         char **row = t.rows[i + 1];
-        assert_int_equal(t.ncells[i + 1], 11);
-        for (size_t c = 0; c < 11; c++)
+        assert_int_equal(t.ncells[i + 1], 13);
+        for (size_t c = 0; c < 13; c++)
             assert_false(starts_formula(row[c]));
         assert_string_equal(row[8], r->respondent_type);
+        /* the position the passage states, and its evidence, or two empty cells */
+        assert_string_equal(row[11], r->position);
+        assert_string_equal(row[12], *r->position ? r->position_evidence : "");
         /* the seeds have no pages: the page cells are empty */
         assert_int_equal(r->page, 0);
         assert_string_equal(row[9], "");
@@ -850,7 +854,8 @@ static void test_e2e_jsonl(void **state)
         const char *keys[] = {"format_version", "type",    "id",       "source",
                               "line",           "end_line", "respondent", "section",
                               "question",       "goal",    "themes",   "evidence",
-                              "scores",         "text",    "respondent_type"};
+                              "scores",         "text",    "respondent_type",
+                              "position",       "position_evidence"};
         assert_int_equal(v->n, NCASES(keys));
         for (size_t k = 0; k < NCASES(keys); k++)
             if (jget(v, keys[k]) == NULL)
@@ -1004,7 +1009,7 @@ static void test_e2e_empty(void **state)
     size_t len;
     char *out = export_to_string(&fx, HSOK_EXPORT_CSV, 0, NULL, &len);
     assert_string_equal(out, "id,respondent,section,themes,evidence,source,line,text,"
-                             "respondent_type,page,end_page\r\n");
+                             "respondent_type,page,end_page,position,position_evidence\r\n");
     free(out);
     out = export_to_string(&fx, HSOK_EXPORT_JSONL, 0, NULL, &len);
     assert_int_equal(len, 0);

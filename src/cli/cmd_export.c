@@ -32,6 +32,7 @@ static const struct option export_opts[] = {
     {"respondent", required_argument, NULL, 'r'},
     {"respondent-exact", required_argument, NULL, 'R'},
     {"type", required_argument, NULL, CLI_OPT_TYPE},
+    {"position", required_argument, NULL, CLI_OPT_POSITION},
     {"query", required_argument, NULL, 'q'},
     {"all", no_argument, NULL, 'a'},
     {"with-form-text", no_argument, NULL, CLI_OPT_FORM_TEXT},
@@ -51,6 +52,8 @@ typedef struct export_args {
     size_t nthemes, nrespondents;
     const char *types[16]; /* --type */
     size_t ntypes;
+    const char *positions[16]; /* --position */
+    size_t npositions;
     int respondent_exact; /* -1 before -r or -R, 0 -r, 1 -R */
     int all, excel, force, have_format;
     int with_form_text;
@@ -84,6 +87,10 @@ static int parse_args(int argc, char **argv, export_args_t *a)
         case 'q': a->query = optarg; break;
         case CLI_OPT_TYPE:
             if (cli_add_type(argv[0], optarg, a->types, &a->ntypes, 16) < 0)
+                rc = CLI_USAGE;
+            break;
+        case CLI_OPT_POSITION:
+            if (cli_add_position(argv[0], optarg, a->positions, &a->npositions, 16) < 0)
                 rc = CLI_USAGE;
             break;
         case 'a': a->all = 1; break;
@@ -154,6 +161,12 @@ static char *describe(const export_args_t *a)
         fprintf(f, "%srespondent ", sep);
         for (size_t i = 0; i < a->nrespondents; i++)
             fprintf(f, "%s«%s»", i ? " eller " : "", a->respondents[i]);
+        sep = "; ";
+    }
+    if (a->npositions > 0) {
+        fprintf(f, "%sposisjon ", sep);
+        for (size_t i = 0; i < a->npositions; i++)
+            fprintf(f, "%s%s", i ? " eller " : "", a->positions[i]);
         sep = "; ";
     }
     if (a->query != NULL && a->query[0] != '\0') {
@@ -383,6 +396,8 @@ int cmd_export(int argc, char **argv)
         .respondent_exact = a.respondent_exact == 1,
         .types = a.types,
         .ntypes = a.ntypes,
+        .positions = a.positions,
+        .npositions = a.npositions,
     };
     hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
     if (st == HSOK_OK)

@@ -19,6 +19,7 @@
 #include "hsok/codes.h"
 #include "hsok/copies.h"
 #include "hsok/export.h"
+#include "hsok/position.h"
 #include "hsok/segment.h"
 #include "hsok/text.h"
 
@@ -480,6 +481,19 @@ typedef struct order_key {
     size_t ix;
 } order_key_t;
 
+/* "posisjon: støtter (EVIDENCE)" between pre and post, the evidence written with put (the
+ * format's escaping); nothing when the passage states no position (position.h). */
+static void put_position(FILE *out, const hsok_record_t *r, const char *pre, const char *post,
+                         int (*put)(FILE *, const char *))
+{
+    hsok_position_t pos;
+    if (!r->position || !*r->position || hsok_position_parse(r->position, &pos))
+        return;
+    fprintf(out, "%sposisjon: %s (", pre, hsok_position_label(pos));
+    put(out, r->position_evidence ? r->position_evidence : "");
+    fprintf(out, ")%s", post);
+}
+
 static int by_respondent(const void *a, const void *b)
 {
     const order_key_t *ka = a, *kb = b;
@@ -716,6 +730,7 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
             putc(',', out);
         hsok_write_csv_cell(out, header[i]);
     }
+    fputs(",position,position_evidence", out);
     if (opts->codes)
         fputs(",themes_manual,themes_removed", out);
     int copies = opts->copies && hsok_copies_count(opts->copies);
@@ -774,6 +789,12 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
             fprintf(out, ",%u,%u", r->page, r->end_page > r->page ? r->end_page : r->page);
         else
             fputs(",,", out);
+        putc(',', out); /* the position the passage states, its evidence; empty for none */
+        hsok_write_csv_cell(out, r->position ? r->position : "");
+        putc(',', out);
+        hsok_write_csv_cell(out, r->position && *r->position && r->position_evidence
+                                     ? r->position_evidence
+                                     : "");
         if (opts->codes) {
             const char *const *add, *const *rem;
             size_t nadd, nrem;
@@ -938,11 +959,88 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs,
             json_number(out, r->tags[t].score);
         }
         putc('}', out);
+        int pos = r->position && *r->position;
+        json_key(out, "position", 0);
+        if (pos)
+            hsok_write_json_string(out, r->position);
+        else
+            fputs("null", out);
+        json_key(out, "position_evidence", 0);
+        if (pos)
+            hsok_write_json_string(out, r->position_evidence ? r->position_evidence : "");
+        else
+            fputs("null", out);
         json_key(out, "text", 0);
         hsok_write_json_string(out, r->text);
         fputs("}\n", out);
     }
     return HSOK_OK;
+}
+
+/* ---- positions (position.h) ---- */
+
+static const char *const position_heads[HSOK_POSITION_COUNT] = { "", "Støtter", "Går imot",
+                                                                  "Delvis", "Ber om endring" };
+
+/* Does any selected passage state a position? */
+static int any_position(const hsok_theme_matrix_t *m)
+{
+    size_t any = 0;
+    for (size_t p = 1; m && m->theme_position_passages && p < HSOK_POSITION_COUNT; p++)
+        any += m->theme_position_passages[m->nthemes * HSOK_POSITION_COUNT + p];
+    return any > 0;
+}
+
+/* Respondents per theme and position as a Markdown table, a last row over every passage. */
+static void md_positions(FILE *out, const hsok_theme_matrix_t *m)
+{
+    const size_t P = HSOK_POSITION_COUNT;
+    fputs("Respondenter etter posisjon (en respondent som sier flere ting om et tema, telles "
+          "under hver):\n\n| Tema |", out);
+    for (size_t p = 1; p < P; p++)
+        fprintf(out, " %s |", position_heads[p]);
+    fputs("\n| --- |", out);
+    for (size_t p = 1; p < P; p++)
+        fputs(" ---: |", out);
+    putc('\n', out);
+    for (size_t t = 0; t <= m->nthemes; t++) {
+        fputs("| ", out);
+        if (t < m->nthemes) {
+            md_inline(out, theme_label(m, m->themes[t].id));
+            fputs(" (", out);
+            md_inline(out, m->themes[t].id);
+            fputs(")", out);
+        } else {
+            fputs("Alle utdrag", out);
+        }
+        fputs(" |", out);
+        for (size_t p = 1; p < P; p++)
+            fprintf(out, " %zu |", m->theme_position_respondents[t * P + p]);
+        putc('\n', out);
+    }
+    putc('\n', out);
+}
+
+/* The same as an HTML section (id "etter-posisjon"). */
+static void html_positions(FILE *out, const hsok_theme_matrix_t *m)
+{
+    const size_t P = HSOK_POSITION_COUNT;
+    fputs("<section id=\"etter-posisjon\">\n<h2>Etter posisjon</h2>\n<p class=\"meta\">"
+          "Respondenter med minst ett utdrag om temaet som sier dette (en respondent som sier "
+          "flere ting om et tema, telles under hver).</p>\n<div class=\"table-wrap\"><table "
+          "class=\"by-position\">\n<thead><tr><th scope=\"col\">Tema</th>", out);
+    for (size_t p = 1; p < P; p++)
+        fprintf(out, "<th scope=\"col\">%s</th>", position_heads[p]);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t t = 0; t <= m->nthemes; t++) {
+        fputs("<tr><th scope=\"row\">", out);
+        hsok_write_html(out, t < m->nthemes ? theme_label(m, m->themes[t].id) : "Alle utdrag");
+        fputs("</th>", out);
+        for (size_t p = 1; p < P; p++)
+            fprintf(out, "<td>%zu</td>", m->theme_position_respondents[t * P + p]);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody>\n</table></div>\n</section>\n", out);
 }
 
 /* ---- Markdown ---- */
@@ -980,7 +1078,9 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
     }
     fputs(", ", out);
     md_inline(out, r->source);
-    fprintf(out, ":%u\n\n", r->line);
+    fprintf(out, ":%u", r->line);
+    put_position(out, r, " · ", "", md_inline);
+    fputs("\n\n", out);
     return HSOK_OK;
 }
 
@@ -1095,6 +1195,8 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
             putc('\n', out);
         }
         fputs("\n", out);
+        if (any_position(m))
+            md_positions(out, m);
     }
     if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
         md_stances(out, &rp, opts->stances);
@@ -1397,7 +1499,9 @@ static hsok_status_t html_passage(FILE *out, const hsok_record_t *r, const hsok_
     hsok_write_html(out, r->source);
     fprintf(out, ":%u <span class=\"pid\">[", r->line);
     hsok_write_html(out, r->id);
-    fputs("]</span></cite></blockquote>\n", out);
+    fputs("]</span>", out);
+    put_position(out, r, " <span class=\"pos\">", "</span>", hsok_write_html);
+    fputs("</cite></blockquote>\n", out);
     return HSOK_OK;
 }
 
@@ -1510,6 +1614,8 @@ static hsok_status_t export_html(FILE *out, const hsok_records_t *recs,
         report_free(&rp);
         return HSOK_ERR_NOMEM;
     }
+    if (m != NULL && any_position(m))
+        html_positions(out, m);
     if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
         html_stances(out, &rp, opts->stances);
 

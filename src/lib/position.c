@@ -507,8 +507,12 @@ static void read_window(state_t *st, const word_t *w, size_t n)
                     pre(&w[k], "myndighet") || pre(&w[k], "direktorat"))
                     ok = 1;
             }
-            if (ok && !asked)
-                add_cue(st, C_CHANGE, w, i, i + 1 < n ? i + 1 : i);
+            if (ok && !asked) /* "ber om", "ber departementet", else the verb alone */
+                add_cue(st, C_CHANGE, w, i,
+                        i + 1 < n && (eq(&w[i + 1], "om") || pre(&w[i + 1], "departement") ||
+                                      pre(&w[i + 1], "regjering"))
+                            ? i + 1
+                            : i);
             continue;
         }
         /* "foreslår at … endres", "foreslår å endre" */

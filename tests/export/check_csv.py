@@ -4,7 +4,7 @@
 usage: check_csv.py FILE [--rows N] [--excel]
 
 RFC 4180: every record ends with CRLF (the last one too), no bare CR or LF outside quoted
-fields; UTF-8 (with a BOM only and always with --excel); the header row; 11 cells a row; no cell
+fields; UTF-8 (with a BOM only and always with --excel); the header row; 13 cells a row; no cell
 a spreadsheet would run as a formula; unique ids; numeric lines; themes and evidence agree.
 Prints the number of passages; exit status 1 on any failure.
 """
@@ -15,7 +15,7 @@ import re
 import sys
 
 HEADER = ["id", "respondent", "section", "themes", "evidence", "source", "line", "text",
-          "respondent_type", "page", "end_page"]
+          "respondent_type", "page", "end_page", "position", "position_evidence"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
 

@@ -17,7 +17,8 @@ KEYS = {
     "format_version": int, "type": str, "id": str, "source": str, "line": int,
     "end_line": int, "respondent": str, "section": str, "question": (int, type(None)),
     "goal": (int, type(None)), "themes": list, "evidence": dict, "scores": dict, "text": str,
-    "respondent_type": str,
+    "respondent_type": str, "position": (str, type(None)),
+    "position_evidence": (str, type(None)),
 }
 OPTIONAL = {"page": int, "end_page": int}  # only when the source has pages, both or none
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
