@@ -34,6 +34,8 @@ static const cli_cmd_t commands[] = {
      "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
      "                      universitet, organisasjon, fagforening, bedrift,\n"
      "                      privatperson, annet\n"
+     "      --position P    only passages that state position P (repeatable): stotter,\n"
+     "                      imot, delvis, endring, or ingen for none (also 'går imot' ...)\n"
      "      --with-form-text  also the hearing's form text (a form's preamble and questions,\n"
      "                      the same in several responses), which is left out by default\n"
      "      --no-collapse   every copy of a text several respondents sent (hsok copies) as\n"
@@ -170,7 +172,7 @@ static const cli_cmd_t commands[] = {
      "again with the same files. Writes nothing and takes no lock.\n"},
     {"themes", cmd_themes, "the theme index: who says what about each theme",
      "hsok themes [--json] [-r NAME]... [-R NAME]... [--type TYPE]... [--with-form-text]\n"
-     "                   [--by type] [--db DIR] [THEME]\n"
+     "                   [--position P]... [--by type] [--db DIR] [THEME]\n"
      "       hsok themes --check [--json] [--codes FILE] [--db DIR]",
      "  -r, --respondent NAME\n"
      "                      only respondents whose name contains NAME (repeatable)\n"
@@ -180,11 +182,14 @@ static const cli_cmd_t commands[] = {
      "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
      "                      universitet, organisasjon, fagforening, bedrift,\n"
      "                      privatperson, annet\n"
+     "      --position P    only passages that state position P (repeatable): stotter,\n"
+     "                      imot, delvis, endring, or ingen for none\n"
      "      --with-form-text  also count the hearing's form text (left out by default)\n"
      "      --by type       per theme the respondents of each type with the theme, out of\n"
      "                      all of the type: \"personvern: 11 of 14 kommuner, 3 of 5\n"
      "                      helseforetak\" (instead of the respondent table; no THEME)\n"
-     "      --json          one JSON object per theme (with by_type), then the matrix\n"
+     "      --json          one JSON object per theme (with by_type and by_position), then\n"
+     "                      the matrix\n"
      "  -n, --limit N       with THEME: at most N passages per respondent (default all)\n"
      "      --check         how well the automatic tagger agrees with the manual codes\n"
      "                      ('hsok code'): per coded theme tp, fp, fn, precision, recall;\n"
@@ -243,7 +248,8 @@ static const cli_cmd_t commands[] = {
      "and --check.\n"},
     {"export", cmd_export, "write tagged passages as CSV, JSON lines, Markdown, HTML or Excel",
      "hsok export --format csv|jsonl|md|html|xlsx [--theme ID]... [--respondent NAME]...\n"
-     "                   [--type TYPE]... [--query Q] [--all] [--excel] [--title T] [-o FILE [--force]]\n"
+     "                   [--type TYPE]... [--position P]... [--query Q] [--all] [--excel]\n"
+     "                   [--title T] [-o FILE [--force]]\n"
      "                   [--db DIR]",
      "      --format FMT    csv, jsonl, md, html or xlsx (required, unless -o FILE ends\n"
      "                      in .csv, .jsonl, .json, .md, .html or .xlsx, any case;\n"
@@ -258,6 +264,8 @@ static const cli_cmd_t commands[] = {
      "                      fylkeskommune, statsforvalter, helseforetak, statlig,\n"
      "                      universitet, organisasjon, fagforening, bedrift,\n"
      "                      privatperson, annet\n"
+     "      --position P    only passages that state position P (repeatable): stotter,\n"
+     "                      imot, delvis, endring, or ingen for none\n"
      "  -q, --query Q       only passages matching the query Q (search syntax)\n"
      "  -a, --all           every selected passage, tagged or not (default: only passages\n"
      "                      with at least one theme)\n"
