@@ -413,6 +413,36 @@ static void test_pdf_image_only(void **state)
     hsok_document_clear(&doc);
 }
 
+/* A PDF of one page has no form feed, yet its passages cite page 1 like every PDF's. */
+static void test_pdf_one_page(void **state)
+{
+    (void)state;
+    if (skip_without_reportlab())
+        skip();
+    char *txt = path_in(tmp, "en-side.txt"), *pdf = path_in(tmp, "en-side.pdf");
+    FILE *f = fopen(txt, "w");
+    assert_non_null(f);
+    fputs("Høringssvar fra Ensidig kommune\n\nEnsidig kommune støtter forslaget om "
+          "felles journal for pasientene.\n", f);
+    fclose(f);
+    const char *args[] = { txt, pdf, NULL };
+    make_pdf(args);
+    char *db = path_in(tmp, "en-side.db"), *out = path_in(tmp, "en-side.out");
+    char *const ix[] = { (char *)hsok_path, "--db", db, "index", "--no-themes", pdf, NULL };
+    assert_int_equal(run(ix, NULL, NULL), 0);
+    char *const q[] = { (char *)hsok_path, "--db", db, "--json", "journal", NULL };
+    assert_int_equal(run(q, out, NULL), 0);
+    size_t len;
+    char *json = read_all(out, &len);
+    if (!strstr(json, "\"page\":1,\"end_page\":1"))
+        fail_msg("a one-page PDF's passage cites no page: %s", json);
+    free(json);
+    free(out);
+    free(db);
+    free(pdf);
+    free(txt);
+}
+
 /* Encrypted with a user password: HSOK_ERR_NO_TEXT, "encrypted; needs its password". With an
  * owner password only (no password to open it) it is read. */
 static void test_pdf_encrypted(void **state)
@@ -601,6 +631,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(test_pdf_seed_pages, state_setup),
         cmocka_unit_test_setup(test_pdf_two_columns, state_setup),
         cmocka_unit_test_setup(test_pdf_image_only, state_setup),
+        cmocka_unit_test_setup(test_pdf_one_page, state_setup),
         cmocka_unit_test_setup(test_pdf_encrypted, state_setup),
         cmocka_unit_test_setup(test_pdf_damaged, state_setup),
         cmocka_unit_test_setup(test_pdf_devcorpus, state_setup),

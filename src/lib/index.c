@@ -1216,6 +1216,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         r.end_line = p->end_line;
         r.page = p->page;
         r.end_page = p->end_page;
+        if (!r.page && rd.format == HSOK_FORMAT_PDF && rd.pages == 1)
+            r.page = r.end_page = 1; /* one page, so no form feed: every passage is on page 1 */
         r.ordinal = p->ordinal;
         r.start = p->start;
         r.end = p->end;
