@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "hsok/ingest.h"
+#include "hsok/segment.h"
 
 int run(char *const argv[], const char *out, const char *err)
 {
@@ -84,4 +85,30 @@ char *squeeze(const char *s)
     }
     o[k] = '\0';
     return o;
+}
+
+int same_passages(const char *label, const char *what, const hsok_segdoc_t *a,
+                  const hsok_segdoc_t *b)
+{
+    size_t na = hsok_segdoc_passage_count(a), nb = hsok_segdoc_passage_count(b);
+    int same = na == nb, shown = 0;
+    if (!same)
+        print_message("%s: %zu passages, %zu from the text\n", what, na, nb);
+    for (size_t i = 0; i < na && i < nb && shown < 3; i++) {
+        const hsok_passage_t *p = hsok_segdoc_passage(a, i), *q = hsok_segdoc_passage(b, i);
+        char *tp = squeeze(p->text), *tq = squeeze(q->text);
+        const char *field = strcmp(tp, tq) ? "text"
+                            : strcmp(p->respondent, q->respondent) ? "respondent"
+                            : strcmp(p->section, q->section) ? "section" : NULL;
+        if (field) {
+            print_message("%s: passage %zu differs in its %s:\n  %-5s [%s] [%s] %s\n"
+                          "  text: [%s] [%s] %s\n", what, i, field, label, p->respondent,
+                          p->section, tp, q->respondent, q->section, tq);
+            same = 0;
+            shown++;
+        }
+        free(tp);
+        free(tq);
+    }
+    return same;
 }

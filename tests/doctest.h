@@ -21,4 +21,12 @@ const char *src_root(void);
 /* s with every run of white space (form feeds too) one space, trimmed; malloc'd. */
 char *squeeze(const char *s);
 
+struct hsok_segdoc;
+
+/* Whether the passages of a (read from a document) and b (from the text version) agree: the
+ * same number, each with the same text (white space aside), respondent and section. The
+ * first few differences are printed, a's side labelled `label` ("pdf: "). */
+int same_passages(const char *label, const char *what, const struct hsok_segdoc *a,
+                  const struct hsok_segdoc *b);
+
 #endif
