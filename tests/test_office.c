@@ -276,6 +276,8 @@ static void test_office_hostile(void **state)
         { "spreadsheet.odt", HSOK_ERR_UNSUPPORTED, "not a Word (.docx) or OpenDocument (.odt)" },
         { "nocontent.odt", HSOK_ERR_PARSE, "a damaged document: no 'content.xml' in it" },
         { "empty.docx", HSOK_ERR_NO_TEXT, ": no text in the document" },
+        { "encrypted.docx", HSOK_ERR_NO_TEXT, "': encrypted (a Word or OpenDocument file); "
+                                              "needs its password" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *path = fixture(cases[i].fixture);

@@ -27,19 +27,24 @@ static int ends_with(const char *name, const char *ext)
     return n >= e && strcasecmp(name + n - e, ext) == 0;
 }
 
-/* Whether the zip archive bytes[0..len) names `entry` in its local headers or directory. */
-static int zip_names(const char *bytes, size_t len, const char *entry)
+/* Whether bytes[0..len) hold needle[0..e) (e > 0). */
+static int holds(const char *bytes, size_t len, const char *needle, size_t e)
 {
-    size_t e = strlen(entry);
     for (size_t i = 0; i + e <= len; i++) {
-        const char *p = memchr(bytes + i, entry[0], len - i);
+        const char *p = memchr(bytes + i, needle[0], len - i);
         if (!p || (size_t)(p - bytes) + e > len)
             return 0;
         i = (size_t)(p - bytes);
-        if (memcmp(p, entry, e) == 0)
+        if (memcmp(p, needle, e) == 0)
             return 1;
     }
     return 0;
+}
+
+/* Whether the zip archive bytes[0..len) names `entry` in its local headers or directory. */
+static int zip_names(const char *bytes, size_t len, const char *entry)
+{
+    return holds(bytes, len, entry, strlen(entry));
 }
 
 /* Whether text starts with an e-mail header block: "Name: value" lines that include From: or
@@ -102,6 +107,13 @@ hsok_format_t hsok_format_of(const char *name, const char *bytes, size_t len)
 static hsok_status_t unsupported(const char *name, const char *bytes, size_t len, char **errmsg)
 {
     if (len >= 8 && memcmp(bytes, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0) {
+        /* a password-protected .docx/.odt is an OLE2 file holding the stream
+         * "EncryptedPackage" (names in UTF-16LE) */
+        static const char enc[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+        if (holds(bytes, len, enc, sizeof enc - 1))
+            return hsok_seterr(errmsg, HSOK_ERR_NO_TEXT,
+                               "'%s': encrypted (a Word or OpenDocument file); needs its "
+                               "password: save it without one first", name);
         if (ends_with(name, ".msg"))
             return hsok_seterr(errmsg, HSOK_ERR_UNSUPPORTED,
                                "'%s': an Outlook message; hsok does not read .msg: save it as "

@@ -467,6 +467,17 @@ def fx_empty_docx(out):
     write_docx(out, '<w:p/><w:p><w:r><w:t xml:space="preserve">   </w:t></w:r></w:p>')
 
 
+def fx_encrypted_docx(out):
+    # what Word writes for a password-protected .docx: a compound (OLE2) file, not a zip, whose
+    # directory names the streams EncryptionInfo and EncryptedPackage (UTF-16LE); the sectors
+    # here are filler, as only the header and the names tell the kind
+    header = b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1' + bytes(504)
+    names = b''.join(n.encode('utf-16-le').ljust(128, b'\0')
+                     for n in ('Root Entry', 'EncryptionInfo', 'EncryptedPackage'))
+    with open(out, 'wb') as f:
+        f.write(header + names + bytes(1024))
+
+
 FIXTURES = {
     'structure.docx': fx_structure_docx,
     'structure.odt': fx_structure_odt,
@@ -479,6 +490,7 @@ FIXTURES = {
     'spreadsheet.odt': fx_spreadsheet_odt,
     'nocontent.odt': fx_nocontent_odt,
     'empty.docx': fx_empty_docx,
+    'encrypted.docx': fx_encrypted_docx,
 }
 
 
