@@ -3213,7 +3213,8 @@ static void test_show_response_pages(void **state)
                *c = strstr(r.out, "bekymret"), *d = strstr(r.out, "\n\xc3\x98konomi\n"),
                *e = strstr(r.out, "Kostnadene");
     assert_true(a && b && c && d && e && a < b && b < c && c < d && d < e);
-    assert_contains(r.out, "  s. 1\xe2\x80\x93" "2  line 4\n");
+    /* with the position its text states */
+    assert_contains(r.out, "  s. 1\xe2\x80\x93" "2  line 4  [st\xc3\xb8tter]\n");
     assert_contains(r.out, "  s. 3  line 25\n");
     assert_null(strstr(b + 1, "\nPersonvern\n"));
     run_free(&r);
@@ -3282,6 +3283,21 @@ static void test_show_response_pages(void **state)
     run(&r, "show", "--db", db, "--file", f1, "abc.1");
     assert_exit(&r, 2);
     run_free(&r);
+    /* a theme's passage list cites the page too */
+    char *cbdir = path_join(dir, "codebook"), *theme = path_join(cbdir, "pv.theme");
+    assert_int_equal(mkdir(cbdir, 0700), 0);
+    static const char pv[] = "id: pv\nlabel: Personvern\n\nterms:\n  3 personvernet\n";
+    write_file(theme, pv, sizeof pv - 1);
+    run(&r, "retag", "--db", db, "--themes", cbdir);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "themes", "--db", db, "pv");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "lillevik.txt:");
+    assert_contains(r.out, "]  s. 2  Personvern\n");
+    run_free(&r);
+    free(theme);
+    free(cbdir);
     free(f1);
     free(f2);
     free(f3);

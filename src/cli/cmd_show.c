@@ -267,6 +267,7 @@ static int print_response_passage(resp_view_t *v, const hsok_record_t *r)
     if (r->page)
         printf("  %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
     printf("  line %u", r->line);
+    out_position(stdout, r);
     if (r->form_text)
         fputs("  (form text)", stdout);
     if (cd.rec.nthemes) {

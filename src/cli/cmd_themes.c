@@ -633,6 +633,9 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         printf(":%u  [", r->line);
         out_safe_str(stdout, r->id);
         putchar(']');
+        char pages[32];
+        if (r->page)
+            printf("  %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
         out_position(stdout, r);
         if (removed)
             fputs("  (removed by hand: hsok code)", stdout);
