@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "hsok/ingest.h"
+#include "hsok/reader.h"
 #include "hsok/segment.h"
 
 int run(char *const argv[], const char *out, const char *err)
@@ -111,4 +112,26 @@ int same_passages(const char *label, const char *what, const hsok_segdoc_t *a,
         free(tq);
     }
     return same;
+}
+
+hsok_status_t doc_read(const char *tmpdir, const char *path, hsok_document_t *doc,
+                       char **errmsg, char **stderr_text)
+{
+    size_t len;
+    char *bytes = read_all(path, &len);
+    char *errfile = path_in(tmpdir, "stderr.txt");
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    hsok_status_t st = hsok_document_read(path, bytes, len, doc, errmsg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    *stderr_text = read_all(errfile, NULL);
+    free(errfile);
+    free(bytes);
+    return st;
 }

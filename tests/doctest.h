@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "hsok/reader.h"
+
 /* Run argv; stdout and stderr to the files out/err (NULL: /dev/null). The exit status, or -1. */
 int run(char *const argv[], const char *out, const char *err);
 
@@ -22,6 +24,10 @@ const char *src_root(void);
 char *squeeze(const char *s);
 
 struct hsok_segdoc;
+/* Read the file at path with hsok_document_read; what it wrote to stderr meanwhile (through a
+ * file in tmpdir) in *stderr_text, malloc'd. The status of the read. */
+hsok_status_t doc_read(const char *tmpdir, const char *path, hsok_document_t *doc,
+                       char **errmsg, char **stderr_text);
 
 /* Whether the passages of a (read from a document) and b (from the text version) agree: the
  * same number, each with the same text (white space aside), respondent and section. The

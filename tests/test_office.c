@@ -76,25 +76,11 @@ static char *fixture(const char *name)
  * asserted to be nothing. */
 static hsok_status_t read_doc(const char *path, hsok_document_t *doc, char **errmsg)
 {
-    size_t len;
-    char *bytes = read_all(path, &len);
-    char *errfile = path_in(tmp, "stderr.txt");
-    fflush(stderr);
-    int saved = dup(2);
-    int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(saved >= 0 && fd >= 0);
-    dup2(fd, 2);
-    close(fd);
-    hsok_status_t st = hsok_document_read(path, bytes, len, doc, errmsg);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    char *said = read_all(errfile, NULL);
+    char *said = NULL;
+    hsok_status_t st = doc_read(tmp, path, doc, errmsg, &said);
     if (*said)
         fail_msg("reading '%s' wrote to stderr: %s", path, said);
     free(said);
-    free(errfile);
-    free(bytes);
     return st;
 }
 

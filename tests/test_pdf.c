@@ -68,28 +68,11 @@ static char *seed_path(const char *name)
     return p;
 }
 
-/* Read the file at path with hsok_document_read; what it wrote to stderr meanwhile into
- * *stderr_text (must be nothing). */
+/* Read the file at path with hsok_document_read (doctest.h), its stderr kept. */
 static hsok_status_t read_doc(const char *path, hsok_document_t *doc, char **errmsg,
                               char **stderr_text)
 {
-    size_t len;
-    char *bytes = read_all(path, &len);
-    char *errfile = path_in(tmp, "stderr.txt");
-    fflush(stderr);
-    int saved = dup(2);
-    int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(saved >= 0 && fd >= 0);
-    dup2(fd, 2);
-    close(fd);
-    hsok_status_t st = hsok_document_read(path, bytes, len, doc, errmsg);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    *stderr_text = read_all(errfile, NULL);
-    free(errfile);
-    free(bytes);
-    return st;
+    return doc_read(tmp, path, doc, errmsg, stderr_text);
 }
 
 static size_t count_char(const char *s, size_t n, char c)
