@@ -96,8 +96,7 @@ hsok_format_t hsok_format_of(const char *name, const char *bytes, size_t len)
         return HSOK_FORMAT_OTHER; /* OLE2: .doc, .msg */
     if (bytes && len >= 5 && memcmp(bytes, "{\\rtf", 5) == 0)
         return HSOK_FORMAT_OTHER;
-    if (ends_with(name, ".eml") && bytes && looks_like_mail(bytes, len))
-        return HSOK_FORMAT_EML;
+    /* a header block makes an e-mail of any file but a .txt (text that quotes one) */
     if (bytes && !ends_with(name, ".txt") && looks_like_mail(bytes, len))
         return HSOK_FORMAT_EML;
     return HSOK_FORMAT_TEXT;
