@@ -659,7 +659,8 @@ static void test_e2e_html(void **state)
     /* the respondent's type after its name: heading, citation and the table's row; none
        for the respondent whose type is unknown */
     assert_non_null(strstr(html, "<h3>Testkommune &lt;script&gt; (kommune)</h3>\n"));
-    assert_non_null(strstr(html, "<cite class=\"attr\">— Testkommune &lt;script&gt; (kommune), "));
+    /* the citation: "Respondent (type)" (", s. N" from a paged source), no path, no id */
+    assert_non_null(strstr(html, "<cite class=\"attr\">— Testkommune &lt;script&gt; (kommune) "));
     assert_non_null(strstr(html, "<th scope=\"row\">Testkommune &lt;script&gt; (kommune)</th>"));
     assert_non_null(strstr(html, "<h3>Ærlig Ørn &quot;AS&quot; 😀</h3>\n"));
     assert_non_null(strstr(html, "Ærlig Ørn &quot;AS&quot; 😀"));
@@ -694,17 +695,36 @@ static void test_e2e_html(void **state)
     assert_non_null(strstr(html, "@media print"));
     assert_non_null(strstr(html, "<table class=\"heatmap\">"));
     assert_non_null(strstr(html, "style=\"background-color:hsl("));
-    assert_non_null(strstr(html, "<section id=\"tema-sikkerhet\">"));
-    assert_non_null(strstr(html, "<section id=\"tema-lenke\">"));
-    assert_non_null(strstr(html, "<section id=\"uten-tema\">"));
-    /* every passage appears once per theme it has (and once under "Uten tema") */
-    size_t expect = 0;
-    for (size_t i = 0; i < hsok_records_count(fx.recs); i++) {
-        size_t nt = hsok_records_get(fx.recs, i)->nthemes;
-        expect += nt ? nt : 1;
+    assert_non_null(strstr(html, "<section class=\"theme\" id=\"tema-sikkerhet\">"));
+    assert_non_null(strstr(html, "<section class=\"theme\" id=\"tema-lenke\">"));
+    /* the overview's charts are inline SVG, the matrix and the passages are appendices */
+    assert_non_null(strstr(html, "<figure class=\"chart\" id=\"diagram-type\">"));
+    assert_non_null(strstr(html, "<figure class=\"chart\" id=\"diagram-tema-type\">"));
+    const char *appendix = strstr(html, "<section id=\"oversikt\" class=\"appendix\">");
+    assert_non_null(appendix);
+    assert_true(strstr(html, "<section class=\"theme\"") < appendix);
+    assert_non_null(strstr(html, "<section id=\"utdrag\" class=\"appendix\">"));
+    /* every passage appears once in the appendix, with all its themes; untagged ones too */
+    size_t n = hsok_records_count(fx.recs);
+    assert_int_equal(count_str(html, "<blockquote class=\"utdrag\">"), n);
+    assert_int_equal(count_str(html, "<blockquote"), count_str(html, "</blockquote>"));
+    assert_int_equal(count_str(html, "@SUM"), 1);
+    assert_non_null(strstr(html, "· tema: Sikkerhet &amp; &lt;trygghet&gt;</span>"));
+    /* chosen quotes: at least one per theme, at most 5, each passage quoted once at most, and
+     * neither a passage id nor a source path before the appendices (the main text) */
+    size_t quotes = count_str(html, "<blockquote class=\"sitat\"");
+    assert_true(quotes >= 2 && quotes <= 10);
+    for (size_t i = 0; i < n; i++) {
+        const hsok_record_t *r = hsok_records_get(fx.recs, i);
+        const char *at = strstr(html, r->id);
+        assert_true(at == NULL || at > appendix);
+        assert_null(strstr(html, r->source));
     }
-    assert_int_equal(count_str(html, "<blockquote>"), expect);
-    assert_int_equal(count_str(html, "<blockquote>"), count_str(html, "</blockquote>"));
+    for (size_t q = 1; q <= quotes; q++) {
+        char id[40];
+        snprintf(id, sizeof id, "id=\"sitat-%zu\"", q);
+        assert_int_equal(count_str(html, id), 1);
+    }
 
     /* the tags balance (void elements aside) */
     const char *stack[64];

@@ -20,11 +20,18 @@
  *        escaped so a quote renders as the text it is; control and bidi characters are
  *        written as visible escapes (hsok_visible_next), as the file is also read in
  *        terminals and editors.
- *  html  One self-contained UTF-8 file (inline CSS, no scripts, no network requests): a title,
- *        what was selected, a respondent × theme heatmap (passage counts; cell shade by count),
- *        the stances per question if given, then the excerpts grouped by theme and respondent,
- *        with evidence words marked. Readable on screen and in print. Everything from a
- *        document is HTML-escaped.
+ *  html  A report for leadership in one self-contained UTF-8 file (inline CSS and SVG, no
+ *        scripts, no network requests; export_html.c): a title and what was selected; an
+ *        overview (key figures, bar charts of the respondents by type, of each theme by type
+ *        and of the positions per theme); the checkbox answers per question;
+ *        per theme a few chosen quotes (at most 5, one per respondent, each passage quoted
+ *        once in the report: those of a fitting length first, then those that state a
+ *        position, then by the theme's score) cited "Respondent (type), s. 3", linked to the
+ *        original document when opts->links knows its URL; then appendices: the numbers of
+ *        the charts (ids etter-type, etter-posisjon), the respondent × theme matrix (split into tables of at most 16 themes, rotated headers, so it fits
+ *        A4 portrait), every selected passage once with all its themes, by respondent, and
+ *        who answered what. Laid out for the screen and for A4 portrait and landscape.
+ *        Everything from a document is HTML-escaped.
  */
 #ifndef HSOK_EXPORT_H
 #define HSOK_EXPORT_H
@@ -50,6 +57,13 @@ typedef enum hsok_export_format {
  * else -1. */
 int hsok_export_format_parse(const char *name, hsok_export_format_t *out);
 
+/* A source file's original document on the web (a manifest's url column), for the html
+ * report's citations. */
+typedef struct hsok_export_link {
+    const char *source;                 /* the path as indexed (hsok_record_t.source) */
+    const char *url;                    /* an http:// or https:// URL; others are not linked */
+} hsok_export_link_t;
+
 typedef struct hsok_export_opts {
     hsok_export_format_t format;
     int excel;                          /* csv: write a UTF-8 BOM first */
@@ -72,6 +86,9 @@ typedef struct hsok_export_opts {
                                            "copies" ({group, respondents, similarity}) on a
                                            passage in a group, md and html a note of how
                                            many passages are copies of how many texts */
+    const hsok_export_link_t *links;    /* html: each citation of a passage from one of these
+                                           sources links to its url; NULL: none */
+    size_t nlinks;
 } hsok_export_opts_t;
 
 /* Write recs as an Excel workbook to the file at path (export_xlsx.c), replacing it: a sheet

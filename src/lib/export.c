@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "export_internal.h"
 #include "formtext.h"
 #include "hsok/codes.h"
 #include "hsok/copies.h"
@@ -23,9 +24,6 @@
 #include "hsok/segment.h"
 #include "hsok/text.h"
 
-#define DEFAULT_TITLE "Utdrag fra høringssvar"
-#define NO_THEME_LABEL "Uten tema"
-#define NO_RESPONDENT_LABEL "Ukjent respondent"
 
 /* ---- format names ---- */
 
@@ -198,7 +196,7 @@ int hsok_write_json_string(FILE *out, const char *s)
     return json_strn(out, s, strlen(s));
 }
 
-static int html_strn(FILE *out, const char *s, size_t len)
+int ex_html_strn(FILE *out, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         switch (s[i]) {
@@ -217,7 +215,7 @@ int hsok_write_html(FILE *out, const char *s)
 {
     if (s == NULL)
         return 0;
-    return html_strn(out, s, strlen(s));
+    return ex_html_strn(out, s, strlen(s));
 }
 
 /* ---- characters that must not reach a terminal raw (export.h) ---- */
@@ -369,10 +367,6 @@ static int md_inline(FILE *out, const char *s)
 
 /* ---- evidence marks ---- */
 
-typedef struct span {
-    size_t start, end;
-} span_t;
-
 static int by_length_desc(const void *a, const void *b)
 {
     size_t la = strlen(*(const char *const *)a), lb = strlen(*(const char *const *)b);
@@ -382,7 +376,7 @@ static int by_length_desc(const void *a, const void *b)
 /* The occurrences of the tag's evidence word forms in text: case-sensitive, at word
  * boundaries, leftmost and then longest, not overlapping. *spans is malloc'd (NULL if none).
  * Returns -1 if out of memory. */
-static int find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_t *nspans)
+int ex_find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_t *nspans)
 {
     *spans = NULL;
     *nspans = 0;
@@ -443,7 +437,7 @@ static int find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, s
 
 /* ---- selection helpers shared by md and html ---- */
 
-static const hsok_tag_t *record_tag(const hsok_record_t *r, const char *theme)
+const hsok_tag_t *ex_record_tag(const hsok_record_t *r, const char *theme)
 {
     for (size_t i = 0; i < r->ntags; i++)
         if (r->tags[i].theme != NULL && strcmp(r->tags[i].theme, theme) == 0)
@@ -451,7 +445,7 @@ static const hsok_tag_t *record_tag(const hsok_record_t *r, const char *theme)
     return NULL;
 }
 
-static int record_has_theme(const hsok_record_t *r, const char *theme)
+int ex_record_has_theme(const hsok_record_t *r, const char *theme)
 {
     for (size_t i = 0; i < r->nthemes; i++)
         if (r->themes[i] != NULL && strcmp(r->themes[i], theme) == 0)
@@ -459,14 +453,14 @@ static int record_has_theme(const hsok_record_t *r, const char *theme)
     return 0;
 }
 
-static const char *respondent_of(const hsok_record_t *r)
+const char *ex_respondent_of(const hsok_record_t *r)
 {
     return r->respondent != NULL ? r->respondent : "";
 }
 
 /* " (type)" after a respondent's name when its type is known, escaped by put (md_inline or
  * hsok_write_html). */
-static void put_type(FILE *out, const char *type, int (*put)(FILE *, const char *))
+void ex_put_type(FILE *out, const char *type, int (*put)(FILE *, const char *))
 {
     if (type == NULL || type[0] == '\0')
         return;
@@ -483,7 +477,7 @@ typedef struct order_key {
 
 /* "posisjon: støtter (EVIDENCE)" between pre and post, the evidence written with put (the
  * format's escaping); nothing when the passage states no position (position.h). */
-static void put_position(FILE *out, const hsok_record_t *r, const char *pre, const char *post,
+void ex_put_position(FILE *out, const hsok_record_t *r, const char *pre, const char *post,
                          int (*put)(FILE *, const char *))
 {
     hsok_position_t pos;
@@ -505,25 +499,14 @@ static int by_respondent(const void *a, const void *b)
     return ka->ix < kb->ix ? -1 : ka->ix > kb->ix ? 1 : 0;
 }
 
-typedef struct report {
-    const hsok_records_t *recs;
-    size_t n;
-    size_t *order;          /* record indices by respondent */
-    const char **themes;    /* theme ids to group by, in report order */
-    size_t nthemes;
-    int untagged;           /* some record has no theme */
-    size_t nrespondents;    /* distinct respondents among the records */
-    const char **respondents; /* the distinct respondents, in report order */
-} report_t;
-
-static void report_free(report_t *r)
+void ex_report_free(report_t *r)
 {
     free(r->order);
     free(r->themes);
     free(r->respondents);
 }
 
-static int str_in(const char *const *list, size_t n, const char *s)
+int ex_str_in(const char *const *list, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(list[i], s) == 0)
@@ -531,7 +514,7 @@ static int str_in(const char *const *list, size_t n, const char *s)
     return 0;
 }
 
-static int report_init(report_t *rp, const hsok_records_t *recs, const hsok_theme_matrix_t *m,
+int ex_report_init(report_t *rp, const hsok_records_t *recs, const hsok_theme_matrix_t *m,
                        const char *const *only, size_t nonly)
 {
     memset(rp, 0, sizeof *rp);
@@ -547,23 +530,23 @@ static int report_init(report_t *rp, const hsok_records_t *recs, const hsok_them
     rp->themes = malloc((ntotal + 1) * sizeof *rp->themes);
     if (rp->order == NULL || rp->respondents == NULL || seen == NULL || rp->themes == NULL) {
         free(seen);
-        report_free(rp);
+        ex_report_free(rp);
         return -1;
     }
     order_key_t *keys = malloc((rp->n + 1) * sizeof *keys);
     if (keys == NULL) {
         free(seen);
-        report_free(rp);
+        ex_report_free(rp);
         return -1;
     }
     for (size_t i = 0; i < rp->n; i++)
-        keys[i] = (order_key_t){respondent_of(hsok_records_get(recs, i)), i};
+        keys[i] = (order_key_t){ex_respondent_of(hsok_records_get(recs, i)), i};
     qsort(keys, rp->n, sizeof *keys, by_respondent);
     for (size_t i = 0; i < rp->n; i++)
         rp->order[i] = keys[i].ix;
     free(keys);
     for (size_t k = 0; k < rp->n; k++) {
-        const char *resp = respondent_of(hsok_records_get(recs, rp->order[k]));
+        const char *resp = ex_respondent_of(hsok_records_get(recs, rp->order[k]));
         if (rp->nrespondents == 0 || strcmp(rp->respondents[rp->nrespondents - 1], resp) != 0)
             rp->respondents[rp->nrespondents++] = resp;
     }
@@ -576,29 +559,29 @@ static int report_init(report_t *rp, const hsok_records_t *recs, const hsok_them
         if (r->nthemes == 0)
             rp->untagged = 1;
         for (size_t t = 0; t < r->nthemes; t++)
-            if (r->themes[t] != NULL && !str_in(seen, nseen, r->themes[t]))
+            if (r->themes[t] != NULL && !ex_str_in(seen, nseen, r->themes[t]))
                 seen[nseen++] = r->themes[t];
     }
     if (only != NULL && nonly > 0) {
         /* the selected themes only, in the order given */
         for (size_t o = 0; o < nonly; o++)
             for (size_t s = 0; s < nseen; s++)
-                if (strcmp(seen[s], only[o]) == 0 && !str_in(rp->themes, rp->nthemes, seen[s]))
+                if (strcmp(seen[s], only[o]) == 0 && !ex_str_in(rp->themes, rp->nthemes, seen[s]))
                     rp->themes[rp->nthemes++] = seen[s];
         free(seen);
         return 0;
     }
     for (size_t t = 0; t < mthemes; t++)
-        if (m->themes[t].id != NULL && str_in(seen, nseen, m->themes[t].id))
+        if (m->themes[t].id != NULL && ex_str_in(seen, nseen, m->themes[t].id))
             rp->themes[rp->nthemes++] = m->themes[t].id;
     for (size_t s = 0; s < nseen; s++)
-        if (!str_in(rp->themes, rp->nthemes, seen[s]))
+        if (!ex_str_in(rp->themes, rp->nthemes, seen[s]))
             rp->themes[rp->nthemes++] = seen[s];
     free(seen);
     return 0;
 }
 
-static const hsok_db_theme_t *matrix_theme(const hsok_theme_matrix_t *m, const char *id)
+const hsok_db_theme_t *ex_matrix_theme(const hsok_theme_matrix_t *m, const char *id)
 {
     if (m == NULL)
         return NULL;
@@ -608,32 +591,32 @@ static const hsok_db_theme_t *matrix_theme(const hsok_theme_matrix_t *m, const c
     return NULL;
 }
 
-static const char *theme_label(const hsok_theme_matrix_t *m, const char *id)
+const char *ex_theme_label(const hsok_theme_matrix_t *m, const char *id)
 {
-    const hsok_db_theme_t *t = matrix_theme(m, id);
+    const hsok_db_theme_t *t = ex_matrix_theme(m, id);
     return t != NULL && t->label != NULL && t->label[0] != '\0' ? t->label : id;
 }
 
 /* Stances to show: those of the respondents in the report. */
-static int stance_shown(const report_t *rp, const hsok_db_stance_t *s)
+int ex_stance_shown(const report_t *rp, const hsok_db_stance_t *s)
 {
     return s != NULL && s->respondent != NULL &&
-           str_in(rp->respondents, rp->nrespondents, s->respondent);
+           ex_str_in(rp->respondents, rp->nrespondents, s->respondent);
 }
 
-static size_t stances_shown(const report_t *rp, const hsok_stances_t *st)
+size_t ex_stances_shown(const report_t *rp, const hsok_stances_t *st)
 {
     size_t n = 0;
     size_t total = st != NULL ? hsok_stances_count(st) : 0;
     for (size_t i = 0; i < total; i++)
-        if (stance_shown(rp, hsok_stances_get(st, i)))
+        if (ex_stance_shown(rp, hsok_stances_get(st, i)))
             n++;
     return n;
 }
 
 /* A stance's question without its numbering ("2) Har dere ...", "Spørsmål 2: Har dere ..."),
  * which the heading gives. */
-static const char *question_text(const hsok_db_stance_t *s)
+const char *ex_question_text(const hsok_db_stance_t *s)
 {
     const char *q = s->question != NULL ? s->question : "";
     return q + ft_lead_label(q, strlen(q));
@@ -705,7 +688,7 @@ static long copies_tally(const hsok_export_opts_t *opts, const hsok_records_t *r
 
 /* The md/html note on copies: "3 av utdragene er kopier av 1 tekst som flere respondenter
  * sendte; hver teller én gang per respondent (hsok copies)." */
-static int copies_note(FILE *out, const hsok_export_opts_t *opts, const hsok_records_t *recs,
+int ex_copies_note(FILE *out, const hsok_export_opts_t *opts, const hsok_records_t *recs,
                        const char *before, const char *after)
 {
     size_t groups;
@@ -979,11 +962,11 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs,
 
 /* ---- positions (position.h) ---- */
 
-static const char *const position_heads[HSOK_POSITION_COUNT] = { "", "Støtter", "Går imot",
+const char *const ex_position_heads[HSOK_POSITION_COUNT] = { "", "Støtter", "Går imot",
                                                                   "Delvis", "Ber om endring" };
 
 /* Does any selected passage state a position? */
-static int any_position(const hsok_theme_matrix_t *m)
+int ex_any_position(const hsok_theme_matrix_t *m)
 {
     size_t any = 0;
     for (size_t p = 1; m && m->theme_position_passages && p < HSOK_POSITION_COUNT; p++)
@@ -998,7 +981,7 @@ static void md_positions(FILE *out, const hsok_theme_matrix_t *m)
     fputs("Respondenter etter posisjon (en respondent som sier flere ting om et tema, telles "
           "under hver):\n\n| Tema |", out);
     for (size_t p = 1; p < P; p++)
-        fprintf(out, " %s |", position_heads[p]);
+        fprintf(out, " %s |", ex_position_heads[p]);
     fputs("\n| --- |", out);
     for (size_t p = 1; p < P; p++)
         fputs(" ---: |", out);
@@ -1006,7 +989,7 @@ static void md_positions(FILE *out, const hsok_theme_matrix_t *m)
     for (size_t t = 0; t <= m->nthemes; t++) {
         fputs("| ", out);
         if (t < m->nthemes) {
-            md_inline(out, theme_label(m, m->themes[t].id));
+            md_inline(out, ex_theme_label(m, m->themes[t].id));
             fputs(" (", out);
             md_inline(out, m->themes[t].id);
             fputs(")", out);
@@ -1021,28 +1004,6 @@ static void md_positions(FILE *out, const hsok_theme_matrix_t *m)
     putc('\n', out);
 }
 
-/* The same as an HTML section (id "etter-posisjon"). */
-static void html_positions(FILE *out, const hsok_theme_matrix_t *m)
-{
-    const size_t P = HSOK_POSITION_COUNT;
-    fputs("<section id=\"etter-posisjon\">\n<h2>Etter posisjon</h2>\n<p class=\"meta\">"
-          "Respondenter med minst ett utdrag om temaet som sier dette (en respondent som sier "
-          "flere ting om et tema, telles under hver).</p>\n<div class=\"table-wrap\"><table "
-          "class=\"by-position\">\n<thead><tr><th scope=\"col\">Tema</th>", out);
-    for (size_t p = 1; p < P; p++)
-        fprintf(out, "<th scope=\"col\">%s</th>", position_heads[p]);
-    fputs("</tr></thead>\n<tbody>\n", out);
-    for (size_t t = 0; t <= m->nthemes; t++) {
-        fputs("<tr><th scope=\"row\">", out);
-        hsok_write_html(out, t < m->nthemes ? theme_label(m, m->themes[t].id) : "Alle utdrag");
-        fputs("</th>", out);
-        for (size_t p = 1; p < P; p++)
-            fprintf(out, "<td>%zu</td>", m->theme_position_respondents[t * P + p]);
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody>\n</table></div>\n</section>\n", out);
-}
-
 /* ---- Markdown ---- */
 
 /* Passage text as a block quote, evidence words in bold. */
@@ -1050,7 +1011,7 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
 {
     span_t *spans;
     size_t nspans;
-    if (find_marks(r->text, tag, &spans, &nspans) < 0)
+    if (ex_find_marks(r->text, tag, &spans, &nspans) < 0)
         return HSOK_ERR_NOMEM;
     const char *text = r->text != NULL ? r->text : "";
     md_ctx_t m = {1, 0, "> "};
@@ -1068,7 +1029,7 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
     free(spans);
     fputs("\n>\n> — ", out);
     md_inline(out, r->respondent && r->respondent[0] ? r->respondent : NO_RESPONDENT_LABEL);
-    put_type(out, r->respondent_type, md_inline);
+    ex_put_type(out, r->respondent_type, md_inline);
     char pages[32];
     if (r->page)
         fprintf(out, ", %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
@@ -1079,7 +1040,7 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
     fputs(", ", out);
     md_inline(out, r->source);
     fprintf(out, ":%u", r->line);
-    put_position(out, r, " · ", "", md_inline);
+    ex_put_position(out, r, " · ", "", md_inline);
     fputs("\n\n", out);
     return HSOK_OK;
 }
@@ -1090,17 +1051,17 @@ static hsok_status_t md_group(FILE *out, const report_t *rp, const char *theme)
     const char *cur = NULL;
     for (size_t k = 0; k < rp->n; k++) {
         const hsok_record_t *r = hsok_records_get(rp->recs, rp->order[k]);
-        if (theme != NULL ? !record_has_theme(r, theme) : r->nthemes != 0)
+        if (theme != NULL ? !ex_record_has_theme(r, theme) : r->nthemes != 0)
             continue;
-        const char *resp = respondent_of(r);
+        const char *resp = ex_respondent_of(r);
         if (cur == NULL || strcmp(cur, resp) != 0) {
             fputs("### ", out);
             md_inline(out, resp[0] ? resp : NO_RESPONDENT_LABEL);
-            put_type(out, r->respondent_type, md_inline);
+            ex_put_type(out, r->respondent_type, md_inline);
             fputs("\n\n", out);
             cur = resp;
         }
-        hsok_status_t st = md_quote(out, r, theme != NULL ? record_tag(r, theme) : NULL);
+        hsok_status_t st = md_quote(out, r, theme != NULL ? ex_record_tag(r, theme) : NULL);
         if (st != HSOK_OK)
             return st;
     }
@@ -1114,7 +1075,7 @@ static void md_stances(FILE *out, const report_t *rp, const hsok_stances_t *st)
     int group = -1;
     for (size_t i = 0; i < total; i++) {
         const hsok_db_stance_t *s = hsok_stances_get(st, i);
-        if (!stance_shown(rp, s))
+        if (!ex_stance_shown(rp, s))
             continue;
         /* one table per question text (hsok_db_stances groups them), under its number */
         if (s->group != group) {
@@ -1122,9 +1083,9 @@ static void md_stances(FILE *out, const report_t *rp, const hsok_stances_t *st)
                 putc('\n', out);
             group = s->group;
             fprintf(out, "### Spørsmål %d", s->question_no);
-            if (question_text(s)[0]) {
+            if (ex_question_text(s)[0]) {
                 fputs(": ", out);
-                md_inline(out, question_text(s));
+                md_inline(out, ex_question_text(s));
             }
             fputs("\n\n| Respondent | Svar |\n| --- | --- |\n", out);
         }
@@ -1145,7 +1106,7 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
 {
     const hsok_theme_matrix_t *m = opts->matrix;
     report_t rp;
-    if (report_init(&rp, recs, m, opts->themes, opts->nthemes) < 0)
+    if (ex_report_init(&rp, recs, m, opts->themes, opts->nthemes) < 0)
         return HSOK_ERR_NOMEM;
     fputs("# ", out);
     md_inline(out, opts->title ? opts->title : DEFAULT_TITLE);
@@ -1157,8 +1118,8 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
     }
     fprintf(out, "%zu utdrag fra %zu respondent%s.\n\n", rp.n, rp.nrespondents,
             rp.nrespondents == 1 ? "" : "er");
-    if (copies_note(out, opts, recs, "", "\n\n") < 0) {
-        report_free(&rp);
+    if (ex_copies_note(out, opts, recs, "", "\n\n") < 0) {
+        ex_report_free(&rp);
         return HSOK_ERR_NOMEM;
     }
 
@@ -1177,14 +1138,14 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
               out);
         for (size_t t = 0; t < m->nthemes; t++) {
             fputs("| ", out);
-            md_inline(out, theme_label(m, m->themes[t].id));
+            md_inline(out, ex_theme_label(m, m->themes[t].id));
             fputs(" (", out);
             md_inline(out, m->themes[t].id);
             fprintf(out, ") | %zu | %zu |", m->theme_passages[t], m->theme_respondents[t]);
             if (m->ntypes > 0) {
                 char *bt = hsok_theme_matrix_by_type(m, t, "av");
                 if (bt == NULL) {
-                    report_free(&rp);
+                    ex_report_free(&rp);
                     return HSOK_ERR_NOMEM;
                 }
                 putc(' ', out);
@@ -1195,16 +1156,16 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
             putc('\n', out);
         }
         fputs("\n", out);
-        if (any_position(m))
+        if (ex_any_position(m))
             md_positions(out, m);
     }
-    if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
+    if (opts->stances != NULL && ex_stances_shown(&rp, opts->stances) > 0)
         md_stances(out, &rp, opts->stances);
 
     hsok_status_t st = HSOK_OK;
     for (size_t t = 0; t < rp.nthemes && st == HSOK_OK && !ferror(out); t++) {
         fputs("## ", out);
-        md_inline(out, theme_label(m, rp.themes[t]));
+        md_inline(out, ex_theme_label(m, rp.themes[t]));
         fputs(" (", out);
         md_inline(out, rp.themes[t]);
         fputs(")\n\n", out);
@@ -1214,421 +1175,7 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
         fputs("## " NO_THEME_LABEL "\n\n", out);
         st = md_group(out, &rp, NULL);
     }
-    report_free(&rp);
-    return st;
-}
-
-/* ---- HTML ---- */
-
-static const char html_css[] =
-    ":root{color-scheme:light}\n"
-    "body{font-family:Georgia,'Times New Roman',serif;line-height:1.5;color:#1a1a1a;"
-    "background:#fff;max-width:52rem;margin:2rem auto;padding:0 1rem}\n"
-    "h1,h2,h3,nav,table,.meta,.attr{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,"
-    "Arial,sans-serif}\n"
-    "h1{font-size:1.8rem;margin-bottom:.3rem}\n"
-    "h2{font-size:1.35rem;margin-top:2.5rem;border-bottom:2px solid #2b5d8a;padding-bottom:.2rem}\n"
-    "h3{font-size:1.05rem;margin:1.6rem 0 .5rem;color:#2b5d8a}\n"
-    ".meta{color:#555;font-size:.95rem;margin:.2rem 0}\n"
-    ".theme-id{font-weight:normal;color:#777;font-size:.8em}\n"
-    "nav ul{padding-left:1.2rem;columns:2}\n"
-    "a{color:#2b5d8a}\n"
-    ".table-wrap{overflow-x:auto}\n"
-    "table{border-collapse:collapse;font-size:.85rem;margin:.8rem 0}\n"
-    "th,td{border:1px solid #c8cdd2;padding:.25rem .45rem}\n"
-    "th{background:#f1f3f5;text-align:left;vertical-align:bottom}\n"
-    "td.n{text-align:right;font-variant-numeric:tabular-nums;min-width:2.2rem}\n"
-    "td.zero{color:#aaa}\n"
-    "tfoot td,tfoot th{font-weight:bold;background:#f1f3f5}\n"
-    ".tally{font-size:.9rem;color:#333}\n"
-    "blockquote{margin:.8rem 0 1.2rem;padding:.5rem .9rem;border-left:4px solid #2b5d8a;"
-    "background:#f7f9fb}\n"
-    "blockquote p{margin:0;white-space:pre-line}\n"
-    ".attr{display:block;margin-top:.4rem;font-size:.85rem;color:#555;font-style:normal}\n"
-    ".pid{color:#999}\n"
-    "mark{background:#ffe58a;color:inherit;padding:0 .1em}\n"
-    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    "@media print{\n"
-    "body{max-width:none;margin:0;padding:0;font-size:10.5pt}\n"
-    "@page{margin:18mm 15mm}\n"
-    "nav{display:none}\n"
-    "a{color:inherit;text-decoration:none}\n"
-    "h2{break-before:auto;break-after:avoid;page-break-after:avoid}\n"
-    "h3{break-after:avoid;page-break-after:avoid}\n"
-    "blockquote,tr{break-inside:avoid;page-break-inside:avoid}\n"
-    ".table-wrap{overflow:visible}\n"
-    "table{font-size:8pt}\n"
-    "thead{display:table-header-group}\n"
-    "}\n";
-
-static void html_attr_id(FILE *out, const char *theme)
-{
-    if (theme == NULL) {
-        fputs("uten-tema", out);
-        return;
-    }
-    fputs("tema-", out);
-    hsok_write_html(out, theme);
-}
-
-/* A heatmap cell's inline style for count/max. */
-static void html_heat_style(FILE *out, size_t count, size_t max)
-{
-    if (count == 0 || max == 0)
-        return;
-    double t = (double)count / (double)max;
-    int light = (int)lround(95.0 - 57.0 * t); /* 95% (few) .. 38% (most) */
-    fprintf(out, " style=\"background-color:hsl(208,60%%,%d%%);color:%s\"", light,
-            light < 62 ? "#fff" : "#1a1a1a");
-}
-
-static void html_heatmap(FILE *out, const hsok_theme_matrix_t *m)
-{
-    size_t max = 0;
-    for (size_t i = 0; i < m->nrespondents * m->nthemes; i++)
-        if (m->counts[i] > max)
-            max = m->counts[i];
-    fputs("<section id=\"oversikt\">\n<h2>Oversikt</h2>\n"
-          "<p class=\"meta\">Antall utdrag per respondent og tema (mørkere: flere).</p>\n"
-          "<div class=\"table-wrap\"><table class=\"heatmap\">\n<thead><tr><th "
-          "scope=\"col\">Respondent</th>",
-          out);
-    for (size_t t = 0; t < m->nthemes; t++) {
-        fputs("<th scope=\"col\"", out);
-        if (m->themes[t].description && m->themes[t].description[0]) {
-            fputs(" title=\"", out);
-            hsok_write_html(out, m->themes[t].description);
-            putc('"', out);
-        }
-        putc('>', out);
-        hsok_write_html(out, theme_label(m, m->themes[t].id));
-        fputs("</th>", out);
-    }
-    fputs("<th scope=\"col\">Utdrag i alt</th></tr></thead>\n<tbody>\n", out);
-    for (size_t r = 0; r < m->nrespondents; r++) {
-        const char *resp = m->respondents[r] && m->respondents[r][0] ? m->respondents[r]
-                                                                      : NO_RESPONDENT_LABEL;
-        fputs("<tr><th scope=\"row\">", out);
-        hsok_write_html(out, resp);
-        put_type(out, m->respondent_types ? m->respondent_types[r] : NULL, hsok_write_html);
-        fputs("</th>", out);
-        for (size_t t = 0; t < m->nthemes; t++) {
-            size_t c = m->counts[r * m->nthemes + t];
-            fprintf(out, "<td class=\"n%s\"", c == 0 ? " zero" : "");
-            html_heat_style(out, c, max);
-            fputs(" title=\"", out);
-            hsok_write_html(out, resp);
-            fputs(" – ", out);
-            hsok_write_html(out, theme_label(m, m->themes[t].id));
-            fprintf(out, ": %zu\">%zu</td>", c, c);
-        }
-        fprintf(out, "<td class=\"n\">%zu</td></tr>\n", m->respondent_passages[r]);
-    }
-    fputs("</tbody>\n<tfoot><tr><th scope=\"row\">Utdrag</th>", out);
-    for (size_t t = 0; t < m->nthemes; t++)
-        fprintf(out, "<td class=\"n\">%zu</td>", m->theme_passages[t]);
-    fprintf(out, "<td class=\"n\">%zu</td></tr>\n<tr><th scope=\"row\">Respondenter</th>",
-            m->passages);
-    for (size_t t = 0; t < m->nthemes; t++)
-        fprintf(out, "<td class=\"n\">%zu</td>", m->theme_respondents[t]);
-    fprintf(out, "<td class=\"n\">%zu</td></tr></tfoot>\n</table></div>\n</section>\n",
-            m->nrespondents);
-}
-
-/* Theme by respondent type: "2 av 3 kommuner, …" per theme. 0, or -1 out of memory. */
-static int html_by_type(FILE *out, const hsok_theme_matrix_t *m)
-{
-    fputs("<section id=\"etter-type\">\n<h2>Etter respondenttype</h2>\n"
-          "<p class=\"meta\">Respondenter etter type:",
-          out);
-    for (size_t k = 0; k < m->ntypes; k++)
-        fprintf(out, "%s %zu %s", k ? "," : "", m->type_respondents[k],
-                hsok_respondent_type_plural(m->types[k]));
-    fputs(". Per tema: respondenter med minst ett utdrag om temaet, av alle av typen.</p>\n"
-          "<div class=\"table-wrap\"><table class=\"by-type\">\n<thead><tr><th "
-          "scope=\"col\">Tema</th><th scope=\"col\">Respondenter etter type</th></tr></thead>"
-          "\n<tbody>\n",
-          out);
-    for (size_t t = 0; t < m->nthemes; t++) {
-        char *bt = hsok_theme_matrix_by_type(m, t, "av");
-        if (bt == NULL)
-            return -1;
-        fputs("<tr><th scope=\"row\">", out);
-        hsok_write_html(out, theme_label(m, m->themes[t].id));
-        fputs("</th><td>", out);
-        hsok_write_html(out, bt);
-        fputs("</td></tr>\n", out);
-        free(bt);
-    }
-    fputs("</tbody>\n</table></div>\n</section>\n", out);
-    return 0;
-}
-
-/* Split an options string "Ja|Nei|Vet ikke" and count the shown answers of one question
- * (stances [from, to)). */
-static void html_tally(FILE *out, const report_t *rp, const hsok_stances_t *st, size_t from,
-                       size_t to)
-{
-    const char *options = hsok_stances_get(st, from)->options;
-    fputs("<p class=\"tally\">", out);
-    int first = 1;
-    size_t matched = 0, unchecked = 0, shown = 0;
-    for (size_t i = from; i < to; i++) {
-        const hsok_db_stance_t *s = hsok_stances_get(st, i);
-        if (!stance_shown(rp, s))
-            continue;
-        shown++;
-        if (s->answer == NULL || s->answer[0] == '\0')
-            unchecked++;
-    }
-    const char *p = options != NULL ? options : "";
-    while (*p) {
-        size_t len = strcspn(p, "|");
-        if (len > 0) {
-            size_t count = 0;
-            for (size_t i = from; i < to; i++) {
-                const hsok_db_stance_t *s = hsok_stances_get(st, i);
-                if (stance_shown(rp, s) && s->answer && strlen(s->answer) == len &&
-                    memcmp(s->answer, p, len) == 0)
-                    count++;
-            }
-            matched += count;
-            if (!first)
-                fputs(" · ", out);
-            first = 0;
-            html_strn(out, p, len);
-            fprintf(out, ": <strong>%zu</strong>", count);
-        }
-        p += len;
-        if (*p == '|')
-            p++;
-    }
-    size_t answered = shown - unchecked;
-    size_t other = matched < answered ? answered - matched : 0;
-    if (other > 0) {
-        fprintf(out, "%sannet: <strong>%zu</strong>", first ? "" : " · ", other);
-        first = 0;
-    }
-    if (unchecked > 0)
-        fprintf(out, "%sikke avkrysset: <strong>%zu</strong>", first ? "" : " · ", unchecked);
-    fputs("</p>\n", out);
-}
-
-static void html_stances(FILE *out, const report_t *rp, const hsok_stances_t *st)
-{
-    size_t total = hsok_stances_count(st);
-    fputs("<section id=\"standpunkt\">\n<h2>Standpunkt</h2>\n"
-          "<p class=\"meta\">Avkrysningssvar fra respondentene i utvalget.</p>\n",
-          out);
-    size_t i = 0;
-    while (i < total) {
-        int q = hsok_stances_get(st, i)->question_no;
-        int group = hsok_stances_get(st, i)->group;
-        size_t end = i;
-        size_t shown = 0;
-        while (end < total && hsok_stances_get(st, end)->group == group) {
-            if (stance_shown(rp, hsok_stances_get(st, end)))
-                shown++;
-            end++;
-        }
-        if (shown > 0) {
-            const hsok_db_stance_t *first = hsok_stances_get(st, i);
-            fprintf(out, "<h3>Spørsmål %d", q);
-            if (question_text(first)[0]) {
-                fputs(": ", out);
-                hsok_write_html(out, question_text(first));
-            }
-            fputs("</h3>\n", out);
-            html_tally(out, rp, st, i, end);
-            fputs("<div class=\"table-wrap\"><table>\n<thead><tr><th scope=\"col\">Respondent"
-                  "</th><th scope=\"col\">Svar</th><th scope=\"col\">Kilde</th></tr></thead>\n"
-                  "<tbody>\n",
-                  out);
-            for (size_t k = i; k < end; k++) {
-                const hsok_db_stance_t *s = hsok_stances_get(st, k);
-                if (!stance_shown(rp, s))
-                    continue;
-                fputs("<tr><td>", out);
-                hsok_write_html(out, s->respondent[0] ? s->respondent : NO_RESPONDENT_LABEL);
-                fputs("</td><td>", out);
-                if (s->answer && s->answer[0])
-                    hsok_write_html(out, s->answer);
-                else
-                    fputs("<em>ikke avkrysset</em>", out);
-                fputs("</td><td>", out);
-                hsok_write_html(out, s->source);
-                fprintf(out, ":%u</td></tr>\n", s->line);
-            }
-            fputs("</tbody></table></div>\n", out);
-        }
-        i = end;
-    }
-    fputs("</section>\n", out);
-}
-
-static hsok_status_t html_passage(FILE *out, const hsok_record_t *r, const hsok_tag_t *tag)
-{
-    span_t *spans;
-    size_t nspans;
-    if (find_marks(r->text, tag, &spans, &nspans) < 0)
-        return HSOK_ERR_NOMEM;
-    const char *text = r->text != NULL ? r->text : "";
-    fputs("<blockquote><p>", out);
-    size_t at = 0;
-    for (size_t s = 0; s < nspans; s++) {
-        html_strn(out, text + at, spans[s].start - at);
-        fputs("<mark>", out);
-        html_strn(out, text + spans[s].start, spans[s].end - spans[s].start);
-        fputs("</mark>", out);
-        at = spans[s].end;
-    }
-    html_strn(out, text + at, strlen(text) - at);
-    free(spans);
-    fputs("</p>\n<cite class=\"attr\">— ", out);
-    hsok_write_html(out, r->respondent && r->respondent[0] ? r->respondent
-                                                           : NO_RESPONDENT_LABEL);
-    put_type(out, r->respondent_type, hsok_write_html);
-    char pages[32];
-    if (r->page)
-        fprintf(out, ", %s", hsok_page_label(r->page, r->end_page, pages, sizeof pages));
-    if (r->section && r->section[0]) {
-        fputs(", ", out);
-        hsok_write_html(out, r->section);
-    }
-    fputs(", ", out);
-    hsok_write_html(out, r->source);
-    fprintf(out, ":%u <span class=\"pid\">[", r->line);
-    hsok_write_html(out, r->id);
-    fputs("]</span>", out);
-    put_position(out, r, " <span class=\"pos\">", "</span>", hsok_write_html);
-    fputs("</cite></blockquote>\n", out);
-    return HSOK_OK;
-}
-
-static hsok_status_t html_group(FILE *out, const report_t *rp, const hsok_theme_matrix_t *m,
-                                const char *theme)
-{
-    fputs("<section id=\"", out);
-    html_attr_id(out, theme);
-    fputs("\">\n<h2>", out);
-    if (theme != NULL) {
-        hsok_write_html(out, theme_label(m, theme));
-        fputs(" <span class=\"theme-id\">(", out);
-        hsok_write_html(out, theme);
-        fputs(")</span>", out);
-    } else {
-        fputs(NO_THEME_LABEL, out);
-    }
-    fputs("</h2>\n", out);
-    const hsok_db_theme_t *info = theme != NULL ? matrix_theme(m, theme) : NULL;
-    if (info != NULL && info->description && info->description[0]) {
-        fputs("<p class=\"meta\">", out);
-        hsok_write_html(out, info->description);
-        fputs("</p>\n", out);
-    }
-    const char *cur = NULL;
-    for (size_t k = 0; k < rp->n; k++) {
-        const hsok_record_t *r = hsok_records_get(rp->recs, rp->order[k]);
-        if (theme != NULL ? !record_has_theme(r, theme) : r->nthemes != 0)
-            continue;
-        const char *resp = respondent_of(r);
-        if (cur == NULL || strcmp(cur, resp) != 0) {
-            fputs("<h3>", out);
-            hsok_write_html(out, resp[0] ? resp : NO_RESPONDENT_LABEL);
-            put_type(out, r->respondent_type, hsok_write_html);
-            fputs("</h3>\n", out);
-            cur = resp;
-        }
-        hsok_status_t st = html_passage(out, r, theme != NULL ? record_tag(r, theme) : NULL);
-        if (st != HSOK_OK)
-            return st;
-    }
-    fputs("</section>\n", out);
-    return HSOK_OK;
-}
-
-static size_t theme_count(const report_t *rp, const char *theme)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < rp->n; i++) {
-        const hsok_record_t *r = hsok_records_get(rp->recs, i);
-        if (theme != NULL ? record_has_theme(r, theme) : r->nthemes == 0)
-            n++;
-    }
-    return n;
-}
-
-static hsok_status_t export_html(FILE *out, const hsok_records_t *recs,
-                                 const hsok_export_opts_t *opts)
-{
-    const hsok_theme_matrix_t *m = opts->matrix;
-    const char *title = opts->title ? opts->title : DEFAULT_TITLE;
-    report_t rp;
-    if (report_init(&rp, recs, m, opts->themes, opts->nthemes) < 0)
-        return HSOK_ERR_NOMEM;
-    fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "style-src 'unsafe-inline'\">\n"
-          "<meta name=\"referrer\" content=\"no-referrer\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<meta name=\"generator\" content=\"hsok ",
-          out);
-    hsok_write_html(out, hsok_version());
-    fputs("\">\n<title>", out);
-    hsok_write_html(out, title);
-    fputs("</title>\n<style>\n", out);
-    fputs(html_css, out);
-    fputs("</style>\n</head>\n<body>\n<header>\n<h1>", out);
-    hsok_write_html(out, title);
-    fputs("</h1>\n", out);
-    if (opts->selection && opts->selection[0]) {
-        fputs("<p class=\"meta\">Utvalg: ", out);
-        hsok_write_html(out, opts->selection);
-        fputs("</p>\n", out);
-    }
-    fprintf(out, "<p class=\"meta\">%zu utdrag fra %zu respondent%s.</p>\n", rp.n,
-            rp.nrespondents, rp.nrespondents == 1 ? "" : "er");
-    if (copies_note(out, opts, recs, "<p class=\"meta\">", "</p>\n") < 0) {
-        report_free(&rp);
-        return HSOK_ERR_NOMEM;
-    }
-    fputs("</header>\n", out);
-
-    if (rp.nthemes > 0 || rp.untagged) {
-        fputs("<nav>\n<ul>\n", out);
-        for (size_t t = 0; t < rp.nthemes; t++) {
-            fputs("<li><a href=\"#", out);
-            html_attr_id(out, rp.themes[t]);
-            fputs("\">", out);
-            hsok_write_html(out, theme_label(m, rp.themes[t]));
-            fprintf(out, "</a> (%zu)</li>\n", theme_count(&rp, rp.themes[t]));
-        }
-        if (rp.untagged)
-            fprintf(out, "<li><a href=\"#uten-tema\">" NO_THEME_LABEL "</a> (%zu)</li>\n",
-                    theme_count(&rp, NULL));
-        fputs("</ul>\n</nav>\n", out);
-    }
-    if (m != NULL && m->nthemes > 0 && m->nrespondents > 0)
-        html_heatmap(out, m);
-    if (m != NULL && m->nthemes > 0 && m->ntypes > 0 && html_by_type(out, m) < 0) {
-        report_free(&rp);
-        return HSOK_ERR_NOMEM;
-    }
-    if (m != NULL && any_position(m))
-        html_positions(out, m);
-    if (opts->stances != NULL && stances_shown(&rp, opts->stances) > 0)
-        html_stances(out, &rp, opts->stances);
-
-    hsok_status_t st = HSOK_OK;
-    fputs("<main>\n", out);
-    if (rp.n == 0)
-        fputs("<p>Ingen utdrag passer til utvalget.</p>\n", out);
-    for (size_t t = 0; t < rp.nthemes && st == HSOK_OK && !ferror(out); t++)
-        st = html_group(out, &rp, m, rp.themes[t]);
-    if (st == HSOK_OK && rp.untagged)
-        st = html_group(out, &rp, m, NULL);
-    fputs("</main>\n</body>\n</html>\n", out);
-    report_free(&rp);
+    ex_report_free(&rp);
     return st;
 }
 
@@ -1644,7 +1191,7 @@ hsok_status_t hsok_export(FILE *out, const hsok_records_t *recs, const hsok_expo
     case HSOK_EXPORT_CSV: st = export_csv(out, recs, opts); break;
     case HSOK_EXPORT_JSONL: st = export_jsonl(out, recs, opts); break;
     case HSOK_EXPORT_MD: st = export_md(out, recs, opts); break;
-    case HSOK_EXPORT_HTML: st = export_html(out, recs, opts); break;
+    case HSOK_EXPORT_HTML: st = ex_export_html(out, recs, opts); break;
     case HSOK_EXPORT_XLSX:
         return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: a workbook goes to a file "
                            "(hsok_export_xlsx)");
