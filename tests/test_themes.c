@@ -376,6 +376,162 @@ static void test_heading_evidence(void **state)
     hsok_codebook_free(cb);
 }
 
+/* A toy splitter: "kjerneforskriften" is kjerne + forskriften (the head), "forskriftendring"
+ * forskrift (a modifier) + endring. */
+static size_t toy_split(void *ctx, const char *word, size_t len, size_t starts[], size_t ends[],
+                        size_t max)
+{
+    (void)ctx;
+    static const char *const heads[] = { "forskriften", "endring", NULL };
+    for (size_t k = 0; heads[k] && max >= 2; k++) {
+        size_t hl = strlen(heads[k]);
+        if (len > hl + 2 && !memcmp(word + len - hl, heads[k], hl)) {
+            starts[0] = 0;
+            ends[0] = len - hl;
+            starts[1] = len - hl;
+            ends[1] = len;
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void test_compound_head(void **state)
+{
+    (void)state;
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    const char *f = "id: regler\nlabel: Regelverk\nterms:\n  2 forskrift\n";
+    assert_int_equal(hsok_codebook_add(cb, "t", f, strlen(f), NULL), HSOK_OK);
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+    hsok_analyzer_set_splitter(an, toy_split, NULL);
+    double score = 0;
+    /* the head names what the compound is: a kjerneforskrift is a forskrift, at full weight */
+    assert_true(tagged(cb, an, "Kjerneforskriften må endres.", NULL, "regler",
+                       "Kjerneforskriften", &score));
+    assert_true(score > 1.99 && score < 2.01);
+    /* a modifier only at 0.7 of it: a forskriftendring is an endring */
+    assert_false(tagged(cb, an, "Forskriftendringen må komme.", NULL, "regler", NULL, NULL));
+    hsok_analyzer_free(an);
+    hsok_codebook_free(cb);
+}
+
+/* A codebook for the context rule: one strong word, one weak. */
+static hsok_codebook_t *context_codebook(void)
+{
+    hsok_codebook_t *cb = NULL;
+    assert_int_equal(hsok_codebook_new(&cb, NULL), HSOK_OK);
+    const char *f = "id: vern\nlabel: Personvern\nterms:\n  3 personvern\n  2.5 taushetsplikt\n"
+                    "  1 samtykke\n";
+    assert_int_equal(hsok_codebook_add(cb, "t", f, strlen(f), NULL), HSOK_OK);
+    assert_int_equal(hsok_codebook_check(cb, NULL), HSOK_OK);
+    return cb;
+}
+
+/* Tag texts[0..n) as one response's passages in context; bit k of the result says whether
+ * passage k got theme, and *ev (when given) which of them hold evidence word ev. */
+static unsigned tag_run(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *const *texts,
+                        size_t n, const char *theme, const char *ev, unsigned *with_ev)
+{
+    hsok_tagging_t *v[8] = { 0 };
+    unsigned on = 0;
+    if (with_ev)
+        *with_ev = 0;
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(hsok_tag_passage(cb, an, texts[k], strlen(texts[k]), NULL, &v[k], NULL),
+                         HSOK_OK);
+    assert_int_equal(hsok_tagging_context(cb, v, n, NULL), HSOK_OK);
+    for (size_t k = 0; k < n; k++) {
+        const hsok_tag_t *t = find_tag(v[k], theme);
+        on |= (unsigned)(t != NULL) << k;
+        if (t && ev && with_ev && has_evidence(t, ev))
+            *with_ev |= 1u << k;
+        hsok_tagging_free(v[k]);
+    }
+    return on;
+}
+
+static void test_context(void **state)
+{
+    (void)state;
+    hsok_codebook_t *cb = context_codebook();
+    hsok_analyzer_t *an = NULL;
+    assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
+    const char *strong = "Personvern er det viktigste.";    /* 3: 1.5 x the threshold */
+    const char *middling = "Taushetsplikt gjelder her.";    /* 2.5: tagged, not sure enough */
+    const char *weak = "Samtykke må innhentes.";            /* 1: half the threshold */
+    const char *none = "Vi har ingen flere merknader.";
+    unsigned ev = 0;
+
+    /* alone, the weak passage is not tagged */
+    assert_int_equal(tag_run(cb, an, &weak, 1, "vern", NULL, NULL), 0);
+    /* after a passage sure of the theme it is, with its own word and the context as
+     * evidence; a passage without any of the theme's words is not */
+    const char *r1[] = { strong, weak, none };
+    assert_int_equal(tag_run(cb, an, r1, 3, "vern", "context: passage before", &ev), 0x3);
+    assert_int_equal(ev, 0x2);
+    tag_run(cb, an, r1, 3, "vern", "Samtykke", &ev);
+    assert_int_equal(ev, 0x2);
+    /* before it, too */
+    const char *r2[] = { weak, strong };
+    assert_int_equal(tag_run(cb, an, r2, 2, "vern", "context: passage after", &ev), 0x3);
+    assert_int_equal(ev, 0x1);
+    /* a context tag is not passed on: the third weak passage stays untagged */
+    const char *r3[] = { strong, weak, weak };
+    assert_int_equal(tag_run(cb, an, r3, 3, "vern", NULL, NULL), 0x3);
+    /* a neighbour tagged below 1.5 x the threshold does not carry it */
+    const char *r4[] = { middling, weak };
+    assert_int_equal(tag_run(cb, an, r4, 2, "vern", NULL, NULL), 0x1);
+    /* nor one further away */
+    const char *r5[] = { strong, none, weak };
+    assert_int_equal(tag_run(cb, an, r5, 3, "vern", NULL, NULL), 0x1);
+
+    hsok_analyzer_free(an);
+    hsok_codebook_free(cb);
+}
+
+/* hsok_db_index_file and hsok_db_retag tag each response's passages in context. */
+static void test_context_in_index(void **state)
+{
+    (void)state;
+    char dir[400], file[460], db2[460];
+    snprintf(dir, sizeof dir, "%s/ctx", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(file, sizeof file, "%s/svar.txt", dir);
+    snprintf(db2, sizeof db2, "%s/db", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("Vi mener at personvern er det viktigste hensynet i hele denne saken, og at det må "
+          "vektlegges.\n\nSamtykke fra den enkelte må alltid innhentes før noe som helst skjer "
+          "videre.\n\nVi har ellers ingen flere merknader til forslaget som er sendt ut.\n", f);
+    fclose(f);
+    hsok_codebook_t *cb = context_codebook();
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(db2, HSOK_DB_WRITE, &db, NULL), HSOK_OK);
+    hsok_index_opts_t o = { .codebook = cb };
+    hsok_index_result_t res;
+    assert_int_equal(hsok_db_index_file(db, file, &o, &res, NULL), HSOK_OK);
+    assert_int_equal(res.passages, 3);
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) { /* the same after a retag */
+            size_t n = 0;
+            assert_int_equal(hsok_db_retag(db, cb, &n, NULL), HSOK_OK);
+            assert_int_equal(n, 3);
+        }
+        hsok_results_t *r = NULL;
+        hsok_search_opts_t so = { 0 };
+        assert_int_equal(hsok_search(db, "tema:vern", &so, &r, NULL), HSOK_OK);
+        assert_int_equal(hsok_results_count(r), 2);
+        hsok_results_free(r);
+        assert_int_equal(hsok_search(db, "samtykke tema:vern", &so, &r, NULL), HSOK_OK);
+        assert_int_equal(hsok_results_count(r), 1);
+        hsok_results_free(r);
+    }
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+    hsok_codebook_free(cb);
+}
+
 static void test_names_are_no_evidence(void **state)
 {
     (void)state;
@@ -656,6 +812,9 @@ int main(void)
         cmocka_unit_test(test_load_dir_errors),
         cmocka_unit_test(test_tagging_rules),
         cmocka_unit_test(test_heading_evidence),
+        cmocka_unit_test(test_compound_head),
+        cmocka_unit_test(test_context),
+        cmocka_unit_test(test_context_in_index),
         cmocka_unit_test(test_names_are_no_evidence),
         cmocka_unit_test(test_lemma_matching),
         cmocka_unit_test(test_shipped_codebook_on_seeds),

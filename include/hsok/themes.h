@@ -24,15 +24,18 @@
  * (default 1) and a term: a
  * word, a "quoted phrase" or a prefix ending in '*'. Under `exclude:` a term vetoes the theme
  * for a passage it occurs in. Terms go through the same analyzer as search (text.h): a word
- * matches every inflection (same stem) and compounds that contain it as a part (at 0.7 of its
- * weight); a phrase matches its words in order; a prefix matches word forms that start with it.
+ * matches every inflection (same stem) and compounds that end in it (their head: a
+ * "kjernejournalforskrift" is a "forskrift") at its full weight, and compounds that contain it
+ * as another part ("personvernhensyn" for "personvern") at 0.7 of its weight; a phrase
+ * matches its words in order; a prefix matches word forms that start with it.
  *
  * Scoring: each term that occurs in a passage adds weight × (1 + 0.5 × (occurrences − 1)),
  * at most 2 × weight. A theme is tagged when its score reaches its threshold (the theme's own,
  * else the codebook's, default 2). A tagged theme also tags its parent (with the child's score
  * and evidence if the parent did not reach its own threshold). Evidence is the list of distinct
  * word forms, as written in the passage, that matched ("heading: WORD" for a word of the
- * passage's section headings, see hsok_tag_passage). When the analyzer has a lemmatizer (index,
+ * passage's section headings, see hsok_tag_passage; "context: passage before" for a tag its
+ * neighbours gave, see hsok_tagging_context). When the analyzer has a lemmatizer (index,
  * retag and `hsok tag` install one), a word term also matches the passage words whose lemma or
  * bokmål concept it is ("ansvar" matches "ansvaret", "sikkerhet" matches "tryggleik"), so
  * write word terms in their base form.
@@ -131,6 +134,16 @@ hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, cons
 hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
                                const char *text, size_t len, const char *section,
                                hsok_tagging_t **out, char **errmsg);
+/* Context: tag each passage of one response with the themes its neighbours are sure of.
+ * v[0..n) are the taggings of the passages of one response in document order (from
+ * hsok_tag_passage with cb; NULL entries are passed over and break no adjacency). A theme
+ * the passage's own words reach at least half the threshold for (but not the threshold) is
+ * tagged when the passage just before or just after it has the theme by its own words with
+ * a score of at least 1.5 times the threshold; the tag keeps its own score and evidence
+ * words and adds "context: passage before" or "context: passage after". A theme a passage
+ * has only from context is not passed on to its neighbours. Tags are added in place. */
+hsok_status_t hsok_tagging_context(const hsok_codebook_t *cb, hsok_tagging_t *const *v,
+                                   size_t n, char **errmsg);
 size_t hsok_tagging_count(const hsok_tagging_t *t);
 const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i);
 void hsok_tagging_free(hsok_tagging_t *t);

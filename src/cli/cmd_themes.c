@@ -834,17 +834,30 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                                    .aliases = aliases };
         st = hsok_segment(path, src.text, src.len, &so, &doc, &err);
     }
-    for (size_t i = 0; st == HSOK_OK && i < hsok_segdoc_passage_count(doc); i++) {
+    /* every passage's themes first: each respondent's passages are tagged in context */
+    size_t np = st == HSOK_OK ? hsok_segdoc_passage_count(doc) : 0;
+    hsok_tagging_t **tgs = np ? calloc(np, sizeof *tgs) : NULL;
+    if (np && !tgs) {
+        st = HSOK_ERR_NOMEM;
+        np = 0;
+    }
+    for (size_t i = 0, run = 0; st == HSOK_OK && i < np; i++) {
+        const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
+        st = hsok_tag_passage(cb, an, p->text, strlen(p->text), p->section, &tgs[i], &err);
+        if (st == HSOK_OK &&
+            (i + 1 == np || strcmp(p->respondent, hsok_segdoc_passage(doc, i + 1)->respondent))) {
+            st = hsok_tagging_context(cb, tgs + run, i + 1 - run, &err);
+            run = i + 1;
+        }
+    }
+    for (size_t i = 0; st == HSOK_OK && i < np; i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
         /* the type as 'hsok index' would store it: the sidecar's, else from the name */
         const char *rtype = meta_type ? meta_type
                             : *p->respondent ? hsok_respondent_type(p->respondent, aliases,
                                                                     NULL, NULL)
                                              : NULL;
-        hsok_tagging_t *tg = NULL;
-        st = hsok_tag_passage(cb, an, p->text, strlen(p->text), p->section, &tg, &err);
-        if (st != HSOK_OK)
-            break;
+        const hsok_tagging_t *tg = tgs[i];
         size_t nt = hsok_tagging_count(tg);
         hsok_tag_t tags[64];
         if (nt > 64)
@@ -894,8 +907,10 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                 fputc('\n', stdout);
             }
         }
-        hsok_tagging_free(tg);
     }
+    for (size_t i = 0; i < np; i++)
+        hsok_tagging_free(tgs[i]);
+    free(tgs);
     hsok_aliases_free(aliases);
     hsok_segdoc_free(doc);
     hsok_source_clear(&src);

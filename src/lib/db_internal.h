@@ -65,8 +65,8 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
  * themes (rec's themes/tags are ignored and replaced by a fresh tagging). *out is freed with
  * xap_doc_free. Words are not added to the spelling table. */
 hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kind,
-                           const char *filekey, const hsok_codebook_t *cb, xap_doc_t **out,
-                           char **errmsg);
+                           const char *filekey, const hsok_codebook_t *cb,
+                           const hsok_tagging_t *tagged, xap_doc_t **out, char **errmsg);
 
 /* The form key of a passage's text (dbform.c): the hex hash of its normalised text
  * (formtext.h), "" when it has fewer than three words. */

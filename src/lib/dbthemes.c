@@ -23,6 +23,23 @@ static hsok_status_t all_hits(hsok_db_t *db, const xap_query_t *q, xap_hits_t **
 
 /* ---- retag ---- */
 
+typedef struct retag_item {
+    char *filekey;
+    unsigned ordinal;
+    size_t hit; /* index in the hits */
+} retag_item_t;
+
+static int cmp_retag(const void *a, const void *b)
+{
+    const retag_item_t *x = a, *y = b;
+    int c = strcmp(x->filekey, y->filekey);
+    if (c)
+        return c;
+    if (x->ordinal != y->ordinal)
+        return x->ordinal < y->ordinal ? -1 : 1;
+    return x->hit < y->hit ? -1 : x->hit > y->hit;
+}
+
 hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *passages,
                             char **errmsg)
 {
@@ -48,21 +65,74 @@ hsok_status_t hsok_db_retag(hsok_db_t *db, const hsok_codebook_t *cb, size_t *pa
     if (st == HSOK_OK)
         st = db_store_codebook(db, cb, errmsg);
     size_t done = 0;
-    for (size_t i = 0; i < hits->n && st == HSOK_OK; i++) {
+    /* each file's passages in document order, so that each respondent's passages are tagged
+     * in context (hsok_tagging_context) */
+    retag_item_t *items = calloc(hits->n ? hits->n : 1, sizeof *items);
+    if (!items && st == HSOK_OK)
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    size_t nitems = 0;
+    for (size_t i = 0; i < hits->n && st == HSOK_OK; i++, nitems++) {
         db_rec_t rec;
         st = db_rec_load(db, hits->hits[i].data, hits->hits[i].data_len, &rec, errmsg);
         if (st != HSOK_OK)
             break;
-        xap_doc_t *doc = NULL;
-        rec.pub.section = rec.own_section; /* the form's label is set again after */
-        rec.pub.form_text = 0;
-        st = db_build_doc(db, &rec.pub, rec.kind, rec.filekey, cb, &doc, errmsg);
-        if (st == HSOK_OK)
-            st = xap_replace(db->x, hits->hits[i].docid, doc, errmsg);
-        xap_doc_free(doc);
+        items[i].filekey = strdup(rec.filekey ? rec.filekey : "");
+        items[i].ordinal = rec.pub.ordinal;
+        items[i].hit = i;
         db_rec_clear(&rec);
-        done++;
+        if (!items[i].filekey)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
+    if (st == HSOK_OK)
+        qsort(items, nitems, sizeof *items, cmp_retag);
+    hsok_analyzer_t *an = st == HSOK_OK ? db_analyzer(db, errmsg) : NULL;
+    if (st == HSOK_OK && !an)
+        st = HSOK_ERR_NOMEM;
+    for (size_t g = 0, e; g < nitems && st == HSOK_OK; g = e) {
+        for (e = g + 1; e < nitems && !strcmp(items[e].filekey, items[g].filekey); e++)
+            ;
+        size_t m = e - g, loaded = 0;
+        db_rec_t *recs = calloc(m, sizeof *recs);
+        hsok_tagging_t **tgs = calloc(m, sizeof *tgs);
+        if (!recs || !tgs)
+            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        for (size_t j = 0; j < m && st == HSOK_OK; j++) {
+            const xap_hit_t *h = &hits->hits[items[g + j].hit];
+            st = db_rec_load(db, h->data, h->data_len, &recs[j], errmsg);
+            if (st != HSOK_OK)
+                break;
+            loaded++;
+            recs[j].pub.section = recs[j].own_section; /* the form's label is set again after */
+            recs[j].pub.form_text = 0;
+            st = hsok_tag_passage(cb, an, recs[j].pub.text, strlen(recs[j].pub.text),
+                                  recs[j].pub.section, &tgs[j], errmsg);
+        }
+        for (size_t j = 0, run = 0; j < m && st == HSOK_OK; j++)
+            if (j + 1 == m || strcmp(recs[j].pub.respondent ? recs[j].pub.respondent : "",
+                                     recs[j + 1].pub.respondent ? recs[j + 1].pub.respondent
+                                                                : "")) {
+                st = hsok_tagging_context(cb, tgs + run, j + 1 - run, errmsg);
+                run = j + 1;
+            }
+        for (size_t j = 0; j < m && st == HSOK_OK; j++) {
+            xap_doc_t *doc = NULL;
+            st = db_build_doc(db, &recs[j].pub, recs[j].kind, recs[j].filekey, cb, tgs[j], &doc,
+                              errmsg);
+            if (st == HSOK_OK)
+                st = xap_replace(db->x, hits->hits[items[g + j].hit].docid, doc, errmsg);
+            xap_doc_free(doc);
+            done++;
+        }
+        for (size_t j = 0; j < loaded; j++)
+            db_rec_clear(&recs[j]);
+        for (size_t j = 0; tgs && j < m; j++)
+            hsok_tagging_free(tgs[j]);
+        free(recs);
+        free(tgs);
+    }
+    for (size_t i = 0; i < nitems; i++)
+        free(items[i].filekey);
+    free(items);
     if (st == HSOK_OK)
         st = db_store_lemmas(db, errmsg);
     if (in_txn) {

@@ -38,7 +38,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "14" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "15" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {
@@ -717,7 +717,7 @@ void db_dup_key(const char *respondent, const char *text, char out[17])
 /* The document of one passage (see db_build_doc). tc collects spelling words if enabled. */
 static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_t *rec_in,
                                unsigned kind, const char *key, const hsok_codebook_t *cb,
-                               xap_doc_t **out, char **errmsg)
+                               const hsok_tagging_t *tagged, xap_doc_t **out, char **errmsg)
 {
     *out = NULL;
     hsok_analyzer_t *an = db_analyzer(db, errmsg);
@@ -730,10 +730,13 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
     char *pevs = NULL; /* the position's evidence */
     hsok_status_t st = HSOK_OK;
     if (cb) {
-        st = hsok_tag_passage(cb, an, r.text, strlen(r.text), r.section, &tg, errmsg);
-        if (st != HSOK_OK)
-            return st;
-        size_t n = hsok_tagging_count(tg);
+        if (!tagged) {
+            st = hsok_tag_passage(cb, an, r.text, strlen(r.text), r.section, &tg, errmsg);
+            if (st != HSOK_OK)
+                return st;
+            tagged = tg;
+        }
+        size_t n = hsok_tagging_count(tagged);
         ids = calloc(n + 1, sizeof *ids);
         tags = calloc(n + 1, sizeof *tags);
         if (!ids || !tags) {
@@ -741,7 +744,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
             goto out;
         }
         for (size_t i = 0; i < n; i++) {
-            tags[i] = *hsok_tagging_get(tg, i);
+            tags[i] = *hsok_tagging_get(tagged, i);
             ids[i] = tags[i].theme;
         }
         r.themes = ids;
@@ -833,11 +836,11 @@ out:
 }
 
 hsok_status_t db_build_doc(hsok_db_t *db, const hsok_record_t *rec, unsigned kind,
-                           const char *filekey, const hsok_codebook_t *cb, xap_doc_t **out,
-                           char **errmsg)
+                           const char *filekey, const hsok_codebook_t *cb,
+                           const hsok_tagging_t *tagged, xap_doc_t **out, char **errmsg)
 {
     term_ctx_t tc = { db->x, NULL, BUF_INIT, 0, BUF_INIT, 0, errmsg };
-    hsok_status_t st = build_doc(&tc, db, rec, kind, filekey, cb, out, errmsg);
+    hsok_status_t st = build_doc(&tc, db, rec, kind, filekey, cb, tagged, out, errmsg);
     buf_free(&tc.term);
     buf_free(&tc.words);
     return st;
@@ -1001,6 +1004,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     hsok_document_t rd = { 0 };
     hsok_segdoc_t *seg = NULL;
     xap_doc_t *doc = NULL;
+    hsok_tagging_t **tgs = NULL; /* each passage's themes, ntgs of them */
+    size_t ntgs = 0;
     buf_t data = BUF_INIT, sig = BUF_INIT, rec = BUF_INIT, idbuf = BUF_INIT, pathrec = BUF_INIT;
     char *prev_key = NULL, oldpkey[17] = "";
     int moved = 0;
@@ -1198,6 +1203,28 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
         goto out;
 
     size_t np = hsok_segdoc_passage_count(seg);
+    /* the themes of every passage first: each respondent's passages are tagged in context */
+    if (opts->codebook && np) {
+        hsok_analyzer_t *an = db_analyzer(db, errmsg);
+        tgs = an ? calloc(np, sizeof *tgs) : NULL;
+        ntgs = tgs ? np : 0;
+        if (!tgs) {
+            st = an ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory") : HSOK_ERR_NOMEM;
+            goto out;
+        }
+        for (size_t i = 0, run = 0; i < np && st == HSOK_OK; i++) {
+            const hsok_passage_t *p = hsok_segdoc_passage(seg, i);
+            st = hsok_tag_passage(opts->codebook, an, p->text, strlen(p->text), p->section,
+                                  &tgs[i], errmsg);
+            if (st == HSOK_OK && (i + 1 == np ||
+                                  strcmp(p->respondent, hsok_segdoc_passage(seg, i + 1)->respondent))) {
+                st = hsok_tagging_context(opts->codebook, tgs + run, i + 1 - run, errmsg);
+                run = i + 1;
+            }
+        }
+        if (st != HSOK_OK)
+            goto out;
+    }
     for (size_t i = 0; i < np; i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(seg, i);
         buf_reset(&idbuf);
@@ -1232,7 +1259,8 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             r.position = hsok_position_id(fpos);
             r.position_evidence = answer;
         }
-        st = build_doc(&tc, db, &r, p->kind, key, opts->codebook, &doc, errmsg);
+        st = build_doc(&tc, db, &r, p->kind, key, opts->codebook, tgs ? tgs[i] : NULL, &doc,
+                       errmsg);
         if (st != HSOK_OK)
             goto out;
         st = xap_add(db->x, doc, NULL, errmsg);
@@ -1312,6 +1340,9 @@ out:
         db->uncommitted_files = 0;
     }
     xap_doc_free(doc);
+    for (size_t i = 0; i < ntgs; i++)
+        hsok_tagging_free(tgs[i]);
+    free(tgs);
     buf_free(&tc.term);
     buf_free(&tc.words);
     buf_free(&data);

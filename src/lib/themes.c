@@ -21,11 +21,16 @@
 #include "hsok_config.h"
 #include "lemma.h"
 
-#define PART_FACTOR 0.7
+#define PART_FACTOR 0.7      /* a term that is a modifier of a compound ("personvern" in
+                              * "personvernhensyn") */
+#define HEAD_PART_FACTOR 1.0 /* a term that is its head, the part that names what the
+                              * compound is ("forskriften" in "kjernejournalforskriften") */
 #define MAX_COUNT_FACTOR 2.0
 #define HEADING_FACTOR 1.0       /* a term in the passage's own heading */
 #define HEADING_OUTER_FACTOR 0.5 /* a term in a heading above that */
 #define HEADING_MAX 200
+#define CONTEXT_OWN 0.5       /* context: the passage's own score, of the threshold */
+#define CONTEXT_NEIGHBOUR 1.5 /* context: the neighbour's own score, of the threshold */
 
 typedef enum { T_WORD, T_PHRASE, T_PREFIX } tkind_t;
 
@@ -683,6 +688,7 @@ typedef struct ptok {
     size_t start, end;  /* the surface word (a part carries its word's offsets) */
     unsigned pos;
     int part;
+    int head;   /* a part that ends its word: the compound's head */
     int skip;   /* names the hearing or an organisation: no evidence (see mark_names) */
     char *lv;   /* its lemmas and variant concepts, NUL-separated (with a lemmatizer) */
     size_t lvlen;
@@ -722,6 +728,18 @@ static int collect_passage(void *ctx, const hsok_token_t *t)
     k->end = t->end;
     k->pos = t->pos;
     k->part = (t->flags & HSOK_TOKEN_PART) != 0;
+    k->head = 0;
+    if (k->part && p->n > 0) {
+        /* parts follow their word: the word is the last token that is not a part */
+        size_t w = p->n;
+        while (w > 0 && p->v[w - 1].part)
+            w--;
+        if (w > 0) {
+            size_t wl = strlen(p->v[w - 1].norm);
+            k->head = wl > t->norm_len && p->v[w - 1].start == k->start &&
+                      !memcmp(p->v[w - 1].norm + wl - t->norm_len, t->norm, t->norm_len);
+        }
+    }
     k->skip = 0;
     k->lv = NULL;
     k->lvlen = t->lemmas_len + t->variants_len;
@@ -971,12 +989,13 @@ static void mark_names(ptoks_t *p)
     }
 }
 
-/* Count a term's occurrences in the passage: *full (word/phrase as such), *part (as a
- * compound part). Evidence words are added to acc when acc != NULL. */
+/* Count a term's occurrences in the passage: *full (word/phrase as such), *head (as the
+ * head of a compound), *part (as another compound part). Evidence words are added to acc
+ * when acc != NULL. */
 static void match_term(const term_t *t, const ptoks_t *p, const char *text, int honour_skip,
-                       size_t *full, size_t *part, tagacc_t *acc)
+                       size_t *full, size_t *head, size_t *part, tagacc_t *acc)
 {
-    *full = *part = 0;
+    *full = *head = *part = 0;
     size_t last_start = (size_t)-1; /* a word counts once, however many of its parts match */
     for (size_t i = 0; i < p->n; i++) {
         const ptok_t *k = &p->v[i];
@@ -989,7 +1008,9 @@ static void match_term(const term_t *t, const ptoks_t *p, const char *text, int 
                 k->start == last_start)
                 continue;
             last_start = k->start;
-            if (k->part) {
+            if (k->head) {
+                (*head)++;
+            } else if (k->part) {
                 (*part)++;
             } else {
                 (*full)++;
@@ -1073,12 +1094,18 @@ static int may_match(const term_t *t, const sorted_t *s)
     return !strcmp(v[lo], key);
 }
 
+#define ON_OWN 1     /* tagged by its own score */
+#define ON_PARENT 2  /* implied by a tagged child */
+#define ON_CONTEXT 3 /* tagged by its neighbours (hsok_tagging_context) */
+
 struct hsok_tagging {
     hsok_tag_t *tags;
     size_t n;
-    char **strings; /* evidence arrays' backing */
-    size_t nstrings;
-    const char ***evs;
+    const char ***evs; /* each tag's evidence array; the strings are owned */
+    /* every theme of the codebook, tagged or not, for hsok_tagging_context */
+    const hsok_codebook_t *cb;
+    tagacc_t *acc; /* cb->n: score and evidence */
+    int *on;       /* cb->n: 0 or ON_* */
 };
 
 size_t hsok_tagging_count(const hsok_tagging_t *t)
@@ -1091,10 +1118,8 @@ const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i)
     return t && i < t->n ? &t->tags[i] : NULL;
 }
 
-void hsok_tagging_free(hsok_tagging_t *t)
+static void tags_clear(hsok_tagging_t *t)
 {
-    if (!t)
-        return;
     for (size_t i = 0; i < t->n; i++) {
         if (t->evs && t->evs[i]) {
             for (size_t k = 0; k < t->tags[i].nevidence; k++)
@@ -1104,7 +1129,94 @@ void hsok_tagging_free(hsok_tagging_t *t)
     }
     free(t->evs);
     free(t->tags);
+    t->evs = NULL;
+    t->tags = NULL;
+    t->n = 0;
+}
+
+void hsok_tagging_free(hsok_tagging_t *t)
+{
+    if (!t)
+        return;
+    tags_clear(t);
+    for (size_t i = 0; t->acc && i < t->cb->n; i++)
+        buf_free(&t->acc[i].ev);
+    free(t->acc);
+    free(t->on);
     free(t);
+}
+
+static double theme_threshold(const hsok_codebook_t *cb, size_t i)
+{
+    return cb->themes[i].info.threshold > 0 ? cb->themes[i].info.threshold : cb->threshold;
+}
+
+/* Tag the parents of the themes tagged `how` (ON_OWN or ON_CONTEXT) that are not tagged
+ * yet, with the child's score and evidence. */
+static void imply_parents(const hsok_codebook_t *cb, tagacc_t *acc, int *on, int how)
+{
+    for (size_t i = 0; i < cb->n; i++) {
+        if (on[i] != how)
+            continue;
+        size_t k = cb->themes[i].parent_ix;
+        size_t child = i;
+        while (k != (size_t)-1) {
+            if (!on[k]) {
+                on[k] = ON_PARENT;
+                if (acc[k].score < acc[child].score)
+                    acc[k].score = acc[child].score;
+                for (size_t off = 0; off < acc[child].ev.len;) {
+                    const char *w = acc[child].ev.data + off;
+                    size_t wl = strlen(w);
+                    add_evidence(&acc[k], w, wl);
+                    off += wl + 1;
+                }
+            }
+            child = k;
+            k = cb->themes[k].parent_ix;
+        }
+    }
+}
+
+/* (Re)build t's tag list from its themes' on and acc, in codebook order. */
+static hsok_status_t tags_build(hsok_tagging_t *tg)
+{
+    const hsok_codebook_t *cb = tg->cb;
+    tags_clear(tg);
+    size_t n = 0;
+    for (size_t i = 0; i < cb->n; i++)
+        n += tg->on[i] != 0;
+    tg->tags = calloc(n ? n : 1, sizeof *tg->tags);
+    tg->evs = calloc(n ? n : 1, sizeof *tg->evs);
+    if (!tg->tags || !tg->evs)
+        return HSOK_ERR_NOMEM;
+    for (size_t i = 0; i < cb->n; i++) {
+        if (!tg->on[i])
+            continue;
+        tagacc_t *a = &tg->acc[i];
+        if (a->ev.err)
+            return HSOK_ERR_NOMEM;
+        hsok_tag_t *t = &tg->tags[tg->n];
+        const char **ev = calloc(a->nev ? a->nev : 1, sizeof *ev);
+        if (!ev)
+            return HSOK_ERR_NOMEM;
+        tg->evs[tg->n] = ev;
+        t->theme = cb->themes[i].id;
+        t->score = round(a->score * 100.0) / 100.0;
+        t->evidence = ev;
+        tg->n++;
+        size_t k = 0;
+        for (size_t off = 0; off < a->ev.len; k++) {
+            const char *w = a->ev.data + off;
+            size_t wl = strlen(w);
+            ev[k] = hsok_strndup(w, wl);
+            if (!ev[k])
+                return HSOK_ERR_NOMEM;
+            t->nevidence = k + 1;
+            off += wl + 1;
+        }
+    }
+    return HSOK_OK;
 }
 
 /* Score text[0..len) for every theme into acc: its terms' weights times factor, evidence
@@ -1157,12 +1269,12 @@ static hsok_status_t score_text(const hsok_codebook_t *cb, hsok_analyzer_t *an,
     for (size_t i = 0; i < cb->n; i++) {
         const theme_t *th = &cb->themes[i];
         tagacc_t *a = &acc[i];
-        size_t full, part;
+        size_t full, head, part;
         int vetoed = a->vetoed;
         for (size_t e = 0; e < th->nexcl && !vetoed; e++) {
             if (!may_match(&th->excl[e], &present))
                 continue;
-            match_term(&th->excl[e], &p, text, 0, &full, &part, NULL);
+            match_term(&th->excl[e], &p, text, 0, &full, &head, &part, NULL);
             if (full)
                 vetoed = 1;
         }
@@ -1175,16 +1287,16 @@ static hsok_status_t score_text(const hsok_codebook_t *cb, hsok_analyzer_t *an,
             const term_t *t = &th->terms[k];
             if (!may_match(t, &present))
                 continue;
-            match_term(t, &p, text, 1, &full, &part, NULL);
-            size_t c = full + part;
+            match_term(t, &p, text, 1, &full, &head, &part, NULL);
+            size_t c = full + head + part;
             if (!c)
                 continue;
-            double w = t->weight * (full ? 1.0 : PART_FACTOR);
+            double w = t->weight * (full ? 1.0 : head ? HEAD_PART_FACTOR : PART_FACTOR);
             double f = 1.0 + 0.5 * (double)(c - 1);
             if (f > MAX_COUNT_FACTOR)
                 f = MAX_COUNT_FACTOR;
             a->score += w * f * factor;
-            match_term(t, &p, text, 1, &full, &part, a);
+            match_term(t, &p, text, 1, &full, &head, &part, a);
         }
         a->pfx = NULL;
     }
@@ -1277,96 +1389,80 @@ hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
     }
     for (size_t i = 0; i < cb->n; i++)
         buf_init(&acc[i].ev);
-    int *on = NULL;
+    tg->cb = cb;
+    tg->acc = acc;
     hsok_status_t st = score_text(cb, an, text, len, 1.0, 1, NULL, acc);
     if (st == HSOK_OK && section && *section)
         st = score_headings(cb, an, section, acc);
-    if (st != HSOK_OK) {
-        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-        goto out;
-    }
     /* tagged themes, then their parents */
-    on = calloc(cb->n ? cb->n : 1, sizeof *on);
-    if (!on) {
-        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-        goto out;
+    if (st == HSOK_OK && !(tg->on = calloc(cb->n ? cb->n : 1, sizeof *tg->on)))
+        st = HSOK_ERR_NOMEM;
+    for (size_t i = 0; st == HSOK_OK && i < cb->n; i++)
+        if (!acc[i].vetoed && acc[i].score >= theme_threshold(cb, i) - 1e-9)
+            tg->on[i] = ON_OWN;
+    if (st == HSOK_OK) {
+        imply_parents(cb, acc, tg->on, ON_OWN);
+        st = tags_build(tg);
     }
-    for (size_t i = 0; i < cb->n; i++) {
-        double th = cb->themes[i].info.threshold > 0 ? cb->themes[i].info.threshold
-                                                     : cb->threshold;
-        if (!acc[i].vetoed && acc[i].score >= th - 1e-9)
-            on[i] = 1;
-    }
-    for (size_t i = 0; i < cb->n; i++) {
-        if (on[i] != 1)
-            continue;
-        size_t k = cb->themes[i].parent_ix;
-        size_t child = i;
-        while (k != (size_t)-1) {
-            if (!on[k]) {
-                on[k] = 2; /* implied by a child */
-                if (acc[k].score < acc[child].score)
-                    acc[k].score = acc[child].score;
-                for (size_t off = 0; off < acc[child].ev.len;) {
-                    const char *w = acc[child].ev.data + off;
-                    size_t wl = strlen(w);
-                    add_evidence(&acc[k], w, wl);
-                    off += wl + 1;
-                }
-            }
-            child = k;
-            k = cb->themes[k].parent_ix;
-        }
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < cb->n; i++)
-        n += on[i] != 0;
-    tg->tags = calloc(n ? n : 1, sizeof *tg->tags);
-    tg->evs = calloc(n ? n : 1, sizeof *tg->evs);
-    if (!tg->tags || !tg->evs) {
-        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < cb->n; i++) {
-        if (!on[i])
-            continue;
-        if (acc[i].ev.err) {
-            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        hsok_tag_t *t = &tg->tags[tg->n];
-        const char **ev = calloc(acc[i].nev ? acc[i].nev : 1, sizeof *ev);
-        if (!ev) {
-            st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        tg->evs[tg->n] = ev;
-        t->theme = cb->themes[i].id;
-        t->score = round(acc[i].score * 100.0) / 100.0;
-        t->evidence = ev;
-        tg->n++;
-        size_t k = 0;
-        for (size_t off = 0; off < acc[i].ev.len; k++) {
-            const char *w = acc[i].ev.data + off;
-            size_t wl = strlen(w);
-            ev[k] = hsok_strndup(w, wl);
-            if (!ev[k]) {
-                st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            t->nevidence = k + 1;
-            off += wl + 1;
-        }
-    }
-out:
-    free(on);
-    for (size_t i = 0; i < cb->n; i++)
-        buf_free(&acc[i].ev);
-    free(acc);
     if (st != HSOK_OK) {
         hsok_tagging_free(tg);
-        return st;
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
     *out = tg;
     return HSOK_OK;
+}
+
+hsok_status_t hsok_tagging_context(const hsok_codebook_t *cb, hsok_tagging_t *const *v,
+                                   size_t n, char **errmsg)
+{
+    if (!cb)
+        return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no codebook");
+    for (size_t k = 0; k < n; k++)
+        if (v[k] && v[k]->cb != cb)
+            return hsok_seterr(errmsg, HSOK_ERR_INVALID, "a tagging of another codebook");
+    /* what each passage gets from its neighbours' own tags, decided before any is added, so
+     * a context tag never passes itself on */
+    unsigned char *add = calloc(n * cb->n + 1, 1);
+    if (!add)
+        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        if (!v[k])
+            continue;
+        for (size_t i = 0; i < cb->n; i++) {
+            const tagacc_t *a = &v[k]->acc[i];
+            double th = theme_threshold(cb, i);
+            if (v[k]->on[i] || a->vetoed || a->score < CONTEXT_OWN * th - 1e-9)
+                continue;
+            for (int side = 0; side < 2; side++) {
+                const hsok_tagging_t *nb = side == 0 ? (k > 0 ? v[k - 1] : NULL)
+                                                     : (k + 1 < n ? v[k + 1] : NULL);
+                if (nb && nb->on[i] == ON_OWN &&
+                    nb->acc[i].score >= CONTEXT_NEIGHBOUR * th - 1e-9)
+                    add[k * cb->n + i] |= (unsigned char)(1u << side);
+            }
+        }
+    }
+    hsok_status_t st = HSOK_OK;
+    for (size_t k = 0; k < n && st == HSOK_OK; k++) {
+        int changed = 0;
+        for (size_t i = 0; v[k] && i < cb->n; i++) {
+            unsigned char m = add[k * cb->n + i];
+            if (!m)
+                continue;
+            tagacc_t *a = &v[k]->acc[i];
+            a->pfx = NULL;
+            if (m & 1)
+                add_evidence(a, "context: passage before", 23);
+            if (m & 2)
+                add_evidence(a, "context: passage after", 22);
+            v[k]->on[i] = ON_CONTEXT;
+            changed = 1;
+        }
+        if (changed) {
+            imply_parents(cb, v[k]->acc, v[k]->on, ON_CONTEXT);
+            st = tags_build(v[k]);
+        }
+    }
+    free(add);
+    return st == HSOK_OK ? HSOK_OK : hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
 }
