@@ -12,7 +12,7 @@
  *
  * Quotes are chosen per theme (choose_quotes): at most QUOTES_PER_THEME, one per respondent,
  * a passage quoted under an earlier theme is not quoted again (a "see also" line refers to
- * it); among the rest those of a readable length (QUOTE_MIN..QUOTE_MAX bytes) first, then
+ * it); among the rest those of a readable length (QUOTE_MIN..QUOTE_MAX characters) first, then
  * those that state a position, then by the theme's score, then in report order.
  */
 #include <math.h>
@@ -28,8 +28,8 @@
 #include "hsok/text.h"
 
 #define QUOTES_PER_THEME 5
-#define QUOTE_MIN 60    /* bytes: a shorter passage is rarely a quote that says something */
-#define QUOTE_MAX 700   /* bytes: a longer one is a page, not a quote */
+#define QUOTE_MIN 60    /* characters: a shorter passage is rarely a quote that says something */
+#define QUOTE_MAX 700   /* characters: a longer one is a page, not a quote */
 #define MATRIX_COLS 16  /* themes per matrix table: 16 rotated heads fit A4 portrait */
 #define CHART_LABEL 26  /* characters of a chart's row label before it is cut with "…" */
 
@@ -638,7 +638,9 @@ static int choose_quotes(const report_t *rp, const char *theme, const size_t *qu
         const hsok_record_t *r = hsok_records_get(rp->recs, rp->order[k]);
         if (quoted[rp->order[k]] || !ex_record_has_theme(r, theme))
             continue;
-        size_t len = r->text ? strlen(r->text) : 0;
+        size_t len = 0; /* characters */
+        for (const char *p = r->text ? r->text : ""; *p; p++)
+            len += ((unsigned char)*p & 0xC0) != 0x80;
         const hsok_tag_t *tag = ex_record_tag(r, theme);
         c[nc++] = (cand_t){rp->order[k], k, len >= QUOTE_MIN && len <= QUOTE_MAX ? 0 : 1,
                            states_position(r), tag ? tag->score : 0};
