@@ -14,6 +14,8 @@
 
 #include <xlsxwriter.h>
 
+#include "lazy_xlsx.h"
+
 #include "buf.h"
 #include "hsok/codes.h"
 #include "hsok/export.h"
@@ -213,6 +215,8 @@ hsok_status_t hsok_export_xlsx(const char *path, const hsok_records_t *recs,
 {
     if (!path || !recs || !opts)
         return hsok_seterr(errmsg, HSOK_ERR_INVALID, "export: no path, records or options");
+    if (lazy_xlsx_load(errmsg) != HSOK_OK)
+        return HSOK_ERR_UNSUPPORTED;
     lxw_workbook_options wo = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = 0 };
     xw_t x = { 0 };
     x.tmp = (buf_t)BUF_INIT;

@@ -26,6 +26,8 @@
 #include <libxml/tree.h>
 #include <zip.h>
 
+#include "lazy_xml.h"
+#include "lazy_zip.h"
 #include "reader_internal.h"
 
 /* Uncompressed bytes of all parts read from one archive. */
@@ -89,6 +91,10 @@ static int has_doctype(const char *data, size_t len)
 static xmlDocPtr xml_read(const char *name, const char *part, const char *data, size_t len,
                           int html, hsok_status_t *st, char **errmsg)
 {
+    if (lazy_xml_load(errmsg) != HSOK_OK) {
+        *st = HSOK_ERR_UNSUPPORTED;
+        return NULL;
+    }
     char where[300];
     if (part)
         snprintf(where, sizeof where, "'%s': '%s'", name, part);
@@ -153,6 +159,8 @@ typedef struct zipdoc {
 static hsok_status_t zip_open_mem(zipdoc_t *z, const char *name, const char *bytes, size_t len,
                                   char **errmsg)
 {
+    if (lazy_zip_load(errmsg) != HSOK_OK)
+        return HSOK_ERR_UNSUPPORTED;
     zip_error_t ze;
     zip_error_init(&ze);
     z->name = name;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "hsok/text.h"
+#include "lazy_poppler.h"
 #include "reader_internal.h"
 
 /* One line of a page's text: bytes [start, end) of the page text, without its '\n', and its
@@ -491,6 +492,8 @@ static void lower_first(char *s)
 hsok_status_t hsok_read_pdf(const char *name, const char *bytes, size_t len,
                             hsok_document_t *doc, char **errmsg)
 {
+    if (lazy_poppler_load(errmsg) != HSOK_OK)
+        return HSOK_ERR_UNSUPPORTED;
     unsigned faults = 0;
     guint handler = g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL |
                                                      G_LOG_FLAG_RECURSION,
