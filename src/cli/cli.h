@@ -109,6 +109,7 @@ int cmd_tag(int argc, char **argv);
 int cmd_retag(int argc, char **argv);
 int cmd_code(int argc, char **argv);
 int cmd_copies(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* A passage's group of copies (copies.h), as search shows it: "same text from 3
  * respondents: A, B, C (group ID, similarity 0.97)" and a newline (at most 8 names, then "and

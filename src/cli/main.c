@@ -295,6 +295,25 @@ static const cli_cmd_t commands[] = {
      "\n"
      "When no passage matches, the (empty) document is still written, 'no passages match'\n"
      "is printed on stderr and the exit status is 1.\n"},
+    {"serve", cmd_serve, "a web view of the index in the browser, on this machine",
+     "hsok serve [--port N] [--read-only] [--codes FILE] [--db DIR]\n"
+     "       hsok serve --listen ADDR [--token T] [--port N] [--read-only] [--db DIR]",
+     "      --port N        the port (default 8731; 0: a free one); the URL is printed on\n"
+     "                      stdout: 'hsok: serving http://127.0.0.1:PORT/ ...'\n"
+     "      --listen ADDR   listen on ADDR (0.0.0.0, a LAN address, ::) instead of\n"
+     "                      127.0.0.1: every request then needs the token\n"
+     "      --token T       the token (16-64 letters, digits, - . _ ~); without it --listen\n"
+     "                      makes one and prints it once, in the URL\n"
+     "      --read-only     coding is off (it is also off while 'hsok index' holds the\n"
+     "                      index)\n"
+     "      --codes FILE    the manual codes file (as 'hsok code')\n" DB_HELP
+     "\n"
+     "Pages: search (the query language of 'hsok search', filters by theme, respondent,\n"
+     "type, position, section and file), the respondent x theme matrix, a whole response\n"
+     "with pages and themes, coding a passage (+/- theme, note: the file 'hsok code'\n"
+     "writes) and downloads of the exports (csv, jsonl, md, html, xlsx). Nothing is sent\n"
+     "anywhere: no scripts, fonts or styles from other sites. Ctrl-C stops the server.\n"
+     "A busy port is an error (exit 3).\n"},
     {"help", cmd_help, "show help for hsok or for a command", "hsok help [COMMAND]", ""},
 };
 
