@@ -761,6 +761,44 @@ static void test_e2e_html(void **state)
     fx_close(&fx);
 }
 
+/* A citation links to its document when opts.links gives an http(s) URL for its source: the
+ * URL escaped in the attribute; another scheme (javascript:) is never a link. */
+static void test_e2e_html_links(void **state)
+{
+    (void)state;
+    hsok_select_t all = {.tagged_only = 0};
+    fixture_t fx;
+    fx_open(&fx, &all);
+    const hsok_record_t *a = find_rec(fx.recs, "Vi mener <script>");
+    const hsok_record_t *b = NULL;
+    assert_non_null(a);
+    for (size_t i = 0; i < hsok_records_count(fx.recs) && !b; i++)
+        if (strcmp(hsok_records_get(fx.recs, i)->source, a->source) != 0)
+            b = hsok_records_get(fx.recs, i);
+    assert_non_null(b);
+    assert_string_not_equal(a->source, b->source);
+    hsok_export_link_t links[] = {{a->source, "https://example.org/svar?a=1&b=\"x\"<y>"},
+                                  {b->source, "javascript:alert(1)"}};
+    hsok_export_opts_t o = {.format = HSOK_EXPORT_HTML, .matrix = fx.matrix,
+                            .links = links, .nlinks = 2};
+    mem_t m;
+    mem_open(&m);
+    char *err = NULL;
+    assert_int_equal(hsok_export(m.f, fx.recs, &o, &err), HSOK_OK);
+    mem_close(&m);
+    assert_non_null(strstr(m.data, "<a href=\"https://example.org/svar?a=1&amp;b=&quot;x&quot;"
+                                   "&lt;y&gt;\" rel=\"noreferrer\">Testkommune &lt;script&gt; "
+                                   "(kommune)</a>"));
+    assert_null(strcasestr_(m.data, "javascript:"));
+    assert_null(strstr(m.data, "href=\"https://example.org/svar?a=1&b"));
+    /* only the passages of a's source are linked: one link per citation of them */
+    size_t cites = count_str(m.data, "<cite class=\"attr\">— <a href=");
+    assert_true(cites >= 1);
+    assert_int_equal(cites, count_str(m.data, "— <a href=\"https://example.org/"));
+    free(m.data);
+    fx_close(&fx);
+}
+
 static void test_e2e_csv(void **state)
 {
     (void)state;
@@ -1097,6 +1135,7 @@ int main(void)
     const struct CMUnitTest e2e[] = {
         cmocka_unit_test(test_e2e_fixture),
         cmocka_unit_test(test_e2e_html),
+        cmocka_unit_test(test_e2e_html_links),
         cmocka_unit_test(test_e2e_csv),
         cmocka_unit_test(test_e2e_jsonl),
         cmocka_unit_test(test_e2e_md),

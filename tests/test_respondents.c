@@ -190,6 +190,14 @@ static void test_manifest_parse(void **state)
     m = parse_ok("file,respondent,type\nx.txt,\"Berg, Kari\",privatperson");
     assert_int_equal(hsok_manifest_count(m), 1);
     assert_string_equal(hsok_manifest_row(m, 0)->respondent, "Berg, Kari");
+    assert_string_equal(hsok_manifest_row(m, 0)->url, ""); /* no url column */
+    hsok_manifest_free(m);
+
+    /* the optional url column (any case), trimmed, empty when the cell is */
+    m = parse_ok("file;URL;respondent;type\na.txt; https://example.org/a.pdf?x=1&y=2 ;A;\n"
+                 "b.txt;;B;\n");
+    assert_string_equal(hsok_manifest_row(m, 0)->url, "https://example.org/a.pdf?x=1&y=2");
+    assert_string_equal(hsok_manifest_row(m, 1)->url, "");
     hsok_manifest_free(m);
 }
 

@@ -3,8 +3,10 @@
  * `hsok index --manifest FILE.csv` reads a CSV file (RFC 4180: fields in double quotes may
  * hold the separator, line breaks and "" for a quote; UTF-8, a byte order mark is skipped)
  * with a header row naming the columns file, respondent and type (any order, any case; other
- * columns are ignored). The separator is ',' or ';' (as Norwegian Excel writes it): the one
- * the header row uses. A row's respondent or type may be empty (then hsok detects it).
+ * columns are ignored; an optional column url gives the original document's address, which
+ * `hsok export --manifest` links the report's citations to). The separator is ',' or ';'
+ * (as Norwegian Excel writes it): the one the header row uses. A row's respondent or type
+ * may be empty (then hsok detects it).
  */
 #ifndef HSOK_MANIFEST_H
 #define HSOK_MANIFEST_H
@@ -21,6 +23,7 @@ typedef struct hsok_manifest_row {
     const char *file;       /* as written: a path relative to the manifest's folder */
     const char *respondent; /* "" when the cell is empty */
     const char *type;       /* a type hsok_respondent_type_name knows, or NULL when empty */
+    const char *url;        /* the url cell, "" when empty or there is no such column */
     unsigned line;          /* the line of the manifest where the row starts, from 1 */
 } hsok_manifest_row_t;
 

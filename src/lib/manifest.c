@@ -181,7 +181,7 @@ hsok_status_t hsok_manifest_parse(const char *name, const char *text, size_t len
     rec_t r = { .cells = BUF_INIT };
     size_t pos = 0;
     unsigned line = 1;
-    int cfile = -1, cresp = -1, ctype = -1;
+    int cfile = -1, cresp = -1, ctype = -1, curl = -1;
     size_t ncols = 0;
     hsok_status_t st = HSOK_OK;
     const char *why = NULL;
@@ -211,6 +211,8 @@ hsok_status_t hsok_manifest_parse(const char *name, const char *text, size_t len
                     cresp = (int)k;
                 else if (cl == 4 && !strncasecmp(c, "type", 4))
                     ctype = (int)k;
+                else if (cl == 3 && !strncasecmp(c, "url", 3))
+                    curl = (int)k;
             }
             if (cfile < 0 || cresp < 0 || ctype < 0) {
                 st = hsok_seterr(errmsg, HSOK_ERR_PARSE,
@@ -228,11 +230,11 @@ hsok_status_t hsok_manifest_parse(const char *name, const char *text, size_t len
                              name, start, r.nf, ncols, sep);
             break;
         }
-        const char *cell[3] = { "", "", "" };
-        size_t cl[3] = { 0, 0, 0 };
-        int cols[3] = { cfile, cresp, ctype };
-        for (int k = 0; k < 3; k++)
-            if ((size_t)cols[k] < r.nf) {
+        const char *cell[4] = { "", "", "", "" };
+        size_t cl[4] = { 0, 0, 0, 0 };
+        int cols[4] = { cfile, cresp, ctype, curl };
+        for (int k = 0; k < 4; k++)
+            if (cols[k] >= 0 && (size_t)cols[k] < r.nf) {
                 cell[k] = r.cells.data + r.off[cols[k]];
                 cl[k] = strlen(cell[k]);
                 trim(&cell[k], &cl[k]);
@@ -273,8 +275,9 @@ hsok_status_t hsok_manifest_parse(const char *name, const char *text, size_t len
         row->file = keep(m, cell[0], cl[0]);
         row->respondent = keep(m, cell[1], cl[1]);
         row->type = type;
+        row->url = keep(m, cell[3], cl[3]);
         row->line = start;
-        if (!row->file || !row->respondent) {
+        if (!row->file || !row->respondent || !row->url) {
             st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
             break;
         }

@@ -112,7 +112,13 @@ def test(a, tmp):
     if rc != 0:
         print(f"test_report: hsok index failed ({rc}): {err.strip()}", file=sys.stderr)
         return 2
-    rc, _, err = run(a.hsok, "export", "--db", db, "--format", "html", "-o", html)
+    # a manifest whose url column gives the first file's address: its citations link there
+    url = "https://www.regjeringen.no/h\u00f8ring/svar-1.pdf?a=1&b=2"
+    manifest = os.path.join(tmp, "manifest.csv")
+    with open(manifest, "w", encoding="utf-8") as f:
+        f.write(f"file;respondent;type;url\n{files[0]};;;{url}\n")
+    rc, _, err = run(a.hsok, "export", "--db", db, "--format", "html", "--manifest", manifest,
+                     "-o", html)
     if rc != 0:
         print(f"test_report: hsok export failed ({rc}): {err.strip()}", file=sys.stderr)
         return 2
@@ -138,6 +144,13 @@ def test(a, tmp):
         bars = b.eval("document.querySelectorAll('figure.chart svg rect').length")
         check(bars > 0, f"the overview has bar charts ({bars} bars)")
         check(b.eval("document.querySelectorAll('script').length") == 0, "no script")
+        hrefs = b.eval("[...document.querySelectorAll('cite a')].map(e => e.href)")
+        check(len(hrefs) >= 1 and all(h == url.replace("\u00f8", "%C3%B8") for h in hrefs),
+              f"citations of the manifest's file link to its url ({len(hrefs)} links)")
+        local = b.eval("[...document.querySelectorAll('main')].map(e => e.textContent)"
+                       ".join(' ')")
+        check(not any(f in local for f in files) and os.path.basename(files[0]) not in local,
+              "no file path in the main text")
         shot = os.path.join(tmp, "screen-1280.png")
         with open(shot, "wb") as f:
             f.write(b.screenshot())
