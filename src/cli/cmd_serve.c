@@ -468,6 +468,7 @@ int cmd_serve(int argc, char **argv)
     while (sigwait(&sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM && sig != SIGHUP))
         ;
     MHD_stop_daemon(d); /* closes fd too */
+    serve_cache_free();
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_mutex_destroy(&s.lock);
     fprintf(stderr, "hsok: stopped\n");

@@ -34,6 +34,7 @@
 #define MAX_QUERY 2000        /* bytes of a query: a longer one (a 60,000-letter word takes
                                  seconds to analyse) would hold the server for everyone */
 #define MAX_PARAM 4096        /* bytes of any other parameter */
+#define MAX_NAMES 500         /* respondents offered in the search form */
 
 const char serve_css[] =
     "*{box-sizing:border-box}\n"
@@ -350,27 +351,69 @@ static unsigned status_http(hsok_status_t st)
 typedef struct view {
     hsok_db_t *db;
     hsok_codes_t *codes;
-    hsok_theme_matrix_t *themes; /* the whole index's matrix: its themes and respondents */
+    const hsok_theme_matrix_t *themes; /* the whole index's matrix: its themes and
+                                          respondents (the cache's) */
 } view_t;
+
+/* The whole index's matrix, with the codes applied, is most of a page's time on a big index
+ * (3 s of 3.3 on 100 MB of responses): it is kept until the index (its iamglass, rewritten
+ * by every commit) or the codes file changes. serve_handle runs one request at a time. */
+static struct {
+    struct stat db, codes;
+    hsok_theme_matrix_t *m;
+} cache;
+
+static void stamp(const char *path, const char *name, struct stat *sb)
+{
+    char buf[4096];
+    memset(sb, 0, sizeof *sb);
+    if (name && snprintf(buf, sizeof buf, "%s/%s", path, name) >= (int)sizeof buf)
+        return;
+    if (stat(name ? buf : path, sb) != 0)
+        memset(sb, 0, sizeof *sb);
+}
+
+static int same_stamp(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+void serve_cache_free(void)
+{
+    if (cache.m)
+        hsok_theme_matrix_free(cache.m);
+    memset(&cache, 0, sizeof cache);
+}
 
 static hsok_status_t view_open(const serve_ctx_t *ctx, view_t *v, char **err)
 {
     memset(v, 0, sizeof *v);
+    struct stat dbs, cs; /* before reading: a change meanwhile is seen next time */
+    stamp(ctx->db_path, "iamglass", &dbs);
+    stamp(ctx->codes_path, NULL, &cs);
     hsok_status_t st = hsok_db_open(ctx->db_path, HSOK_DB_READ, &v->db, err);
     if (st == HSOK_OK)
         st = hsok_codes_load(ctx->codes_path, 0, &v->codes, err);
-    if (st == HSOK_OK) {
+    if (st == HSOK_OK && !(cache.m && same_stamp(&dbs, &cache.db) &&
+                           same_stamp(&cs, &cache.codes))) {
         hsok_select_t sel = { 0 };
         sel.codes = v->codes;
-        st = hsok_db_theme_matrix(v->db, &sel, &v->themes, err);
+        hsok_theme_matrix_t *m = NULL;
+        st = hsok_db_theme_matrix(v->db, &sel, &m, err);
+        if (st == HSOK_OK) {
+            serve_cache_free();
+            cache.m = m;
+            cache.db = dbs;
+            cache.codes = cs;
+        }
     }
+    v->themes = cache.m;
     return st;
 }
 
 static void view_close(view_t *v)
 {
-    if (v->themes)
-        hsok_theme_matrix_free(v->themes);
     hsok_codes_free(v->codes);
     if (v->db)
         hsok_db_close(v->db, NULL);
@@ -453,8 +496,7 @@ static void filters_url(FILE *f, const filters_t *fl)
         fputs(first ? "exact=1" : "&amp;exact=1", f);
 }
 
-static void search_form(FILE *f, const view_t *v, const filters_t *fl,
-                        const hsok_file_respondent_t *files, size_t nfiles)
+static void search_form(FILE *f, const view_t *v, const filters_t *fl)
 {
     fputs("<form id=\"search\" method=\"get\" action=\"/search\" role=\"search\">\n"
           "<label>Søk<input type=\"search\" name=\"q\" value=\"", f);
@@ -468,7 +510,8 @@ static void search_form(FILE *f, const view_t *v, const filters_t *fl,
           "value=\"", f);
     html(f, fl->respondent);
     fputs("\"></label><datalist id=\"respondents\">", f);
-    for (size_t r = 0; r < v->themes->nrespondents; r++) {
+    /* the respondents with the most passages: a name list, not a directory of thousands */
+    for (size_t r = 0; r < v->themes->nrespondents && r < MAX_NAMES; r++) {
         fputs("<option value=\"", f);
         html(f, v->themes->respondents[r]);
         fputs("\"></option>", f);
@@ -488,15 +531,10 @@ static void search_form(FILE *f, const view_t *v, const filters_t *fl,
     option(f, "ingen", "uten standpunkt", fl->position);
     fputs("</select></label>\n<label>Del<input name=\"section\" value=\"", f);
     html(f, fl->section);
-    fputs("\"></label>\n<label>Fil<select name=\"file\">", f);
-    option(f, "", "alle", fl->file);
-    for (size_t i = 0; i < nfiles; i++) {
-        if (i && !strcmp(files[i].source, files[i - 1].source))
-            continue;
-        const char *slash = strrchr(files[i].source, '/');
-        option(f, files[i].source, slash ? slash + 1 : files[i].source, fl->file);
-    }
-    fputs("</select></label>\n<button type=\"submit\">Søk</button></form>\n", f);
+    fputs("\"></label>\n<label>Fil<input name=\"file\" value=\"", f);
+    html(f, fl->file);
+    fputs("\" placeholder=\"stien som i indeksen\"></label>\n"
+          "<button type=\"submit\">Søk</button></form>\n", f);
 }
 
 /* The coding form of passage id: +/- a theme, a note. back: where to go afterwards. */
@@ -903,15 +941,8 @@ static void page_search(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     view_t v;
     if (view_page(ctx, &v, resp) != 0)
         return;
-    hsok_file_respondent_t *files = NULL;
-    size_t nfiles = 0;
-    if (hsok_db_respondents(v.db, &files, &nfiles, NULL) != HSOK_OK) {
-        files = NULL;
-        nfiles = 0;
-    }
     page_t p;
     if (page_open(&p) != 0) {
-        free(files);
         view_close(&v);
         resp->status = 500;
         return;
@@ -919,7 +950,7 @@ static void page_search(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     const char *why_ro = read_only_reason(ctx);
     head(&p, ctx, *fl.q ? fl.q : "Søk", why_ro);
     fputs("<h1>Søk i høringssvarene</h1>\n", p.f);
-    search_form(p.f, &v, &fl, files, nfiles);
+    search_form(p.f, &v, &fl);
     int any = *fl.q || *fl.theme || *fl.respondent || *fl.type || *fl.position ||
               *fl.section || *fl.file;
     if (any) {
@@ -943,7 +974,6 @@ static void page_search(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     }
     foot(&p);
     finish(&p, resp);
-    free(files);
     view_close(&v);
 }
 
@@ -1086,9 +1116,11 @@ static void page_response(const serve_ctx_t *ctx, const serve_req_t *req, serve_
         const hsok_record_t *r = hsok_records_get(recs, i);
         if (strcmp(src, r->source)) {
             fputs(i ? ", " : " i ", f);
-            fputs("<span class=\"file\">", f);
+            fputs("<a class=\"file\" title=\"søk i denne filen\" href=\"/search?file=", f);
+            url(f, r->source);
+            fputs("\">", f);
             html(f, r->source);
-            fputs("</span>", f);
+            fputs("</a>", f);
             src = r->source;
         }
     }

@@ -44,6 +44,11 @@ typedef struct serve_ctx {
 void serve_handle(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *resp);
 void serve_resp_free(serve_resp_t *resp);
 
+/* serve_handle keeps the whole index's theme matrix between requests (until the index or the
+ * codes file changes), so it must be called one request at a time. This frees what it keeps
+ * (when the server stops). */
+void serve_cache_free(void);
+
 /* Decode an application/x-www-form-urlencoded body (or query string) s[0..len): '+' is a
  * space, %XX a byte; a key or value with a NUL byte (%00) is dropped. *params (malloc'd) points
  * into *store (malloc'd); free both. Returns 0, or -1 when out of memory. */

@@ -75,8 +75,10 @@ def main():
         p, _ = page(port, "/")
         check(len(p.find("form", id="search")) == 1, "form#search")
         check(len(p.find("input", name="q")) == 1, "input[name=q]")
-        for name in ("theme", "type", "position", "file"):
+        for name in ("theme", "type", "position"):
             check(len(p.find("select", name=name)) == 1, f"select[name={name}]")
+        for name in ("respondent", "section", "file"):
+            check(len(p.find("input", name=name)) == 1, f"input[name={name}]")
         st, h, css = get(port, "/static/app.css")
         check(st == 200 and h.get("content-type", "").startswith("text/css") and b"#matrix" in css,
               "stylesheet")
@@ -176,6 +178,12 @@ def main():
               "response: the passages of 'hsok show --file' in order")
         check(p.find(id="p-" + hit["id"]), "response: the hit's passage has its anchor")
         check(p.find("h2", cls="section"), "response: section headings")
+        link = p.find("a", cls="file")
+        check(link and link[0]["attrs"]["href"] == "/search?" + q(file=hit["source"]).replace("+", "%20"),
+              "response: its file links to the search in it")
+        if link:
+            p2, b2 = page(port, link[0]["attrs"]["href"])
+            check(len(p2.find("li", cls="hit")) == min(len(show), 20), "search in one file")
         p, _ = page(port, "/response?" + q(respondent=hit["respondent"]))
         check(p.find("div", cls="passage"), "response by respondent")
         page(port, "/response?" + q(id="nosuch.1"), status=404)
