@@ -71,6 +71,33 @@ OVERFLOW_JS = """(() => {
 })()"""
 
 
+# the tables whose column heads do not stand over their columns: per table, the heads whose
+# centre lies outside the first body row's cell in the same column
+ALIGN_JS = """(() => {
+  const bad = [];
+  document.querySelectorAll('table').forEach((t, k) => {
+    if (!t.tHead || !t.tBodies.length || !t.tBodies[0].rows.length) return;
+    const heads = [...t.tHead.rows[t.tHead.rows.length - 1].cells];
+    const cells = [...t.tBodies[0].rows[0].cells];
+    if (heads.length !== cells.length) { bad.push(`table ${k}: ${heads.length} heads, ` +
+                                                  `${cells.length} cells`); return; }
+    heads.forEach((h, i) => {
+      const a = h.getBoundingClientRect(), c = cells[i].getBoundingClientRect();
+      const x = (a.left + a.right) / 2;
+      if (x < c.left - 0.5 || x > c.right + 0.5)
+        bad.push(`table ${k} column ${i} '${h.textContent.slice(0, 20)}': head at ` +
+                 `${Math.round(x)}, cell ${Math.round(c.left)}..${Math.round(c.right)}`);
+    });
+  });
+  return bad;
+})()"""
+
+
+def align_check(b, what):
+    bad = b.eval(ALIGN_JS)
+    check(not bad, f"{what}: every column head stands over its column ({bad[:4]})")
+
+
 def layout_check(b, width, what):
     r = b.eval(OVERFLOW_JS)
     check(r["scroll"] <= width and r["n"] == 0,
@@ -134,6 +161,7 @@ def test(a, tmp):
         b.viewport(1280, 900)
         b.goto("file://" + html)
         layout_check(b, 1280, "screen")
+        align_check(b, "screen")
         heads = b.eval("[...document.querySelectorAll('table.heatmap th.rot')]"
                        ".map(e => e.textContent)")
         check(all(l in heads for l in labels) and len(heads) == len(labels) + 1,
@@ -167,6 +195,7 @@ def test(a, tmp):
             px = int(mm / 25.4 * 96)
             b.viewport(px, 1000)
             layout_check(b, px, f"print media, A4 {name} ({mm} mm = {px} px)")
+            align_check(b, f"print media, A4 {name}")
         b.media("")
         b.viewport(1280, 900)
         for landscape in (False, True):
