@@ -154,6 +154,12 @@ void cli_coded_json(struct out_json *j, const cli_coded_t *c);
  * (manual)"; nothing when there are none. Escaped for the terminal. */
 void cli_coded_human(FILE *f, const cli_coded_t *c, const char *sep);
 
+/* The checkbox answers (stances) of a whole response recs (hsok_db_response), as `hsok show
+ * --file/--respondent` shows them: those of the files recs holds (and of respondent who, when
+ * not NULL), by source and line. *out (malloc'd; free it) borrows from st. -1: out of memory. */
+int cli_response_stances(const hsok_records_t *recs, const hsok_stances_t *st, const char *who,
+                         const hsok_db_stance_t ***out, size_t *n);
+
 /* The codebook for --themes DIR (NULL: the default directory) with --threshold (0: default).
  * *out is NULL when no DIR was given and the default directory does not exist (no tagging).
  * Returns CLI_OK, or prints the error (naming the file and line) and returns CLI_ERR. */

@@ -90,25 +90,33 @@ static int cmp_stance_order(const void *a, const void *b)
     return c ? c : x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* The stances of the files shown (and of the respondent, with --respondent), in order. */
-static int pick_stances(resp_view_t *v)
+int cli_response_stances(const hsok_records_t *recs, const hsok_stances_t *st, const char *who,
+                         const hsok_db_stance_t ***out, size_t *n)
 {
-    size_t n = hsok_stances_count(v->st), nr = hsok_records_count(v->recs);
-    v->order = malloc((n ? n : 1) * sizeof *v->order);
-    if (!v->order)
+    size_t ns = hsok_stances_count(st), nr = hsok_records_count(recs);
+    *n = 0;
+    *out = malloc((ns ? ns : 1) * sizeof **out);
+    if (!*out)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        const hsok_db_stance_t *s = hsok_stances_get(v->st, i);
-        if (v->by_respondent && strcmp(s->respondent, v->who))
+    for (size_t i = 0; i < ns; i++) {
+        const hsok_db_stance_t *s = hsok_stances_get(st, i);
+        if (who && strcmp(s->respondent, who))
             continue;
         int shown = 0;
         for (size_t k = 0; k < nr && !shown; k++)
-            shown = !strcmp(hsok_records_get(v->recs, k)->source, s->source);
+            shown = !strcmp(hsok_records_get(recs, k)->source, s->source);
         if (shown)
-            v->order[v->norder++] = s;
+            (*out)[(*n)++] = s;
     }
-    qsort(v->order, v->norder, sizeof *v->order, cmp_stance_order);
+    qsort(*out, *n, sizeof **out, cmp_stance_order);
     return 0;
+}
+
+/* The stances of the files shown (and of the respondent, with --respondent), in order. */
+static int pick_stances(resp_view_t *v)
+{
+    return cli_response_stances(v->recs, v->st, v->by_respondent ? v->who : NULL, &v->order,
+                                &v->norder);
 }
 
 /* "RESPONDENT (type) — SOURCE" over a file's passages, and again where the respondent

@@ -1054,6 +1054,44 @@ static void page_matrix(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
 
 /* ---- a whole response ---- */
 
+/* a checkbox answer where it stands: the question, the option ticked, the options */
+static void stance_html(FILE *f, const hsok_db_stance_t *s)
+{
+    fprintf(f, "<div class=\"stance\" data-question=\"%d\">", s->question_no);
+    if (*s->question) {
+        fputs("<span class=\"question\">", f);
+        html(f, s->question);
+        fputs("</span> ", f);
+    }
+    fputs("Svar: <strong class=\"answer\">", f);
+    html(f, *s->answer ? s->answer : "(ingenting krysset av)");
+    fputs("</strong> <span class=\"options\">(", f);
+    for (const char *o = s->options; *o;) {
+        size_t n = strcspn(o, "|");
+        html_n(f, o, n);
+        o += n;
+        if (*o == '|') {
+            fputs(" / ", f);
+            o++;
+        }
+    }
+    fputs(")</span></div>\n", f);
+}
+
+/* the stances of order[*next..n) before line `line` of `source` (all that are left with
+ * source NULL), as cmd_show.c's flush_stances */
+static void stances_before(FILE *f, const hsok_db_stance_t **order, size_t n, size_t *next,
+                           const char *source, unsigned line)
+{
+    for (; *next < n; (*next)++) {
+        const hsok_db_stance_t *s = order[*next];
+        int c = source ? strcmp(s->source, source) : -1;
+        if (c > 0 || (c == 0 && s->line >= line))
+            break;
+        stance_html(f, s);
+    }
+}
+
 static void page_response(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *resp)
 {
     const char *id = param(req, "id"), *who = param(req, "respondent");
@@ -1084,6 +1122,14 @@ static void page_response(const serve_ctx_t *ctx, const serve_req_t *req, serve_
     }
     if (st == HSOK_OK)
         st = hsok_db_response(v.db, &sel, &recs, &which, &err);
+    hsok_stances_t *stances = NULL;
+    const hsok_db_stance_t **order = NULL;
+    size_t norder = 0, next = 0;
+    if (st == HSOK_OK)
+        st = hsok_db_stances(v.db, &stances, &err);
+    if (st == HSOK_OK && cli_response_stances(recs, stances, sel.respondent ? which : NULL,
+                                              &order, &norder) != 0)
+        st = HSOK_ERR_NOMEM;
     if (st == HSOK_ERR_QUERY && sel.respondent)
         st = HSOK_ERR_NOT_FOUND;
     if (st != HSOK_OK) {
@@ -1133,6 +1179,7 @@ static void page_response(const serve_ctx_t *ctx, const serve_req_t *req, serve_
             section = "";
             src = r->source;
         }
+        stances_before(f, order, norder, &next, r->source, r->line);
         const char *sec = r->section ? r->section : "";
         if (strcmp(section, sec) && *sec) {
             fputs("<h2 class=\"section\">", f);
@@ -1157,10 +1204,14 @@ static void page_response(const serve_ctx_t *ctx, const serve_req_t *req, serve_
                   sel.respondent ? who : id, why_ro);
         fputs("</div>\n", f);
     }
+    stances_before(f, order, norder, &next, NULL, 0);
     fputs("</div>\n", f);
     foot(&p);
     finish(&p, resp);
 out:
+    free(order);
+    if (stances)
+        hsok_stances_free(stances);
     free(err);
     free(which);
     if (recs)

@@ -176,6 +176,20 @@ def main():
         show = [json.loads(line)["id"] for line in out.splitlines() if '"type":"passage"' in line]
         check([e["attrs"]["data-id"] for e in p.find("div", cls="passage")] == show,
               "response: the passages of 'hsok show --file' in order")
+        stances = [json.loads(line) for line in out.splitlines() if '"type":"stance"' in line]
+        check(bool(stances), "seeds: the response has checkbox answers")
+        check([e["text"].split("Svar: ")[1].split(" (")[0] for e in p.find("div", cls="stance")] ==
+              [st["answer"] or "(ingenting krysset av)" for st in stances],
+              "response: the checkbox answers of 'hsok show --file'")
+        # in document order: each answer before the first passage after its line
+        kinds = [("s" if "stance" in e["attrs"].get("class", "") else "p")
+                 for e in p.elems if e["attrs"].get("class") in ("stance", "passage")]
+        want = []
+        rc, out2, _ = run(hsok, "show", "--file", hit["source"], "--json", db=db)
+        for line in out2.splitlines():
+            o = json.loads(line)
+            want.append("s" if o["type"] == "stance" else "p")
+        check(kinds == want, "response: answers where they stand")
         check(p.find(id="p-" + hit["id"]), "response: the hit's passage has its anchor")
         check(p.find("h2", cls="section"), "response: section headings")
         link = p.find("a", cls="file")
