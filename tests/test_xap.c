@@ -2026,6 +2026,98 @@ static void test_check_sweeps_leftovers(void **state)
     assert_string_equal(list, "hsok-check-fresh/hsok-check-held/other-dir/");
 }
 
+/* ---- compaction ---- */
+
+static long long glass_bytes(const char *dir)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    assert_true(n >= 0);
+    long long sum = 0;
+    for (int i = 0; i < n; i++) {
+        char p[700];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]->d_name);
+        if (strstr(names[i]->d_name, ".glass") && stat(p, &st) == 0)
+            sum += st.st_size;
+        free(names[i]);
+    }
+    free(names);
+    return sum;
+}
+
+/* Compaction packs the tables and keeps documents, ids, data, positions and counts; a reader
+ * opened before keeps reading; the writer stays writable; stale copies are swept; a read-only
+ * handle is refused. */
+static void test_compact(void **state)
+{
+    (void)state;
+    char parent[400], path[450], stale[500], list[256];
+    tpath(parent, sizeof parent, "compact");
+    assert_int_equal(mkdir(parent, 0755), 0);
+    snprintf(path, sizeof path, "%s/idx", parent);
+    snprintf(stale, sizeof stale, "%s/.idx.compact-Stale1", parent);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    char sfile[600];
+    snprintf(sfile, sizeof sfile, "%s/postlist.glass", stale);
+    write_file(sfile, "x", 1);
+    build_fixture(path);
+    q_reset();
+    char *err = NULL, *data = NULL;
+    size_t len = 0;
+    xap_db_t *w = open_ok(path, 1);
+    /* document 1 goes: renumbering would move every other id down */
+    assert_int_equal(xap_delete_term(w, "Qd1", 3, &err), HSOK_OK);
+    /* many small commits leave the blocks half empty */
+    for (int i = 0; i < 300; i++) {
+        char text[128], bools[32];
+        snprintf(text, sizeof text, "filler%d word%d common text number %d", i, i % 17, i);
+        snprintf(bools, sizeof bools, "Qf%d", i);
+        add_doc(w, text, bools, "f");
+        if (i % 3 == 0)
+            assert_int_equal(xap_commit(w, &err), HSOK_OK);
+    }
+    assert_int_equal(xap_commit(w, &err), HSOK_OK);
+    long long before = glass_bytes(path);
+    xap_db_t *r = open_ok(path, 0);
+    int done = -1;
+    assert_int_equal(xap_compact(w, &done, &err), HSOK_OK);
+    assert_null(err);
+    assert_int_equal(done, 1);
+    long long after = glass_bytes(path);
+    if (!(after < before * 3 / 4))
+        fail_msg("compaction: %lld bytes before, %lld after", before, after);
+    /* the stale copy and the one just made are gone: only the index is left */
+    listing(parent, list, sizeof list);
+    assert_string_equal(list, "idx/");
+    /* the reader opened before still reads its revision */
+    assert_int_equal(xap_doccount(r), NFIX - 1 + 300);
+    expect_docs(r, T("quick"), D(2) | D(4) | D(7));
+    close_ok(r);
+    /* same documents, ids, data, phrases */
+    assert_int_equal(xap_doccount(w), NFIX - 1 + 300);
+    expect_docs(w, T("quick"), D(2) | D(4) | D(7));
+    expect_docs(w, OP(XQ_PHRASE, 2, T("brown"), T("river")), D(3));
+    assert_int_equal(xap_data_by_term(w, "Qd3", 3, &data, &len, &err), HSOK_OK);
+    assert_int_equal(len, fix_len[3]);
+    assert_memory_equal(data, fix_data[3], len);
+    free(data);
+    assert_int_equal(xap_termfreq(w, "common", 6), 300);
+    /* still writable, and its changes reach the packed index */
+    assert_int_equal(add_doc(w, "after packing", "Qafter", "z"), NFIX + 300 + 1);
+    close_ok(w);
+    r = open_ok(path, 0);
+    assert_int_equal(xap_doccount(r), NFIX + 300);
+    assert_int_equal(xap_termfreq(r, "packing", 7), 1);
+    /* a read-only handle is not compacted */
+    assert_int_equal(xap_compact(r, &done, &err), HSOK_ERR_INVALID);
+    check_msg(&err, path);
+    assert_int_equal(done, 0);
+    close_ok(r);
+    assert_int_equal(xap_check(path, 1, NULL, NULL, &err), HSOK_OK);
+    assert_null(err);
+}
+
 /* A count that meets damage returns 0, and every later call with a status reports the damage:
  * a search must not take a damaged index for one that lacks the word (it printed 'no hits'). */
 static void test_count_error_reported(void **state)
@@ -2218,6 +2310,7 @@ int main(void)
         cmocka_unit_test(test_check_beside_writer),
         cmocka_unit_test(test_count_error_reported),
         cmocka_unit_test(test_check_sweeps_leftovers),
+        cmocka_unit_test(test_compact),
         cmocka_unit_test(test_reader_overtaken),
         cmocka_unit_test(test_terms_overtaken),
     };

@@ -151,6 +151,13 @@ hsok_status_t hsok_db_respondents(hsok_db_t *db, hsok_file_respondent_t **out, s
 /* Commit pending changes. */
 hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg);
 
+/* Commit, then pack the index's tables full (Xapian's compaction, swapped in atomically;
+ * xap_compact in xap.h): about half the size after updates. Passages, document ids, ranking
+ * and every stored value stay the same. *done (if not NULL): 1 if the index was packed, 0 if it
+ * could not be here (no write permission beside the index, a file system that cannot swap
+ * directories) and was left as it was. */
+hsok_status_t hsok_db_compact(hsok_db_t *db, int *done, char **errmsg);
+
 typedef struct hsok_stat_respondent {
     const char *name;
     const char *type; /* respondent type of its first passage, "" if unknown */

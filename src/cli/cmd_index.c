@@ -603,6 +603,13 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
         if (st != HSOK_OK)
             rc = cli_fail(st, err, 0);
     }
+    /* updates leave Xapian's tables half empty: pack them (about half the size) */
+    if (rc == CLI_OK && !cli_stop_signal && (run.indexed > 0 || run.pruned > 0)) {
+        char *cerr = NULL;
+        if (hsok_db_compact(db, NULL, &cerr) != HSOK_OK)
+            cli_error("note: the index was not compacted: %s", cerr ? cerr : "unknown error");
+        free(cerr);
+    }
     /* unchanged files keep the tags of the codebook they were indexed with */
     if (cb && old_fp && *old_fp && strcmp(old_fp, hsok_codebook_fingerprint(cb)) &&
         run.unchanged > 0)

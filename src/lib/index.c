@@ -134,6 +134,17 @@ hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg)
     return st;
 }
 
+hsok_status_t hsok_db_compact(hsok_db_t *db, int *done, char **errmsg)
+{
+    int packed = 0;
+    hsok_status_t st = xap_compact(db->x, &packed, errmsg);
+    db->uncommitted = 0;
+    db->uncommitted_files = 0;
+    if (done)
+        *done = packed;
+    return st;
+}
+
 /* The commit policy above. */
 static int commit_due(const hsok_db_t *db)
 {

@@ -181,6 +181,17 @@ void xap_hits_free(xap_hits_t *h);
 /* Readable description of q as Xapian prints it (for tests); malloc'd. */
 char *xap_query_describe(const xap_query_t *q);
 
+/* Commit, then rewrite the writable index db packed full (Xapian's compaction, document ids
+ * kept): updates leave its B-tree blocks about half empty, so this halves its size. The packed
+ * copy is written beside the index (".NAME.compact-XXXXXX" in the same parent directory) under
+ * the index's write lock, then swapped in with one atomic rename (renameat2 RENAME_EXCHANGE),
+ * and the old tables are removed: a process killed at any moment leaves the old or the new
+ * index whole, and a leftover copy is removed by the next compaction. Readers that opened the
+ * index before keep reading the old tables. Where the copy cannot be made or swapped (no
+ * write permission beside the index, a file system without RENAME_EXCHANGE) nothing changes
+ * and *done is 0; else 1. db stays open and writable on the packed index. */
+hsok_status_t xap_compact(xap_db_t *db, int *done, char **errmsg);
+
 #ifdef __cplusplus
 }
 #endif

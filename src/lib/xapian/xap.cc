@@ -1258,4 +1258,102 @@ char *xap_query_describe(const xap_query_t *q)
     }
 }
 
+// ---- compaction (xap.h) ----
+
+} // extern "C"
+
+namespace {
+
+// Remove the directory dir and the files in it (a glass directory has no subdirectories).
+void remove_dir(const std::string &dir)
+{
+    if (DIR *d = opendir(dir.c_str())) {
+        while (struct dirent *e = readdir(d))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(dir.c_str());
+}
+
+void sync_dir(const std::string &dir)
+{
+    int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+hsok_status_t xap_compact(xap_db_t *db, int *done, char **errmsg)
+{
+    *done = 0;
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (db->in_txn)
+            throw invalid_arg("compaction inside a transaction");
+        db->wdb.commit();
+        char *real = realpath(db->path.c_str(), nullptr);
+        if (!real)
+            return HSOK_OK; // gone or unreadable: a later call reports it
+        std::string r(real);
+        free(real);
+        size_t slash = r.rfind('/');
+        if (slash == std::string::npos || slash + 1 >= r.size())
+            return HSOK_OK; // the root directory
+        std::string parent = slash ? r.substr(0, slash) : "/";
+        std::string stem = "." + r.substr(slash + 1) + ".compact-";
+        // copies left by compactions that were killed: this process holds the write lock, so
+        // no other is compacting now
+        if (DIR *d = opendir(parent.c_str())) {
+            std::vector<std::string> stale;
+            while (struct dirent *e = readdir(d))
+                if (!strncmp(e->d_name, stem.c_str(), stem.size()))
+                    stale.push_back(parent + "/" + e->d_name);
+            closedir(d);
+            for (const std::string &s : stale)
+                remove_dir(s);
+        }
+        std::string tmpl = parent + "/" + stem + "XXXXXX";
+        std::vector<char> tbuf(tmpl.begin(), tmpl.end());
+        tbuf.push_back('\0');
+        if (!mkdtemp(tbuf.data()))
+            return HSOK_OK; // no room or no permission beside the index: leave it as it is
+        std::string tmp(tbuf.data());
+        struct stat st;
+        try {
+            db->wdb.compact(tmp, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::Compactor::FULL);
+        } catch (...) {
+            remove_dir(tmp);
+            throw;
+        }
+        if (stat(r.c_str(), &st) == 0)
+            chmod(tmp.c_str(), st.st_mode & 07777);
+        sync_dir(tmp);
+        if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, r.c_str(), RENAME_EXCHANGE) != 0) {
+            remove_dir(tmp);
+            return HSOK_OK;
+        }
+        sync_dir(parent);
+        *done = 1;
+        // the old tables, now at tmp, are closed (with their lock) and removed; the packed
+        // index is opened in their place
+        db->wdb.close();
+        try {
+            db->wdb = Xapian::WritableDatabase(db->path,
+                                               Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+        } catch (const Xapian::DatabaseLockError &) {
+            // another writer took the packed index at once: go on read-only
+            db->writable = false;
+            db->rdb = Xapian::Database(db->path, Xapian::DB_BACKEND_GLASS);
+        }
+        remove_dir(tmp);
+        return HSOK_OK;
+    });
+}
+
 } // extern "C"
