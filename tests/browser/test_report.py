@@ -13,7 +13,9 @@ exports the report and opens it in headless Chromium over the DevTools protocol 
                        Page.printToPDF in both orientations: pdfinfo says A4 in that
                        orientation, pdftotext finds every theme and every respondent on the
                        matrix's pages, pdftoppm's first page and the matrix's first page are
-                       not blank and their ink stays inside the page.
+                       not blank and their ink stays inside the page;
+  21 themes            the shipped codebook and 8 more: the matrix split into two tables, every
+                       theme a head, nothing past A4 portrait's edge, heads over their columns.
 
 Usage: tests/browser/test_report.py HSOK [--corpus DIR] [--keep DIR]
 Exit: 0 ok, 1 a check failed, 77 skipped (no chromium), 2 could not run.
@@ -204,11 +206,50 @@ def test(a, tmp):
             with open(pdf, "wb") as f:
                 f.write(b.pdf(landscape=landscape))
             pdf_check(pdf, name, landscape, labels, respondents, tmp)
+        # ---- a codebook of more themes than one table takes: the matrix is split ----
+        wide = wide_report(a, tmp, files)
+        if wide:
+            b.media("print")
+            b.viewport(int((210 - 2 * MARGIN_MM[1]) / 25.4 * 96), 1000)
+            b.goto("file://" + wide[0])
+            tables = b.eval("[...document.querySelectorAll('table.heatmap')].map(t => "
+                            "[...t.querySelectorAll('th.rot')].map(e => e.textContent))")
+            heads = [h for t in tables for h in t]
+            check(len(tables) == 2 and all(len(t) <= 17 for t in tables)
+                  and all(l in heads for l in wide[1]),
+                  f"{len(wide[1])} themes: the matrix in {len(tables)} tables "
+                  f"({[len(t) for t in tables]} heads), every theme a head")
+            layout_check(b, b.eval("document.documentElement.clientWidth"),
+                         f"{len(wide[1])} themes, print media, A4 portrait")
+            align_check(b, f"{len(wide[1])} themes, print media, A4 portrait")
     if failures:
         print(f"test_report: {len(failures)} checks failed", file=sys.stderr)
         return 1
     print("test_report: ok")
     return 0
+
+
+def wide_report(a, tmp, files):
+    """The report of files tagged with the shipped codebook plus 8 themes of common words
+    (21 in all): its path and the theme labels, or None when it could not be made."""
+    cb = os.path.join(tmp, "codebook")
+    shutil.copytree(os.path.join(cdp.ROOT, "themes"), cb)
+    words = ["kommune", "helse", "digital", "strategi", "tjeneste", "pasient", "data", "mål"]
+    for i, w in enumerate(words):
+        with open(os.path.join(cb, f"ekstra{i}.theme"), "w", encoding="utf-8") as f:
+            f.write(f"id: ekstra{i}\nlabel: Ekstra tema {i} med et langt navn om {w}\n"
+                    f"description: ord som {w}\n\nterms:\n  3    {w}\n")
+    db, html = os.path.join(tmp, "index-wide"), os.path.join(tmp, "rapport-21-temaer.html")
+    rc, _, err = run(a.hsok, "index", "--themes", cb, "--db", db, *files)
+    if not check(rc == 0, f"index with 21 themes ({err.strip()[-200:]})"):
+        return None
+    rc, _, err = run(a.hsok, "export", "--db", db, "--format", "html", "-o", html)
+    if not check(rc == 0, f"export with 21 themes ({err.strip()[-200:]})"):
+        return None
+    rc, out, _ = run(a.hsok, "themes", "--db", db, "--json")
+    labels = [t["label"] for t in map(json.loads, out.splitlines())
+              if t.get("type") == "theme"]
+    return html, labels
 
 
 def pdf_check(pdf, name, landscape, labels, respondents, tmp):
