@@ -56,9 +56,9 @@ const char serve_css[] =
     ".meta{color:#555;font-size:.88em}\n"
     ".match{background:#f5e6b3;padding:0 .3em;font-size:.8em;margin-left:.5em}\n"
     "mark{background:#ffe066}\n"
-    ".theme{display:inline-block;background:#e3ecf5;border-radius:3px;padding:0 .35em;"
+    "span.theme{display:inline-block;background:#e3ecf5;border-radius:3px;padding:0 .35em;"
     "margin-right:.3em;font-size:.85em}\n"
-    ".theme.manual{background:#d4edda}\n"
+    "span.theme.manual{background:#d4edda}\n"
     ".position{font-size:.85em;color:#0b5394;margin-left:.5em}\n"
     "details.coding{margin-top:.3em;font-size:.9em}\n"
     "form.code{display:flex;flex-wrap:wrap;gap:.4em;align-items:center}\n"
@@ -67,13 +67,16 @@ const char serve_css[] =
     "table#matrix th,table#matrix td{border:1px solid #ccc;padding:1px 3px;text-align:right}\n"
     "table#matrix th.resp{text-align:left;max-width:22em;overflow:hidden;text-overflow:ellipsis;"
     "white-space:nowrap;font-weight:normal}\n"
-    "table#matrix thead th{writing-mode:vertical-rl;transform:rotate(180deg);"
-    "white-space:nowrap;vertical-align:bottom;max-height:12em}\n"
+    "table#matrix thead th{vertical-align:bottom;text-align:left}\n"
+    "table#matrix thead th.theme{writing-mode:vertical-rl;transform:rotate(180deg);"
+    "white-space:nowrap;vertical-align:bottom}\n"
     "table#matrix td a{display:block;text-decoration:none;color:inherit}\n"
     ".c1{background:#deebf7}.c2{background:#9ecae1}.c3{background:#4292c6;color:#fff}"
     ".c4{background:#08519c;color:#fff}\n"
     ".passage{background:#fff;border:1px solid #ddd;padding:.5em .8em;margin-bottom:.6em}\n"
     ".passage:target{border-color:#b08900;box-shadow:0 0 0 2px #f5e6b3}\n"
+    ".stance{margin:.4em 0 .8em;padding:.3em .8em;border-left:4px solid #0b5394;"
+    "background:#eef4fb}\n"
     "h2.section{font-size:1.05em;margin:1.2em 0 .4em;color:#243b53}\n"
     ".pager a{margin-right:1em}\n";
 
@@ -595,7 +598,8 @@ static void themes_of(FILE *f, const view_t *v, const hsok_record_t *r)
     cli_coded_free(&cd);
 }
 
-/* "Respondent (type), s. 3 — section" and the position */
+/* "Respondent (type), s. 3 — section" and the position; in a whole response (with_name 0)
+ * the name and the section are its headings, not repeated */
 static void passage_meta(FILE *f, const hsok_record_t *r, int with_name)
 {
     char pages[32];
@@ -615,7 +619,7 @@ static void passage_meta(FILE *f, const hsok_record_t *r, int with_name)
         html(f, pages);
         fputs("</span>", f);
     }
-    if (r->section && *r->section) {
+    if (with_name && r->section && *r->section) {
         fputs(" — <span class=\"section\">", f);
         html(f, r->section);
         fputs("</span>", f);
