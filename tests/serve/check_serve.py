@@ -378,6 +378,34 @@ def main():
         rc, _, err = run(hsok, "serve", "--port", "0", db=os.path.join(tmp, "none"))
         check(rc == 3, f"serve without an index: {rc}")
 
+        # a hostile response: markup, terminal escapes and bidi controls are shown, never run
+        hostile = os.path.join(tmp, "hostile")
+        os.mkdir(hostile)
+        with open(os.path.join(hostile, "svar.txt"), "w", encoding="utf-8") as f:
+            f.write("Høringssvar fra <b>Onde</b> \"AS\"\n\n"
+                    "Vi mener at <script>alert('x')</script> personvern er viktig for "
+                    "kommunene \x1b[31m og \u202egnirøh\u202c i <img src=x onerror=alert(1)>.\n\n"
+                    "Vi støtter forslaget om personvern.\n")
+        hdb = os.path.join(tmp, "hidx")
+        rc, _, err = run(hsok, "index", "--themes", os.path.join(ROOT, "themes"), hostile, db=hdb)
+        check(rc == 0, f"index the hostile response: {rc} {err}")
+        s = Server(hsok, "--db", hdb)
+        for path in ("/search?" + q(q="personvern"), "/matrix", "/search?" + q(q="<script>")):
+            st, _, body = request(s.port, "GET", path)
+            check(st in (200, 400), f"hostile {path}: {st}")
+            check(b"<script" not in body and b"<img" not in body and b"<b>" not in body and
+                  b"\x1b" not in body and "\u202e".encode() not in body,
+                  f"hostile {path}: markup or control characters got through")
+        st, _, body = request(s.port, "GET", "/search?" + q(q="personvern"))
+        check(b"&lt;script&gt;" in body and b"\\x1b" in body and b"\\u202e" in body,
+              "hostile: shown escaped and visible")
+        p = Page(body)
+        rid = p.find("li", cls="hit")[0]["attrs"]["data-id"] if p.find("li", cls="hit") else ""
+        st, _, body = request(s.port, "GET", "/response?" + q(id=rid))
+        check(st == 200 and b"<script" not in body and b"&lt;script&gt;" in body,
+              "hostile: the whole response escaped")
+        s.stop()
+
     if failures:
         print(f"{len(failures)} failures", file=sys.stderr)
         sys.exit(1)
