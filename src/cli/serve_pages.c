@@ -430,15 +430,18 @@ static const char *theme_label(const view_t *v, const char *id)
     return id;
 }
 
-/* view_open, or on failure the error page in resp (-1) */
-static int view_page(const serve_ctx_t *ctx, view_t *v, serve_resp_t *resp)
+/* view_open and page_open, or on failure the error page in resp (-1) */
+static int view_page(const serve_ctx_t *ctx, view_t *v, page_t *p, serve_resp_t *resp)
 {
     char *err = NULL;
     hsok_status_t st = view_open(ctx, v, &err);
-    if (st == HSOK_OK)
+    if (st == HSOK_OK && page_open(p) == 0)
         return 0;
     view_close(v);
-    simple_page(ctx, resp, status_http(st), "Feil", err ? err : hsok_status_str(st));
+    if (st == HSOK_OK)
+        resp->status = 500;
+    else
+        simple_page(ctx, resp, status_http(st), "Feil", err ? err : hsok_status_str(st));
     free(err);
     return -1;
 }
@@ -943,14 +946,9 @@ static void page_search(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     filters_t fl;
     filters_read(req, &fl);
     view_t v;
-    if (view_page(ctx, &v, resp) != 0)
-        return;
     page_t p;
-    if (page_open(&p) != 0) {
-        view_close(&v);
-        resp->status = 500;
+    if (view_page(ctx, &v, &p, resp) != 0)
         return;
-    }
     const char *why_ro = read_only_reason(ctx);
     head(&p, ctx, *fl.q ? fl.q : "Søk", why_ro);
     fputs("<h1>Søk i høringssvarene</h1>\n", p.f);
@@ -987,14 +985,9 @@ static void page_matrix(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
 {
     (void)req;
     view_t v;
-    if (view_page(ctx, &v, resp) != 0)
-        return;
     page_t p;
-    if (page_open(&p) != 0) {
-        view_close(&v);
-        resp->status = 500;
+    if (view_page(ctx, &v, &p, resp) != 0)
         return;
-    }
     const hsok_theme_matrix_t *m = v.themes;
     FILE *f = p.f;
     head(&p, ctx, "Tema × respondent", read_only_reason(ctx));

@@ -23,7 +23,7 @@ import threading
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from servelib import ROOT, Page, Server, check, failures, index_seeds, request, run  # noqa: E402
+from servelib import ROOT, Page, Server, check, failures, finish, index_seeds, request, run  # noqa: E402
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'")
@@ -406,10 +406,7 @@ def main():
               "hostile: the whole response escaped")
         s.stop()
 
-    if failures:
-        print(f"{len(failures)} failures", file=sys.stderr)
-        sys.exit(1)
-    print("serve: all checks passed")
+    finish("serve")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,14 @@ def check(cond, what):
     return cond
 
 
+def finish(name):
+    """Exit 1 with the count when a check failed, else say that all passed."""
+    if failures:
+        print(f"{len(failures)} failures", file=sys.stderr)
+        sys.exit(1)
+    print(f"{name}: all checks passed")
+
+
 def run(hsok, *args, db=None):
     cmd = [hsok, *args] + (["--db", db] if db else [])
     p = subprocess.run(cmd, capture_output=True)
