@@ -2118,6 +2118,59 @@ static void test_compact(void **state)
     assert_null(err);
 }
 
+/* Counts under a collapse key: one per key (and per document without one), and every matching
+ * document before collapsing, exact on an index this small. Fewer keys than the documents a
+ * collapsing search keeps (1000) and more than that are counted apart (xap_search_collapse). */
+static void test_collapse_counts(void **state)
+{
+    (void)state;
+    char path[400];
+    tpath(path, sizeof path, "collapse");
+    xap_db_t *w = open_ok(path, 1);
+    /* 1100 documents: "few" in 60 of them, 5 per key k0..k9 and 10 without a key; "many" in
+     * all, under 1045 keys (k0..k9 and 1035 of their own); "odd" in every other one. Xapian's
+     * own bounds are exact for a single term: the counts of an OR are what needs counting */
+    for (int i = 0; i < 1100; i++) {
+        char text[64], key[16];
+        snprintf(text, sizeof text, "many%s%s", i < 60 ? " few" : "", i % 2 ? " odd" : "");
+        xap_doc_t *doc = make_doc(text, NULL, NULL, "d", 1);
+        if (i < 50)
+            snprintf(key, sizeof key, "k%d", i % 10);
+        else if (i >= 60 || i % 2)
+            snprintf(key, sizeof key, "own%d", i);
+        else
+            key[0] = '\0';
+        if (i >= 50 && i < 60)
+            key[0] = '\0';
+        if (key[0])
+            assert_int_equal(xap_doc_set_value(doc, 3, key, strlen(key)), 0);
+        add_made(w, doc);
+    }
+    close_ok(w);
+    xap_db_t *db = open_ok(path, 0);
+    static const struct { const char *a, *b; size_t count, passages; } want[] = {
+        { "few", "few", 10 + 10, 60 },         /* 10 keys, 10 without */
+        { "few", "odd", 10 + 10 + 520, 60 + 520 }, /* and the odd ones of their own */
+        { "many", "odd", 10 + 10 + 1040, 1100 },
+    };
+    for (size_t k = 0; k < 3; k++) {
+        q_reset();
+        xap_hits_t *h = NULL;
+        char *err = NULL;
+        assert_int_equal(xap_search_collapse(db, OP(XQ_OR, 2, T(want[k].a), T(want[k].b)), 0,
+                                             5, -1, 3, &h, &err),
+                         HSOK_OK);
+        assert_null(err);
+        assert_int_equal(h->count, want[k].count);
+        assert_true(h->count_exact);
+        assert_int_equal(h->passages, want[k].passages);
+        assert_true(h->passages_exact);
+        assert_int_equal(h->n, 5);
+        xap_hits_free(h);
+    }
+    close_ok(db);
+}
+
 /* A count that meets damage returns 0, and every later call with a status reports the damage:
  * a search must not take a damaged index for one that lacks the word (it printed 'no hits'). */
 static void test_count_error_reported(void **state)
@@ -2310,6 +2363,7 @@ int main(void)
         cmocka_unit_test(test_check_beside_writer),
         cmocka_unit_test(test_count_error_reported),
         cmocka_unit_test(test_check_sweeps_leftovers),
+        cmocka_unit_test(test_collapse_counts),
         cmocka_unit_test(test_compact),
         cmocka_unit_test(test_reader_overtaken),
         cmocka_unit_test(test_terms_overtaken),

@@ -1210,6 +1210,17 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
         hold.h->count_exact = ms.get_matches_upper_bound() == hold.h->count;
         hold.h->passages = ms.get_uncollapsed_matches_lower_bound();
         hold.h->passages_exact = ms.get_uncollapsed_matches_upper_bound() == hold.h->passages;
+        if (collapse_slot >= 0 && check >= docs && !hold.h->passages_exact &&
+            ms.size() < want) {
+            // Fewer groups than the documents kept: the kept set never filled, so every match
+            // reached the collapser, which counted each one it folded into a kept document.
+            // Those counts add up to the matches exactly (no second match needed).
+            Xapian::doccount seen = 0;
+            for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it)
+                seen += 1 + it.get_collapse_count();
+            hold.h->passages = seen;
+            hold.h->passages_exact = 1;
+        }
         if (collapse_slot >= 0 && check >= docs && !hold.h->passages_exact) {
             // Xapian leaves the bounds before collapsing apart even when it has seen every
             // match: count them again without the collapse key (no hit is kept)
