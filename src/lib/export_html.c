@@ -53,7 +53,7 @@ static const char html_css[] =
     ".kpis li{border:1px solid #c8cdd2;border-radius:4px;padding:.35rem .9rem;min-width:8.5rem}\n"
     ".kpis strong{display:block;font-size:1.6rem;color:#2b5d8a}\n"
     ".charts{display:flex;flex-wrap:wrap;gap:0 2.5rem}\n"
-    "figure.chart{margin:1rem 0;flex:0 1 36rem;break-inside:avoid}\n"
+    "figure.chart{margin:1rem 0;flex:0 1 34rem;break-inside:avoid}\n"
     "figure.chart svg{display:block;width:100%;height:auto}\n"
     "figure.chart svg text{font-family:system-ui,Helvetica,Arial,sans-serif;font-size:13px;"
     "fill:#1a1a1a}\n"
