@@ -201,8 +201,8 @@ static void put_response(const char *rel, const char *text, size_t len, const ch
 {
     put(rel, text, len);
     char meta[512], body[512];
-    snprintf(meta, sizeof meta, "%s.meta", rel);
-    snprintf(body, sizeof body, "respondent: %s\n", respondent);
+    assert_true((size_t)snprintf(meta, sizeof meta, "%s.meta", rel) < sizeof meta);
+    assert_true((size_t)snprintf(body, sizeof body, "respondent: %s\n", respondent) < sizeof body);
     put(meta, body, strlen(body));
 }
 
