@@ -1,5 +1,6 @@
 """Shared by the `hsok serve` tests (check_serve.py, fuzz_http.py): index the seeds, start the
 server on a free loopback port and read its URL line, plain HTTP requests, an HTML reader."""
+import atexit
 import html.parser
 import http.client
 import os
@@ -14,6 +15,15 @@ ROOT = os.environ.get("HSOK_SOURCE_ROOT") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 failures = []
+RUNNING = []  # servers to stop if a test ends early (an exception): none is left behind
+
+
+@atexit.register
+def _stop_all():
+    for p in RUNNING:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def check(cond, what):
@@ -52,6 +62,7 @@ class Server:
     def __init__(self, hsok, *args, timeout=20):
         self.p = subprocess.Popen([hsok, "serve", "--port", "0", *args],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        RUNNING.append(self.p)
         line = b""
         end = time.time() + timeout
         while not line.endswith(b"\n") and time.time() < end:
