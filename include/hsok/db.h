@@ -38,6 +38,28 @@ const char *hsok_db_default_path(const char *explicit_path);
 hsok_status_t hsok_db_open(const char *path, hsok_db_mode_t mode, hsok_db_t **out,
                            char **errmsg);
 
+/* Open several indexes read-only as one (an archive in shards): specs[i] is an index
+ * directory (as for hsok_db_open: never a stub file) or "tcp:HOST:PORT", an index served by
+ * xapian-tcpsrv (a program is never run to reach one). Searches rank over all passages as
+ * one index holding them would (Xapian combines the statistics); counts, themes, respondents
+ * and exports read every shard's records. The shards must agree on the index format, the
+ * codebook, the lemmas, the bokmål/nynorsk table and compound splitting (HSOK_ERR_DB naming
+ * two that differ); an unreachable server is HSOK_ERR_DB ("cannot reach index server
+ * 'tcp:h:1': ..."). Writing calls refuse the handle. Close with hsok_db_close. */
+hsok_status_t hsok_db_open_shards(const char *const *specs, size_t n, hsok_db_t **out,
+                                  char **errmsg);
+/* Shards of db (1 for hsok_db_open's), and shard i's directory (NULL for a remote one). */
+size_t hsok_db_shard_count(hsok_db_t *db);
+const char *hsok_db_shard_path(hsok_db_t *db, size_t i);
+
+/* Read a shard list file: one index directory or tcp:HOST:PORT a line, blank lines and lines
+ * starting with '#' left out, a relative directory taken from the file's folder. Any other
+ * remote form ("remote :PROGRAM", "prog:") is HSOK_ERR_PARSE "'FILE':LINE: ...", as is a
+ * malformed tcp: entry or a file naming none. The file is read as a regular file (at most
+ * 1 MB). *specs (malloc'd, *n entries) is freed with hsok_shards_free. */
+hsok_status_t hsok_shards_read(const char *file, char ***specs, size_t *n, char **errmsg);
+void hsok_shards_free(char **specs, size_t n);
+
 /* Commit (when writable) and close; db is freed even on error. NULL is a no-op. */
 hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg);
 

@@ -47,8 +47,25 @@ enum {
     CLI_OPT_TYPE = 0x105,      /* --type TYPE: respondent type (cli_add_type) */
     CLI_OPT_FORM_TEXT = 0x106, /* --with-form-text: also the hearing's form text */
     CLI_OPT_POSITION = 0x107,  /* --position P: the position a passage states (cli_add_position) */
+    CLI_OPT_SHARDS = 0x10f,    /* --shards FILE: taken by cli_getopt itself (dbopen.c) */
     CLI_OPT_FIRST_LOCAL = 0x110 /* commands number their own long-only options from here */
 };
+
+/* Several indexes searched as one (dbopen.c). cli_getopt records each --db and each
+ * --shards FILE (the latter it never returns); cli_db_note does so for a command that parses
+ * its own options. cli_db_several: --db more than once, a --db tcp:HOST:PORT, or --shards.
+ * cli_db_open opens what was given (one index as hsok_db_open(hsok_db_default_path(dbpath)),
+ * several with hsok_db_open_shards; several and HSOK_DB_WRITE is HSOK_ERR_INVALID).
+ * cli_db_refuse prints why a writing command takes one index and returns CLI_USAGE.
+ * cli_db_codes_path: the manual codes file for what was given (over several indexes the one
+ * beside a local index that has one; beside more than one: says so, sets *several, NULL). */
+#include "hsok/db.h"
+int cli_db_note(int opt, const char *arg);
+int cli_db_several(void);
+int cli_db_refuse(const char *cmd);
+hsok_status_t cli_db_open(const char *dbpath, hsok_db_mode_t mode, hsok_db_t **out,
+                          char **err);
+char *cli_db_codes_path(const char *explicit_path, const char *db_path, int *several);
 
 /* getopt_long over argv with opterr off. Returns the option value like getopt_long; on an
  * unknown option or a missing value prints the usage error and returns -2. */

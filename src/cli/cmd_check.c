@@ -27,6 +27,9 @@ int cmd_check(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    if (cli_db_several())
+        return cli_usage_error(argv[0], "check takes one index: run it once for each (a remote "
+                               "one where it is served)");
 
     const char *path = hsok_db_default_path(dbpath);
     size_t passages = 0;

@@ -21,9 +21,11 @@ int cli_codes_load(const char *explicit_path, const char *db_path, int for_updat
                    hsok_codes_t **out, char **path_out)
 {
     *out = NULL;
-    char *path = hsok_codes_default_path(explicit_path, db_path);
+    int several = 0;
+    char *path = cli_db_codes_path(explicit_path, db_path, &several);
     if (!path) {
-        cli_error("out of memory");
+        if (!several)
+            cli_error("out of memory");
         return CLI_ERR;
     }
     char *err = NULL;
@@ -313,6 +315,10 @@ int cmd_code(int argc, char **argv)
                 rc = cli_usage_error("code", "option '%s' needs a value", a);
                 goto out;
             }
+            if (!strncmp(a, "--db", 4) && cli_db_note(CLI_OPT_DB, db_arg) < 0) {
+                rc = cli_fail(HSOK_ERR_NOMEM, NULL, 0);
+                goto out;
+            }
         } else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
             yes = 1;
         } else if (!strcmp(a, "--list")) {
@@ -352,6 +358,10 @@ int cmd_code(int argc, char **argv)
                 }
     }
 
+    if (cli_db_several()) {
+        rc = cli_db_refuse("code");
+        goto out;
+    }
     const char *dbpath = hsok_db_default_path(db_arg);
     hsok_db_t *db = NULL;
     hsok_codes_t *codes = NULL;

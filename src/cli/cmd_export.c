@@ -45,6 +45,7 @@ static const struct option export_opts[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -482,7 +483,7 @@ int cmd_export(int argc, char **argv)
         .positions = a.positions,
         .npositions = a.npositions,
     };
-    hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
+    hsok_status_t st = cli_db_open(a.db, HSOK_DB_READ, &db, &err);
     if (st == HSOK_OK)
         hsok_db_with_form_text(db, a.with_form_text);
     if (st != HSOK_OK) {

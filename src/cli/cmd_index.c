@@ -37,6 +37,7 @@ static const struct option index_opts[] = {
     {"follow", no_argument, NULL, OPT_FOLLOW},
     {"mix-samples", no_argument, NULL, OPT_MIX_SAMPLES},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -449,6 +450,8 @@ int cmd_index(int argc, char **argv)
     }
     if (optind >= argc && !prune)
         return cli_usage_error(argv[0], "no path given");
+    if (cli_db_several())
+        return cli_db_refuse("index");
     if (no_themes && themes_dir)
         return cli_usage_error(argv[0], "--themes and --no-themes exclude each other");
     if (opts.respondent && !hsok_utf8_valid(opts.respondent, strlen(opts.respondent), NULL))

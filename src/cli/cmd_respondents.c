@@ -32,6 +32,7 @@ static const struct option respondents_opts[] = {
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"doubtful", no_argument, NULL, OPT_DOUBTFUL},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -146,7 +147,7 @@ int cmd_respondents(int argc, char **argv)
 
     hsok_db_t *db = NULL;
     char *err = NULL;
-    hsok_status_t s = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
+    hsok_status_t s = cli_db_open(dbpath, HSOK_DB_READ, &db, &err);
     if (s != HSOK_OK)
         return cli_fail(s, err, 0);
     hsok_file_respondent_t *v = NULL;

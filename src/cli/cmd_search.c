@@ -27,6 +27,7 @@ static const struct option search_opts[] = {
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -59,7 +60,7 @@ static size_t hide_negations(int argc, char **argv, char **negated)
             strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
             strcmp(a, "--respondent") == 0 || strcmp(a, "--theme") == 0 ||
             strcmp(a, "--type") == 0 || strcmp(a, "--position") == 0 ||
-            strcmp(a, "--db") == 0) {
+            strcmp(a, "--db") == 0 || strcmp(a, "--shards") == 0) {
             k++;
             continue;
         }
@@ -389,7 +390,7 @@ int cmd_search(int argc, char **argv)
     hsok_db_t *db = NULL;
     hsok_results_t *res = NULL;
     char *err = NULL;
-    hsok_status_t st = hsok_db_open(hsok_db_default_path(a.db), HSOK_DB_READ, &db, &err);
+    hsok_status_t st = cli_db_open(a.db, HSOK_DB_READ, &db, &err);
     if (st != HSOK_OK) {
         rc = cli_fail(st, err, 0);
         goto out;

@@ -18,6 +18,7 @@ static const struct option show_opts[] = {
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -297,7 +298,7 @@ static int show_response(const char *dbpath, const hsok_response_sel_t *sel, int
     hsok_stances_t *st = NULL;
     char *err = NULL, *which = NULL;
     resp_view_t v = { 0 };
-    hsok_status_t s = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
+    hsok_status_t s = cli_db_open(dbpath, HSOK_DB_READ, &db, &err);
     if (s != HSOK_OK)
         return cli_fail(s, err, 0);
     hsok_db_with_form_text(db, form_text);
@@ -406,7 +407,7 @@ int cmd_show(int argc, char **argv)
     hsok_records_t *recs = NULL;
     size_t target = 0;
     char *err = NULL;
-    hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
+    hsok_status_t st = cli_db_open(dbpath, HSOK_DB_READ, &db, &err);
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
     st = hsok_db_passage_context(db, id, context, context, &recs, &target, &err);

@@ -9,6 +9,7 @@
 static const struct option stats_opts[] = {
     {"json", no_argument, NULL, CLI_OPT_JSON},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -230,7 +231,7 @@ int cmd_stats(int argc, char **argv)
     hsok_db_t *db = NULL;
     hsok_stats_t *st = NULL;
     char *err = NULL;
-    hsok_status_t s = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
+    hsok_status_t s = cli_db_open(dbpath, HSOK_DB_READ, &db, &err);
     if (s != HSOK_OK)
         return cli_fail(s, err, 0);
     s = hsok_db_stats(db, &st, &err);

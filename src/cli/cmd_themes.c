@@ -171,6 +171,7 @@ static const struct option themes_opts[] = {
     {"color", optional_argument, NULL, CLI_OPT_COLOR},
     {"colour", optional_argument, NULL, CLI_OPT_COLOR},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"check", no_argument, NULL, CLI_OPT_FIRST_LOCAL + 8},
     {"codes", required_argument, NULL, CLI_OPT_FIRST_LOCAL + 9},
     {"by", required_argument, NULL, CLI_OPT_FIRST_LOCAL + 12},
@@ -750,7 +751,7 @@ int cmd_themes(int argc, char **argv)
     int color = !json && out_use_color(cmode, stdout);
     hsok_db_t *db = NULL;
     char *err = NULL;
-    hsok_status_t st = hsok_db_open(hsok_db_default_path(dbpath), HSOK_DB_READ, &db, &err);
+    hsok_status_t st = cli_db_open(dbpath, HSOK_DB_READ, &db, &err);
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
     if (themes_check)
@@ -1007,6 +1008,7 @@ static const struct option retag_opts[] = {
     {"themes", required_argument, NULL, CLI_OPT_THEMES},
     {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -1030,6 +1032,8 @@ int cmd_retag(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    if (cli_db_several())
+        return cli_db_refuse("retag");
     /* the re-tag is one transaction: stopped, nothing of it is kept, so stop at once */
     cli_stop_abandon("hsok: interrupted: the re-tag was stopped and not saved; the index "
                      "keeps its earlier tags\n");

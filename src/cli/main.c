@@ -17,6 +17,11 @@
 static int cmd_help(int argc, char **argv);
 
 #define DB_HELP "      --db DIR        the index directory (default: $HSOK_DB, else ./index)\n"
+/* for the commands that read several indexes as one (dbopen.c) */
+#define SHARDS_HELP                                                                             \
+    "      --db DIR        again: several indexes searched as one (DIR, or tcp:HOST:PORT\n"     \
+    "                      for an index served by xapian-tcpsrv)\n"                              \
+    "      --shards FILE   the indexes listed in FILE, one a line (# comments)\n"
 
 static const cli_cmd_t commands[] = {
     {"search", cmd_search, "search the index (the default command)",
@@ -355,6 +360,9 @@ static void general_help(FILE *f)
     fputs("\n"
           "Run 'hsok COMMAND --help' for a command's options; 'man hsok' for the query syntax.\n"
           "Commands that use the index take --db DIR (default: $HSOK_DB, else ./index).\n"
+          "search, themes, export, respondents, stats, show and copies read several indexes\n"
+          "as one: --db given more than once (a DIR or tcp:HOST:PORT, an index served by\n"
+          "xapian-tcpsrv), or --shards FILE (one index a line).\n"
           "Without colour (NO_COLOR set, or output not a terminal), matched words are\n"
           "shown as **word**.\n"
           "\n"
@@ -433,6 +441,9 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
     snprintf(opts, sizeof opts, ":%s", shortopts);
     opterr = 0;
     int c = getopt_long(argc, argv, opts, longopts, NULL);
+    while ((c == CLI_OPT_DB || c == CLI_OPT_SHARDS) && cli_db_note(c, optarg) == 0 &&
+           c == CLI_OPT_SHARDS) /* --shards is all cli_getopt's (dbopen.c) */
+        c = getopt_long(argc, argv, opts, longopts, NULL);
     if (c != '?' && c != ':')
         return c;
     /* Name the option as the user wrote it: a short option from optopt, a long one (for
@@ -511,7 +522,7 @@ int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none)
 static int takes_value(const char *opt)
 {
     static const char *const with_value[] = {
-        "--db", "--limit", "-n", "--offset", "--respondent", "-r", "--respondent-exact", "-R",
+        "--db", "--shards", "--limit", "-n", "--offset", "--respondent", "-r", "--respondent-exact", "-R",
         "--theme", "-t",
         "--context", "-C", "--themes", "--threshold", "--format", "--title", "--query", "-q",
         "--output", "-o", "--max-size",

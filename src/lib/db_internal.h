@@ -30,6 +30,10 @@ struct hsok_db {
     char *dup_path;       /* hsok_index_result_t.duplicate_of of the last indexed file */
 };
 
+/* Searches of db order passages of equal score by source path, then docid: place in the file
+ * (shards.c): the same order for one index and for the same passages in shards. */
+void db_set_tiebreak(hsok_db_t *db);
+
 /* The analyzer of db, created on first use. NULL on failure (errmsg set). */
 hsok_analyzer_t *db_analyzer(hsok_db_t *db, char **errmsg);
 

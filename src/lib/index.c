@@ -93,6 +93,8 @@ hsok_status_t hsok_db_open(const char *path, hsok_db_mode_t mode, hsok_db_t **ou
         free(db);
         return st;
     }
+    if (!db->writable) /* as over shards (shards.c), so that both rank ties alike */
+        db_set_tiebreak(db);
     *out = db;
     return HSOK_OK;
 }
@@ -1620,8 +1622,12 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg)
     stats_ctx_t c = { sp, db->x, errmsg, 0 };
     sp->pub.path = sp->path;
     sp->pub.passages = xap_doccount(db->x);
-    /* damage can change the counts without any error from Xapian: check it all first */
-    hsok_status_t st = xap_check(db->path, 1, NULL, NULL, errmsg);
+    /* damage can change the counts without any error from Xapian: check it all first (each
+     * local shard of several; a remote one is checked where it is served) */
+    hsok_status_t st = HSOK_OK;
+    for (size_t i = 0; st == HSOK_OK && i < xap_shard_count(db->x); i++)
+        if (xap_shard_path(db->x, i))
+            st = xap_check(xap_shard_path(db->x, i), 1, NULL, NULL, errmsg);
     if (st == HSOK_OK)
         st = xap_meta_keys(db->x, META_FILE, count_file, &c, errmsg);
     if (st == HSOK_OK)
@@ -1646,7 +1652,10 @@ hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg)
     for (size_t i = 0; i < sp->pub.nrespondents; i++)
         with += sp->resp[i].passages;
     sp->pub.unknown_passages = sp->pub.passages > with ? sp->pub.passages - with : 0;
-    sp->pub.bytes_on_disk = dir_size(db->path);
+    sp->pub.bytes_on_disk = 0; /* of the local shards */
+    for (size_t i = 0; i < xap_shard_count(db->x); i++)
+        if (xap_shard_path(db->x, i))
+            sp->pub.bytes_on_disk += dir_size(xap_shard_path(db->x, i));
     *out = &sp->pub;
     return HSOK_OK;
 }

@@ -35,6 +35,27 @@ typedef struct xap_doc xap_doc_t;
  * want of write permission "locked". All these are HSOK_ERR_DB. */
 hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **errmsg);
 
+/* Open several indexes read-only as one (Xapian's Database::add_database): specs[i] is an
+ * index directory (looked at as by xap_open: never a stub file) or "tcp:HOST:PORT", an index
+ * served by xapian-tcpsrv (Xapian::Remote::open over TCP; a program is never run). Searches,
+ * term lists and counts see every shard; docids interleave across shards. Metadata, which
+ * Xapian reads from the first shard only, is read from each: xap_get_meta answers with the
+ * first shard that has the key, xap_meta_keys lists the keys of all. Errors name the shard
+ * ("cannot reach index server 'tcp:h:1': ..."). Read-only: writing calls refuse it. */
+hsok_status_t xap_open_shards(const char *const *specs, size_t n, xap_db_t **out,
+                              char **errmsg);
+/* Shards of db: 1 for an index opened by xap_open. xap_shard_name: shard i as given;
+ * xap_shard_path: the same for a local directory, NULL for a remote one (or no such shard). */
+/* Order documents of equal weight in a relevance-ordered search by the value of `slot` (as a
+ * string), then by docid, not by docid alone: docids depend on the order documents were
+ * added and interleave across shards, so only a tie order by content is the same for one
+ * index and for the same passages in shards (documents of one slot value must have been added
+ * in the same order in both). slot < 0: by docid (the default). */
+void xap_set_tiebreak(xap_db_t *db, int slot);
+size_t xap_shard_count(xap_db_t *db);
+const char *xap_shard_name(xap_db_t *db, size_t i);
+const char *xap_shard_path(xap_db_t *db, size_t i);
+
 /* Xapian's consistency check of the index directory at path (looked at as by xap_open first):
  * every table block by block, and the document lengths across tables. With `strict` (an index
  * as hsok makes them), also that the termlist table is there and every document has data,
@@ -98,11 +119,17 @@ hsok_status_t xap_spelling(xap_db_t *db, const char *word, size_t len, char **ou
 
 /* Metadata: *val malloc'd ("" if unset). Setting "" removes the key. */
 hsok_status_t xap_get_meta(xap_db_t *db, const char *key, char **val, char **errmsg);
+/* The same from shard `shard` alone (0 .. xap_shard_count(db) - 1). */
+hsok_status_t xap_get_meta_in(xap_db_t *db, size_t shard, const char *key, char **val,
+                              char **errmsg);
 hsok_status_t xap_set_meta(xap_db_t *db, const char *key, const char *val, char **errmsg);
 /* Call fn for each metadata key starting with prefix (stop early if fn returns nonzero).
  * Keys are collected before the first call, so fn may change metadata. */
 hsok_status_t xap_meta_keys(xap_db_t *db, const char *prefix,
                             int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg);
+/* The same for the keys of shard `shard` alone. */
+hsok_status_t xap_meta_keys_in(xap_db_t *db, size_t shard, const char *prefix,
+                               int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg);
 /* Call fn for each term starting with prefix, with its document frequency. */
 hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
                         int (*fn)(void *ctx, const char *term, size_t len, unsigned freq),

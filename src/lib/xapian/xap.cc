@@ -12,11 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <new>
 #include <sstream>
 #include <stdexcept>
@@ -50,6 +54,12 @@ struct xap_db {
     // call that returns one reports it, so a damaged index is not read as one holding nothing.
     hsok_status_t failed = HSOK_OK;
     std::string failed_msg;
+    // A set of shards searched as one (xap_open_shards): each one open on its own, for what
+    // Xapian reads from the first only in rdb (metadata). Empty for a single index.
+    std::vector<Xapian::Database> shards;
+    std::vector<std::string> shard_specs; // as given: a directory or "tcp:HOST:PORT"
+    // The value slot that orders documents of equal weight (xap_set_tiebreak), then docid
+    Xapian::valueno tie_slot = Xapian::BAD_VALUENO;
 
     Xapian::Database &rd() { return writable ? wdb : rdb; }
 };
@@ -116,6 +126,9 @@ hsok_status_t map_error(const std::string &path, bool opening_ro, char **errmsg)
     } catch (const Xapian::DatabaseModifiedError &) {
         return hsok_seterr(errmsg, HSOK_ERR_DB,
                            "index '%s' changed while being read: try again", p);
+    } catch (const Xapian::NetworkError &e) { // a remote shard (xap_open_shards)
+        return hsok_seterr(errmsg, HSOK_ERR_DB, "cannot reach index server '%s': %s", p,
+                           xapian_msg(e).c_str());
     } catch (const Xapian::DatabaseError &e) { // I/O inside the tables
         const std::string &m = e.get_msg();
         if (m.find("writ") != std::string::npos || m.find("sync") != std::string::npos ||
@@ -640,6 +653,48 @@ Xapian::Query build_query(const xap_query_t *q)
     throw invalid_arg("query node has an unknown operator");
 }
 
+// Documents whose weights agree to this many parts are ties (tie_order).
+#define TIE_QUANTUM 1e-9
+// Matches fetched beyond the page, so that a tie across its end is ordered whole.
+#define TIE_MARGIN 32
+
+// The order in which to hand out the matches of ms (indices into it): by weight, and among
+// ties by the value of `slot`, then as Xapian ranked them. Xapian's own tie order by value
+// needs weights exactly equal, but a sum of term weights comes out a unit in the last place
+// apart when shards add the terms in another order (each shard orders its OR tree by its own
+// term frequencies): weights equal to TIE_QUANTUM are ties here. Only runs of ties that
+// reach into the page [first, first + n) are looked at (their values read).
+std::vector<Xapian::doccount> tie_order(const Xapian::MSet &ms, Xapian::valueno slot,
+                                        Xapian::doccount first, Xapian::doccount n)
+{
+    Xapian::doccount size = ms.size();
+    std::vector<Xapian::doccount> order(size);
+    std::vector<long long> q(size);
+    for (Xapian::doccount i = 0; i < size; i++) {
+        order[i] = i;
+        q[i] = std::llround(ms[i].get_weight() / TIE_QUANTUM);
+    }
+    for (Xapian::doccount i = 0; i < size && i < first + n;) {
+        Xapian::doccount j = i + 1;
+        while (j < size && q[j] == q[i])
+            j++;
+        if (j - i > 1 && j > first) {
+            std::vector<std::pair<std::string, Xapian::doccount>> run;
+            for (Xapian::doccount k = i; k < j; k++)
+                run.emplace_back(ms[k].get_document().get_value(slot), k);
+            std::stable_sort(run.begin(), run.end(),
+                             [](const std::pair<std::string, Xapian::doccount> &a,
+                                const std::pair<std::string, Xapian::doccount> &b) {
+                                 return a.first < b.first;
+                             });
+            for (Xapian::doccount k = i; k < j; k++)
+                order[k] = run[k - i].second;
+        }
+        i = j;
+    }
+    return order;
+}
+
 // Frees a partly built result if the search throws half-way.
 struct hits_holder {
     xap_hits_t *h = nullptr;
@@ -685,6 +740,114 @@ hsok_status_t xap_open(const char *path, int writable, xap_db_t **out, char **er
     } catch (...) {
         return map_error(p, !writable, errmsg);
     }
+}
+
+} // extern "C"
+
+namespace {
+
+// "tcp:HOST:PORT" (HOST may be "[v6 address]"): true with host and port filled in.
+bool parse_tcp(const std::string &spec, std::string *host, unsigned *port)
+{
+    if (spec.compare(0, 4, "tcp:") != 0)
+        return false;
+    size_t colon = spec.rfind(':');
+    if (colon <= 4)
+        return false;
+    std::string h = spec.substr(4, colon - 4), ps = spec.substr(colon + 1);
+    if (h.size() > 2 && h.front() == '[' && h.back() == ']')
+        h = h.substr(1, h.size() - 2);
+    if (h.empty() || ps.empty() || ps.size() > 5 ||
+        ps.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    unsigned long v = std::strtoul(ps.c_str(), nullptr, 10);
+    if (v == 0 || v > 65535)
+        return false;
+    *host = h;
+    *port = (unsigned)v;
+    return true;
+}
+
+} // namespace
+
+extern "C" {
+
+hsok_status_t xap_open_shards(const char *const *specs, size_t n, xap_db_t **out,
+                              char **errmsg)
+{
+    *out = nullptr;
+    std::string p; // the shard being opened, for messages
+    try {
+        if (!specs || !n)
+            return hsok_seterr(errmsg, HSOK_ERR_INVALID, "no index path given");
+        std::unique_ptr<xap_db> db(new xap_db);
+        for (size_t i = 0; i < n; i++) {
+            p = specs[i] ? specs[i] : "";
+            if (p.empty())
+                return hsok_seterr(errmsg, HSOK_ERR_INVALID,
+                                   "no index directory given: the path is empty");
+            std::string host;
+            unsigned port = 0;
+            Xapian::Database sub;
+            if (p.compare(0, 4, "tcp:") == 0) {
+                if (!parse_tcp(p, &host, &port))
+                    return hsok_seterr(errmsg, HSOK_ERR_INVALID,
+                                       "'%s' is not a remote index: write tcp:HOST:PORT", p.c_str());
+                // TCP only: Xapian's "remote :PROGRAM" (a program run) is never opened
+                sub = Xapian::Remote::open(host, port, 30000, 10000);
+            } else {
+                hsok_status_t st = usable_path(p, false, errmsg);
+                if (st != HSOK_OK)
+                    return st;
+                sub = Xapian::Database(p, Xapian::DB_BACKEND_GLASS);
+            }
+            db->rdb.add_database(sub);
+            db->shards.push_back(sub);
+            db->shard_specs.push_back(p);
+            if (i)
+                db->path += ", ";
+            db->path += p;
+        }
+        if (n == 1) { // one shard: what Xapian reads from the first is all there is
+            db->shards.clear();
+            db->shard_specs.clear();
+        }
+        *out = db.release();
+        return HSOK_OK;
+    } catch (...) {
+        return map_error(p, true, errmsg);
+    }
+}
+
+void xap_set_tiebreak(xap_db_t *db, int slot)
+{
+    if (db)
+        db->tie_slot = slot < 0 ? Xapian::BAD_VALUENO : (Xapian::valueno)slot;
+}
+
+size_t xap_shard_count(xap_db_t *db)
+{
+    return db && !db->shards.empty() ? db->shards.size() : 1;
+}
+
+const char *xap_shard_path(xap_db_t *db, size_t i)
+{
+    if (!db)
+        return nullptr;
+    if (db->shards.empty())
+        return i == 0 ? db->path.c_str() : nullptr;
+    if (i >= db->shard_specs.size() || db->shard_specs[i].compare(0, 4, "tcp:") == 0)
+        return nullptr;
+    return db->shard_specs[i].c_str();
+}
+
+const char *xap_shard_name(xap_db_t *db, size_t i)
+{
+    if (!db)
+        return nullptr;
+    if (db->shards.empty())
+        return i == 0 ? db->path.c_str() : nullptr;
+    return i < db->shard_specs.size() ? db->shard_specs[i].c_str() : nullptr;
 }
 
 hsok_status_t xap_check(const char *path, int strict, unsigned *docs, char **report,
@@ -980,7 +1143,32 @@ hsok_status_t xap_get_meta(xap_db_t *db, const char *key, char **val, char **err
         need_db(db);
         if (!key || !*key)
             throw invalid_arg("empty metadata key");
-        *val = dup_bytes(db->rd().get_metadata(key));
+        if (db->shards.empty()) {
+            *val = dup_bytes(db->rd().get_metadata(key));
+            return HSOK_OK;
+        }
+        // Xapian reads a combined database's metadata from its first shard only: the first
+        // shard that has the key answers (a file's record lives in the shard that holds it)
+        std::string v;
+        for (size_t i = 0; i < db->shards.size() && v.empty(); i++)
+            v = db->shards[i].get_metadata(key);
+        *val = dup_bytes(v);
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_get_meta_in(xap_db_t *db, size_t shard, const char *key, char **val,
+                              char **errmsg)
+{
+    *val = nullptr;
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        if (!key || !*key)
+            throw invalid_arg("empty metadata key");
+        if (shard >= xap_shard_count(db))
+            throw invalid_arg("no such shard");
+        Xapian::Database &d = db->shards.empty() ? db->rd() : db->shards[shard];
+        *val = dup_bytes(d.get_metadata(key));
         return HSOK_OK;
     });
 }
@@ -996,22 +1184,56 @@ hsok_status_t xap_set_meta(xap_db_t *db, const char *key, const char *val, char 
     });
 }
 
-hsok_status_t xap_meta_keys(xap_db_t *db, const char *prefix,
-                            int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg)
+} // extern "C"
+
+namespace {
+
+// xap_meta_keys over shard `only` (SIZE_MAX: every shard)
+hsok_status_t meta_keys(xap_db_t *db, size_t only, const char *prefix,
+                        int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg)
 {
     return guarded(db, errmsg, [&] {
         need_db(db);
         std::vector<std::string> keys;
-        Xapian::Database &d = db->rd();
         std::string pfx = prefix ? prefix : "";
-        for (Xapian::TermIterator it = d.metadata_keys_begin(pfx); it != d.metadata_keys_end(pfx);
-             ++it)
-            keys.push_back(*it);
+        // a combined database lists the keys of its first shard only: list every shard's
+        // (each list sorted; merged, sorted and without repeats)
+        size_t ns = db->shards.empty() ? 1 : db->shards.size();
+        if (only != SIZE_MAX && only >= ns)
+            throw invalid_arg("no such shard");
+        for (size_t i = 0; i < ns; i++) {
+            if (only != SIZE_MAX && i != only)
+                continue;
+            Xapian::Database &d = db->shards.empty() ? db->rd() : db->shards[i];
+            for (Xapian::TermIterator it = d.metadata_keys_begin(pfx);
+                 it != d.metadata_keys_end(pfx); ++it)
+                keys.push_back(*it);
+        }
+        if (ns > 1) {
+            std::sort(keys.begin(), keys.end());
+            keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        }
         for (const std::string &k : keys)
             if (fn(ctx, k.c_str()))
                 break;
         return HSOK_OK;
     });
+}
+
+} // namespace
+
+extern "C" {
+
+hsok_status_t xap_meta_keys(xap_db_t *db, const char *prefix,
+                            int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg)
+{
+    return meta_keys(db, SIZE_MAX, prefix, fn, ctx, errmsg);
+}
+
+hsok_status_t xap_meta_keys_in(xap_db_t *db, size_t shard, const char *prefix,
+                               int (*fn)(void *ctx, const char *key), void *ctx, char **errmsg)
+{
+    return meta_keys(db, shard, prefix, fn, ctx, errmsg);
 }
 
 hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
@@ -1182,6 +1404,8 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
         enq.set_weighting_scheme(Xapian::BM25Weight());
         if (sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, false);
+        else if (db->tie_slot != Xapian::BAD_VALUENO) // (a KeyMaker is not for remotes)
+            enq.set_sort_by_relevance_then_value(db->tie_slot, false);
         if (collapse_slot >= 0)
             enq.set_collapse_key((Xapian::valueno)collapse_slot);
         // check every match on an index of modest size, so the counts are exact; on a
@@ -1193,6 +1417,9 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
         // short page ("-n 1") overcounts passages that collapse into one: when collapsing,
         // keep `check` documents and hand out only the page
         Xapian::doccount want = offset + limit;
+        bool ties = sort_slot < 0 && db->tie_slot != Xapian::BAD_VALUENO;
+        if (ties) // a few more, for the ties at the end of the page (tie_order)
+            want += TIE_MARGIN;
         if (collapse_slot >= 0 && want < want0)
             want = want0;
         if (docs <= XAP_EXACT_COUNT_MAX && docs > check)
@@ -1211,7 +1438,7 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
         hold.h->passages = ms.get_uncollapsed_matches_lower_bound();
         hold.h->passages_exact = ms.get_uncollapsed_matches_upper_bound() == hold.h->passages;
         if (collapse_slot >= 0 && check >= docs && !hold.h->passages_exact &&
-            ms.size() < want) {
+            db->shards.empty() && ms.size() < want) {
             // Fewer groups than the documents kept: the kept set never filled, so every match
             // reached the collapser, which counted each one it folded into a kept document.
             // Those counts add up to the matches exactly (no second match needed).
@@ -1221,7 +1448,9 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
             hold.h->passages = seen;
             hold.h->passages_exact = 1;
         }
-        if (collapse_slot >= 0 && check >= docs && !hold.h->passages_exact) {
+        // (over shards count again too: a remote shard's collapse counts stay in that shard)
+        if (collapse_slot >= 0 && check >= docs &&
+            (!hold.h->passages_exact || !db->shards.empty())) {
             // Xapian leaves the bounds before collapsing apart even when it has seen every
             // match: count them again without the collapse key (no hit is kept)
             enq.set_collapse_key(Xapian::BAD_VALUENO);
@@ -1234,7 +1463,11 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
             if (!hold.h->hits)
                 throw std::bad_alloc();
         }
-        for (Xapian::MSetIterator it = ms[first]; hold.h->n < n; ++it) {
+        std::vector<Xapian::doccount> order;
+        if (ties)
+            order = tie_order(ms, db->tie_slot, first, n);
+        for (; hold.h->n < n;) {
+            Xapian::MSetIterator it = ms[ties ? order[first + hold.h->n] : first + hold.h->n];
             xap_hit_t *hit = &hold.h->hits[hold.h->n];
             std::string s = it.get_document().get_data();
             hit->data = dup_bytes(s);
