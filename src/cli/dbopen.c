@@ -150,8 +150,8 @@ char *cli_db_codes_path(const char *explicit_path, const char *db_path, int *sev
     }
     /* none: the first local index's name, where no file is (no codes) */
     if (!found && !*several)
-        found = hsok_codes_default_path(NULL, n && strncmp(specs[0], "tcp:", 4) ? specs[0]
-                                                                                : "/nonexistent/hsok");
+        found = hsok_codes_default_path(
+            NULL, n && strncmp(specs[0], "tcp:", 4) ? specs[0] : "/nonexistent/hsok");
     hsok_shards_free(specs, n);
     return found;
 }

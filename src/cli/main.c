@@ -47,7 +47,7 @@ static const cli_cmd_t commands[] = {
      "                      a hit of its own; by default such a group is one hit, 'same\n"
      "                      text from N respondents: A, B, C' (JSON: \"copies\")\n"
      "      --json          one JSON object per hit and a final summary object\n"
-     "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP
+     "      --color[=WHEN]  colour highlights: auto (default), always, never\n" DB_HELP SHARDS_HELP
      "\n"
      "Passages with all the query words come first, then those with some of them (write\n"
      "AND between words to require them all);\n"
@@ -124,7 +124,7 @@ static const cli_cmd_t commands[] = {
      "                      search's JSON, type \"passage\") and the form answers (type\n"
      "                      \"stance\")\n"
      "      --color[=WHEN]  bold the target and the headings: auto (default), always, never\n"
-     DB_HELP
+     DB_HELP SHARDS_HELP
      "\n"
      "A whole response is shown in document order: who wrote it and the file, each section\n"
      "heading once where it changes, each passage with its id, page (\"s. 3\", from a PDF\n"
@@ -132,7 +132,7 @@ static const cli_cmd_t commands[] = {
      "unknown file or respondent is a usage error (exit 2) that suggests the nearest.\n"},
     {"stats", cmd_stats, "show what the index holds",
      "hsok stats [--json] [--db DIR]",
-     "      --json          one JSON object\n" DB_HELP
+     "      --json          one JSON object\n" DB_HELP SHARDS_HELP
      "\n"
      "Files, passages, respondents with their passage counts (and the passages with no\n"
      "respondent, and the files where none was found), terms and the size on disk.\n"},
@@ -140,7 +140,7 @@ static const cli_cmd_t commands[] = {
      "hsok respondents [--json] [--doubtful] [--db DIR]",
      "      --json          JSON lines: file, respondent, respondent_how, type, type_how,\n"
      "                      passages, check, reasons; then files, respondents, to_check\n"
-     "      --doubtful      only the ones to check\n" DB_HELP
+     "      --doubtful      only the ones to check\n" DB_HELP SHARDS_HELP
      "\n"
      "One line per file and respondent: the respondent and its type, what found each\n"
      "(respondent: option, sidecar, manifest, title, header, by line, letterhead,\n"
@@ -154,7 +154,7 @@ static const cli_cmd_t commands[] = {
      "hsok copies [--json] [--db DIR]",
      "      --json          one JSON object per group: group, similarity, respondents,\n"
      "                      passages (id, respondent, source, line, similarity), text;\n"
-     "                      then groups, passages\n" DB_HELP
+     "                      then groups, passages\n" DB_HELP SHARDS_HELP
      "\n"
      "Groups of passages that stand, identical or nearly so, in the responses of two or\n"
      "more respondents: a campaign letter, an association's template. Two passages are\n"
@@ -203,7 +203,7 @@ static const cli_cmd_t commands[] = {
      "      --codes FILE    the manual codes file (default: $HSOK_CODES, else\n"
      "                      INDEX.codes.tsv beside the index); with THEME, a passage\n"
      "                      whose theme was removed by hand says so\n"
-     "      --color[=WHEN]  auto (default), always, never\n" DB_HELP
+     "      --color[=WHEN]  auto (default), always, never\n" DB_HELP SHARDS_HELP
      "\n"
      "Without THEME: per theme the passages and respondents, the respondents by type, and a\n"
      "respondent x theme table of passage counts (--by type: per theme and type). With THEME:\n"
@@ -285,7 +285,7 @@ static const cli_cmd_t commands[] = {
      "                      export is complete\n"
      "      --force         replace FILE if it exists: only a regular file, keeping its\n"
      "                      mode (a link, FIFO, device or directory: exit 2, untouched)\n"
-     DB_HELP
+     DB_HELP SHARDS_HELP
      "\n"
      "csv: RFC 4180 with CRLF line ends and a header row (id, respondent, section, themes,\n"
      "evidence, source, line, text, respondent_type, page, end_page: the pages are empty\n"
@@ -522,7 +522,8 @@ int cli_fail(hsok_status_t st, char *errmsg, int not_found_is_none)
 static int takes_value(const char *opt)
 {
     static const char *const with_value[] = {
-        "--db", "--shards", "--limit", "-n", "--offset", "--respondent", "-r", "--respondent-exact", "-R",
+        "--db", "--shards", "--limit", "-n", "--offset", "--respondent", "-r",
+        "--respondent-exact", "-R",
         "--theme", "-t",
         "--context", "-C", "--themes", "--threshold", "--format", "--title", "--query", "-q",
         "--output", "-o", "--max-size",

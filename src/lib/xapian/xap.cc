@@ -792,7 +792,8 @@ hsok_status_t xap_open_shards(const char *const *specs, size_t n, xap_db_t **out
             if (p.compare(0, 4, "tcp:") == 0) {
                 if (!parse_tcp(p, &host, &port))
                     return hsok_seterr(errmsg, HSOK_ERR_INVALID,
-                                       "'%s' is not a remote index: write tcp:HOST:PORT", p.c_str());
+                                       "'%s' is not a remote index: write tcp:HOST:PORT",
+                                       p.c_str());
                 // TCP only: Xapian's "remote :PROGRAM" (a program run) is never opened
                 sub = Xapian::Remote::open(host, port, 30000, 10000);
             } else {
