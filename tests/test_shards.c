@@ -271,7 +271,7 @@ static int setup(void **state)
         run_free(&r);
     }
     for (int i = 0; i < nshards; i++) {
-        char db[8];
+        char db[16];
         snprintf(db, sizeof db, "s%d", i);
         index_into(db, &dirs[i], 1);
     }
@@ -422,7 +422,7 @@ static void same_as_reference(const char *const *db, const char *label)
 /* The db arguments "--db s0 --db s1 ..." (static storage). */
 static const char *const *db_args(void)
 {
-    static char names[8][8];
+    static char names[8][16];
     static const char *args[20];
     size_t n = 0;
     for (int i = 0; i < nshards; i++) {
