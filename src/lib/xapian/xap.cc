@@ -678,7 +678,11 @@ std::vector<Xapian::doccount> tie_order(const Xapian::MSet &ms, Xapian::valueno 
         Xapian::doccount j = i + 1;
         while (j < size && q[j] == q[i])
             j++;
-        if (j - i > 1 && j > first) {
+        // a run of weights exactly equal is in order already (Xapian sorts those by slot)
+        bool mixed = false;
+        for (Xapian::doccount k = i + 1; k < j && !mixed; k++)
+            mixed = ms[k].get_weight() != ms[i].get_weight();
+        if (mixed && j > first) {
             std::vector<std::pair<std::string, Xapian::doccount>> run;
             for (Xapian::doccount k = i; k < j; k++)
                 run.emplace_back(ms[k].get_document().get_value(slot), k);
