@@ -294,9 +294,13 @@ static const char *const *const cases[] = {
     (const char *const[]){ "search", "--json", "-n", "40", "\"kommunene\"", NULL },
     (const char *const[]){ "search", "--json", "-n", "1", "kommune", NULL },
     (const char *const[]){ "search", "--json", "-n", "40", "--offset", "5", "helse", NULL },
-    /* no respondent filter (-r, -R): with one, libxapian 1.4.22 reads uninitialised memory
-     * in get_mset (valgrind, on one index too), and over four shards its hits and counts
-     * vary from run to run */
+    /* a respondent filter: libxapian 1.4.22 read uninitialised memory over shards for the
+     * related hits' (A FILTER F) AND_NOT (B FILTER F), whose hits and counts then varied
+     * from run to run (xap.cc hoist_common_filter) */
+    (const char *const[]){ "search", "--json", "-n", "40", "-r", "kommune", "støtter", NULL },
+    (const char *const[]){ "search", "--json", "-n", "40", "-R", "Lillevik kommune", "støtter",
+                           NULL },
+    (const char *const[]){ "search", "--json", "-n", "40", "-r", "kommune", "ber", NULL },
     (const char *const[]){ "search", "-n", "10", "samhandling", NULL },
     (const char *const[]){ "search", "--json", "-n", "40", "tema:personvern", NULL },
     (const char *const[]){ "search", "--json", "-n", "40", "--type", "kommune", "ber", NULL },
