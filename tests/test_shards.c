@@ -539,6 +539,9 @@ static void test_writers_refuse(void **state)
         (const char *const[]){ "--shards", "lists/archive.txt", "index", "d1", NULL },
         (const char *const[]){ "--db", "s0", "--db", "s1", "retag", NULL },
         (const char *const[]){ "code", "--db", "s0", "--db", "s1", "x.1", "+personvern", NULL },
+        /* serve codes passages and serves one index (it used the last --db) */
+        (const char *const[]){ "serve", "--db", "s0", "--db", "s1", "--port", "0", NULL },
+        (const char *const[]){ "--shards", "lists/archive.txt", "serve", "--port", "0", NULL },
     };
     run_t before;
     run(&before, "--db", "s0", "stats", "--json", NULL);

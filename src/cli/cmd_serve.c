@@ -41,6 +41,7 @@ static const struct option serve_opts[] = {
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
     {"codes", required_argument, NULL, OPT_CODES},
     {"db", required_argument, NULL, CLI_OPT_DB},
+    {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -389,6 +390,8 @@ int cmd_serve(int argc, char **argv)
         return rc;
     if (optind < argc)
         return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    if (cli_db_several())
+        return cli_db_refuse("serve");
     if (token && !token_ok(token))
         return cli_usage_error(argv[0], "--token wants 16 to 64 letters, digits or - . _ ~");
 

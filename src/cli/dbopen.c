@@ -48,7 +48,10 @@ int cli_db_refuse(const char *cmd)
 {
     cli_error("'hsok %s' %s one index: give one --db (several indexes, --shards and tcp: "
               "remotes are only read, by search, themes, export, respondents, stats, show and "
-              "copies)", cmd, strcmp(cmd, "code") == 0 ? "codes the passages of" : "writes to");
+              "copies)", cmd,
+              strcmp(cmd, "code") == 0    ? "codes the passages of"
+              : strcmp(cmd, "serve") == 0 ? "serves (and codes in)"
+                                          : "writes to");
     return CLI_USAGE;
 }
 
