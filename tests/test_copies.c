@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "runhsok.h"
 #include "json.h"
 
 static const char *hsok_path;
@@ -40,84 +41,19 @@ static char src_root[2048];
 
 /* ---- running hsok ---- */
 
-typedef struct run {
-    int status;
-    char *out, *err;
-} run_t;
+typedef hsok_run_t run_t;
 
-static char *slurp(const char *path, size_t *len)
+/* the shipped codebook */
+static const char *themes(void)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *s = NULL;
-    size_t n = 0, cap = 0;
-    for (int c; (c = fgetc(f)) != EOF;) {
-        if (n + 2 > cap) {
-            cap = cap ? cap * 2 : 4096;
-            s = realloc(s, cap);
-            assert_non_null(s);
-        }
-        s[n++] = (char)c;
-    }
-    fclose(f);
-    if (!s)
-        s = calloc(1, 1);
-    else
-        s[n] = '\0';
-    if (len)
-        *len = n;
-    return s;
+    static char t[2100];
+    snprintf(t, sizeof t, "%s/themes", src_root);
+    return t;
 }
 
-/* Run hsok with the NULL-ended arguments in tmp, with the shipped themes and no HSOK_DB. */
-static void run(run_t *r, ...)
-{
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = hsok_path;
-    va_list ap;
-    va_start(ap, r);
-    for (const char *a; (a = va_arg(ap, const char *)) != NULL && n < 63;)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    char outp[1200], errp[1200], themes[2100];
-    snprintf(outp, sizeof outp, "%s/.out", tmp);
-    snprintf(errp, sizeof errp, "%s/.err", tmp);
-    snprintf(themes, sizeof themes, "%s/themes", src_root);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(tmp) != 0)
-            _exit(127);
-        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0)
-            _exit(127);
-        dup2(o, 1);
-        dup2(e, 2);
-        setenv("HSOK_ALIASES", "", 1);
-        setenv("HSOK_THEMES", themes, 1);
-        setenv("NO_COLOR", "1", 1);
-        unsetenv("HSOK_DB");
-        execv(hsok_path, (char *const *)argv);
-        _exit(127);
-    }
-    int ws = 0;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = slurp(outp, NULL);
-    r->err = slurp(errp, NULL);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
-}
-
-static void run_free(run_t *r)
-{
-    free(r->out);
-    free(r->err);
-}
+/* Run hsok with the NULL-ended arguments in tmp, with the shipped themes (runhsok.h). */
+#define run(r, ...) hsok_run((r), hsok_path, tmp, themes(), __VA_ARGS__)
+#define run_free hsok_run_free
 
 #define EXPECT_EXIT(r, code)                                                                    \
     do {                                                                                       \
@@ -405,7 +341,7 @@ static int planted_index(void)
      * of its responses is a copy too */
     char path[2200];
     snprintf(path, sizeof path, "%s/index.tsv", devcorpus);
-    char *index = slurp(path, NULL);
+    char *index = hsok_slurp(path, NULL);
     assert_non_null(index);
     char used[FAMILIES][256];
     int fams = 0;
@@ -420,7 +356,7 @@ static int planted_index(void)
             seen |= !strcmp(used[k], who);
         snprintf(path, sizeof path, "%s/d%03d.txt", devcorpus, d);
         size_t len = 0;
-        char *t = seen ? NULL : slurp(path, &len);
+        char *t = seen ? NULL : hsok_slurp(path, &len);
         if (!t)
             continue;
         paras_t p = split_paras(t);
@@ -712,7 +648,7 @@ static void test_update(void **state)
     char *t = NULL;
     for (int d = 1; d <= 68 && !t; d++) {
         snprintf(path, sizeof path, "%s/d%03d.txt", devcorpus, d);
-        t = slurp(path, &len);
+        t = hsok_slurp(path, &len);
         paras_t p = split_paras(t ? t : "");
         if (t && !usable(&p)) {
             free(t);

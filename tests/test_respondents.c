@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "runhsok.h"
 #include "hsok/manifest.h"
 #include "hsok/segment.h"
 #include "json.h"
@@ -265,78 +266,11 @@ static void test_sidecar_type(void **state)
 
 /* ---- the binary ---- */
 
-typedef struct run {
-    int status;
-    char *out, *err;
-} run_t;
+typedef hsok_run_t run_t;
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *s = NULL;
-    size_t n = 0, cap = 0;
-    for (int c; (c = fgetc(f)) != EOF;) {
-        if (n + 2 > cap) {
-            cap = cap ? cap * 2 : 4096;
-            s = realloc(s, cap);
-            assert_non_null(s);
-        }
-        s[n++] = (char)c;
-    }
-    fclose(f);
-    if (!s)
-        s = calloc(1, 1);
-    else
-        s[n] = '\0';
-    return s;
-}
-
-/* Run hsok with the NULL-ended arguments, in tmp, without an alias table, themes or HSOK_DB. */
-static void run(run_t *r, ...)
-{
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = hsok_path;
-    va_list ap;
-    va_start(ap, r);
-    for (const char *a; (a = va_arg(ap, const char *)) != NULL && n < 63;)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    char outp[1200], errp[1200];
-    snprintf(outp, sizeof outp, "%s/.out", tmp);
-    snprintf(errp, sizeof errp, "%s/.err", tmp);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(tmp) != 0)
-            _exit(127);
-        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0)
-            _exit(127);
-        dup2(o, 1);
-        dup2(e, 2);
-        setenv("HSOK_ALIASES", "", 1);
-        setenv("HSOK_THEMES", "", 1);
-        setenv("NO_COLOR", "1", 1);
-        unsetenv("HSOK_DB");
-        execv(hsok_path, (char *const *)argv);
-        _exit(127);
-    }
-    int ws = 0;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = slurp(outp);
-    r->err = slurp(errp);
-}
-
-static void run_free(run_t *r)
-{
-    free(r->out);
-    free(r->err);
-}
+/* Run hsok with the NULL-ended arguments, in tmp, without an alias table or themes (runhsok.h). */
+#define run(r, ...) hsok_run((r), hsok_path, tmp, "", __VA_ARGS__)
+#define run_free hsok_run_free
 
 #define EXPECT_EXIT(r, code)                                                                    \
     do {                                                                                       \

@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "runhsok.h"
 static const char *hsok_path;
 static char tmp[1024];
 static char src_root[2048];
@@ -34,93 +35,23 @@ static int nshards; /* shard directories s0, s1, ... */
 
 /* ---- running hsok ---- */
 
-typedef struct run {
-    int status;
-    char *out, *err;
-} run_t;
+typedef hsok_run_t run_t;
 
-static char *slurp(const char *path)
+/* the shipped codebook */
+static const char *themes(void)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *s = NULL;
-    size_t n = 0, cap = 0;
-    for (int c; (c = fgetc(f)) != EOF;) {
-        if (n + 2 > cap) {
-            cap = cap ? cap * 2 : 4096;
-            s = realloc(s, cap);
-            assert_non_null(s);
-        }
-        s[n++] = (char)c;
-    }
-    fclose(f);
-    if (!s)
-        s = calloc(1, 1);
-    else
-        s[n] = '\0';
-    return s;
+    static char t[2100];
+    snprintf(t, sizeof t, "%s/themes", src_root);
+    return t;
 }
 
-/* Run hsok with the arguments argv[0..] (NULL-ended) in tmp, with the shipped themes. */
+/* Run hsok with the arguments (NULL-ended) in tmp, with the shipped themes (runhsok.h). */
 static void runv(run_t *r, const char *const *args)
 {
-    const char *argv[96];
-    size_t n = 0;
-    argv[n++] = hsok_path;
-    for (size_t i = 0; args[i] && n < 95; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    char outp[1200], errp[1200], themes[2100];
-    snprintf(outp, sizeof outp, "%s/.out", tmp);
-    snprintf(errp, sizeof errp, "%s/.err", tmp);
-    snprintf(themes, sizeof themes, "%s/themes", src_root);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(tmp) != 0)
-            _exit(127);
-        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0)
-            _exit(127);
-        dup2(o, 1);
-        dup2(e, 2);
-        setenv("HSOK_ALIASES", "", 1);
-        setenv("HSOK_THEMES", themes, 1);
-        setenv("NO_COLOR", "1", 1);
-        unsetenv("HSOK_DB");
-        unsetenv("HSOK_CODES");
-        execv(hsok_path, (char *const *)argv);
-        _exit(127);
-    }
-    int ws = 0;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = slurp(outp);
-    r->err = slurp(errp);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
+    hsok_runv(r, hsok_path, tmp, themes(), args);
 }
-
-static void run(run_t *r, ...)
-{
-    const char *args[64];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, r);
-    for (const char *a; (a = va_arg(ap, const char *)) != NULL && n < 63;)
-        args[n++] = a;
-    va_end(ap);
-    args[n] = NULL;
-    runv(r, args);
-}
-
-static void run_free(run_t *r)
-{
-    free(r->out);
-    free(r->err);
-}
+#define run(r, ...) hsok_run((r), hsok_path, tmp, themes(), __VA_ARGS__)
+#define run_free hsok_run_free
 
 #define EXPECT_EXIT(r, code)                                                                   \
     do {                                                                                       \
