@@ -507,7 +507,7 @@ static int on_token(void *ctx, const hsok_token_t *t)
         for (size_t off = 0; !rc && off < t->variants_len; off += strlen(t->variants + off) + 1)
             rc = add_prefixed(c, PFX_VARIANT, t->variants + off, strlen(t->variants + off), 0);
         if (!rc && c->spelling && !(t->flags & (HSOK_TOKEN_STOPWORD | HSOK_TOKEN_NUMBER)) &&
-            t->norm_len >= 3 && t->norm_len <= 64) {
+            t->norm_len >= 3 && t->norm_len <= HSOK_SPELLING_WORD_MAX) {
             buf_add(&c->words, t->norm, t->norm_len);
             buf_addch(&c->words, '\0');
             if (c->words.err)

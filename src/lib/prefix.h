@@ -51,4 +51,9 @@ enum {
 #define META_COPY_OF "copyof:"  /* copyof:<passage id> → its group's id */
 #define META_COPIES "copies"    /* "GROUPS PASSAGES" of the copies, "" when none */
 
+/* Words of 3 to this many bytes go into Xapian's spelling table (index.c); a query word
+ * longer by more than two edits of a 4-byte character cannot be suggested from it
+ * (search.c). */
+#define HSOK_SPELLING_WORD_MAX 64
+
 #endif

@@ -286,8 +286,9 @@ static char *suggest(hsok_db_t *db, const char *query, const qplan_t *pl, char *
     int changed = 0;
     for (size_t i = 0; i < pl->nwords; i++) {
         const qword_t *w = &pl->words[i];
-        if (xap_termfreq(db->x, w->norm, strlen(w->norm)) > 0)
-            continue;
+        if (xap_termfreq(db->x, w->norm, strlen(w->norm)) > 0 ||
+            strlen(w->norm) > HSOK_SPELLING_WORD_MAX + 2 * 4)
+            continue; /* (Xapian's suggester took seconds on a word of 50,000 letters) */
         char *s = NULL;
         if (xap_spelling(db->x, w->norm, strlen(w->norm), &s, errmsg) != HSOK_OK || !s)
             continue;
