@@ -89,7 +89,16 @@ typedef struct hsok_export_opts {
     const hsok_export_link_t *links;    /* html: each citation of a passage from one of these
                                            sources links to its url; NULL: none */
     size_t nlinks;
+    const char *stylesheet;             /* html: link this stylesheet URL (serving the text
+                                           of hsok_export_html_css) instead of inlining the
+                                           CSS, and write no style attribute (heatmap cells
+                                           and legend swatches by class), so the page shows
+                                           under a server's CSP style-src 'self' (`hsok
+                                           serve` /report); NULL: one self-contained file */
 } hsok_export_opts_t;
+
+/* The CSS of the html report: the text the export inlines, or serves at opts->stylesheet. */
+const char *hsok_export_html_css(void);
 
 /* Write recs as an Excel workbook to the file at path (export_xlsx.c), replacing it: a sheet
  * "Utdrag" of the passages (respondent, type, section, page, end_page, themes, text,

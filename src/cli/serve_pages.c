@@ -1,10 +1,11 @@
 /* serve_pages.c — the pages of `hsok serve` (serve_pages.h): search, the respondent × theme
- * matrix, a whole response, coding a passage and the exports, rendered as HTML from what
- * libhsok returns. Each request opens the index anew (a running `hsok index` commits in
- * between) and the manual codes file; no page takes a path from the request to the disk:
- * a response is named by a passage id or a respondent, a file filter compares strings with
- * the sources the index lists. Every value goes through html() (hsok_write_html after
- * control, bidi and invalid bytes are made visible), every URL part through url().
+ * matrix, a whole response, coding a passage, the exports and the report shown (/report),
+ * rendered as HTML from what libhsok returns. Each request opens the index anew (a running
+ * `hsok index` commits in between) and the manual codes file; no page takes a path from the
+ * request to the disk: a response is named by a passage id or a respondent, a file filter
+ * compares strings with the sources the index lists. Every value goes through html()
+ * (hsok_write_html after control, bidi and invalid bytes are made visible), every URL part
+ * through url().
  */
 #define _GNU_SOURCE /* asprintf, strcasestr */
 #include <ctype.h>
@@ -272,7 +273,8 @@ static void head(page_t *p, const serve_ctx_t *ctx, const char *title, const cha
     html(f, title);
     fputs(" – hsok</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\n"
           "<body><header><nav id=\"nav\"><a href=\"/search\">Søk</a>"
-          "<a href=\"/matrix\">Tema × respondent</a></nav></header>\n<main id=\"main\">\n",
+          "<a href=\"/matrix\">Tema × respondent</a><a href=\"/report\">Rapport</a></nav>"
+          "</header>\n<main id=\"main\">\n",
           f);
     (void)ctx;
     if (why_ro) {
@@ -745,7 +747,9 @@ static void export_links(FILE *f, const filters_t *fl)
         filters_url(f, fl);
         fprintf(f, "\" download>%s</a>", fmts[i][1]);
     }
-    fputs("</p>\n", f);
+    fputs(" · <a id=\"report-link\" href=\"/report?", f);
+    filters_url(f, fl);
+    fputs("\">Vis som rapport</a></p>\n", f);
 }
 
 /* the filters' lists, borrowed by opts (or sel) */
@@ -1311,11 +1315,15 @@ static void page_code(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp
 
 /* ---- exports ---- */
 
-static void page_export(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *resp)
+/* The export of the page's selection, a download; shown: the html report as a page in the
+ * browser (/report), its CSS linked from /static/report.css (the server's CSP blocks inline
+ * styles). */
+static void export_page(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *resp,
+                        int shown)
 {
-    hsok_export_format_t fmt;
+    hsok_export_format_t fmt = HSOK_EXPORT_HTML;
     const char *name = pval(req, "format");
-    if (hsok_export_format_parse(name, &fmt) < 0) {
+    if (!shown && hsok_export_format_parse(name, &fmt) < 0) {
         simple_page(ctx, resp, 400, "Feil", "unknown format: csv, jsonl, md, html or xlsx");
         return;
     }
@@ -1388,6 +1396,7 @@ static void page_export(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
         eo.codes = hsok_codes_count(v.codes) ? v.codes : NULL;
         eo.copies = copies;
         eo.selection = *fl.q ? fl.q : NULL;
+        eo.stylesheet = shown ? "/static/report.css" : NULL;
         if (fmt == HSOK_EXPORT_XLSX) {
             const char *dir = getenv("TMPDIR");
             if (asprintf(&tmp, "%s/hsok-serve-XXXXXX.xlsx", dir && *dir ? dir : "/tmp") < 0)
@@ -1438,7 +1447,7 @@ static void page_export(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
         resp->content_type = types[fmt];
         resp->body = body;
         resp->len = blen;
-        if (asprintf(&resp->filename, "hsok-utdrag.%s", exts[fmt]) < 0)
+        if (!shown && asprintf(&resp->filename, "hsok-utdrag.%s", exts[fmt]) < 0)
             resp->filename = NULL;
     }
     free(tmp);
@@ -1452,6 +1461,16 @@ static void page_export(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
         hsok_stances_free(stances);
     hsok_copies_free(copies);
     view_close(&v);
+}
+
+static void page_export(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *resp)
+{
+    export_page(ctx, req, resp, 0);
+}
+
+static void page_report(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *resp)
+{
+    export_page(ctx, req, resp, 1);
 }
 
 /* ---- dispatch ---- */
@@ -1468,8 +1487,12 @@ void serve_handle(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *
             simple_page(ctx, resp, 400, "Feil", "a parameter is longer than 4096 bytes");
             return;
         }
-    if (!strcmp(path, "/static/app.css") && !post) {
-        resp->body = strdup(serve_css);
+    const char *css = post ? NULL
+                      : !strcmp(path, "/static/app.css")    ? serve_css
+                      : !strcmp(path, "/static/report.css") ? hsok_export_html_css()
+                                                            : NULL;
+    if (css) { /* the two stylesheets, from memory */
+        resp->body = strdup(css);
         resp->len = resp->body ? strlen(resp->body) : 0;
         resp->status = resp->body ? 200 : 500;
         resp->content_type = "text/css; charset=utf-8";
@@ -1488,7 +1511,7 @@ void serve_handle(const serve_ctx_t *ctx, const serve_req_t *req, serve_resp_t *
     } pages[] = {
         { "/", page_search },         { "/search", page_search },
         { "/matrix", page_matrix },   { "/response", page_response },
-        { "/export", page_export },
+        { "/export", page_export },   { "/report", page_report },
     };
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
         if (!strcmp(path, pages[i].path)) {

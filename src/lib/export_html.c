@@ -1,6 +1,8 @@
 /* export_html.c — the HTML report for leadership (export.h, `hsok export --format html`).
  *
  * One self-contained file: inline CSS and inline SVG charts, no script, no network request,
+ * (with opts->stylesheet, for `hsok serve` /report: the same CSS linked from that URL and no
+ * style attribute anywhere, so a CSP style-src 'self' lets the page show as it prints),
  * every value from a document or the index written through hsok_write_html (or ex_html_strn).
  * Order: the overview first (key figures; respondents by type, each theme by type and the
  * positions per theme as bar charts, each with its table), the checkbox answers per question,
@@ -85,6 +87,16 @@ static const char html_css[] =
     ".pid{color:#888;font-size:.8rem}\n"
     ".seealso{font-size:.9rem;color:#444}\n"
     "mark{background:#ffe58a;color:inherit;padding:0 .1em}\n"
+    /* the heatmap's cells by class when no style attribute may be written (heat_style) */
+    "td.h1{background-color:hsl(208,60%,89%)}td.h2{background-color:hsl(208,60%,84%)}\n"
+    "td.h3{background-color:hsl(208,60%,78%)}td.h4{background-color:hsl(208,60%,72%)}\n"
+    "td.h5{background-color:hsl(208,60%,67%)}\n"
+    "td.h6{background-color:hsl(208,60%,61%);color:#fff}\n"
+    "td.h7{background-color:hsl(208,60%,55%);color:#fff}\n"
+    "td.h8{background-color:hsl(208,60%,49%);color:#fff}\n"
+    "td.h9{background-color:hsl(208,60%,44%);color:#fff}\n"
+    "td.h10{background-color:hsl(208,60%,38%);color:#fff}\n"
+    "figure.chart svg.sw{display:inline-block;width:.8rem;height:.8rem}\n"
     "@page{margin:14mm 12mm}\n"
     "@media print{\n"
     "body{max-width:none;margin:0;padding:0;font-size:10pt}\n"
@@ -262,8 +274,9 @@ typedef struct chart {
     int legend;                  /* write the segments' legend */
 } chart_t;
 
-/* A horizontal stacked bar chart with a legend (when more than one segment). */
-static void put_chart(FILE *out, const chart_t *c)
+/* A horizontal stacked bar chart with a legend (when more than one segment); linked: no
+ * style attribute (a legend swatch is a small SVG filled with its colour). */
+static void put_chart(FILE *out, const chart_t *c, int linked)
 {
     const int W = 560, L = 214, R = 36, ROW = 24, BAR = 16, TOP = 4;
     size_t max = 0;
@@ -319,7 +332,13 @@ static void put_chart(FILE *out, const chart_t *c)
     if (c->legend) {
         fputs("<ul class=\"legend\">", out);
         for (size_t s = 0; s < c->nseg; s++) {
-            fprintf(out, "<li><span class=\"sw\" style=\"background:%s\"></span>", c->colours[s]);
+            if (linked)
+                fprintf(out, "<li><svg class=\"sw\" viewBox=\"0 0 1 1\" aria-hidden=\"true\">"
+                             "<rect width=\"1\" height=\"1\" fill=\"%s\"></rect></svg>",
+                        c->colours[s]);
+            else
+                fprintf(out, "<li><span class=\"sw\" style=\"background:%s\"></span>",
+                        c->colours[s]);
             put_html(out, c->segnames[s]);
             fputs("</li>", out);
         }
@@ -364,7 +383,7 @@ static const char *type_colour(const char *type)
 }
 
 /* The three charts of the overview. 0, or -1 when memory ran out. */
-static int put_charts(FILE *out, const hsok_theme_matrix_t *m)
+static int put_charts(FILE *out, const hsok_theme_matrix_t *m, int linked)
 {
     const size_t T = m->nthemes, K = m->ntypes, P = HSOK_POSITION_COUNT;
     const char **tlabels = malloc((T + 1) * sizeof *tlabels);
@@ -393,7 +412,7 @@ static int put_charts(FILE *out, const hsok_theme_matrix_t *m)
         chart_t c = {"diagram-type", "Svar etter respondenttype",
                      "Antall respondenter av hver type", K, K, klabels, kv, klabels, kcolours,
                      o, 0};
-        put_chart(out, &c);
+        put_chart(out, &c, linked);
         free(o);
         o = NULL;
         /* each theme by type */
@@ -403,7 +422,7 @@ static int put_charts(FILE *out, const hsok_theme_matrix_t *m)
             chart_t d = {"diagram-tema-type", "Tema etter respondenttype",
                          "Respondenter som tar opp hvert tema, etter type", T, K, tlabels,
                          m->type_theme_respondents, klabels, kcolours, o, 1};
-            put_chart(out, &d);
+            put_chart(out, &d, linked);
             free(o);
             o = NULL;
         }
@@ -418,7 +437,7 @@ static int put_charts(FILE *out, const hsok_theme_matrix_t *m)
                      "Respondenter per tema etter posisjonen de tar (en respondent kan telle "
                      "under flere)",
                      T, P - 1, tlabels, pv, ex_position_heads + 1, position_colours + 1, o, 1};
-        put_chart(out, &c);
+        put_chart(out, &c, linked);
     }
     fputs("</div>\n", out);
     rc = 0;
@@ -797,19 +816,28 @@ static hsok_status_t html_theme(FILE *out, const report_t *rp, const hsok_export
 
 /* ---- appendices ---- */
 
-/* A heatmap cell's inline style for count/max. */
-static void heat_style(FILE *out, size_t count, size_t max)
+/* A heatmap cell's attributes for count/max: class "n" and its inline style; linked: the
+ * classes "n hK" instead, the shade in ten steps K (the CSS's td.h1..td.h10). */
+static void heat_style(FILE *out, size_t count, size_t max, int linked)
 {
-    if (count == 0 || max == 0)
+    if (count == 0 || max == 0) {
+        fputs(" class=\"n\"", out);
         return;
+    }
     double t = (double)count / (double)max;
+    if (linked) {
+        long k = lround(10.0 * t);
+        fprintf(out, " class=\"n h%ld\"", k < 1 ? 1 : k);
+        return;
+    }
+    fputs(" class=\"n\"", out);
     int light = (int)lround(95.0 - 57.0 * t); /* 95% (few) .. 38% (most) */
     fprintf(out, " style=\"background-color:hsl(208,60%%,%d%%);color:%s\"", light,
             light < 62 ? "#fff" : "#1a1a1a");
 }
 
 /* The respondent × theme matrix, in tables of at most MATRIX_COLS themes. */
-static void html_matrix(FILE *out, const hsok_theme_matrix_t *m)
+static void html_matrix(FILE *out, const hsok_theme_matrix_t *m, int linked)
 {
     size_t max = 0;
     for (size_t i = 0; i < m->nrespondents * m->nthemes; i++)
@@ -850,8 +878,8 @@ static void html_matrix(FILE *out, const hsok_theme_matrix_t *m)
             fputs("</th>", out);
             for (size_t t = from; t < to; t++) {
                 size_t c = m->counts[r * m->nthemes + t];
-                fputs("<td class=\"n\"", out);
-                heat_style(out, c, max);
+                fputs("<td", out);
+                heat_style(out, c, max, linked);
                 if (c) {
                     fputs(" title=\"", out);
                     put_html(out, resp);
@@ -944,21 +972,35 @@ static size_t theme_count(const report_t *rp, const char *theme)
     return n;
 }
 
-static void put_head(FILE *out, const char *title)
+const char *hsok_export_html_css(void)
+{
+    return html_css;
+}
+
+static void put_head(FILE *out, const char *title, const char *stylesheet)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "style-src 'unsafe-inline'\">\n"
-          "<meta name=\"referrer\" content=\"no-referrer\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ",
+          out);
+    fputs(stylesheet ? "style-src 'self'\">\n" : "style-src 'unsafe-inline'\">\n", out);
+    fputs("<meta name=\"referrer\" content=\"no-referrer\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"hsok ",
           out);
     put_html(out, hsok_version());
     fputs("\">\n<title>", out);
     put_html(out, title);
-    fputs("</title>\n<style>\n", out);
-    fputs(html_css, out);
-    fputs("</style>\n</head>\n<body>\n", out);
+    fputs("</title>\n", out);
+    if (stylesheet) {
+        fputs("<link rel=\"stylesheet\" href=\"", out);
+        put_html(out, stylesheet);
+        fputs("\">\n", out);
+    } else {
+        fputs("<style>\n", out);
+        fputs(html_css, out);
+        fputs("</style>\n", out);
+    }
+    fputs("</head>\n<body>\n", out);
 }
 
 hsok_status_t ex_export_html(FILE *out, const hsok_records_t *recs,
@@ -982,7 +1024,7 @@ hsok_status_t ex_export_html(FILE *out, const hsok_records_t *recs,
     int has_stances = opts->stances != NULL && ex_stances_shown(&rp, opts->stances) > 0;
     int has_tables = m != NULL && ((m->nthemes > 0 && m->ntypes > 0) || ex_any_position(m));
 
-    put_head(out, title);
+    put_head(out, title, opts->stylesheet);
     fputs("<header>\n<h1>", out);
     put_html(out, title);
     fputs("</h1>\n", out);
@@ -1026,7 +1068,8 @@ hsok_status_t ex_export_html(FILE *out, const hsok_records_t *recs,
     if (rp.untagged)
         fprintf(out, "<li><strong>%zu</strong>utdrag uten tema</li>", theme_count(&rp, NULL));
     fputs("</ul>\n", out);
-    if (m != NULL && m->nthemes + m->ntypes > 0 && st == HSOK_OK && put_charts(out, m) < 0)
+    if (m != NULL && m->nthemes + m->ntypes > 0 && st == HSOK_OK &&
+        put_charts(out, m, opts->stylesheet != NULL) < 0)
         st = HSOK_ERR_NOMEM;
     if (has_tables)
         fputs("<p class=\"meta\">Tallene bak diagrammene: <a href=\"#tall\">vedlegg A</a>."
@@ -1061,7 +1104,7 @@ hsok_status_t ex_export_html(FILE *out, const hsok_records_t *recs,
         fputs("</section>\n", out);
     }
     if (st == HSOK_OK && has_matrix)
-        html_matrix(out, m);
+        html_matrix(out, m, opts->stylesheet != NULL);
     if (st == HSOK_OK && rp.n)
         st = html_all(out, &rp, opts, quoted);
     if (st == HSOK_OK && has_stances)

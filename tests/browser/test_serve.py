@@ -12,7 +12,10 @@ servelib.py reads the URL it prints) and drives headless Chromium over the DevTo
              response the passage shows the theme as a manual one, and the codes file beside
              the index names the passage;
   matrix     /matrix at 1280 px: nothing past the window's right edge (no horizontal scroll),
-             every theme a column, each head over its column, the screenshot not blank.
+             every theme a column, each head over its column, the screenshot not blank;
+  report     'Rapport' in the navigation followed: the leadership report at 1280 px under the
+             server's CSP, its linked stylesheet applied (fonts, headings, the heatmap's
+             shaded cells and the legend's swatches), no horizontal scroll, not blank.
 
 Screenshots of each page are decoded and must not be blank. On /matrix every column head must
 stand over its column (rotated heads laid out apart from the body's columns failed this).
@@ -148,6 +151,35 @@ def test(b, a, server, db, tmp):
                    ".map(e => e.getBoundingClientRect().right))")
     check(right <= 1280, f"the matrix's right edge {right:.0f} px is inside 1280 px")
     shot(b, tmp, "serve-matrix")
+
+    # the report, from the navigation
+    submit(b, "[...document.querySelectorAll('#nav a')].find(a => a.textContent == 'Rapport')"
+              ".click()")
+    check(b.eval("location.pathname") == "/report", "'Rapport' in the navigation opens /report")
+    check(b.eval("document.styleSheets.length === 1 && "
+                 "document.styleSheets[0].href.endsWith('/static/report.css') && "
+                 "document.styleSheets[0].cssRules.length > 50"),
+          "the report's stylesheet loaded under the CSP")
+    st = b.eval("(() => { const g = (s, p) => { const e = document.querySelector(s);"
+                " return e ? getComputedStyle(e)[p] : null; };"
+                " return {h2: g('h2', 'borderBottomStyle'), h2c: g('h2', 'borderBottomColor'),"
+                " body: g('body', 'fontFamily'), kpi: g('.kpis', 'display'),"
+                " cell: g('table.heatmap td.h10', 'backgroundColor'),"
+                " th: g('table.heatmap th.rot div', 'writingMode'),"
+                " sw: g('.legend .sw', 'width')}; })()")
+    check(st["h2"] == "solid" and st["h2c"] == "rgb(43, 93, 138)", f"report: h2 styled {st}")
+    check("Georgia" in (st["body"] or "") and st["kpi"] == "flex", f"report: body and key figures styled {st}")
+    check(st["cell"] not in (None, "rgba(0, 0, 0, 0)") and st["th"] == "vertical-rl",
+          f"report: the heatmap's cells shaded, its heads rotated {st}")
+    check(st["sw"] not in (None, "auto") and 8 <= float(st["sw"].rstrip("px")) <= 16,
+          f"report: legend swatches sized {st}")
+    themes = b.eval("document.querySelectorAll('section.theme h2').length")
+    check(themes >= 3, f"report: a heading per theme ({themes})")
+    layout_check(b, 1280, "report page")
+    check(b.eval("document.documentElement.scrollWidth") <= 1280, "report: no horizontal scroll")
+    shot(b, tmp, "serve-report")
+    b.eval("document.getElementById('oversikt').scrollIntoView()")
+    shot(b, tmp, "serve-report-matrix", want_blue=True)
 
 
 if __name__ == "__main__":

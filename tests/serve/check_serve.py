@@ -277,6 +277,61 @@ def main():
         st, _, _ = get(port, "/export?" + q(format="exe"))
         check(st == 400, "export: unknown format")
 
+        # the report shown in the browser: the html export with its CSS linked, under the CSP
+        nav = [a["attrs"].get("href") for a in p.find("a") if any(x.get("attrs", {}).get("id") == "nav" for x in a["parents"])]
+        check("/report" in nav and nav.index("/report") == nav.index("/matrix") + 1,
+              f"nav: the report next to the matrix {nav}")
+        p, _ = page(port, "/search?" + q(q="personvern"))
+        rl = p.find("a", id="report-link")
+        check(len(rl) == 1 and rl[0]["attrs"]["href"] == "/report?q=personvern",
+              f"search: the report link with the page's filters {rl[:1]}")
+        rp, rbody = page(port, "/report")
+        links = [e["attrs"] for e in rp.find("link")]
+        check(links == [{"rel": "stylesheet", "href": "/static/report.css"}],
+              f"report: links its stylesheet {links}")
+        check(not rp.find("style") and b"content-disposition" not in rbody.lower(),
+              "report: no inline <style>")
+        st, h, _ = get(port, "/report")
+        check("content-disposition" not in h, "report: shown, not an attachment")
+        st, h, rcss = get(port, "/static/report.css")
+        check(st == 200 and h.get("content-type") == "text/css; charset=utf-8",
+              f"report.css: {st} {h.get('content-type')}")
+        _, dl = get(port, "/export?" + q(format="html"))[1:]
+        check(b"<style>\n" + rcss + b"</style>" in dl and b'rel="stylesheet"' not in dl,
+              "report.css: the CSS the download inlines, the download unchanged")
+        rc, out, _ = run(hsok, "export", "--format", "html", db=db)
+        check(rc == 0 and ("<style>\n" + rcss.decode() + "</style>") in out,
+              "report.css: the CSS 'hsok export --format html' inlines")
+        dp = Page(dl)
+        heads = [(e["attrs"]["id"], " ".join(rp.inside(e, "h2")[0]["text"].split()))
+                 for e in rp.find("section", cls="theme")]
+        check(len(heads) >= 3 and heads == [(e["attrs"]["id"], " ".join(dp.inside(e, "h2")[0]["text"].split()))
+                                             for e in dp.find("section", cls="theme")],
+              f"report: every theme's heading, as the download {heads[:3]}")
+        hm, dhm = rp.find("table", cls="heatmap"), dp.find("table", cls="heatmap")
+        cells = [c for t in hm for c in rp.inside(t, "td") if re.search(r"\bh\d+\b", c["attrs"].get("class", ""))]
+        dcells = [c for t in dhm for c in dp.inside(t, "td") if "style" in c["attrs"]]
+        check(hm and len(hm) == len(dhm) and cells and
+              [c["text"] for c in cells] == [c["text"] for c in dcells],
+              f"report: the matrix, its shaded cells by class ({len(cells)}/{len(dcells)})")
+        check(all(re.fullmatch(r"n h([1-9]|10)", c["attrs"]["class"]) for c in cells) and
+              re.search(rb"td\.h10\{[^}]*background-color", rcss),
+              "report: heatmap classes h1..h10 styled by report.css")
+        check(len(rp.find("svg", cls="sw")) >= 2 and not rp.find("span", cls="sw"),
+              "report: legend swatches without style attributes")
+        meta = [e["attrs"]["content"] for e in rp.find("meta") if e["attrs"].get("http-equiv")]
+        check(meta == ["default-src 'none'; style-src 'self'"], f"report: its own CSP {meta}")
+        theme = heads[0][0]
+        tp, _ = page(port, "/report?" + q(theme=theme[len("tema-"):]))
+        check([e["attrs"]["id"] for e in tp.find("section", cls="theme")] == [theme],
+              f"report?theme={theme}: that theme only")
+        tp, _ = page(port, "/report?" + q(type="kommune"))
+        rows = [" ".join(r["text"].split()) for t in tp.find("table", cls="heatmap")
+                for b in tp.inside(t, "tbody") for r in tp.inside(b, "th")]
+        check(rows and all("kommune" in r for r in rows), f"report?type=kommune: kommuner only {rows[:3]}")
+        st, _, _ = request(port, "POST", "/report", headers={"Content-Type": "application/x-www-form-urlencoded"}, body="a=b")
+        check(st == 405, f"POST /report: {st}")
+
         # refusals
         for path, want in (("/nosuch", 404), ("/static/", 404), ("/static/../../etc/passwd", 404),
                            ("/favicon.ico", 404)):
