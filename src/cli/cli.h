@@ -203,4 +203,15 @@ void cli_stop_abandon(const char *msg);
 /* Parse a --threshold value (> 0); on error print a usage error and return -1. */
 int cli_parse_threshold(const char *cmd, const char *arg, double *out);
 
+/* The links of the manifest at path (its url column) to the sources of recs: a row's file,
+ * taken relative to the manifest's folder, is the same file as a source (or, a bare file
+ * name, the one source of that name). *links (free) borrows from *mf (hsok_manifest_free)
+ * and recs. Returns -1 to go on, else the exit code; warn 0 prints nothing (links.c). */
+struct hsok_records;
+struct hsok_manifest;
+struct hsok_export_link;
+int cli_manifest_links(const char *path, const struct hsok_records *recs,
+                       struct hsok_manifest **mf, struct hsok_export_link **links,
+                       size_t *nlinks, int warn);
+
 #endif

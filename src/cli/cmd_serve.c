@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "hsok/codes.h"
 #include "hsok/db.h"
+#include "hsok/manifest.h"
 #include "lazy_mhd.h"
 #include "serve_pages.h"
 
@@ -32,7 +33,8 @@
 #define MAX_BODY (64 * 1024) /* a coding form is far smaller */
 #define POOL_THREADS 4
 
-enum { OPT_PORT = CLI_OPT_FIRST_LOCAL, OPT_LISTEN, OPT_TOKEN, OPT_READ_ONLY, OPT_CODES };
+enum { OPT_PORT = CLI_OPT_FIRST_LOCAL, OPT_LISTEN, OPT_TOKEN, OPT_READ_ONLY, OPT_CODES,
+       OPT_MANIFEST };
 
 static const struct option serve_opts[] = {
     {"port", required_argument, NULL, OPT_PORT},
@@ -40,6 +42,7 @@ static const struct option serve_opts[] = {
     {"token", required_argument, NULL, OPT_TOKEN},
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
     {"codes", required_argument, NULL, OPT_CODES},
+    {"manifest", required_argument, NULL, OPT_MANIFEST},
     {"db", required_argument, NULL, CLI_OPT_DB},
     {"shards", required_argument, NULL, CLI_OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
@@ -366,7 +369,8 @@ static int token_ok(const char *t)
 
 int cmd_serve(int argc, char **argv)
 {
-    const char *db_arg = NULL, *listen_addr = NULL, *token = NULL, *codes_arg = NULL;
+    const char *db_arg = NULL, *listen_addr = NULL, *token = NULL, *codes_arg = NULL,
+               *manifest = NULL;
     unsigned port = DEFAULT_PORT;
     int read_only = 0, c, rc = -1;
     while (rc < 0 && (c = cli_getopt(argc, argv, "h", serve_opts)) != -1) {
@@ -382,6 +386,7 @@ int cmd_serve(int argc, char **argv)
         case OPT_TOKEN: token = optarg; break;
         case OPT_READ_ONLY: read_only = 1; break;
         case OPT_CODES: codes_arg = optarg; break;
+        case OPT_MANIFEST: manifest = optarg; break;
         case CLI_OPT_DB: db_arg = optarg; break;
         default: rc = CLI_USAGE; break;
         }
@@ -408,6 +413,13 @@ int cmd_serve(int argc, char **argv)
     if (st != HSOK_OK)
         return cli_fail(st, err, 0);
     hsok_db_close(db, NULL);
+    if (manifest) { /* read on each report: say now when it cannot be */
+        hsok_manifest_t *mf = NULL;
+        st = hsok_manifest_load(manifest, &mf, &err);
+        if (st != HSOK_OK)
+            return cli_fail(st, err, 0);
+        hsok_manifest_free(mf);
+    }
     char *codes_path = hsok_codes_default_path(codes_arg, dbpath);
     if (!codes_path) {
         cli_error("out of memory");
@@ -416,6 +428,7 @@ int cmd_serve(int argc, char **argv)
     s.ctx.db_path = dbpath;
     s.ctx.codes_path = codes_path;
     s.ctx.read_only = read_only;
+    s.ctx.manifest = manifest;
     random_hex(s.ctx.csrf, 32);
     s.loopback = listen_addr == NULL;
     if (token)

@@ -307,7 +307,8 @@ static const cli_cmd_t commands[] = {
      "When no passage matches, the (empty) document is still written, 'no passages match'\n"
      "is printed on stderr and the exit status is 1.\n"},
     {"serve", cmd_serve, "a web view of the index in the browser, on this machine",
-     "hsok serve [--port N] [--read-only] [--codes FILE] [--db DIR]\n"
+     "hsok serve [--port N] [--read-only] [--codes FILE] [--manifest FILE.csv]\n"
+     "           [--db DIR]\n"
      "       hsok serve --listen ADDR [--token T] [--port N] [--read-only] [--db DIR]",
      "      --port N        the port (default 8731; 0: a free one); the URL is printed on\n"
      "                      stdout: 'hsok: serving http://127.0.0.1:PORT/ ...'\n"
@@ -317,7 +318,10 @@ static const cli_cmd_t commands[] = {
      "                      makes one and prints it once, in the URL\n"
      "      --read-only     coding is off (it is also off while 'hsok index' holds the\n"
      "                      index)\n"
-     "      --codes FILE    the manual codes file (as 'hsok code')\n" DB_HELP
+     "      --codes FILE    the manual codes file (as 'hsok code')\n"
+     "      --manifest FILE.csv\n"
+     "                      its url column links the report's citations to the original\n"
+     "                      documents (as 'hsok export --manifest')\n" DB_HELP
      "\n"
      "Pages: search (the query language of 'hsok search', filters by theme, respondent,\n"
      "type, position, section and file), the respondent x theme matrix, a whole response\n"

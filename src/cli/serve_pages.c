@@ -24,6 +24,7 @@
 #include "hsok/copies.h"
 #include "hsok/db.h"
 #include "hsok/export.h"
+#include "hsok/manifest.h"
 #include "hsok/ingest.h"
 #include "hsok/position.h"
 #include "hsok/query.h"
@@ -1336,6 +1337,9 @@ static void export_page(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     hsok_records_t *recs = NULL;
     hsok_stances_t *stances = NULL;
     hsok_copies_t *copies = NULL;
+    hsok_manifest_t *mf = NULL;       /* --manifest: its url column links the report's */
+    hsok_export_link_t *links = NULL; /* citations to the original documents */
+    size_t nlinks = 0;
     hsok_status_t st = check_filters(&fl, &ls, &err);
     memset(&v, 0, sizeof v);
     if (st == HSOK_OK)
@@ -1397,6 +1401,11 @@ static void export_page(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
         eo.copies = copies;
         eo.selection = *fl.q ? fl.q : NULL;
         eo.stylesheet = shown ? "/static/report.css" : NULL;
+        if (ctx->manifest && fmt == HSOK_EXPORT_HTML &&
+            cli_manifest_links(ctx->manifest, recs, &mf, &links, &nlinks, 0) < 0) {
+            eo.links = links;
+            eo.nlinks = nlinks;
+        }
         if (fmt == HSOK_EXPORT_XLSX) {
             const char *dir = getenv("TMPDIR");
             if (asprintf(&tmp, "%s/hsok-serve-XXXXXX.xlsx", dir && *dir ? dir : "/tmp") < 0)
@@ -1460,6 +1469,9 @@ static void export_page(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     if (stances)
         hsok_stances_free(stances);
     hsok_copies_free(copies);
+    free(links);
+    if (mf)
+        hsok_manifest_free(mf);
     view_close(&v);
 }
 

@@ -37,6 +37,8 @@ typedef struct serve_ctx {
     const char *codes_path;       /* the manual codes file (hsok_codes_default_path) */
     char csrf[65];                /* per-server random token that each POST form carries */
     int read_only;                /* --read-only: coding is off */
+    const char *manifest;         /* --manifest: a manifest whose url column links the html
+                                     report's citations (NULL: none) */
 } serve_ctx_t;
 
 /* Fill *resp for req (never fails: an error is a page with its status). Free with

@@ -401,6 +401,25 @@ def main():
         check(st in (403, 409), f"--read-only: POST /code {st}")
         s.stop()
 
+        # --manifest: its url column links the report's citations to the original documents
+        # (a bare file name, the one source of that name); a url that is not http(s) is not linked
+        mf = os.path.join(tmp, "svar.csv")
+        with open(mf, "w", encoding="utf-8") as f:
+            f.write("file,respondent,type,url\n")
+            f.write(f"{os.path.basename(seeds[0])},,,https://example.org/svar/1?a=1&b=2\n")
+            f.write(f"{os.path.basename(seeds[1])},,,javascript:alert(1)\n")
+        s = Server(hsok, "--db", db, "--manifest", mf)
+        for path in ("/report", "/export?" + q(format="html")):
+            st, _, body = get(s.port, path)
+            check(st == 200 and b'href="https://example.org/svar/1?a=1&amp;b=2"' in body,
+                  f"--manifest: {path} links the citations of the first seed")
+            check(b"javascript:" not in body, f"--manifest: {path} links no javascript: url")
+        page(s.port, "/")  # (checks that the search page holds no external URL)
+        s.stop()
+        rc, out, err = run(hsok, "serve", "--port", "0", "--manifest",
+                           os.path.join(tmp, "none.csv"), db=db)
+        check(rc == 3 and "none.csv" in err, f"--manifest of no file: {rc} {err}")
+
         # --listen: a token, made and shown once when none is given
         for addr in ("0.0.0.0", "127.0.0.1"):
             s = Server(hsok, "--db", db, "--listen", addr)
