@@ -4983,16 +4983,12 @@ static const jval_t *theme_record(const jlines_t *jl, const char *id)
     return NULL;
 }
 
-/* Positions (issue 10 item 4): what each passage states (støtter, går imot, delvis, ber om
- * endring), from its wording or its form's answer, in search (human and JSON), the
- * --position filter and posisjon: in a query, the counts of 'hsok themes' and every export
- * format. The texts are written for the test: bokmål, nynorsk, a negation, a scope ("kan ikke
- * se at … støtter": no position) and a web form's "Svar: Ja". */
-static void test_positions(void **state)
+/* A small hearing for the position and type-count tests: in dir, the codebook "codebook"
+ * (personvern, and sikker: Informasjonssikkerhet) and each file of files (name, its .meta
+ * sidecar, its text) under "src", indexed into db. */
+static void index_two_theme_hearing(const char *dir, const char *db,
+                                    const char *const (*files)[3], size_t n)
 {
-    (void)state;
-    char *dir = new_dir("positions");
-    char *db = path_join(dir, "index");
     char *cbdir = path_join(dir, "codebook");
     char *src = path_join(dir, "src");
     assert_int_equal(mkdir(cbdir, 0700), 0);
@@ -5007,6 +5003,35 @@ static void test_positions(void **state)
         write_file(p, themes[i][1], strlen(themes[i][1]));
         free(p);
     }
+    for (size_t i = 0; i < n; i++) {
+        char *p = path_join(src, files[i][0]);
+        write_file(p, files[i][2], strlen(files[i][2]));
+        char *meta = path_join(src, files[i][0]);
+        meta = realloc(meta, strlen(meta) + sizeof ".meta");
+        assert_non_null(meta);
+        strcat(meta, ".meta");
+        write_file(meta, files[i][1], strlen(files[i][1]));
+        free(meta);
+        free(p);
+    }
+    run_t r;
+    run(&r, "index", "--db", db, "--themes", cbdir, src);
+    assert_exit(&r, 0);
+    run_free(&r);
+    free(src);
+    free(cbdir);
+}
+
+/* Positions (issue 10 item 4): what each passage states (støtter, går imot, delvis, ber om
+ * endring), from its wording or its form's answer, in search (human and JSON), the
+ * --position filter and posisjon: in a query, the counts of 'hsok themes' and every export
+ * format. The texts are written for the test: bokmål, nynorsk, a negation, a scope ("kan ikke
+ * se at … støtter": no position) and a web form's "Svar: Ja". */
+static void test_positions(void **state)
+{
+    (void)state;
+    char *dir = new_dir("positions");
+    char *db = path_join(dir, "index");
     static const char *const files[][3] = {
         {"a.txt", "respondent: Alfa kommune\n",
          "Alfa kommune støtter forslaget om styrket personvern.\n\n"
@@ -5023,18 +5048,8 @@ static void test_positions(void **state)
          "Spørsmål 1: Støtter dere forslaget om personvern?\nSvar: Ja\n"
          "Kommentar: Personvern er viktig for innbyggerne i kommunen.\n"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *p = path_join(src, files[i][0]);
-        write_file(p, files[i][2], strlen(files[i][2]));
-        char meta[4096];
-        snprintf(meta, sizeof meta, "%s.meta", p);
-        write_file(meta, files[i][1], strlen(files[i][1]));
-        free(p);
-    }
+    index_two_theme_hearing(dir, db, files, sizeof files / sizeof files[0]);
     run_t r;
-    run(&r, "index", "--db", db, "--themes", cbdir, src);
-    assert_exit(&r, 0);
-    run_free(&r);
 
     /* search: the position and its evidence on every hit, null when none is stated */
     static const char *const want[][3] = {
@@ -5182,8 +5197,6 @@ static void test_positions(void **state)
                            "<td>0</td></tr>");
     assert_contains(r.out, "<span class=\"pos\">posisjon: delvis (støttar i hovudsak)</span>");
     run_free(&r);
-    free(src);
-    free(cbdir);
     free(db);
     free(dir);
 }
@@ -5197,20 +5210,6 @@ static void test_themes_by_type(void **state)
     (void)state;
     char *dir = new_dir("bytype");
     char *db = path_join(dir, "index");
-    char *cbdir = path_join(dir, "codebook");
-    char *src = path_join(dir, "src");
-    assert_int_equal(mkdir(cbdir, 0700), 0);
-    assert_int_equal(mkdir(src, 0700), 0);
-    static const char *const themes[][2] = {
-        {"personvern.theme", "id: personvern\nlabel: Personvern\n\nterms:\n  3 personvern\n"},
-        {"sikker.theme",
-         "id: sikker\nlabel: Informasjonssikkerhet\n\nterms:\n  3 informasjonssikkerhet\n"},
-    };
-    for (size_t i = 0; i < 2; i++) {
-        char *p = path_join(cbdir, themes[i][0]);
-        write_file(p, themes[i][1], strlen(themes[i][1]));
-        free(p);
-    }
     /* 3 kommuner (Beta with two personvern passages), 2 organisasjoner by sidecar (one with
      * no theme at all), 1 respondent of no type */
     static const char *const files[][3] = {
@@ -5229,18 +5228,8 @@ static void test_themes_by_type(void **state)
         {"f.txt", "respondent: Qwxz\n",
          "Vi mener at personvern og informasjonssikkerhet henger sammen.\n"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *p = path_join(src, files[i][0]);
-        write_file(p, files[i][2], strlen(files[i][2]));
-        char meta[64];
-        snprintf(meta, sizeof meta, "%s.meta", p);
-        write_file(meta, files[i][1], strlen(files[i][1]));
-        free(p);
-    }
+    index_two_theme_hearing(dir, db, files, sizeof files / sizeof files[0]);
     run_t r;
-    run(&r, "index", "--db", db, "--themes", cbdir, src);
-    assert_exit(&r, 0);
-    run_free(&r);
 
     /* the overview names the types; --by type gives them per theme */
     run(&r, "themes", "--db", db);
@@ -5345,8 +5334,6 @@ static void test_themes_by_type(void **state)
     assert_contains(r.out, "<tr><th scope=\"row\">Informasjonssikkerhet</th><td>0 av 2 "
                            "organisasjoner</td></tr>");
     run_free(&r);
-    free(src);
-    free(cbdir);
     free(db);
     free(dir);
 }
