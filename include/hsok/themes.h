@@ -144,6 +144,13 @@ hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
  * has only from context is not passed on to its neighbours. Tags are added in place. */
 hsok_status_t hsok_tagging_context(const hsok_codebook_t *cb, hsok_tagging_t *const *v,
                                    size_t n, char **errmsg);
+/* Every passage of a segmented response tagged, each respondent's run of passages in context
+ * (hsok_tag_passage, then hsok_tagging_context): out[i] (an array of the response's passage
+ * count, filled here; free each with hsok_tagging_free, also after an error) is passage i's. */
+struct hsok_segdoc;
+hsok_status_t hsok_tag_segdoc(const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                              const struct hsok_segdoc *doc, hsok_tagging_t **out,
+                              char **errmsg);
 size_t hsok_tagging_count(const hsok_tagging_t *t);
 const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i);
 void hsok_tagging_free(hsok_tagging_t *t);

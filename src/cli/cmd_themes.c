@@ -842,15 +842,8 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
         st = HSOK_ERR_NOMEM;
         np = 0;
     }
-    for (size_t i = 0, run = 0; st == HSOK_OK && i < np; i++) {
-        const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
-        st = hsok_tag_passage(cb, an, p->text, strlen(p->text), p->section, &tgs[i], &err);
-        if (st == HSOK_OK &&
-            (i + 1 == np || strcmp(p->respondent, hsok_segdoc_passage(doc, i + 1)->respondent))) {
-            st = hsok_tagging_context(cb, tgs + run, i + 1 - run, &err);
-            run = i + 1;
-        }
-    }
+    if (st == HSOK_OK && np)
+        st = hsok_tag_segdoc(cb, an, doc, tgs, &err);
     for (size_t i = 0; st == HSOK_OK && i < np; i++) {
         const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
         /* the type as 'hsok index' would store it: the sidecar's, else from the name */

@@ -1225,16 +1225,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             st = an ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory") : HSOK_ERR_NOMEM;
             goto out;
         }
-        for (size_t i = 0, run = 0; i < np && st == HSOK_OK; i++) {
-            const hsok_passage_t *p = hsok_segdoc_passage(seg, i);
-            st = hsok_tag_passage(opts->codebook, an, p->text, strlen(p->text), p->section,
-                                  &tgs[i], errmsg);
-            if (st == HSOK_OK && (i + 1 == np ||
-                                  strcmp(p->respondent, hsok_segdoc_passage(seg, i + 1)->respondent))) {
-                st = hsok_tagging_context(opts->codebook, tgs + run, i + 1 - run, errmsg);
-                run = i + 1;
-            }
-        }
+        st = hsok_tag_segdoc(opts->codebook, an, seg, tgs, errmsg);
         if (st != HSOK_OK)
             goto out;
     }

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "hsok/ingest.h"
+#include "hsok/segment.h"
 #include "hsok/themes.h"
 #include "hsok_config.h"
 #include "lemma.h"
@@ -1465,4 +1466,21 @@ hsok_status_t hsok_tagging_context(const hsok_codebook_t *cb, hsok_tagging_t *co
     }
     free(add);
     return st == HSOK_OK ? HSOK_OK : hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+}
+
+hsok_status_t hsok_tag_segdoc(const hsok_codebook_t *cb, hsok_analyzer_t *an,
+                              const hsok_segdoc_t *doc, hsok_tagging_t **out, char **errmsg)
+{
+    hsok_status_t st = HSOK_OK;
+    size_t np = hsok_segdoc_passage_count(doc);
+    for (size_t i = 0, run = 0; i < np && st == HSOK_OK; i++) {
+        const hsok_passage_t *p = hsok_segdoc_passage(doc, i);
+        st = hsok_tag_passage(cb, an, p->text, strlen(p->text), p->section, &out[i], errmsg);
+        if (st == HSOK_OK &&
+            (i + 1 == np || strcmp(p->respondent, hsok_segdoc_passage(doc, i + 1)->respondent))) {
+            st = hsok_tagging_context(cb, out + run, i + 1 - run, errmsg);
+            run = i + 1;
+        }
+    }
+    return st;
 }
