@@ -458,8 +458,8 @@ static void test_context(void **state)
     hsok_codebook_t *cb = context_codebook();
     hsok_analyzer_t *an = NULL;
     assert_int_equal(hsok_analyzer_new(&an, NULL), HSOK_OK);
-    const char *strong = "Personvern er det viktigste.";    /* 3: 1.5 x the threshold */
-    const char *middling = "Taushetsplikt gjelder her.";    /* 2.5: tagged, not sure enough */
+    const char *strong = "Personvern og taushetsplikt er det viktigste."; /* 5.5: sure */
+    const char *middling = "Personvern er det viktigste.";  /* 3: tagged, not sure enough */
     const char *weak = "Samtykke må innhentes.";            /* 1: half the threshold */
     const char *none = "Vi har ingen flere merknader.";
     unsigned ev = 0;
@@ -480,9 +480,12 @@ static void test_context(void **state)
     /* a context tag is not passed on: the third weak passage stays untagged */
     const char *r3[] = { strong, weak, weak };
     assert_int_equal(tag_run(cb, an, r3, 3, "vern", NULL, NULL), 0x3);
-    /* a neighbour tagged below 1.5 x the threshold does not carry it */
+    /* a neighbour tagged below twice the threshold does not carry it (3 = 1.5 x), before
+     * or after */
     const char *r4[] = { middling, weak };
     assert_int_equal(tag_run(cb, an, r4, 2, "vern", NULL, NULL), 0x1);
+    const char *r4b[] = { weak, middling };
+    assert_int_equal(tag_run(cb, an, r4b, 2, "vern", NULL, NULL), 0x2);
     /* nor one further away */
     const char *r5[] = { strong, none, weak };
     assert_int_equal(tag_run(cb, an, r5, 3, "vern", NULL, NULL), 0x1);
@@ -502,8 +505,8 @@ static void test_context_in_index(void **state)
     snprintf(db2, sizeof db2, "%s/db", dir);
     FILE *f = fopen(file, "w");
     assert_non_null(f);
-    fputs("Vi mener at personvern er det viktigste hensynet i hele denne saken, og at det må "
-          "vektlegges.\n\nSamtykke fra den enkelte må alltid innhentes før noe som helst skjer "
+    fputs("Vi mener at personvern og taushetsplikt er de viktigste hensynene i hele denne "
+          "saken, og at de må vektlegges.\n\nSamtykke fra den enkelte må alltid innhentes før noe som helst skjer "
           "videre.\n\nVi har ellers ingen flere merknader til forslaget som er sendt ut.\n", f);
     fclose(f);
     hsok_codebook_t *cb = context_codebook();

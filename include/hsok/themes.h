@@ -139,7 +139,7 @@ hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
  * hsok_tag_passage with cb; NULL entries are passed over and break no adjacency). A theme
  * the passage's own words reach at least half the threshold for (but not the threshold) is
  * tagged when the passage just before or just after it has the theme by its own words with
- * a score of at least 1.5 times the threshold; the tag keeps its own score and evidence
+ * a score of at least twice the threshold; the tag keeps its own score and evidence
  * words and adds "context: passage before" or "context: passage after". A theme a passage
  * has only from context is not passed on to its neighbours. Tags are added in place. */
 hsok_status_t hsok_tagging_context(const hsok_codebook_t *cb, hsok_tagging_t *const *v,
