@@ -651,6 +651,137 @@ static size_t fake_split(void *ctx, const char *word, size_t len, size_t starts[
     return 0;
 }
 
+/* Same tokens, all fields, in the same order. */
+static void assert_same_tokens(const coll_t *a, const coll_t *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_string_equal(a->t[i].norm, b->t[i].norm);
+        assert_string_equal(a->t[i].stem, b->t[i].stem);
+        assert_int_equal(a->t[i].start, b->t[i].start);
+        assert_int_equal(a->t[i].end, b->t[i].end);
+        assert_int_equal(a->t[i].pos, b->t[i].pos);
+        assert_int_equal(a->t[i].flags, b->t[i].flags);
+    }
+}
+
+/* The memo replays a text analysed before (the splitter is not asked again) with the very
+ * tokens and last position an analysis gives, stops where the callback stops, and keeps
+ * nothing of an analysis that stopped, began past position 0 or did not fit. */
+static void test_memo(void **state)
+{
+    (void)state;
+    const char *text = "Helse- og informasjonssikkerhet, bl.a. e-helse og \xc2\xa7 23 i "
+                       "helsestrategien.";
+    size_t len = strlen(text);
+    split_ctx_t sr, sm;
+    memset(&sr, 0, sizeof sr);
+    memset(&sm, 0, sizeof sm);
+    hsok_analyzer_t *ref = an_new(), *an = an_new();
+    hsok_analyzer_set_splitter(ref, fake_split, &sr);
+    hsok_analyzer_set_splitter(an, fake_split, &sm);
+    coll_t want = { calloc(MAX_TOKS, sizeof(tok_t)), 0, 0 };
+    coll_t got = { calloc(MAX_TOKS, sizeof(tok_t)), 0, 0 };
+    unsigned wpos = 0, gpos = 0;
+    assert_int_equal(hsok_analyze(ref, text, len, HSOK_ANALYZE_DOCUMENT, &wpos, collect, &want),
+                     HSOK_OK);
+    assert_true(want.n > 10);
+
+    hsok_analyzer_memo(an, 1 << 20);
+    run(an, text, len, HSOK_ANALYZE_DOCUMENT, &got);
+    assert_same_tokens(&want, &got);
+    int calls = sm.calls;
+    assert_true(calls > 0);
+    got.n = 0;
+    assert_int_equal(hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, &gpos, collect, &got),
+                     HSOK_OK);
+    assert_same_tokens(&want, &got);
+    assert_int_equal(gpos, wpos);
+    assert_int_equal(sm.calls, calls); /* replayed */
+
+    /* a copy of the text elsewhere is the same text */
+    char *copy = strdup(text);
+    run(an, copy, len, HSOK_ANALYZE_DOCUMENT, &got);
+    assert_same_tokens(&want, &got);
+    assert_int_equal(sm.calls, calls);
+
+    /* the query mode is another analysis */
+    coll_t wq = { calloc(MAX_TOKS, sizeof(tok_t)), 0, 0 };
+    run(ref, text, len, HSOK_ANALYZE_QUERY, &wq);
+    run(an, text, len, HSOK_ANALYZE_QUERY, &got);
+    assert_same_tokens(&wq, &got);
+    assert_true(got.n < want.n);
+
+    /* from another position: analysed, not replayed */
+    wpos = gpos = 10;
+    want.n = got.n = 0;
+    hsok_analyze(ref, text, len, HSOK_ANALYZE_DOCUMENT, &wpos, collect, &want);
+    hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, &gpos, collect, &got);
+    assert_same_tokens(&want, &got);
+    assert_int_equal(gpos, wpos);
+    assert_int_equal(want.t[0].pos, 11);
+    assert_true(sm.calls > calls);
+
+    /* a replay stops where the callback stops, with the position an analysis leaves: at
+     * every token, including the suspended compound "helsesikkerhet" (given at the position
+     * of "helse-", stopping there leaves the position of the word after "og") */
+    run(ref, text, len, HSOK_ANALYZE_DOCUMENT, &want);
+    int synth = 0;
+    for (size_t k = 1; k <= want.n; k++) {
+        synth |= !strcmp(want.t[k - 1].norm, "helsesikkerhet");
+        coll_t w1 = { want.t + 0, 0, k }, g1 = { got.t, 0, k };
+        w1.t = calloc(MAX_TOKS, sizeof(tok_t));
+        wpos = gpos = 0;
+        hsok_analyze(ref, text, len, HSOK_ANALYZE_DOCUMENT, &wpos, collect, &w1);
+        hsok_analyze(an, text, len, HSOK_ANALYZE_DOCUMENT, &gpos, collect, &g1);
+        assert_same_tokens(&w1, &g1);
+        assert_int_equal(gpos, wpos);
+        free(w1.t);
+    }
+    assert_true(synth);
+
+    /* an analysis the callback stopped is not kept */
+    const char *t2 = "helsestrategien og informasjonssikkerhet";
+    got.stop_after = 1;
+    run(an, t2, strlen(t2), HSOK_ANALYZE_DOCUMENT, &got);
+    assert_int_equal(got.n, 1);
+    got.stop_after = 0;
+    run(ref, t2, strlen(t2), HSOK_ANALYZE_DOCUMENT, &want);
+    run(an, t2, strlen(t2), HSOK_ANALYZE_DOCUMENT, &got);
+    assert_same_tokens(&want, &got);
+
+    /* another splitter clears the memo: no compound parts now */
+    hsok_analyzer_set_splitter(an, NULL, NULL);
+    run(an, text, len, HSOK_ANALYZE_DOCUMENT, &got);
+    assert_true(got.n > 0);
+    for (size_t i = 0; i < got.n; i++)
+        assert_string_not_equal(got.t[i].norm, "sikkerhet");
+
+    /* a memo too small keeps nothing: analysed again each time */
+    hsok_analyzer_set_splitter(an, fake_split, &sm);
+    hsok_analyzer_memo(an, 64);
+    run(ref, text, len, HSOK_ANALYZE_DOCUMENT, &want);
+    for (int i = 0; i < 2; i++) {
+        calls = sm.calls;
+        run(an, text, len, HSOK_ANALYZE_DOCUMENT, &got);
+        assert_same_tokens(&want, &got);
+        assert_true(sm.calls > calls);
+    }
+    /* off */
+    hsok_analyzer_memo(an, 0);
+    calls = sm.calls;
+    run(an, text, len, HSOK_ANALYZE_DOCUMENT, &got);
+    assert_same_tokens(&want, &got);
+    assert_true(sm.calls > calls);
+
+    free(copy);
+    free(want.t);
+    free(got.t);
+    free(wq.t);
+    hsok_analyzer_free(ref);
+    hsok_analyzer_free(an);
+}
+
 static void test_splitter(void **state)
 {
     (void)state;
@@ -909,6 +1040,7 @@ int main(void)
         cmocka_unit_test(test_decode_wide),
         cmocka_unit_test(test_stem_groups),
         cmocka_unit_test(test_splitter),
+        cmocka_unit_test(test_memo),
         cmocka_unit_test(test_positions_and_stop),
         cmocka_unit_test(test_random_input),
         cmocka_unit_test(test_seeds),

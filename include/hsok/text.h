@@ -84,6 +84,12 @@ void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *l
  * index (`hsok tag`) reads words as the index does. Free with hsok_lemmatizer_free. */
 hsok_status_t hsok_lemmatizer_open(struct hsok_lemmatizer **out, char **errmsg);
 void hsok_lemmatizer_free(struct hsok_lemmatizer *lm);
+/* Keep the tokens of each text analysed from position 1 (pos NULL or *pos 0), up to `limit`
+ * bytes, so that the same text in the same mode analysed again gets the same tokens replayed
+ * instead of analysed anew (indexing analyses each passage for its themes, then for its
+ * terms). Clears what was kept; 0 turns it off and frees it. Installing a splitter or a
+ * lemmatizer clears it. */
+void hsok_analyzer_memo(hsok_analyzer_t *an, size_t limit);
 /* The installed lemmatizer, or NULL. */
 struct hsok_lemmatizer *hsok_analyzer_lemmatizer(const hsok_analyzer_t *an);
 

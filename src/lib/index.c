@@ -1225,6 +1225,9 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             st = an ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory") : HSOK_ERR_NOMEM;
             goto out;
         }
+        /* build_doc analyses each passage again for its terms: the tokens are kept (at most
+         * 8 MB of them for a file) and replayed, not analysed twice */
+        hsok_analyzer_memo(an, (size_t)8 << 20);
         st = hsok_tag_segdoc(opts->codebook, an, seg, tgs, errmsg);
         if (st != HSOK_OK)
             goto out;
@@ -1347,6 +1350,7 @@ out:
     for (size_t i = 0; i < ntgs; i++)
         hsok_tagging_free(tgs[i]);
     free(tgs);
+    hsok_analyzer_memo(db->an, 0);
     buf_free(&tc.term);
     buf_free(&tc.words);
     buf_free(&data);

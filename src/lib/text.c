@@ -42,6 +42,33 @@ extern const size_t hsok_stopwords_data_len;
 #define MAX_SPLIT 16
 #define ABBREV_SEG 3 /* max letters of a segment in "bl.a."-style abbreviations */
 
+/* The memo (hsok_analyzer_memo): each text analysed from position 1 while it is on, with the
+ * tokens it gave, so that the same text analysed again is replayed. Offsets into arena. */
+typedef struct memo_tok {
+    uint32_t norm, norm_len, stem, stem_len, lemmas, lemmas_len, variants, variants_len;
+    uint32_t start, end, pos, flags;
+    uint32_t stop_pos; /* the analysis's last position had the callback stopped here */
+} memo_tok_t;
+
+typedef struct memo_ent {
+    uint64_t hash;
+    uint32_t text, len; /* a copy of the text, in arena */
+    uint32_t tok, ntok; /* its tokens in toks */
+    uint32_t end_pos;   /* the last position used */
+    int mode;
+} memo_ent_t;
+
+typedef struct memo {
+    size_t limit;   /* bytes of arena and tokens kept at most; 0: off */
+    buf_t arena;    /* texts and token strings */
+    memo_tok_t *toks;
+    size_t ntok, captok;
+    memo_ent_t *ents;
+    size_t nent, capent;
+    int recording;  /* the current analysis is being kept, from toks[rec_tok] on */
+    size_t rec_tok, rec_arena;
+} memo_t;
+
 typedef struct stop_slot {
     uint32_t off; /* into stop_words; 0 = empty (offset 0 holds a NUL sentinel) */
     uint32_t len;
@@ -65,6 +92,7 @@ struct hsok_analyzer {
     buf_t seen;          /* parts already emitted for the current word, NUL-separated */
     size_t starts[MAX_SPLIT], ends[MAX_SPLIT];
     buf_t susp;          /* suspended compound: "helse" of "helse- og omsorgstjenesten" */
+    memo_t memo;         /* tokens of texts analysed before (hsok_analyzer_memo) */
 };
 
 /* ---- UTF-8 and character classes ---- */
@@ -391,6 +419,7 @@ void hsok_analyzer_free(hsok_analyzer_t *an)
     buf_free(&an->stem);
     buf_free(&an->seen);
     buf_free(&an->susp);
+    hsok_analyzer_memo(an, 0);
     free(an);
 }
 
@@ -400,12 +429,159 @@ void hsok_analyzer_set_splitter(hsok_analyzer_t *an, hsok_split_fn fn, void *ctx
         return;
     an->split = fn;
     an->split_ctx = fn ? ctx : NULL;
+    hsok_analyzer_memo(an, an->memo.limit); /* tokens of the old splitter are stale */
 }
 
 void hsok_analyzer_set_lemmatizer(hsok_analyzer_t *an, struct hsok_lemmatizer *lm)
 {
-    if (an)
+    if (an) {
         an->lemmas = lm;
+        hsok_analyzer_memo(an, an->memo.limit);
+    }
+}
+
+void hsok_analyzer_memo(hsok_analyzer_t *an, size_t limit)
+{
+    if (!an)
+        return;
+    memo_t *m = &an->memo;
+    buf_free(&m->arena);
+    free(m->toks);
+    free(m->ents);
+    memset(m, 0, sizeof *m);
+    buf_init(&m->arena);
+    m->limit = limit;
+}
+
+static size_t memo_size(const memo_t *m)
+{
+    return m->arena.len + m->ntok * sizeof *m->toks + m->nent * sizeof *m->ents;
+}
+
+/* Append s[0..n) and a NUL to the arena; its offset. */
+static uint32_t memo_str(memo_t *m, const char *s, size_t n)
+{
+    uint32_t at = (uint32_t)m->arena.len;
+    buf_add(&m->arena, s, n);
+    buf_addch(&m->arena, '\0');
+    return at;
+}
+
+/* Keep token t of the analysis being recorded; stop recording when the memo is full. */
+static void memo_keep(memo_t *m, const hsok_token_t *t)
+{
+    size_t need = t->norm_len + t->stem_len + t->lemmas_len + t->variants_len + 4;
+    if (memo_size(m) + need + sizeof *m->toks > m->limit || m->arena.len + need > UINT32_MAX ||
+        t->end > UINT32_MAX) {
+        m->recording = 0;
+        return;
+    }
+    if (m->ntok == m->captok) {
+        size_t cap = m->captok ? m->captok * 2 : 1024;
+        memo_tok_t *v = realloc(m->toks, cap * sizeof *v);
+        if (!v) {
+            m->recording = 0;
+            return;
+        }
+        m->toks = v;
+        m->captok = cap;
+    }
+    memo_tok_t *k = &m->toks[m->ntok];
+    k->norm = memo_str(m, t->norm, t->norm_len);
+    k->norm_len = (uint32_t)t->norm_len;
+    k->stem = memo_str(m, t->stem, t->stem_len);
+    k->stem_len = (uint32_t)t->stem_len;
+    k->lemmas = (uint32_t)m->arena.len;
+    buf_add(&m->arena, t->lemmas, t->lemmas_len); /* NUL-terminated strings already */
+    k->lemmas_len = (uint32_t)t->lemmas_len;
+    k->variants = (uint32_t)m->arena.len;
+    buf_add(&m->arena, t->variants, t->variants_len);
+    k->variants_len = (uint32_t)t->variants_len;
+    k->start = (uint32_t)t->start;
+    k->end = (uint32_t)t->end;
+    k->pos = t->pos;
+    k->flags = t->flags;
+    k->stop_pos = t->pos;
+    if (m->arena.err)
+        m->recording = 0;
+    else
+        m->ntok++;
+}
+
+static const memo_ent_t *memo_find(const memo_t *m, uint64_t h, const char *text, size_t len,
+                                   int mode)
+{
+    for (size_t i = m->nent; i-- > 0;) {
+        const memo_ent_t *e = &m->ents[i];
+        if (e->hash == h && e->len == len && e->mode == mode &&
+            !memcmp(m->arena.data + e->text, text, len))
+            return e;
+    }
+    return NULL;
+}
+
+/* Start recording an analysis of text[0..len): its copy goes first. */
+static void memo_begin(memo_t *m, const char *text, size_t len)
+{
+    m->recording = 0;
+    m->rec_arena = m->arena.len;
+    m->rec_tok = m->ntok;
+    if (memo_size(m) + len + 1 + sizeof *m->ents > m->limit || m->arena.len + len > UINT32_MAX)
+        return;
+    memo_str(m, text, len);
+    m->recording = !m->arena.err;
+}
+
+/* End the recording: keep it as an entry if the analysis ran to its end, else drop it. */
+static void memo_end(memo_t *m, int complete, uint64_t h, size_t len, int mode,
+                     unsigned end_pos)
+{
+    if (m->recording && complete && m->nent == m->capent) {
+        size_t cap = m->capent ? m->capent * 2 : 64;
+        memo_ent_t *v = realloc(m->ents, cap * sizeof *v);
+        if (v) {
+            m->ents = v;
+            m->capent = cap;
+        }
+    }
+    if (!m->recording || !complete || m->nent == m->capent) {
+        if (m->arena.len >= m->rec_arena) {
+            m->arena.len = m->rec_arena;
+            m->arena.err = 0;
+        }
+        m->ntok = m->rec_tok;
+        m->recording = 0;
+        return;
+    }
+    memo_ent_t *e = &m->ents[m->nent++];
+    e->hash = h;
+    e->text = (uint32_t)m->rec_arena;
+    e->len = (uint32_t)len;
+    e->tok = (uint32_t)m->rec_tok;
+    e->ntok = (uint32_t)(m->ntok - m->rec_tok);
+    e->end_pos = end_pos;
+    e->mode = mode;
+    m->recording = 0;
+}
+
+/* Call fn for the kept tokens of e, as the analysis did; the last position in *pos. */
+static void memo_replay(const memo_t *m, const memo_ent_t *e, unsigned *pos, hsok_token_fn fn,
+                        void *ctx)
+{
+    unsigned last = e->end_pos;
+    for (size_t i = 0; i < e->ntok; i++) {
+        const memo_tok_t *k = &m->toks[e->tok + i];
+        const char *a = m->arena.data;
+        hsok_token_t t = { a + k->norm, k->norm_len, a + k->stem, k->stem_len, k->start, k->end,
+                           k->pos, k->flags, k->lemmas_len ? a + k->lemmas : "", k->lemmas_len,
+                           k->variants_len ? a + k->variants : "", k->variants_len };
+        if (fn(ctx, &t)) {
+            last = k->stop_pos;
+            break;
+        }
+    }
+    if (pos)
+        *pos = last;
 }
 
 struct hsok_lemmatizer *hsok_analyzer_lemmatizer(const hsok_analyzer_t *an)
@@ -515,6 +691,8 @@ static int emit_token(emit_t *e, const char *norm, size_t len, unsigned flags, i
         if (!t.stem)
             return -1;
     }
+    if (e->an->memo.recording)
+        memo_keep(&e->an->memo, &t);
     if (e->fn(e->ctx, &t)) {
         e->stop = 1;
         return 1;
@@ -680,6 +858,9 @@ static int suspended(emit_t *e, susp_t *sp, const char *text, size_t len, size_t
             e->end = sp->end;
             e->pos = sp->pos;
             int rc = emit_token(e, synth.data, synth.len, 0, 0);
+            memo_t *m = &an->memo;
+            if (m->recording && m->ntok > m->rec_tok)
+                m->toks[m->ntok - 1].stop_pos = op; /* a stop here leaves the word's position */
             e->start = os;
             e->end = oe;
             e->pos = op;
@@ -712,6 +893,20 @@ hsok_status_t hsok_analyze(hsok_analyzer_t *an, const char *text, size_t len,
     if (!an || !fn || (!text && len))
         return HSOK_ERR_INVALID;
     emit_t e = { an, fn, ctx, 0, 0, pos ? *pos : 0, 0 };
+    memo_t *m = &an->memo;
+    uint64_t h = 0;
+    /* not inside a callback's own analysis on this analyzer: that one is being recorded */
+    int memo = m->limit && !e.pos && !m->recording && len <= UINT32_MAX;
+    if (memo) {
+        const char *tx = text ? text : "";
+        h = hsok_hash64(tx, len);
+        const memo_ent_t *me = memo_find(m, h, tx, len, (int)mode);
+        if (me) {
+            memo_replay(m, me, pos, fn, ctx);
+            return HSOK_OK;
+        }
+        memo_begin(m, tx, len);
+    }
     int rc = 0;
     size_t i = 0;
     susp_t sp = { 0, 0, 0, 0 };
@@ -797,6 +992,8 @@ hsok_status_t hsok_analyze(hsok_analyzer_t *an, const char *text, size_t len,
         if (!rc && mode == HSOK_ANALYZE_DOCUMENT && an->split)
             rc = suspended(&e, &sp, text, len, s, i);
     }
+    if (memo)
+        memo_end(m, !rc && !e.stop, h, len, (int)mode, e.pos);
     if (pos)
         *pos = e.pos;
     if (rc < 0)
