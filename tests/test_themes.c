@@ -552,9 +552,20 @@ static void test_names_are_no_evidence(void **state)
     const char *refs[] = { "Vi viser til høringsnotatet om personvern i skolen.",
                            "Me syner til høyringa om personvern.",
                            "Høring – forslag til lov om personvern",
-                           "Vi har gitt høringssvar til forslaget om personvern." };
-    for (size_t i = 0; i < 4; i++)
+                           "Vi har gitt høringssvar til forslaget om personvern.",
+                           /* what the hearing is about; the letter that sent it */
+                           "Høringen gjelder forslag til endringer i reglene om personvern.",
+                           "Høyringa gjeld personvern i barnehagen.",
+                           "Vi viser til brev fra departementet om personvern i skolen.",
+                           "Me syner til brevet frå departementet om personvern." };
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         assert_false(tagged(cb, an, refs[i], "", "vern", NULL, NULL));
+    /* … a sentence that says something about it still counts, and a letter is only the
+     * hearing's when the sentence refers to it */
+    assert_true(tagged(cb, an, "Forslaget gjelder personvern for alle elever, og det er bra.", "",
+                       "vern", NULL, NULL));
+    assert_true(tagged(cb, an, "Mange får brev om personvern de ikke forstår.", "", "vern", NULL,
+                       NULL));
     /* … but the next sentence, which says something, counts */
     assert_true(tagged(cb, an, "Vi viser til høringen. Vi mener personvern for elevene må styrkes.",
                        "", "vern", NULL, NULL));

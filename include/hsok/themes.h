@@ -42,7 +42,9 @@
  *
  * What is no evidence: the words of a sentence that only refers to the hearing (a hearing
  * word — høring, høyring… — with "viser/syner til", "takker for", "svar på", or opening the
- * sentence: "Vi viser til høringen om personvern …", "Høring – forskrift om …"), of a credit
+ * sentence: "Vi viser til høringen om personvern …", "Høring – forskrift om …", or followed by
+ * what it is about in a short sentence: "Høringen gjelder …"; the letter that sent it:
+ * "Vi viser til brev fra departementet om …"), of a credit
  * ("Høringssvaret er utarbeidet av …", "Skrevet av …"), of a text that is a proposal's title
  * (one line without a sentence's end opening with "Forslag til", "Utkast til", "Framlegg til"
  * or "NOU"), and the parts of an organisation's name (a compound ending in departement, direktorat, kommisjon, utvalg,

@@ -840,6 +840,14 @@ static int is_hearing_word(const char *norm)
     return starts_with(norm, "høring") || starts_with(norm, "høyring");
 }
 
+/* The letter that sent the hearing, in "Vi viser til brev fra departementet av …": a hearing
+ * word only with "viser til", "takker for", "svar på" ("brev fra NAV" alone says nothing
+ * about the hearing) */
+static int is_letter_word(const char *norm)
+{
+    return !strcmp(norm, "brev") || !strcmp(norm, "brevet") || !strcmp(norm, "brevets");
+}
+
 /* Is token i followed by a dash or a colon, as in a title "Høring – …", "Høringssak: …"? */
 static int title_dash(const ptoks_t *p, size_t i)
 {
@@ -852,10 +860,11 @@ static int title_dash(const ptoks_t *p, size_t i)
 }
 
 /* Is the hearing word at token i followed by what it is about ("høringen om …", "høyringssvar
- * til …", "høringsnotat fra …")? */
+ * til …", "høringsnotat fra …", "høringen gjelder …", "høyringa gjeld …")? */
 static int names_subject(const ptoks_t *p, size_t i, size_t b)
 {
-    static const char *const next[] = { "om", "til", "fra", "frå", "vedrørende", "vedr", NULL };
+    static const char *const next[] = { "om", "til", "fra", "frå", "vedrørende", "vedr",
+                                        "gjelder", "gjeld", NULL };
     size_t j = i + 1;
     while (j < b && p->v[j].part)
         j++;
@@ -881,8 +890,9 @@ static int is_credit_verb(const char *w)
 }
 
 /* Does the sentence of tokens [a, b) (words only) refer to the hearing rather than say
- * something: a hearing word and either "viser/syner til", "takker for", "svar på", or the
- * hearing word opening the sentence (a title: "Høring – forslag til …", "Høringen gjelder …")? */
+ * something: a hearing word (or the letter: "brev") and either "viser/syner til", "takker for",
+ * "svar på", or the hearing word opening the sentence as a title ("Høring – forslag til …") or
+ * followed by what it is about in a short sentence ("Høringen gjelder …")? */
 static int is_reference(const ptoks_t *p, size_t a, size_t b)
 {
     int hearing = 0, refers = 0, first = 1;
@@ -894,6 +904,8 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
         const ptok_t *k = &p->v[i];
         if (k->part)
             continue;
+        if (is_letter_word(k->norm))
+            hearing = 1;
         if (is_hearing_word(k->norm)) {
             hearing = 1;
             if (first && title_dash(p, i))
