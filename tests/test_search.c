@@ -100,6 +100,35 @@ static int contains_ci(const char *hay, const char *needle)
     return 0;
 }
 
+/* hsok_db_close_for_exit commits and unlocks as hsok_db_close does (the word tables it
+ * leaves are checked by the leak checker of the sanitizer build) */
+static void test_close_for_exit(void **state)
+{
+    (void)state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/exit", tmpdir);
+    hsok_db_t *db = NULL;
+    char *err = NULL;
+    hsok_index_result_t res;
+    assert_int_equal(hsok_db_open(path, HSOK_DB_WRITE, &db, &err), HSOK_OK);
+    assert_int_equal(hsok_db_index_file(db, seed004, NULL, &res, &err), HSOK_OK);
+    assert_int_equal(hsok_db_close_for_exit(db, &err), HSOK_OK);
+    assert_null(err);
+    /* saved and unlocked: a writer opens it and finds the file unchanged */
+    assert_int_equal(hsok_db_open(path, HSOK_DB_WRITE, &db, &err), HSOK_OK);
+    memset(&res, 0, sizeof res);
+    assert_int_equal(hsok_db_index_file(db, seed004, NULL, &res, &err), HSOK_OK);
+    assert_true(res.unchanged);
+    assert_int_equal(hsok_db_close_for_exit(db, &err), HSOK_OK);
+    assert_int_equal(hsok_db_close_for_exit(NULL, &err), HSOK_OK);
+    hsok_results_t *r = NULL;
+    assert_int_equal(hsok_db_open(path, HSOK_DB_READ, &db, &err), HSOK_OK);
+    r = run(db, "personvern", NULL);
+    assert_true(hsok_results_count(r) > 0);
+    hsok_results_free(r);
+    hsok_db_close(db, NULL);
+}
+
 static void test_stats_three_respondents(void **state)
 {
     (void)state;
@@ -747,6 +776,7 @@ int main(void)
         cmocka_unit_test(test_show_context),
         cmocka_unit_test(test_reindex_and_prune),
         cmocka_unit_test(test_missing_index),
+        cmocka_unit_test(test_close_for_exit),
         cmocka_unit_test(test_identical_passages_fold),
         cmocka_unit_test(test_highlight_suspended_compound),
     };

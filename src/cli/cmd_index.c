@@ -619,7 +619,7 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
         cli_error("note: the codebook has changed since the index was tagged; run 'hsok "
                   "retag' to re-tag the unchanged files");
     free(old_fp);
-    st = hsok_db_close(db, &err);
+    st = hsok_db_close_for_exit(db, &err); /* the word tables are left to the exit */
     hsok_codebook_free(cb);
     if (st != HSOK_OK) {
         if (rc != CLI_OK) {

@@ -125,6 +125,26 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg)
     return st;
 }
 
+/* The word tables hsok_db_close_for_exit left to the exit, reachable from here. */
+static struct {
+    struct hsok_lexicon *lex;
+    struct hsok_lemmatizer *lm, *hl;
+} exit_kept[4];
+static size_t exit_nkept;
+
+hsok_status_t hsok_db_close_for_exit(hsok_db_t *db, char **errmsg)
+{
+    if (db && exit_nkept < sizeof exit_kept / sizeof *exit_kept) {
+        exit_kept[exit_nkept].lex = db->lex;
+        exit_kept[exit_nkept].lm = db->lm;
+        exit_kept[exit_nkept].hl = db->hl;
+        exit_nkept++;
+        db->lex = NULL;
+        db->lm = db->hl = NULL;
+    }
+    return hsok_db_close(db, errmsg);
+}
+
 hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg)
 {
     double t0 = now_seconds();
