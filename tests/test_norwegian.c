@@ -225,6 +225,49 @@ static void test_lexicon_from_string(void **state)
     assert_non_null(err);
     assert_null(l);
     free(err);
+    err = NULL;
+
+    /* several lists (read before any is added): the words of each, a missing one skipped;
+     * ISO-8859-1 and UTF-8 lists side by side */
+    char dir[] = "/tmp/hsok-test-lexicon-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char a[64], b[64], big[64];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(big, sizeof big, "%s/big", dir);
+    FILE *f = fopen(a, "w");
+    assert_non_null(f);
+    fputs("hus\nB\xe5t\n", f); /* "Båt" in ISO-8859-1 */
+    fclose(f);
+    f = fopen(b, "w");
+    assert_non_null(f);
+    fputs("naust\nhus\nsj\xc3\xb8\n", f); /* "sjø" in UTF-8 */
+    fclose(f);
+    f = fopen(big, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 70000; i++) /* more than the first table holds */
+        fprintf(f, "ord%c%c%c%c\n", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676 % 26,
+                'a' + i / 17576 % 26);
+    fclose(f);
+    const char *lists[] = { a, "/nonexistent/hsok-lexicon", b, big };
+    assert_int_equal(hsok_lexicon_load(lists, 4, &l, &err), HSOK_OK);
+    assert_null(err);
+    const char *words[] = { "hus", "båt", "naust", "sjø", "ordaaaa", "ordhozd", NULL };
+    for (size_t i = 0; words[i]; i++)
+        if (!hsok_lexicon_has(l, words[i], strlen(words[i])))
+            fail_msg("'%s' should be in the lexicon", words[i]);
+    assert_false(hsok_lexicon_has(l, "bil", 3));
+    hsok_lexicon_free(l);
+    /* a list that cannot be read stops the load, whatever was read before it */
+    const char *bad[] = { a, "/dev/null", b };
+    assert_int_equal(hsok_lexicon_load(bad, 3, &l, &err), HSOK_ERR_NOT_REGULAR);
+    assert_null(l);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "lexicon '/dev/null'"));
+    free(err);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* ---- compounds in search ---- */
