@@ -203,6 +203,10 @@ hsok_status_t xap_search(xap_db_t *db, const xap_query_t *q, unsigned offset, un
 hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned offset,
                                   unsigned limit, int sort_slot, int collapse_slot,
                                   xap_hits_t **out, char **errmsg);
+/* Tests only: with on, a collapsing search by relevance that sees every match (one local
+ * index of at most XAP_EXACT_COUNT_MAX) runs through Xapian's own collapser, as before
+ * xap_search_collapse grouped the matches itself; both give the same hits and counts. */
+void xap_set_xapian_collapse(xap_db_t *db, int on);
 void xap_hits_free(xap_hits_t *h);
 
 /* Readable description of q as Xapian prints it (for tests); malloc'd. */

@@ -60,6 +60,7 @@ struct xap_db {
     std::vector<std::string> shard_specs; // as given: a directory or "tcp:HOST:PORT"
     // The value slot that orders documents of equal weight (xap_set_tiebreak), then docid
     Xapian::valueno tie_slot = Xapian::BAD_VALUENO;
+    bool xapian_collapse = false; // xap_set_xapian_collapse (tests)
 
     Xapian::Database &rd() { return writable ? wdb : rdb; }
 };
@@ -707,15 +708,16 @@ Xapian::Query build_query(const xap_query_t *q)
 // apart when shards add the terms in another order (each shard orders its OR tree by its own
 // term frequencies): weights equal to TIE_QUANTUM are ties here. Only runs of ties that
 // reach into the page [first, first + n) are looked at (their values read).
-std::vector<Xapian::doccount> tie_order(const Xapian::MSet &ms, Xapian::valueno slot,
-                                        Xapian::doccount first, Xapian::doccount n)
+// (weight(k) and value(k): of the k-th match in Xapian's order, size of them)
+template <class W, class V>
+std::vector<Xapian::doccount> tie_order_by(Xapian::doccount size, W weight, V value,
+                                           Xapian::doccount first, Xapian::doccount n)
 {
-    Xapian::doccount size = ms.size();
     std::vector<Xapian::doccount> order(size);
     std::vector<long long> q(size);
     for (Xapian::doccount i = 0; i < size; i++) {
         order[i] = i;
-        q[i] = std::llround(ms[i].get_weight() / TIE_QUANTUM);
+        q[i] = std::llround(weight(i) / TIE_QUANTUM);
     }
     for (Xapian::doccount i = 0; i < size && i < first + n;) {
         Xapian::doccount j = i + 1;
@@ -724,11 +726,11 @@ std::vector<Xapian::doccount> tie_order(const Xapian::MSet &ms, Xapian::valueno 
         // a run of weights exactly equal is in order already (Xapian sorts those by slot)
         bool mixed = false;
         for (Xapian::doccount k = i + 1; k < j && !mixed; k++)
-            mixed = ms[k].get_weight() != ms[i].get_weight();
+            mixed = weight(k) != weight(i);
         if (mixed && j > first) {
             std::vector<std::pair<std::string, Xapian::doccount>> run;
             for (Xapian::doccount k = i; k < j; k++)
-                run.emplace_back(ms[k].get_document().get_value(slot), k);
+                run.emplace_back(value(k), k);
             std::stable_sort(run.begin(), run.end(),
                              [](const std::pair<std::string, Xapian::doccount> &a,
                                 const std::pair<std::string, Xapian::doccount> &b) {
@@ -742,11 +744,223 @@ std::vector<Xapian::doccount> tie_order(const Xapian::MSet &ms, Xapian::valueno 
     return order;
 }
 
+std::vector<Xapian::doccount> tie_order(const Xapian::MSet &ms, Xapian::valueno slot,
+                                        Xapian::doccount first, Xapian::doccount n)
+{
+    return tie_order_by(
+        ms.size(), [&](Xapian::doccount k) { return ms[k].get_weight(); },
+        [&](Xapian::doccount k) { return ms[k].get_document().get_value(slot); }, first, n);
+}
+
 // Frees a partly built result if the search throws half-way.
 struct hits_holder {
     xap_hits_t *h = nullptr;
     ~hits_holder() { xap_hits_free(h); }
 };
+
+// ---- a collapsing search that sees every match (xap_search_collapse) ----
+//
+// When Xapian checks every match (check_at_least at least the documents), its collapser keeps,
+// of each collapse key, the match that ranks first, counts the others of the key on it, and
+// the search keeps the `want` best of those; the count is one per key (and per match without
+// one), exact when fewer than `want` were kept or when the query's upper bound is the number
+// of matches (multimatch.cc, collapser.cc of Xapian 1.4). It does so reading the collapse key
+// and, sorting by relevance then value, the tie value of every match into strings it copies
+// around a heap: about three quarters of a frequent word's search. collapse_all gets the same
+// from one pass with a match spy that reads only the collapse key (the tie value only of matches
+// whose weight another match has too) and groups the keys in a hash table.
+
+struct cmatch {
+    Xapian::docid did;
+    double wt;
+    size_t key, key_len; // the collapse key, in the spy's arena
+};
+
+struct collect_spy : Xapian::MatchSpy {
+    std::vector<cmatch> &out;
+    std::string &arena;
+    Xapian::valueno slot;
+    collect_spy(std::vector<cmatch> &o, std::string &a, Xapian::valueno s)
+        : out(o), arena(a), slot(s)
+    {
+    }
+    void operator()(const Xapian::Document &doc, double wt) override
+    {
+        std::string v = doc.get_value(slot);
+        out.push_back(cmatch{ doc.get_docid(), wt, arena.size(), v.size() });
+        arena += v;
+    }
+};
+
+// The values of `slot` of the documents dids (ascending), read along the value stream.
+std::vector<std::string> values_of(Xapian::Database &d, Xapian::valueno slot,
+                                   const std::vector<Xapian::docid> &dids)
+{
+    std::vector<std::string> v(dids.size());
+    Xapian::ValueIterator it = d.valuestream_begin(slot), end = d.valuestream_end(slot);
+    for (size_t i = 0; i < dids.size() && it != end; i++) {
+        it.skip_to(dids[i]);
+        if (it != end && it.get_docid() == dids[i])
+            v[i] = *it;
+    }
+    return v;
+}
+
+// The hits [offset, offset + limit) of get_mset(0, want, check) for query with the collapse
+// key cslot, relevance order and ties by db->tie_slot (if set), where check is at least the
+// number of documents of the single index db.
+xap_hits_t *collapse_all(xap_db *db, const Xapian::Query &query, Xapian::valueno cslot,
+                         Xapian::doccount offset, Xapian::doccount limit, Xapian::doccount want,
+                         Xapian::doccount check)
+{
+    Xapian::Database &d = db->rd();
+    std::vector<cmatch> m;
+    std::string arena;
+    {
+        collect_spy spy(m, arena, cslot);
+        Xapian::Enquire enq(d);
+        enq.set_query(query);
+        enq.set_weighting_scheme(Xapian::BM25Weight());
+        enq.add_matchspy(&spy);
+        if (check)
+            enq.get_mset(0, 0, check);
+    }
+    const size_t nm = m.size();
+    // the tie value of each match whose weight another match has (only those are compared)
+    bool ties = db->tie_slot != Xapian::BAD_VALUENO;
+    std::vector<std::string> tv(ties ? nm : 0);
+    if (ties && nm > 1) {
+        std::vector<size_t> byw(nm);
+        for (size_t i = 0; i < nm; i++)
+            byw[i] = i;
+        std::sort(byw.begin(), byw.end(), [&](size_t a, size_t b) {
+            return m[a].wt != m[b].wt ? m[a].wt < m[b].wt : a < b;
+        });
+        std::vector<size_t> tied;
+        for (size_t i = 0; i < nm;) {
+            size_t j = i + 1;
+            while (j < nm && m[byw[j]].wt == m[byw[i]].wt)
+                j++;
+            if (j - i > 1)
+                tied.insert(tied.end(), byw.begin() + (long)i, byw.begin() + (long)j);
+            i = j;
+        }
+        std::sort(tied.begin(), tied.end(),
+                  [&](size_t a, size_t b) { return m[a].did < m[b].did; });
+        std::vector<Xapian::docid> dids(tied.size());
+        for (size_t i = 0; i < tied.size(); i++)
+            dids[i] = m[tied[i]].did;
+        std::vector<std::string> v = values_of(d, db->tie_slot, dids);
+        for (size_t i = 0; i < tied.size(); i++)
+            tv[tied[i]].swap(v[i]);
+    }
+    // Xapian's order (msetcmp_by_relevance_then_value, ascending values, forward docids)
+    auto before = [&](size_t a, size_t b) {
+        if (m[a].wt != m[b].wt)
+            return m[a].wt > m[b].wt;
+        if (ties) {
+            int c = tv[a].compare(tv[b]);
+            if (c)
+                return c < 0;
+        }
+        return m[a].did < m[b].did;
+    };
+    // groups: the first match of each key, the best of it, and how many others it has
+    std::vector<size_t> rep;           // per group: the match that represents it
+    std::vector<Xapian::doccount> dup; // per group: other matches with its key
+    std::vector<uint32_t> slots;       // open addressing over groups + 1, at most half full
+    size_t mask = 0;
+    if (nm) {
+        size_t ns = 16;
+        while (ns < nm * 2)
+            ns *= 2;
+        slots.assign(ns, 0);
+        mask = ns - 1;
+    }
+    for (size_t i = 0; i < nm; i++) {
+        const cmatch &c = m[i];
+        if (!c.key_len) { // no key: a group of its own
+            rep.push_back(i);
+            dup.push_back(0);
+            continue;
+        }
+        const char *k = arena.data() + c.key;
+        size_t at = (size_t)hsok_hash64(k, c.key_len) & mask;
+        for (;; at = (at + 1) & mask) {
+            if (!slots[at]) {
+                rep.push_back(i);
+                dup.push_back(0);
+                slots[at] = (uint32_t)rep.size();
+                break;
+            }
+            size_t g = slots[at] - 1;
+            const cmatch &r = m[rep[g]];
+            if (r.key_len == c.key_len && !memcmp(arena.data() + r.key, k, c.key_len)) {
+                dup[g]++;
+                if (before(i, rep[g]))
+                    rep[g] = i;
+                break;
+            }
+        }
+    }
+    const size_t groups = rep.size();
+    std::vector<size_t> order(groups);
+    for (size_t g = 0; g < groups; g++)
+        order[g] = g;
+    size_t kept = groups < want ? groups : want;
+    std::partial_sort(order.begin(), order.begin() + (long)kept, order.end(),
+                      [&](size_t a, size_t b) { return before(rep[a], rep[b]); });
+
+    hits_holder hold;
+    hold.h = (xap_hits_t *)calloc(1, sizeof *hold.h);
+    if (!hold.h)
+        throw std::bad_alloc();
+    hold.h->estimated = groups;
+    hold.h->count = groups;
+    hold.h->passages = nm;
+    hold.h->passages_exact = 1;
+    if (groups < want) {
+        hold.h->count_exact = 1;
+    } else {
+        // Xapian's upper bound is the query's, less the matches folded into others
+        Xapian::Enquire enq(d);
+        enq.set_query(query);
+        enq.set_weighting_scheme(Xapian::BM25Weight());
+        hold.h->count_exact = enq.get_mset(0, 0, (Xapian::doccount)0).get_matches_upper_bound() == nm;
+    }
+    Xapian::doccount first = offset < kept ? offset : (Xapian::doccount)kept;
+    Xapian::doccount n = kept - first < limit ? (Xapian::doccount)kept - first : limit;
+    if (n) {
+        hold.h->hits = (xap_hit_t *)calloc(n, sizeof *hold.h->hits);
+        if (!hold.h->hits)
+            throw std::bad_alloc();
+    }
+    std::vector<Xapian::doccount> torder;
+    if (ties)
+        torder = tie_order_by(
+            (Xapian::doccount)kept, [&](Xapian::doccount k) { return m[rep[order[k]]].wt; },
+            [&](Xapian::doccount k) {
+                size_t i = rep[order[k]];
+                return tv[i].empty() ? d.get_document(m[i].did).get_value(db->tie_slot)
+                                     : tv[i];
+            },
+            first, n);
+    for (; hold.h->n < n;) {
+        size_t g = order[ties ? torder[first + hold.h->n] : first + hold.h->n];
+        const cmatch &c = m[rep[g]];
+        xap_hit_t *hit = &hold.h->hits[hold.h->n];
+        std::string s = d.get_document(c.did).get_data();
+        hit->data = dup_bytes(s);
+        hit->data_len = s.size();
+        hit->docid = c.did;
+        hit->score = c.wt;
+        hit->collapsed = dup[g];
+        hold.h->n++;
+    }
+    xap_hits_t *h = hold.h;
+    hold.h = nullptr;
+    return h;
+}
 
 } // namespace
 
@@ -865,6 +1079,12 @@ hsok_status_t xap_open_shards(const char *const *specs, size_t n, xap_db_t **out
     } catch (...) {
         return map_error(p, true, errmsg);
     }
+}
+
+void xap_set_xapian_collapse(xap_db_t *db, int on)
+{
+    if (db)
+        db->xapian_collapse = on != 0;
 }
 
 void xap_set_tiebreak(xap_db_t *db, int slot)
@@ -1448,7 +1668,8 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
     return guarded(db, errmsg, [&] {
         need_db(db);
         Xapian::Enquire enq(db->rd());
-        enq.set_query(build_query(q));
+        Xapian::Query query = build_query(q);
+        enq.set_query(query);
         enq.set_weighting_scheme(Xapian::BM25Weight());
         if (sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, false);
@@ -1472,6 +1693,12 @@ hsok_status_t xap_search_collapse(xap_db_t *db, const xap_query_t *q, unsigned o
             want = want0;
         if (docs <= XAP_EXACT_COUNT_MAX && docs > check)
             check = docs;
+        if (collapse_slot >= 0 && sort_slot < 0 && check >= docs && db->shards.empty() &&
+            !db->xapian_collapse) {
+            *out = collapse_all(db, query, (Xapian::valueno)collapse_slot, offset, limit, want,
+                                check);
+            return HSOK_OK;
+        }
         Xapian::MSet ms = enq.get_mset(0, want, check);
         Xapian::doccount first = offset < ms.size() ? offset : ms.size();
         Xapian::doccount n = ms.size() - first < limit ? ms.size() - first : limit;
