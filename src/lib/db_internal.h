@@ -19,7 +19,7 @@ struct hsok_db {
     size_t lemma_stored;  /* cached words of lm whose lemmas are in the metadata */
     struct hsok_lemmatizer *hl; /* the highlighter's: lemmas as stored (db_stored_lemmatizer) */
     const hsok_codebook_t *stored_cb; /* codebook whose themes are in the metadata */
-    size_t uncommitted; /* source bytes indexed since the last commit */
+    size_t uncommitted; /* bytes of passage text indexed since the last commit */
     size_t uncommitted_files;
     double last_commit;   /* monotonic seconds at the last commit (or the open) */
     double commit_secs;   /* how long the last commit took */
