@@ -328,6 +328,35 @@ static void test_compound_search(void **state)
     hsok_results_free(r);
 }
 
+/* hsok_db_drop_lexicon between two files: the second is split as the first was (the lexicon
+ * is loaded again), and nothing points at the freed one (ASan) */
+static void test_drop_lexicon(void **state)
+{
+    (void)state;
+    write_text("drop-a.txt", "Eksempel kommune mener at tilgangsstyring må bli bedre.\n");
+    write_text("drop-b.txt", "Vi ser behov for kompetanseheving blant de ansatte.\n");
+    char path[600], *err = NULL;
+    hsok_db_t *db = NULL;
+    hsok_index_result_t res;
+    assert_int_equal(hsok_db_open(dbpath, HSOK_DB_WRITE, &db, &err), HSOK_OK);
+    snprintf(path, sizeof path, "%s/drop-a.txt", tmpdir);
+    assert_int_equal(hsok_db_index_file(db, path, NULL, &res, &err), HSOK_OK);
+    hsok_db_drop_lexicon(db);
+    hsok_db_drop_lexicon(db); /* none left: a no-op */
+    snprintf(path, sizeof path, "%s/drop-b.txt", tmpdir);
+    assert_int_equal(hsok_db_index_file(db, path, NULL, &res, &err), HSOK_OK);
+    hsok_db_drop_lexicon(db);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+    hsok_db_drop_lexicon(NULL);
+
+    hsok_results_t *r = search("tilgang");
+    assert_true(hit_with(r, "tilgangsstyring") >= 0);
+    hsok_results_free(r);
+    r = search("kompetanse");
+    assert_true(hit_with(r, "kompetanseheving") >= 0);
+    hsok_results_free(r);
+}
+
 /* a compound query: exact and inflected matches first, then its parts apart, then other
  * compounds with its head, marked as related and counted apart */
 static void test_compound_related(void **state)
@@ -783,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_false_splits),
         cmocka_unit_test(test_lexicon_from_string),
         cmocka_unit_test(test_compound_search),
+        cmocka_unit_test(test_drop_lexicon),
         cmocka_unit_test(test_compound_related),
         cmocka_unit_test(test_suspended_compounds),
         cmocka_unit_test(test_encodings),

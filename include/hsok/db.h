@@ -67,6 +67,11 @@ hsok_status_t hsok_db_close(hsok_db_t *db, char **errmsg);
  * takes about 0.4 s) are left to the exit. They stay reachable from the library, so leak
  * checkers do not count them; after a few such closes it frees as hsok_db_close does. */
 hsok_status_t hsok_db_close_for_exit(hsok_db_t *db, char **errmsg);
+/* Free the compound lexicon that hsok_db_index_file loaded (Debian's word lists, about 50 MB)
+ * once the files are indexed: the passes over the whole index that follow (form text, copies,
+ * compaction) split no words and so run in that much less memory. The next
+ * hsok_db_index_file loads it again. NULL or no lexicon is a no-op. */
+void hsok_db_drop_lexicon(hsok_db_t *db);
 
 /* A passage as stored. All strings are borrowed from the handle that returned the record. */
 typedef struct hsok_record {

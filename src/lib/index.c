@@ -150,6 +150,16 @@ hsok_status_t hsok_db_close_for_exit(hsok_db_t *db, char **errmsg)
     return hsok_db_close(db, errmsg);
 }
 
+void hsok_db_drop_lexicon(hsok_db_t *db)
+{
+    if (!db || !db->lex)
+        return;
+    hsok_analyzer_set_splitter(db->an, NULL, NULL);
+    hsok_lexicon_free(db->lex);
+    db->lex = NULL;
+    db->lex_tried = 0; /* the next file loads it again */
+}
+
 hsok_status_t hsok_db_commit(hsok_db_t *db, char **errmsg)
 {
     double t0 = now_seconds();
