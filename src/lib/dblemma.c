@@ -231,6 +231,15 @@ hsok_status_t db_stored_lemmatizer(hsok_db_t *db, lemma_t **out, char **errmsg)
     hsok_status_t st = query_lemmatizer(db, &on, errmsg);
     if (st != HSOK_OK || !on)
         return st;
+    if (!db->hl && !db->writable) {
+        /* the query's lemmatizer holds the stored table (query_lemmatizer) */
+        if (!(db->hl = lemma_new()) || lemma_copy_table(db->hl, db->lm)) {
+            lemma_free(db->hl);
+            db->hl = NULL;
+            return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+        }
+        lemma_set_source(db->hl, stored_source, db);
+    }
     if (!db->hl) {
         st = stored_table(db, &db->hl, errmsg);
         if (st != HSOK_OK)

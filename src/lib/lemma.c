@@ -222,6 +222,28 @@ int lemma_set_table(lemma_t *lm, const char *text, size_t len)
     return 0;
 }
 
+int lemma_copy_table(lemma_t *dst, const lemma_t *src)
+{
+    const map_t *f = &src->table;
+    map_t *t = &dst->table;
+    if (t->nent || !f->nent)
+        return t->nent ? -1 : 0;
+    t->ent = malloc(f->nent * sizeof *t->ent);
+    t->slot = malloc(f->nslot * sizeof *t->slot);
+    buf_add(&t->arena, f->arena.data, f->arena.len);
+    if (!t->ent || !t->slot || t->arena.err) {
+        map_free(t);
+        memset(t, 0, sizeof *t);
+        buf_init(&t->arena);
+        return -1;
+    }
+    memcpy(t->ent, f->ent, f->nent * sizeof *t->ent);
+    memcpy(t->slot, f->slot, f->nslot * sizeof *t->slot);
+    t->nent = t->capent = f->nent;
+    t->nslot = f->nslot;
+    return 0;
+}
+
 /* Append s[0..n) + suffix to out unless the list already has it. */
 static void add_concept(buf_t *out, const char *s, size_t n, const char *suf, size_t sl)
 {

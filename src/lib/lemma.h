@@ -22,6 +22,9 @@ void lemma_free(lemma_t *lm);
 /* Read the variant table text: lines "nynorsk<TAB>bokmål" (lemmas), "#" starts a comment;
  * the bokmål word is the pair's concept. Lines without a tab are skipped. -1 on no memory. */
 int lemma_set_table(lemma_t *lm, const char *text, size_t len);
+/* The same table as src's, into dst, which has none yet (a copy of the parsed table, without
+ * reading its text again). -1 on no memory (dst keeps no table) or if dst has one. */
+int lemma_copy_table(lemma_t *dst, const lemma_t *src);
 
 /* Lemmas from somewhere other than the dictionaries: fn appends the NUL-separated lemmas of
  * the normalised word w[0..n) to out. A search's highlighter takes those the index stored

@@ -291,8 +291,12 @@ char *hsok_normalize(const char *s, size_t len, size_t *outlen)
         return NULL;
     if (!hsok_utf8_valid(s, len, NULL))
         return NULL;
-    int32_t *cps = NULL;
-    size_t cap = 0, n = 0;
+    /* room for as many code points as bytes (and the spare one): enough for nearly every
+     * text, so utf8proc decomposes it once instead of first measuring it */
+    size_t cap = len + 1, n = 0;
+    int32_t *cps = malloc(cap * sizeof *cps);
+    if (!cps)
+        return NULL;
     const char *r = normalize_scratch(&cps, &cap, s ? s : "", len, &n);
     char *res = r ? hsok_strndup(r, n) : NULL;
     free(cps);

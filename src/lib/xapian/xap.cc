@@ -830,23 +830,27 @@ xap_hits_t *collapse_all(xap_db *db, const Xapian::Query &query, Xapian::valueno
     bool ties = db->tie_slot != Xapian::BAD_VALUENO;
     std::vector<std::string> tv(ties ? nm : 0);
     if (ties && nm > 1) {
-        std::vector<size_t> byw(nm);
+        std::vector<std::pair<double, size_t>> byw(nm);
         for (size_t i = 0; i < nm; i++)
-            byw[i] = i;
-        std::sort(byw.begin(), byw.end(), [&](size_t a, size_t b) {
-            return m[a].wt != m[b].wt ? m[a].wt < m[b].wt : a < b;
-        });
-        std::vector<size_t> tied;
+            byw[i] = { m[i].wt, i };
+        std::sort(byw.begin(), byw.end());
+        std::vector<char> is_tied(nm, 0);
         for (size_t i = 0; i < nm;) {
             size_t j = i + 1;
-            while (j < nm && m[byw[j]].wt == m[byw[i]].wt)
+            while (j < nm && byw[j].first == byw[i].first)
                 j++;
-            if (j - i > 1)
-                tied.insert(tied.end(), byw.begin() + (long)i, byw.begin() + (long)j);
+            for (size_t k = i; j - i > 1 && k < j; k++)
+                is_tied[byw[k].second] = 1;
             i = j;
         }
-        std::sort(tied.begin(), tied.end(),
-                  [&](size_t a, size_t b) { return m[a].did < m[b].did; });
+        std::vector<size_t> tied;
+        for (size_t i = 0; i < nm; i++)
+            if (is_tied[i])
+                tied.push_back(i);
+        // (the spy sees one index's matches in docid order)
+        auto by_did = [&](size_t a, size_t b) { return m[a].did < m[b].did; };
+        if (!std::is_sorted(tied.begin(), tied.end(), by_did))
+            std::sort(tied.begin(), tied.end(), by_did);
         std::vector<Xapian::docid> dids(tied.size());
         for (size_t i = 0; i < tied.size(); i++)
             dids[i] = m[tied[i]].did;
@@ -904,12 +908,29 @@ xap_hits_t *collapse_all(xap_db *db, const Xapian::Query &query, Xapian::valueno
         }
     }
     const size_t groups = rep.size();
-    std::vector<size_t> order(groups);
+    struct ranked {
+        double wt;
+        Xapian::docid did;
+        size_t g;
+    };
+    std::vector<ranked> rk(groups);
     for (size_t g = 0; g < groups; g++)
-        order[g] = g;
+        rk[g] = { m[rep[g]].wt, m[rep[g]].did, g };
     size_t kept = groups < want ? groups : want;
-    std::partial_sort(order.begin(), order.begin() + (long)kept, order.end(),
-                      [&](size_t a, size_t b) { return before(rep[a], rep[b]); });
+    std::partial_sort(rk.begin(), rk.begin() + (long)kept, rk.end(),
+                      [&](const ranked &a, const ranked &b) {
+                          if (a.wt != b.wt)
+                              return a.wt > b.wt;
+                          if (ties) {
+                              int c = tv[rep[a.g]].compare(tv[rep[b.g]]);
+                              if (c)
+                                  return c < 0;
+                          }
+                          return a.did < b.did;
+                      });
+    std::vector<size_t> order(kept);
+    for (size_t k = 0; k < kept; k++)
+        order[k] = rk[k].g;
 
     hits_holder hold;
     hold.h = (xap_hits_t *)calloc(1, sizeof *hold.h);
