@@ -22,6 +22,7 @@
 #include <hunspell/hunspell.h>
 
 #include "hsok/text.h"
+#include "lazy_hunspell.h"
 
 #define MIN_HEAD 5 /* bytes of a table word matched at the end of a compound */
 #define MIN_MOD 3  /* bytes before it */
@@ -319,6 +320,8 @@ void lemma_variants(const lemma_t *lm, const char *w, size_t n, const char *lemm
 static void load(lemma_t *lm)
 {
     lm->loaded = 1;
+    if (lazy_hunspell_load(NULL) != HSOK_OK)
+        return; /* no libhunspell: no dictionaries */
     const char *dir = getenv("HSOK_HUNSPELL_DIR");
     if (!dir || !*dir)
         dir = "/usr/share/hunspell";
