@@ -744,6 +744,79 @@ static void test_reindex_and_prune(void **state)
     assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
 }
 
+/* The spelling table holds the words the indexed files hold at least twice, counted over the
+ * whole index as files are added, changed and removed: "Mente du" offers a word seen in two
+ * files, not one seen once, and not one whose second file went. */
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void suggestion_is(const char *dbp, const char *q, const char *want)
+{
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(dbp, HSOK_DB_READ, &db, NULL), HSOK_OK);
+    hsok_search_opts_t o = { .limit = 10 };
+    hsok_results_t *r = run(db, q, &o);
+    const char *got = hsok_results_suggestion(r);
+    if (want && (!got || strcmp(got, want)))
+        fail_msg("'%s': suggestion '%s', want '%s'", q, got ? got : "(none)", want);
+    if (!want && got)
+        fail_msg("'%s': suggestion '%s', want none", q, got);
+    hsok_results_free(r);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+}
+
+static void index_ok(const char *dbp, const char *path)
+{
+    hsok_db_t *db = NULL;
+    assert_int_equal(hsok_db_open(dbp, HSOK_DB_WRITE, &db, NULL), HSOK_OK);
+    hsok_index_result_t res;
+    char *err = NULL;
+    if (hsok_db_index_file(db, path, NULL, &res, &err) != HSOK_OK)
+        fail_msg("index '%s': %s", path, err ? err : "?");
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+}
+
+static void test_spelling_follows_files(void **state)
+{
+    (void)state;
+    char dbp[400], a[400], b[400], c[400];
+    snprintf(dbp, sizeof dbp, "%s/dbspell", tmpdir);
+    snprintf(a, sizeof a, "%s/spell-a.txt", tmpdir);
+    snprintf(b, sizeof b, "%s/spell-b.txt", tmpdir);
+    snprintf(c, sizeof c, "%s/spell-c.txt", tmpdir);
+    write_text(a, "Kommunen mener at skrivebordsmodellen bør vurderes på nytt.\n");
+    write_text(b, "Vi støtter forslaget om felles journal for helsetjenesten.\n");
+    index_ok(dbp, a);
+    index_ok(dbp, b);
+    const char *typo = "skrivebordsmodelen", *word = "skrivebordsmodellen";
+    suggestion_is(dbp, typo, NULL); /* seen once */
+    write_text(c, "Også fylket ser at skrivebordsmodellen har svakheter.\n");
+    index_ok(dbp, c);
+    suggestion_is(dbp, typo, word); /* once in each of two files */
+    unlink(c);
+    hsok_db_t *db = NULL;
+    size_t removed = 0;
+    assert_int_equal(hsok_db_open(dbp, HSOK_DB_WRITE, &db, NULL), HSOK_OK);
+    assert_int_equal(hsok_db_prune(db, NULL, NULL, &removed, NULL), HSOK_OK);
+    assert_int_equal(removed, 1);
+    assert_int_equal(hsok_db_close(db, NULL), HSOK_OK);
+    suggestion_is(dbp, typo, NULL); /* its second file went */
+    /* a changed file: twice in it, then not at all */
+    write_text(a, "Kommunen mener at skrivebordsmodellen bør vurderes. Skrivebordsmodellen er "
+                  "uprøvd.\n");
+    index_ok(dbp, a);
+    suggestion_is(dbp, typo, word);
+    write_text(a, "Kommunen mener at modellen bør vurderes på nytt.\n");
+    index_ok(dbp, a);
+    suggestion_is(dbp, typo, NULL);
+    suggestion_is(dbp, "helsetjenestn", NULL); /* seen once */
+}
+
 static void test_missing_index(void **state)
 {
     (void)state;
@@ -775,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_wildcard),
         cmocka_unit_test(test_show_context),
         cmocka_unit_test(test_reindex_and_prune),
+        cmocka_unit_test(test_spelling_follows_files),
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_close_for_exit),
         cmocka_unit_test(test_identical_passages_fold),

@@ -1116,6 +1116,97 @@ static void test_spelling(void **state)
     close_ok(r);
 }
 
+/* xap_spelling_sync: the table follows the documents' words (uncommitted ones too, inside
+ * a transaction), a word below the minimum is left out, a word it never held stays out;
+ * xap_doc_terms lists the words of the documents about to go; xap_spelling_resync puts a
+ * table filled otherwise in step. */
+static int collect_doc_term(void *ctx, const char *t, size_t n, unsigned wdf)
+{
+    char *b = ctx;
+    size_t at = strlen(b);
+    assert_true(at + n + 4 < 200);
+    memcpy(b + at, t, n);
+    snprintf(b + at + n, 200 - at - n, ":%u ", wdf);
+    return 0;
+}
+
+static void sync_ok(xap_db_t *db, const char *word, long delta)
+{
+    char *err = NULL;
+    assert_int_equal(xap_spelling_sync(db, word, strlen(word), 2, delta, &err), HSOK_OK);
+    assert_null(err);
+}
+
+static void test_spelling_sync(void **state)
+{
+    (void)state;
+    char path[400];
+    tpath(path, sizeof path, "spellsync");
+    char *err = NULL;
+    xap_db_t *w = open_ok(path, 1);
+    assert_int_equal(xap_begin(w, &err), HSOK_OK);
+    add_doc(w, "helsenett kommune kommune og", "XFa", NULL);
+    add_doc(w, "høringssvar helsenett og", "XFb", NULL);
+    sync_ok(w, "helsenett", 2);   /* 2 times: in */
+    sync_ok(w, "kommune", 2);     /* 2 times in one document: in */
+    sync_ok(w, "høringssvar", 1); /* once: out */
+    assert_int_equal(xap_end(w, 1, &err), HSOK_OK);
+    spelling_is(w, "helsenet", "helsenett");
+    spelling_is(w, "komune", "kommune");
+    spelling_is(w, "høringsvar", NULL);
+
+    /* the words of the documents indexed by XFa, with their wdf */
+    char b[200] = "";
+    assert_int_equal(xap_doc_terms(w, "XFa", 3, collect_doc_term, b, &err), HSOK_OK);
+    assert_null(err);
+    assert_string_equal(b, "XFa:0 helsenett:1 kommune:2 og:1 ");
+
+    /* a third document: høringssvar now twice; deleting XFa takes helsenett down to once
+     * and kommune to none; "og" (never in the table) stays out */
+    assert_int_equal(xap_begin(w, &err), HSOK_OK);
+    add_doc(w, "høringssvar ordliste", "XFc", NULL);
+    assert_int_equal(xap_delete_term(w, "XFa", 3, &err), HSOK_OK);
+    sync_ok(w, "høringssvar", 1);
+    sync_ok(w, "helsenett", -1);
+    sync_ok(w, "kommune", -2);
+    sync_ok(w, "og", -1);
+    sync_ok(w, "ordliste", 1);
+    assert_int_equal(xap_end(w, 1, &err), HSOK_OK);
+    spelling_is(w, "høringsvar", "høringssvar");
+    spelling_is(w, "helsenet", NULL);
+    spelling_is(w, "komune", NULL);
+    spelling_is(w, "ordlista", NULL);
+    spelling_is(w, "ogg", NULL);
+    add_doc(w, "ordliste", "XFd", NULL);
+    sync_ok(w, "ordliste", 1);
+    spelling_is(w, "ordlista", "ordliste");
+
+    /* a table filled word by word: resync keeps the words held twice, at their count */
+    assert_int_equal(xap_add_spelling(w, "helsenett", 9, 5, &err), HSOK_OK);
+    assert_int_equal(xap_add_spelling(w, "ordliste", 8, 1, &err), HSOK_OK); /* 3: too many */
+    assert_int_equal(xap_commit(w, &err), HSOK_OK);
+    spelling_is(w, "helsenet", "helsenett");
+    assert_int_equal(xap_spelling_resync(w, 2, &err), HSOK_OK);
+    assert_null(err);
+    spelling_is(w, "helsenet", NULL); /* once in the documents */
+    spelling_is(w, "ordlista", "ordliste");
+    add_doc(w, "ordlisten", "XFe", NULL);
+    add_doc(w, "ordlisten", "XFf", NULL);
+    add_doc(w, "ordlisten", "XFg", NULL);
+    sync_ok(w, "ordlisten", 3);
+    /* "ordliste" 2 against "ordlisten" 3: one edit each from "ordlistne"; the more frequent */
+    spelling_is(w, "ordlistne", "ordlisten");
+    close_ok(w);
+
+    xap_db_t *r = open_ok(path, 0);
+    spelling_is(r, "ordlista", "ordliste");
+    assert_int_equal(xap_spelling_sync(r, "ord", 3, 2, 1, &err), HSOK_ERR_INVALID);
+    check_msg(&err, path);
+    assert_int_equal(xap_spelling_resync(r, 2, &err), HSOK_ERR_INVALID);
+    check_msg(&err, path);
+    close_ok(r);
+}
+
 /* ---- transactions ---- */
 
 static void test_transactions(void **state)
@@ -2432,6 +2523,7 @@ int main(void)
         cmocka_unit_test(test_query_describe),
         cmocka_unit_test(test_delete_term),
         cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_spelling_sync),
         cmocka_unit_test(test_transactions),
         cmocka_unit_test(test_error_missing),
         cmocka_unit_test(test_error_locked),

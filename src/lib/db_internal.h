@@ -28,6 +28,7 @@ struct hsok_db {
     char **warnings;      /* hsok_index_result_t.warnings of the last indexed file */
     size_t nwarnings;
     char *dup_path;       /* hsok_index_result_t.duplicate_of of the last indexed file */
+    int spelling_ok;      /* the spelling table is kept as index.c add_spellings keeps it */
 };
 
 /* Searches of db order passages of equal score by source path, then docid: place in the file

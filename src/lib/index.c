@@ -559,33 +559,96 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Add the collected words to the spelling table, each distinct word once with its count:
- * Xapian's spelling table is slow to update word by word. */
-static hsok_status_t add_spellings(term_ctx_t *c, char **errmsg)
+typedef struct spell_word {
+    const char *w;
+    int n; /* +1: one more in the passages added, -1: one fewer (deleted) */
+} spell_word_t;
+
+static int cmp_spell_word(const void *a, const void *b)
+{
+    return strcmp(((const spell_word_t *)a)->w, ((const spell_word_t *)b)->w);
+}
+
+/* Bring the spelling table in step with the words of the passages just added (words, one
+ * entry per occurrence, NUL-separated) and just deleted (gone, the same): a word is in it as
+ * often as in the indexed passages, if that is at least HSOK_SPELLING_MIN_FREQ times over the
+ * whole index, so a word seen once in each of two files is in it. Each distinct word whose
+ * count changed is looked at once: Xapian's spelling table is slow to update word by word. */
+static hsok_status_t add_spellings(xap_db_t *x, buf_t *words, buf_t *gone, char **errmsg)
 {
     size_t n = 0;
-    for (size_t i = 0; i < c->words.len; i++)
-        n += c->words.data[i] == '\0';
-    if (!n)
-        return HSOK_OK;
-    char **v = malloc(n * sizeof *v);
-    if (!v)
-        return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t i = 0; i < c->words.len; i += strlen(c->words.data + i) + 1)
-        v[k++] = c->words.data + i;
-    qsort(v, n, sizeof *v, cmp_str);
+    for (size_t i = 0; i < words->len; i++)
+        n += words->data[i] == '\0';
+    for (size_t i = 0; i < gone->len; i++)
+        n += gone->data[i] == '\0';
     hsok_status_t st = HSOK_OK;
-    for (size_t i = 0; i < n && st == HSOK_OK;) {
-        size_t j = i + 1;
-        while (j < n && !strcmp(v[j], v[i]))
-            j++;
-        st = xap_add_spelling(c->x, v[i], strlen(v[i]), (unsigned)(j - i), errmsg);
+    spell_word_t *v = n ? malloc(n * sizeof *v) : NULL;
+    if (n && !v)
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; v && i < words->len; i += strlen(words->data + i) + 1)
+        v[k++] = (spell_word_t){ words->data + i, 1 };
+    for (size_t i = 0; v && i < gone->len; i += strlen(gone->data + i) + 1)
+        v[k++] = (spell_word_t){ gone->data + i, -1 };
+    if (v)
+        qsort(v, n, sizeof *v, cmp_spell_word);
+    for (size_t i = 0; v && i < n && st == HSOK_OK;) {
+        long delta = 0;
+        size_t j = i;
+        for (; j < n && !strcmp(v[j].w, v[i].w); j++)
+            delta += v[j].n;
+        st = xap_spelling_sync(x, v[i].w, strlen(v[i].w), HSOK_SPELLING_MIN_FREQ, delta, errmsg);
         i = j;
     }
     free(v);
-    buf_reset(&c->words);
+    buf_reset(words);
+    buf_reset(gone);
     return st;
+}
+
+/* Collect a spelling word (prefix.h) of a passage about to be deleted into the list ctx, once
+ * for each time the passage has it. */
+static int on_gone_term(void *ctx, const char *t, size_t n, unsigned wdf)
+{
+    buf_t *gone = ctx;
+    if (n >= 3 && n <= HSOK_SPELLING_WORD_MAX && !(*t >= 'A' && *t <= 'Z'))
+        for (unsigned i = 0; i < wdf; i++) {
+            buf_add(gone, t, n);
+            buf_addch(gone, '\0');
+        }
+    return gone->err;
+}
+
+/* Inside a transaction: make sure the spelling table is kept as add_spellings keeps it. An
+ * index made before (up to format 16) held every word, each as often as the passages do:
+ * once, its words seen fewer than HSOK_SPELLING_MIN_FREQ times go (and words of files
+ * removed since). */
+static hsok_status_t spelling_in_step(hsok_db_t *db, char **errmsg)
+{
+    if (db->spelling_ok)
+        return HSOK_OK;
+    char want[32], *val = NULL;
+    snprintf(want, sizeof want, "min %d", HSOK_SPELLING_MIN_FREQ);
+    hsok_status_t st = xap_get_meta(db->x, META_SPELLING, &val, errmsg);
+    if (st == HSOK_OK && strcmp(val, want)) {
+        st = xap_spelling_resync(db->x, HSOK_SPELLING_MIN_FREQ, errmsg);
+        if (st == HSOK_OK)
+            st = xap_set_meta(db->x, META_SPELLING, want, errmsg);
+    }
+    free(val);
+    db->spelling_ok = st == HSOK_OK;
+    return st;
+}
+
+/* Inside a transaction: delete the passages indexed by the term t[0..n), their words going
+ * into the list gone for add_spellings. */
+static hsok_status_t delete_passages(xap_db_t *x, const char *t, size_t n, buf_t *gone,
+                                     char **errmsg)
+{
+    hsok_status_t st = xap_doc_terms(x, t, n, on_gone_term, gone, errmsg);
+    if (st == HSOK_OK && gone->err)
+        st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
+    return st == HSOK_OK ? xap_delete_term(x, t, n, errmsg) : st;
 }
 
 static int add_boolean(term_ctx_t *c, const char *pfx, const char *s)
@@ -691,8 +754,9 @@ static int same_content_at(const char *real, uint64_t content, size_t max)
 }
 
 /* Inside a transaction: remove the passages and the record of the file with key `key`, if its
- * record says it was indexed from `real` (else another path holds it now: leave it). */
-static hsok_status_t drop_file_at(xap_db_t *x, const char *key, const char *real,
+ * record says it was indexed from `real` (else another path holds it now: leave it). Their
+ * words go into gone (delete_passages). */
+static hsok_status_t drop_file_at(xap_db_t *x, const char *key, const char *real, buf_t *gone,
                                   char **errmsg)
 {
     buf_t k = BUF_INIT;
@@ -708,7 +772,7 @@ static hsok_status_t drop_file_at(xap_db_t *x, const char *key, const char *real
             buf_t t = BUF_INIT;
             buf_addf(&t, "%s%s", PFX_FILE, key);
             st = t.err ? hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory")
-                       : xap_delete_term(x, t.data, t.len, errmsg);
+                       : delete_passages(x, t.data, t.len, gone, errmsg);
             buf_free(&t);
             if (st == HSOK_OK)
                 st = xap_set_meta(x, k.data, "", errmsg);
@@ -1058,6 +1122,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     char *prev_key = NULL, oldpkey[17] = "";
     int moved = 0;
     term_ctx_t tc = { db->x, NULL, BUF_INIT, 1, BUF_INIT, 0, errmsg };
+    buf_t gone = BUF_INIT; /* words of the passages deleted, for add_spellings */
     int in_txn = 0;
 
     /* the sidecar and the override are part of the file's signature */
@@ -1230,13 +1295,17 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
     if (st != HSOK_OK)
         goto out;
     in_txn = 1;
+    st = spelling_in_step(db, errmsg);
+    if (st != HSOK_OK)
+        goto out;
     buf_t fterm = BUF_INIT;
     buf_addf(&fterm, "%s%s", PFX_FILE, key);
-    st = fterm.err ? HSOK_ERR_NOMEM : xap_delete_term(db->x, fterm.data, fterm.len, errmsg);
+    st = fterm.err ? HSOK_ERR_NOMEM
+                   : delete_passages(db->x, fterm.data, fterm.len, &gone, errmsg);
     buf_free(&fterm);
     /* the path held other content before: that file's passages go */
     if (st == HSOK_OK && strcmp(prev_key, key))
-        st = drop_file_at(db->x, prev_key, real, errmsg);
+        st = drop_file_at(db->x, prev_key, real, &gone, errmsg);
     /* the path map: this path holds key; a moved file's old path holds nothing now */
     if (st == HSOK_OK)
         st = xap_set_meta(db->x, pathrec.data, key, errmsg);
@@ -1312,7 +1381,7 @@ hsok_status_t hsok_db_index_file(hsok_db_t *db, const char *path, const hsok_ind
             goto out;
     }
 
-    st = add_spellings(&tc, errmsg);
+    st = add_spellings(db->x, &tc.words, &gone, errmsg);
     if (st == HSOK_OK)
         st = db_store_lemmas(db, errmsg);
     if (st != HSOK_OK)
@@ -1370,6 +1439,7 @@ out:
         /* only an index error or out of memory gets here; cancelling also drops the files
          * indexed since the last commit (they have no record either, so they are redone) */
         xap_end(db->x, 0, NULL);
+        db->spelling_ok = 0; /* its metadata may be gone with the rest */
         if (db->uncommitted_files && errmsg && *errmsg) {
             char *m = NULL;
             hsok_seterr(&m, st, "%s; the %zu file(s) indexed before it in this run were "
@@ -1389,6 +1459,7 @@ out:
     hsok_analyzer_memo(db->an, 0);
     buf_free(&tc.term);
     buf_free(&tc.words);
+    buf_free(&gone);
     buf_free(&data);
     buf_free(&sig);
     buf_free(&rec);
@@ -1472,11 +1543,15 @@ static int prune_one(void *ctx, const char *mkey)
     char *path = meta_field_unescaped(val, "path");
     struct stat sb;
     if (real && stat(real, &sb) != 0 && errno == ENOENT) {
-        buf_t t = BUF_INIT;
+        buf_t t = BUF_INIT, gone = BUF_INIT, none = BUF_INIT;
         buf_addf(&t, "%s%s", PFX_FILE, mkey + strlen(META_FILE));
         pc->st = t.err ? HSOK_ERR_NOMEM : xap_begin(pc->db->x, pc->errmsg);
         if (pc->st == HSOK_OK) {
-            pc->st = xap_delete_term(pc->db->x, t.data, t.len, pc->errmsg);
+            pc->st = spelling_in_step(pc->db, pc->errmsg);
+            if (pc->st == HSOK_OK)
+                pc->st = delete_passages(pc->db->x, t.data, t.len, &gone, pc->errmsg);
+            if (pc->st == HSOK_OK)
+                pc->st = add_spellings(pc->db->x, &none, &gone, pc->errmsg);
             if (pc->st == HSOK_OK)
                 pc->st = xap_set_meta(pc->db->x, mkey, "", pc->errmsg);
             if (pc->st == HSOK_OK)
@@ -1484,8 +1559,11 @@ static int prune_one(void *ctx, const char *mkey)
             hsok_status_t e = xap_end(pc->db->x, pc->st == HSOK_OK, pc->errmsg);
             if (pc->st == HSOK_OK)
                 pc->st = e;
+            if (pc->st != HSOK_OK)
+                pc->db->spelling_ok = 0;
         }
         buf_free(&t);
+        buf_free(&gone);
         if (pc->st == HSOK_OK) {
             pc->removed++;
             if (pc->fn)

@@ -114,6 +114,20 @@ hsok_status_t xap_data_by_docid(xap_db_t *db, unsigned docid, char **data, size_
 /* Add a word to the spelling table (writable db), `freq` occurrences (0 counts as 1). */
 hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, unsigned freq,
                                char **errmsg);
+/* Keep the spelling table in step with the documents (writable db): it holds a word as often
+ * as the documents do (its collection frequency, uncommitted changes counted) if that is at
+ * least min_freq, else not at all. xap_spelling_sync: the documents' count of `word` changed
+ * by delta since the table was last in step (a word the table never held, such as one under
+ * a stopword filter, stays out when delta < 0). xap_spelling_resync: every word of the table
+ * is put in step, for a table that was not (kept otherwise). */
+hsok_status_t xap_spelling_sync(xap_db_t *db, const char *word, size_t len, unsigned min_freq,
+                                long delta, char **errmsg);
+hsok_status_t xap_spelling_resync(xap_db_t *db, unsigned min_freq, char **errmsg);
+/* Call fn for each term of each document indexed by term, with its wdf there (a term of
+ * several documents once for each); stop early if fn returns nonzero. */
+hsok_status_t xap_doc_terms(xap_db_t *db, const char *term, size_t len,
+                            int (*fn)(void *ctx, const char *t, size_t n, unsigned wdf),
+                            void *ctx, char **errmsg);
 /* Spelling suggestion for one word: *out malloc'd, or NULL if none. */
 hsok_status_t xap_spelling(xap_db_t *db, const char *word, size_t len, char **out, char **errmsg);
 

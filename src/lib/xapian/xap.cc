@@ -1414,6 +1414,79 @@ hsok_status_t xap_add_spelling(xap_db_t *db, const char *word, size_t len, unsig
     });
 }
 
+namespace {
+// Set the table's count of w to its collection frequency if that is at least min_freq, else
+// take w out; `have` is what the table holds now
+void spelling_set(Xapian::WritableDatabase &d, const std::string &w, Xapian::termcount have,
+                  Xapian::termcount cf, unsigned min_freq)
+{
+    Xapian::termcount want = cf >= min_freq ? cf : 0;
+    if (want > have)
+        d.add_spelling(w, want - have);
+    else if (want < have)
+        d.remove_spelling(w, have - want);
+}
+
+// Hand the collected terms (term, number) to fn until it returns nonzero. Terms are collected
+// before the first call: guarded() may retry its body, and nothing may be handed out twice.
+using counted_terms = std::vector<std::pair<std::string, unsigned>>;
+void hand_out(const counted_terms &terms, int (*fn)(void *, const char *, size_t, unsigned),
+              void *ctx)
+{
+    for (const auto &t : terms)
+        if (fn(ctx, t.first.data(), t.first.size(), t.second))
+            break;
+}
+} // namespace
+
+hsok_status_t xap_spelling_sync(xap_db_t *db, const char *word, size_t len, unsigned min_freq,
+                                long delta, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        if (!len || !delta)
+            return HSOK_OK;
+        std::string w = str(word, len);
+        // the collection frequency counts the changes not yet committed
+        long cf = (long)db->wdb.get_collection_freq(w), before = cf - delta;
+        Xapian::termcount have = before >= (long)min_freq ? (Xapian::termcount)before : 0;
+        spelling_set(db->wdb, w, have, (Xapian::termcount)cf, min_freq);
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_spelling_resync(xap_db_t *db, unsigned min_freq, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_writable(db);
+        std::vector<std::pair<std::string, Xapian::termcount>> words;
+        for (Xapian::TermIterator it = db->wdb.spellings_begin(); it != db->wdb.spellings_end();
+             ++it)
+            words.emplace_back(*it, it.get_termfreq());
+        for (const auto &w : words)
+            spelling_set(db->wdb, w.first, w.second, db->wdb.get_collection_freq(w.first),
+                         min_freq);
+        return HSOK_OK;
+    });
+}
+
+hsok_status_t xap_doc_terms(xap_db_t *db, const char *term, size_t len,
+                            int (*fn)(void *ctx, const char *t, size_t n, unsigned wdf),
+                            void *ctx, char **errmsg)
+{
+    return guarded(db, errmsg, [&] {
+        need_db(db);
+        Xapian::Database &d = db->rd();
+        std::string t = str(term, len);
+        counted_terms terms;
+        for (Xapian::PostingIterator p = d.postlist_begin(t); p != d.postlist_end(t); ++p)
+            for (Xapian::TermIterator it = d.termlist_begin(*p); it != d.termlist_end(*p); ++it)
+                terms.emplace_back(*it, it.get_wdf());
+        hand_out(terms, fn, ctx);
+        return HSOK_OK;
+    });
+}
+
 hsok_status_t xap_spelling(xap_db_t *db, const char *word, size_t len, char **out, char **errmsg)
 {
     *out = nullptr;
@@ -1533,13 +1606,10 @@ hsok_status_t xap_terms(xap_db_t *db, const char *prefix, size_t prefix_len,
         need_db(db);
         Xapian::Database &d = db->rd();
         std::string pfx = str(prefix, prefix_len);
-        // collect first: guarded() may retry the body, and nothing may be handed out twice
-        std::vector<std::pair<std::string, unsigned>> terms;
+        counted_terms terms;
         for (Xapian::TermIterator it = d.allterms_begin(pfx); it != d.allterms_end(pfx); ++it)
             terms.emplace_back(*it, it.get_termfreq());
-        for (const auto &t : terms)
-            if (fn(ctx, t.first.data(), t.first.size(), t.second))
-                break;
+        hand_out(terms, fn, ctx);
         return HSOK_OK;
     });
 }
