@@ -2,7 +2,7 @@
  *
  * Per passage: word terms with positions (normalised surface form), Z+stem for every word,
  * P+stem for compound parts, boolean terms for id, file, respondent, question, goal, section
- * words and kind, value slots for respondent, section, source, line, ordinal and file.
+ * words and kind, value slots for the source and the collapse keys (prefix.h).
  * Per file: a metadata record "file:<key>" with the content signature, so unchanged files
  * are skipped and vanished files can be pruned.
  */
@@ -682,13 +682,6 @@ static int set_value_str(xap_doc_t *doc, unsigned slot, const char *s)
     return xap_doc_set_value(doc, slot, s, strlen(s));
 }
 
-static int set_value_num(xap_doc_t *doc, unsigned slot, unsigned long v)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%010lu", v);
-    return xap_doc_set_value(doc, slot, tmp, (size_t)n);
-}
-
 void hsok_db_set_max_file_size(hsok_db_t *db, size_t max)
 {
     db->max_file_size = max;
@@ -924,10 +917,7 @@ static hsok_status_t build_doc(term_ctx_t *tc, hsok_db_t *db, const hsok_record_
         snprintf(num, sizeof num, "%d", r.goal_no);
         bad = add_boolean(tc, PFX_GOAL, num);
     }
-    bad = bad || set_value_str(doc, SLOT_RESPONDENT, r.respondent) ||
-          set_value_str(doc, SLOT_SECTION, r.section) ||
-          set_value_str(doc, SLOT_SOURCE, r.source) || set_value_num(doc, SLOT_LINE, r.line) ||
-          set_value_num(doc, SLOT_ORDINAL, r.ordinal) || set_value_str(doc, SLOT_FILE, key) ||
+    bad = bad || set_value_str(doc, SLOT_SOURCE, r.source) ||
           set_value_str(doc, SLOT_DUP, dupkey) || set_value_str(doc, SLOT_OWNDUP, dupkey) ||
           xap_doc_set_data(doc, data.data, data.len);
     buf_free(&data);

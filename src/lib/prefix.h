@@ -25,13 +25,12 @@
 #define PFX_POSITION "XP"   /* XP + position id ("stotter", "imot", "delvis", "endring") */
 #define PFX_COPY "XC"       /* the passage is in a group of copies (copies.c) */
 
+/* Only what a search sorts or collapses by is a value; the rest of a passage is in its data
+ * record. Slots 0, 1, 3, 4 and 5 once held the respondent, section, line, ordinal and file
+ * key, copies of the record that nothing read (4 MB of a 94 MB index); passages indexed
+ * before still have them, unused. */
 enum {
-    SLOT_RESPONDENT = 0,
-    SLOT_SECTION = 1,
-    SLOT_SOURCE = 2,
-    SLOT_LINE = 3,     /* sortable: zero-padded decimal */
-    SLOT_ORDINAL = 4,  /* sortable: zero-padded decimal */
-    SLOT_FILE = 5,     /* file key */
+    SLOT_SOURCE = 2,   /* the source path: orders passages of equal score (shards.c) */
     SLOT_DUP = 6,      /* hash of respondent + text (db_dup_key): identical passages of one
                           respondent collapse to one search hit; "c" + group id for a
                           passage in a group of copies (copies.c), so the group does */
