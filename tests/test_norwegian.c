@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hsok/compound.h"
+#include "lemma.h"
 #include "hsok/db.h"
 #include "hsok/ingest.h"
 #include "hsok/query.h"
@@ -205,6 +206,77 @@ static void test_false_splits(void **state)
     /* short words never split */
     assert_int_equal(nparts("helse"), 0);
     assert_int_equal(nparts(""), 0);
+}
+
+/* The split cache is emptied when full (64 Ki words) and fills again: a word splits the same
+ * before and after many others came through it */
+static void test_split_cache_refills(void **state)
+{
+    (void)state;
+    hsok_lexicon_t *l = NULL;
+    assert_int_equal(hsok_lexicon_from_string("kommune\nhelse\ntjeneste\ntjenesten\n", &l,
+                                              NULL), HSOK_OK);
+    const char *w = "kommunehelsetjenesten";
+    size_t s0[8], e0[8], s1[8], e1[8];
+    size_t n0 = hsok_compound_split(l, w, strlen(w), s0, e0, 8);
+    assert_true(n0 >= 2);
+    char other[32];
+    for (unsigned i = 0; i < 3 * 65536 + 7; i++) {
+        snprintf(other, sizeof other, "kommune%06uhelse", i);
+        hsok_compound_split(l, other, strlen(other), s1, e1, 8);
+        if (i % 50000 == 0) { /* the same parts, from the cache or split again */
+            assert_int_equal(hsok_compound_split(l, w, strlen(w), s1, e1, 8), n0);
+            assert_memory_equal(s1, s0, n0 * sizeof *s0);
+            assert_memory_equal(e1, e0, n0 * sizeof *e0);
+        }
+    }
+    assert_int_equal(hsok_compound_split(l, w, strlen(w), s1, e1, 8), n0);
+    assert_memory_equal(s1, s0, n0 * sizeof *s0);
+    assert_memory_equal(e1, e0, n0 * sizeof *e0);
+    hsok_lexicon_free(l);
+}
+
+/* lemma_clear empties the word cache (indexing does so when it is large, dblemma.c): a word
+ * looked up again gets the same lemmas and variants, and is listed again */
+static void test_lemma_cache_clear(void **state)
+{
+    (void)state;
+    lemma_t *lm = lemma_new();
+    assert_non_null(lm);
+    const char *tab = "tenest\ttjeneste\n";
+    assert_int_equal(lemma_set_table(lm, tab, strlen(tab)), 0);
+    const char *l, *v, *w;
+    size_t ll, vl, wl;
+    assert_int_equal(lemma_get(lm, "tenesta", 7, &l, &ll, &v, &vl), 0);
+    assert_true(lemma_list_has(l, ll, "tenest", 6));
+    assert_true(lemma_list_has(v, vl, "tjeneste", 8));
+    char *l0 = malloc(ll + 1), *v0 = malloc(vl + 1);
+    assert_non_null(l0);
+    assert_non_null(v0);
+    memcpy(l0, l, ll);
+    memcpy(v0, v, vl);
+    size_t ll0 = ll, vl0 = vl;
+    assert_int_equal(lemma_get(lm, "lederen", 7, &l, &ll, &v, &vl), 0);
+    assert_int_equal(lemma_count(lm), 2);
+    lemma_clear(lm);
+    assert_int_equal(lemma_count(lm), 0);
+    assert_int_equal(lemma_get(lm, "tenesta", 7, &l, &ll, &v, &vl), 0);
+    assert_int_equal(ll, ll0);
+    assert_memory_equal(l, l0, ll);
+    assert_int_equal(vl, vl0);
+    assert_memory_equal(v, v0, vl);
+    assert_int_equal(lemma_count(lm), 1);
+    lemma_entry(lm, 0, &w, &wl, &l, &ll);
+    assert_int_equal(wl, 7);
+    assert_memory_equal(w, "tenesta", 7);
+    assert_int_equal(ll, ll0);
+    /* the word that was cleared is not there; looked up, it is the second */
+    assert_int_equal(lemma_get(lm, "lederen", 7, &l, &ll, &v, &vl), 0);
+    assert_true(lemma_list_has(l, ll, "leder", 5));
+    assert_int_equal(lemma_count(lm), 2);
+    free(l0);
+    free(v0);
+    lemma_free(lm);
 }
 
 static void test_lexicon_from_string(void **state)
@@ -810,6 +882,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_true_splits),
         cmocka_unit_test(test_false_splits),
+        cmocka_unit_test(test_split_cache_refills),
+        cmocka_unit_test(test_lemma_cache_clear),
         cmocka_unit_test(test_lexicon_from_string),
         cmocka_unit_test(test_compound_search),
         cmocka_unit_test(test_drop_lexicon),

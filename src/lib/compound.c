@@ -29,6 +29,11 @@
 #define MIN_WORD_CHARS 8
 #define MAX_DEPTH 3
 #define MAX_PARTS 8
+/* Splits kept for words seen again: an entry takes about 100 bytes, so 64 Ki words are about
+ * 7 MB. A corpus's long words keep coming (about 860,000 distinct words in the 100 MB
+ * gen-corpus, a cache of 60 MB or more if kept all), so a full cache is emptied and fills
+ * again; the frequent words are back after their next use, and a split costs microseconds. */
+#define SPLIT_CACHE_MAX ((size_t)1 << 16)
 
 /* Modifiers that are prefixes or particles: a split on them changes the meaning
  * ("forsikring" is not "for" + "sikring"). Shorter than MIN_MOD_CHARS are excluded anyway. */
@@ -81,6 +86,8 @@ struct hsok_lexicon {
     size_t ncache, cachecap;
     hsok_analyzer_t *an; /* for the stopword check */
 };
+
+static void cache_clear(hsok_lexicon_t *lex);
 
 const char *const *hsok_lexicon_default_paths(void)
 {
@@ -344,15 +351,7 @@ void hsok_lexicon_free(hsok_lexicon_t *lex)
 {
     if (!lex)
         return;
-    for (size_t i = 0; i < lex->cachecap; i++) {
-        cache_ent_t *c = lex->cache ? lex->cache[i] : NULL;
-        while (c) {
-            cache_ent_t *nx = c->next;
-            free(c->word);
-            free(c);
-            c = nx;
-        }
-    }
+    cache_clear(lex);
     free(lex->cache);
     free(lex->arena);
     free(lex->slots);
@@ -506,8 +505,27 @@ static cache_ent_t *cache_get(hsok_lexicon_t *lex, const char *w, size_t n, uint
     return NULL;
 }
 
+/* Free every cached split (the table stays). */
+static void cache_clear(hsok_lexicon_t *lex)
+{
+    for (size_t i = 0; i < lex->cachecap; i++) {
+        cache_ent_t *c = lex->cache ? lex->cache[i] : NULL;
+        while (c) {
+            cache_ent_t *nx = c->next;
+            free(c->word);
+            free(c);
+            c = nx;
+        }
+        if (lex->cache)
+            lex->cache[i] = NULL;
+    }
+    lex->ncache = 0;
+}
+
 static void cache_put(hsok_lexicon_t *lex, const char *w, size_t n, uint32_t h, const parts_t *p)
 {
+    if (lex->ncache >= SPLIT_CACHE_MAX)
+        cache_clear(lex);
     if (lex->ncache + 1 > lex->cachecap) {
         size_t nc = lex->cachecap ? lex->cachecap * 2 : 4096;
         cache_ent_t **t = calloc(nc, sizeof *t);

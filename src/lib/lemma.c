@@ -459,6 +459,17 @@ int lemma_get(lemma_t *lm, const char *w, size_t n, const char **lemmas, size_t 
     return 0;
 }
 
+void lemma_clear(lemma_t *lm)
+{
+    if (!lm)
+        return;
+    /* the memory stays for the words to come */
+    buf_reset(&lm->cache.arena);
+    lm->cache.nent = 0;
+    if (lm->cache.nslot)
+        memset(lm->cache.slot, 0, lm->cache.nslot * sizeof *lm->cache.slot);
+}
+
 size_t lemma_count(const lemma_t *lm)
 {
     return lm ? lm->cache.nent : 0;

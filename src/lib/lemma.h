@@ -46,11 +46,15 @@ int lemma_get(lemma_t *lm, const char *w, size_t n, const char **lemmas, size_t 
 void lemma_variants(const lemma_t *lm, const char *w, size_t n, const char *lemmas,
                     size_t llen, buf_t *out);
 
-/* Cached words in the order they were first looked up: word i and its lemma list. Returns
- * the number of cached words. */
+/* Cached words in the order they were first looked up (since lemma_clear): word i and its
+ * lemma list. Returns the number of cached words. */
 size_t lemma_count(const lemma_t *lm);
 void lemma_entry(const lemma_t *lm, size_t i, const char **w, size_t *n, const char **lemmas,
                  size_t *llen);
+
+/* Empty the cache of words (the variant table and the dictionaries stay): a word looked up
+ * after this is looked up again. */
+void lemma_clear(lemma_t *lm);
 
 /* Nonzero if list[0..len) holds s[0..n). */
 int lemma_list_has(const char *list, size_t len, const char *s, size_t n);
