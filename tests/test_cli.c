@@ -2708,6 +2708,73 @@ static void test_missing_index(void **state)
 
 /* ---- tests: stats, show ---- */
 
+/* Files indexed without a word list say so (at index time, once, and in 'hsok stats'): without
+ * hunspell's dictionaries no base forms are indexed, without a compound lexicon nothing is
+ * split, and searches then miss forms an analyst expects. An empty HSOK_LEXICON turns
+ * splitting off on purpose: no warning, but stats still tells. */
+static void test_analysis_gaps(void **state)
+{
+    (void)state;
+    char *dir = new_dir("gaps");
+    char *db = path_join(dir, "index");
+    char *txt = path_join(dir, "svar.txt");
+    static const char body[] = "Kommunen mener informasjonssikkerheten m\xc3\xa5 styrkes.\n";
+    write_file(txt, body, sizeof body - 1);
+    run_t r;
+    const char *missing[] = {"HSOK_HUNSPELL_DIR=/nonexistent-hunspell",
+                             "HSOK_LEXICON=/nonexistent-wordlist", NULL};
+    run_opts_t o = {NULL, missing, 0};
+    run_with(&r, &o, "index", "--no-themes", "--db", db, txt);
+    assert_exit(&r, 0);
+    assert_int_equal(count_str(r.err, "hsok: warning: indexed without base forms"), 1);
+    assert_int_equal(count_str(r.err, "hsok: warning: indexed without compound splitting"), 1);
+    assert_contains(r.err, "hunspell-no");
+    assert_contains(r.err, "wnorwegian");
+    run_free(&r);
+    run(&r, "stats", "--json", "--db", db);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 1);
+    assert_int_equal(jget_type(jl.v[0], "lemmas", J_BOOL)->b, 0);
+    assert_int_equal(jget_type(jl.v[0], "compound_splitting", J_BOOL)->b, 0);
+    jlines_free(&jl);
+    run_free(&r);
+    run(&r, "stats", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "analysis:     no base forms");
+    assert_contains(r.out, "no compound splitting");
+    run_free(&r);
+
+    /* the word lists installed: no warning, and stats says both are on */
+    run(&r, "index", "--no-themes", "--force", "--db", db, txt);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    run(&r, "stats", "--json", "--db", db);
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jget_type(jl.v[0], "lemmas", J_BOOL)->b, 1);
+    assert_int_equal(jget_type(jl.v[0], "compound_splitting", J_BOOL)->b, 1);
+    jlines_free(&jl);
+    run_free(&r);
+
+    /* splitting off on purpose: not warned about */
+    const char *off[] = {"HSOK_LEXICON=", NULL};
+    run_opts_t o2 = {NULL, off, 0};
+    run_with(&r, &o2, "index", "--no-themes", "--force", "--db", db, txt);
+    assert_exit(&r, 0);
+    assert_int_equal(r.err_len, 0);
+    run_free(&r);
+    run(&r, "stats", "--db", db);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "analysis:     base forms, no compound splitting");
+    run_free(&r);
+    free(txt);
+    free(db);
+    free(dir);
+}
+
 static void test_stats(void **state)
 {
     (void)state;
@@ -5390,6 +5457,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_malformed_query),
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_analysis_gaps),
         cmocka_unit_test(test_export_format_from_name),
         cmocka_unit_test(test_export_output_safety),
         cmocka_unit_test(test_search_some_words),

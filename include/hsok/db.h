@@ -215,6 +215,14 @@ typedef struct hsok_stats {
 hsok_status_t hsok_db_stats(hsok_db_t *db, hsok_stats_t **out, char **errmsg);
 void hsok_stats_free(hsok_stats_t *st);
 
+/* What the index's Norwegian analysis lacks because a word list was missing when its files
+ * were indexed: *no_lemmas when hunspell's nb/nn dictionaries (Debian's hunspell-no, read with
+ * libhunspell) were not found, so no base forms were indexed; *no_compounds when no compound
+ * lexicon (Debian's wnorwegian, or $HSOK_LEXICON) was, so no compound was split. Both 0 when
+ * the index says nothing (no file indexed yet). */
+hsok_status_t hsok_db_analysis_gaps(hsok_db_t *db, int *no_lemmas, int *no_compounds,
+                                    char **errmsg);
+
 /* Check the index at path for damage: Xapian's consistency check (every table, block by
  * block) and that every passage's record is there, on a copy of the index's files in $TMPDIR
  * (else /tmp): the index is only read, and no lock is taken. Refuses what hsok_db_open

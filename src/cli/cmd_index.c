@@ -411,6 +411,24 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
                        walk_opts_t *wop, int prune, int no_themes, manifest_match_t *mm,
                        int mix_samples);
 
+/* Say when the files were indexed without lemmas or compound splitting because a word list
+ * is missing: searches then miss forms an analyst expects to be found. An empty
+ * $HSOK_LEXICON turns splitting off on purpose, so that is not warned about. */
+static void warn_analysis_gaps(hsok_db_t *db)
+{
+    int no_lemmas = 0, no_compounds = 0;
+    if (hsok_db_analysis_gaps(db, &no_lemmas, &no_compounds, NULL) != HSOK_OK)
+        return;
+    if (no_lemmas)
+        cli_error("warning: indexed without base forms: hunspell's Norwegian dictionaries were "
+                  "not found (install Debian's hunspell-no and libhunspell-1.7-0, then run "
+                  "'hsok index --force')");
+    const char *lex = getenv("HSOK_LEXICON");
+    if (no_compounds && !(lex && !*lex))
+        cli_error("warning: indexed without compound splitting: no word list was found "
+                  "(install Debian's wnorwegian, then run 'hsok index --force')");
+}
+
 int cmd_index(int argc, char **argv)
 {
     hsok_index_opts_t opts = {0};
@@ -596,6 +614,8 @@ static int index_files(int argc, char **argv, hsok_index_opts_t *optsp, const ch
     }
     int rc = run_index(db, &fl, &opts, mm, prune, &run);
     walk_free(&fl);
+    if (run.indexed > 0)
+        warn_analysis_gaps(db);
     hsok_db_drop_lexicon(db); /* the passes below split no words: 50 MB less at their peak */
     size_t form_marked = 0, copy_groups = 0, copy_passages = 0;
     if (rc == CLI_OK && !cli_stop_signal && (run.indexed > 0 || run.pruned > 0)) {

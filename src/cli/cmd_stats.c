@@ -133,7 +133,8 @@ static void print_stances(const hsok_stances_t *s)
     }
 }
 
-static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances, size_t form)
+static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances, size_t form,
+                       const int gaps[2])
 {
     out_json_t j;
     oj_init(&j, stdout);
@@ -144,6 +145,8 @@ static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances, si
     oj_key(&j, "passages"); oj_uint(&j, st->passages);
     oj_key(&j, "terms"); oj_uint(&j, st->terms);
     oj_key(&j, "bytes_on_disk"); oj_uint(&j, st->bytes_on_disk);
+    oj_key(&j, "lemmas"); oj_bool(&j, !gaps[0]);
+    oj_key(&j, "compound_splitting"); oj_bool(&j, !gaps[1]);
     oj_key(&j, "respondents");
     oj_arr_begin(&j);
     for (size_t i = 0; i < st->nrespondents; i++) {
@@ -168,7 +171,8 @@ static void print_json(const hsok_stats_t *st, const hsok_stances_t *stances, si
     oj_obj_end(&j);
 }
 
-static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances, size_t form)
+static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances, size_t form,
+                        const int gaps[2])
 {
     char size[32];
     out_human_size(size, sizeof size, st->bytes_on_disk);
@@ -179,6 +183,10 @@ static void print_human(const hsok_stats_t *st, const hsok_stances_t *stances, s
     printf("passages:     %zu\n", st->passages);
     printf("terms:        %zu\n", st->terms);
     printf("size:         %s\n", size);
+    printf("analysis:     %s, %s\n",
+           gaps[0] ? "no base forms (hunspell-no was not found when indexing)" : "base forms",
+           gaps[1] ? "no compound splitting (no word list was used when indexing)"
+                   : "compound splitting");
     printf("respondents:  %zu\n", st->nrespondents);
     for (size_t i = 0; i < st->nrespondents; i++) {
         const char *name = st->respondents[i].name;
@@ -237,10 +245,13 @@ int cmd_stats(int argc, char **argv)
     s = hsok_db_stats(db, &st, &err);
     hsok_stances_t *stances = NULL;
     size_t form = 0;
+    int gaps[2] = { 0, 0 };
     if (s == HSOK_OK) {
         s = hsok_db_stances(db, &stances, &err);
         if (s == HSOK_OK)
             s = hsok_db_form_text_count(db, &form, &err);
+        if (s == HSOK_OK)
+            s = hsok_db_analysis_gaps(db, &gaps[0], &gaps[1], &err);
         if (s != HSOK_OK) {
             hsok_stats_free(st);
             hsok_stances_free(stances);
@@ -251,9 +262,9 @@ int cmd_stats(int argc, char **argv)
         rc = cli_fail(s, err, 0);
     } else {
         if (json)
-            print_json(st, stances, form);
+            print_json(st, stances, form, gaps);
         else
-            print_human(st, stances, form);
+            print_human(st, stances, form, gaps);
         cli_note_samples(db, hsok_db_default_path(dbpath));
         hsok_stats_free(st);
         hsok_stances_free(stances);

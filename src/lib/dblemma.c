@@ -302,3 +302,19 @@ hsok_status_t db_word_forms(hsok_db_t *db, const char *w, size_t n, int may_load
         return hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     return HSOK_OK;
 }
+
+hsok_status_t hsok_db_analysis_gaps(hsok_db_t *db, int *no_lemmas, int *no_compounds,
+                                    char **errmsg)
+{
+    static const char *const keys[2] = { META_LEMMAS, META_COMPOUNDS };
+    int *out[2] = { no_lemmas, no_compounds };
+    for (int i = 0; i < 2; i++) {
+        char *val = NULL;
+        hsok_status_t st = xap_get_meta(db->x, keys[i], &val, errmsg);
+        if (st != HSOK_OK)
+            return st;
+        *out[i] = val && !strcmp(val, "off");
+        free(val);
+    }
+    return HSOK_OK;
+}

@@ -810,7 +810,7 @@ static hsok_status_t load_lexicon(hsok_db_t *db, char **errmsg)
         return hsok_seterr(errmsg, st, "out of memory loading the compound lexicon");
     if (st == HSOK_OK)
         hsok_analyzer_set_splitter(db->an, hsok_compound_split, db->lex);
-    return xap_set_meta(db->x, "compounds", st == HSOK_OK ? "on" : "off", errmsg);
+    return xap_set_meta(db->x, META_COMPOUNDS, st == HSOK_OK ? "on" : "off", errmsg);
 }
 
 void db_dup_key(const char *respondent, const char *text, char out[17])

@@ -45,6 +45,7 @@ enum {
 #define META_LEMMA "lemma:"     /* lemma:<word> → its lemmas, space-separated, when they are
                                    not just the word itself (see dblemma.c) */
 #define META_LEMMAS "lemmas"    /* "on" when the nb/nn dictionaries were used, else "off" */
+#define META_COMPOUNDS "compounds" /* "on" when a compound lexicon split words, else "off" */
 #define META_VARIANTS "nb-nn"   /* the bokmål/nynorsk table the index was built with */
 #define META_COPY "copy:"       /* copy:<group id> → a group of copies (copies.c) */
 #define META_COPY_OF "copyof:"  /* copyof:<passage id> → its group's id */

@@ -54,7 +54,7 @@ static int take_first(void *ctx, const char *key)
  * compound splitting. Each malloc'd ("" when the shard has none). */
 enum { AGREE_FORMAT, AGREE_CODEBOOK, AGREE_LEMMAS, AGREE_VARIANTS, AGREE_COMPOUNDS, AGREE_N };
 static const char *const agree_key[AGREE_N] = { NULL, "codebook", META_LEMMAS, META_VARIANTS,
-                                                "compounds" };
+                                                META_COMPOUNDS };
 static const char *const agree_what[AGREE_N] = {
     "index format", "codebook (themes)", "lemmas (nb/nn dictionaries)",
     "bokmål/nynorsk table", "compound splitting"
