@@ -1255,11 +1255,11 @@ hsok_status_t xap_commit(xap_db_t *db, char **errmsg)
 }
 
 // Unflushed transactions: a file's changes are applied all together or not at all, and they
-// reach the disk at the next xap_commit (hsok commits every few MB and at close) — a flushed
-// transaction per file would write the changed B-tree blocks for every file, and index a few
-// MB of responses at under 0.1 MB/s. Caveat: cancelling also discards the changes made since
-// the last commit (Xapian's rule); those files have no "file:" record either, so the next
-// `hsok index` indexes them again.
+// reach the disk at the next xap_commit (hsok commits after each MB of passage text and at
+// close) — a flushed transaction per file would write the changed B-tree blocks for every
+// file, and index a few MB of responses at under 0.1 MB/s. Caveat: cancelling also discards
+// the changes made since the last commit (Xapian's rule); those files have no "file:" record
+// either, so the next `hsok index` indexes them again.
 hsok_status_t xap_begin(xap_db_t *db, char **errmsg)
 {
     return guarded(db, errmsg, [&] {
