@@ -908,29 +908,14 @@ xap_hits_t *collapse_all(xap_db *db, const Xapian::Query &query, Xapian::valueno
         }
     }
     const size_t groups = rep.size();
-    struct ranked {
-        double wt;
-        Xapian::docid did;
-        size_t g;
-    };
-    std::vector<ranked> rk(groups);
-    for (size_t g = 0; g < groups; g++)
-        rk[g] = { m[rep[g]].wt, m[rep[g]].did, g };
     size_t kept = groups < want ? groups : want;
-    std::partial_sort(rk.begin(), rk.begin() + (long)kept, rk.end(),
-                      [&](const ranked &a, const ranked &b) {
-                          if (a.wt != b.wt)
-                              return a.wt > b.wt;
-                          if (ties) {
-                              int c = tv[rep[a.g]].compare(tv[rep[b.g]]);
-                              if (c)
-                                  return c < 0;
-                          }
-                          return a.did < b.did;
-                      });
-    std::vector<size_t> order(kept);
-    for (size_t k = 0; k < kept; k++)
-        order[k] = rk[k].g;
+    // the groups in the order of their best matches, the first `kept` of them
+    std::vector<size_t> order(groups);
+    for (size_t g = 0; g < groups; g++)
+        order[g] = g;
+    std::partial_sort(order.begin(), order.begin() + (long)kept, order.end(),
+                      [&](size_t a, size_t b) { return before(rep[a], rep[b]); });
+    order.resize(kept);
 
     hits_holder hold;
     hold.h = (xap_hits_t *)calloc(1, sizeof *hold.h);
