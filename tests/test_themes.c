@@ -557,7 +557,15 @@ static void test_names_are_no_evidence(void **state)
                            "Høringen gjelder forslag til endringer i reglene om personvern.",
                            "Høyringa gjeld personvern i barnehagen.",
                            "Vi viser til brev fra departementet om personvern i skolen.",
-                           "Me syner til brevet frå departementet om personvern." };
+                           "Me syner til brevet frå departementet om personvern.",
+                           /* a web page's label of the hearing, with or without ø; the hearing
+                            * sent out; "høring av", "høringssvar på" (what it is about) */
+                           "Til høringen: Høring – personvern i skolen",
+                           "Til horingen: Høring - ny forskrift om personvern",
+                           "Forslaget om personvern er sendt ut på høring.",
+                           "Departementet har sendt forslag om personvern på høring.",
+                           "Kommunestyret har behandlet høring av forslag om personvern.",
+                           "Vårt høringssvar på forslaget om personvern i skolen" };
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         assert_false(tagged(cb, an, refs[i], "", "vern", NULL, NULL));
     /* … a sentence that says something about it still counts, and a letter is only the
@@ -586,6 +594,27 @@ static void test_names_are_no_evidence(void **state)
     /* a heading that is the hearing's title is no evidence either */
     assert_false(tagged(cb, an, "Vi støtter forslaget.", "Høring – personvern i skolen", "vern",
                         NULL, NULL));
+
+    /* … but a complaint about the deadline says something */
+    assert_true(tagged(cb, an, "Høringsfristen på tre uker er for kort til å vurdere personvern.",
+                       "", "vern", NULL, NULL));
+    /* a quoted title names the hearing; a quoted word that is not a title still counts */
+    assert_false(tagged(cb, an, "Departementet la fram «Forslag til lov om personvern i skolen» i mai.",
+                        "", "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "KS slutter seg til «Høyringsnotat – personvern i skulen».", "",
+                        "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "Vi har lest \"Høring om personvern i skolen\" med interesse.", "",
+                        "vern", NULL, NULL));
+    assert_true(tagged(cb, an, "Vi mener «personvern» må veie tyngst for elevene.", "", "vern",
+                       "personvern", NULL));
+    /* the words of a web address are no evidence; the text around it is */
+    assert_false(tagged(cb, an, "Se https://www.regjeringen.no/no/dokumenter/personvern-i-skolen/id1/",
+                        "", "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "Les mer på www.personvern.no/skolen (lenke).", "", "vern", NULL,
+                        NULL));
+    assert_true(tagged(cb, an,
+                       "Personvern for elevene må styrkes, se https://example.no/rapport.pdf", "",
+                       "vern", "Personvern", NULL));
 
     hsok_analyzer_free(an);
     hsok_codebook_free(cb);

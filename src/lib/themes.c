@@ -800,6 +800,7 @@ static void add_evidence(tagacc_t *a, const char *s, size_t n)
 
 #define SKIP_REF 1 /* in a sentence that refers to the hearing ("Vi viser til høringen om …") */
 #define SKIP_ORG 2 /* an organisation's name or a part of it ("beredskapsdepartementet") */
+#define SKIP_URL 3 /* a word of a web address ("…/forslag-til-ny-arkivlov/") */
 #define SHORT_SENTENCE 20 /* words: "Vi har gitt høyringssvar til framlegget om ny lov." */
 
 /* The last parts of compounds that name an organisation, and their inflection endings. */
@@ -837,7 +838,9 @@ static int starts_with(const char *s, const char *pfx)
 /* A word about the hearing itself: høring, høringsnotat, høyringsbrev, … */
 static int is_hearing_word(const char *norm)
 {
-    return starts_with(norm, "høring") || starts_with(norm, "høyring");
+    /* "horing": written without ø, as some sites do ("Til horingen: …") */
+    return starts_with(norm, "høring") || starts_with(norm, "høyring") ||
+           starts_with(norm, "horing");
 }
 
 /* The letter that sent the hearing, in "Vi viser til brev fra departementet av …": a hearing
@@ -860,11 +863,15 @@ static int title_dash(const ptoks_t *p, size_t i)
 }
 
 /* Is the hearing word at token i followed by what it is about ("høringen om …", "høyringssvar
- * til …", "høringsnotat fra …", "høringen gjelder …", "høyringa gjeld …")? */
+ * til …", "høringsnotat fra …", "høringen gjelder …", "høyringa gjeld …", "høring av forslag
+ * til …", "høringssvar på forslag til …")? The deadline ("høringsfristen på tre uker") is not
+ * the hearing's subject. */
 static int names_subject(const ptoks_t *p, size_t i, size_t b)
 {
+    if (strstr(p->v[i].norm, "frist"))
+        return 0;
     static const char *const next[] = { "om", "til", "fra", "frå", "vedrørende", "vedr",
-                                        "gjelder", "gjeld", NULL };
+                                        "gjelder", "gjeld", "av", "på", NULL };
     size_t j = i + 1;
     while (j < b && p->v[j].part)
         j++;
@@ -891,12 +898,13 @@ static int is_credit_verb(const char *w)
 
 /* Does the sentence of tokens [a, b) (words only) refer to the hearing rather than say
  * something: a hearing word (or the letter: "brev") and either "viser/syner til", "takker for",
- * "svar på", or the hearing word opening the sentence as a title ("Høring – forslag til …") or
- * followed by what it is about in a short sentence ("Høringen gjelder …")? */
+ * "svar på", or the hearing word opening the sentence as a title ("Høring – forslag til …",
+ * "Til høringen: …"), followed by what it is about in a short sentence ("Høringen gjelder …"),
+ * or sent out ("… har sendt forslaget på høring")? */
 static int is_reference(const ptoks_t *p, size_t a, size_t b)
 {
-    int hearing = 0, refers = 0, first = 1;
-    const char *prev = "";
+    int hearing = 0, refers = 0, first = 1, sent = 0;
+    const char *prev = "", *prev2 = "";
     size_t words = 0;
     for (size_t i = a; i < b; i++)
         words += !p->v[i].part;
@@ -908,9 +916,14 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
             hearing = 1;
         if (is_hearing_word(k->norm)) {
             hearing = 1;
-            if (first && title_dash(p, i))
+            /* a title: "Høring – …", "Høringssak: …", and a page's label "Til høringen: …" */
+            if ((first || (i > a && !strcmp(prev, "til") && p->v[i - 1].start == p->v[a].start)) &&
+                title_dash(p, i))
                 refers = 1;
             if (names_subject(p, i, b) && words <= SHORT_SENTENCE)
+                refers = 1;
+            /* "har sendt forslaget på høring", "sende ut på høyring", "er ute på høring" */
+            if (!strcmp(prev, "på") && (sent || !strcmp(prev2, "ut") || !strcmp(prev2, "ute")))
                 refers = 1;
         }
         if ((!strcmp(k->norm, "til") &&
@@ -923,6 +936,8 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
          * "Skrevet av …" */
         if (!strcmp(k->norm, "av") && is_credit_verb(prev))
             hearing = refers = 1;
+        sent |= starts_with(k->norm, "send");
+        prev2 = prev;
         prev = k->norm;
         first = 0;
     }
@@ -974,6 +989,74 @@ static int sentence_end(const char *text, size_t len, size_t i)
             (unsigned char)text[j + 1] == 0x85);
 }
 
+/* Mark the words of web addresses: "https://…", "http://…", "www.…" up to the next space. */
+static void mark_urls(ptoks_t *p)
+{
+    const char *t = p->text;
+    size_t len = p->len, k = 0; /* tokens are in text order: one pass over both */
+    for (size_t i = 0; i < len; i++) {
+        if ((i > 0 && t[i - 1] != ' ' && t[i - 1] != '\n' && t[i - 1] != '\t' && t[i - 1] != '(' &&
+             t[i - 1] != '<') ||
+            !(!strncmp(t + i, "http://", 7) || !strncmp(t + i, "https://", 8) ||
+              !strncmp(t + i, "www.", 4)))
+            continue;
+        size_t e = i;
+        while (e < len && t[e] != ' ' && t[e] != '\n' && t[e] != '\t')
+            e++;
+        while (k < p->n && p->v[k].start < i)
+            k++;
+        for (; k < p->n && p->v[k].start < e; k++)
+            p->v[k].skip = SKIP_URL;
+        i = e;
+    }
+}
+
+/* Mark the words of a quoted title: «Høring – forslag til …», «Høyringsnotat – …», «Forslag til
+ * ny arkivlov»: between « and » (or "…"), opening with a hearing word, "forslag/utkast/framlegg
+ * til" or "NOU". */
+static void mark_quoted_titles(ptoks_t *p)
+{
+    const char *t = p->text;
+    size_t len = p->len, k0 = 0; /* tokens are in text order: one pass over both */
+    for (size_t i = 0; i < len; i++) {
+        size_t ol, e;
+        const char *close;
+        if (!strncmp(t + i, "\xc2\xab", 2)) { /* « */
+            ol = 2;
+            close = "\xc2\xbb";
+        } else if (!strncmp(t + i, "\xe2\x80\x9c", 3)) { /* “ */
+            ol = 3;
+            close = "\xe2\x80\x9d";
+        } else if (t[i] == '"' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n')) {
+            ol = 1;
+            close = "\"";
+        } else {
+            continue;
+        }
+        size_t cl = strlen(close);
+        for (e = i + ol; e + cl <= len && strncmp(t + e, close, cl) && t[e] != '\n'; e++)
+            ;
+        if (e + cl > len || t[e] == '\n') {
+            i += ol - 1;
+            continue;
+        }
+        while (k0 < p->n && p->v[k0].start < i + ol)
+            k0++;
+        size_t w2 = k0 + 1;
+        while (w2 < p->n && p->v[w2].part)
+            w2++;
+        int title = k0 < p->n && p->v[k0].start < e &&
+                    (is_hearing_word(p->v[k0].norm) || !strcmp(p->v[k0].norm, "nou") ||
+                     ((!strcmp(p->v[k0].norm, "forslag") || !strcmp(p->v[k0].norm, "utkast") ||
+                       !strcmp(p->v[k0].norm, "framlegg")) &&
+                      w2 < p->n && !strcmp(p->v[w2].norm, "til")));
+        for (; k0 < p->n && p->v[k0].start < e; k0++)
+            if (title)
+                p->v[k0].skip = SKIP_REF;
+        i = e + cl - 1;
+    }
+}
+
 /* Mark the tokens that are no evidence of a theme: the words of sentences that refer to the
  * hearing (its title names the theme, but the respondent says nothing about it there), and
  * organisation names with their parts ("Justis- og beredskapsdepartementet" is not about
@@ -990,6 +1073,8 @@ static void mark_names(ptoks_t *p)
         for (size_t j = i + 1; j < p->n && p->v[j].part && p->v[j].start == k->start; j++)
             p->v[j].skip = SKIP_ORG;
     }
+    mark_urls(p);
+    mark_quoted_titles(p);
     size_t a = 0; /* first token of the current sentence */
     for (size_t i = 0; i <= len; i++) {
         if (i < len && !sentence_end(text, len, i))
@@ -1014,7 +1099,7 @@ static void match_term(const term_t *t, const ptoks_t *p, const char *text, int 
     size_t last_start = (size_t)-1; /* a word counts once, however many of its parts match */
     for (size_t i = 0; i < p->n; i++) {
         const ptok_t *k = &p->v[i];
-        if (honour_skip && (k->skip == SKIP_REF ||
+        if (honour_skip && (k->skip == SKIP_REF || k->skip == SKIP_URL ||
                             (k->skip == SKIP_ORG && (k->part || t->kind == T_PREFIX))))
             continue;
         if (t->kind == T_WORD) {
