@@ -588,6 +588,11 @@ static void test_names_are_no_evidence(void **state)
     assert_false(tagged(cb, an, "Forslag til forskrift om personvern i skolen", "", "vern", NULL,
                         NULL));
     assert_false(tagged(cb, an, "NOU 2022: 11 Ditt personvern", "", "vern", NULL, NULL));
+    /* … an abbreviation's full stop does not make a title a sentence, as text or heading */
+    assert_false(tagged(cb, an, "Forslag til endring i lov om personvern m.v", "", "vern", NULL,
+                        NULL));
+    assert_false(tagged(cb, an, "Vi støtter forslaget.", "Forslag til endringer i personvern m.m",
+                        "vern", NULL, NULL));
     /* … a proposal that is a sentence is not a title */
     assert_true(tagged(cb, an, "Forslag til endringer svekker personvern. Det må rettes.", "",
                        "vern", NULL, NULL));

@@ -884,6 +884,7 @@ static int names_subject(const ptoks_t *p, size_t i, size_t b)
 }
 
 static int is_title(const ptoks_t *p);
+static int sentence_end(const char *text, size_t len, size_t i);
 
 /* "utarbeidet", "skrevet", "avgitt" (bokmål, nynorsk): before "av", who wrote the response */
 static int is_credit_verb(const char *w)
@@ -954,9 +955,13 @@ static int is_title(const ptoks_t *p)
     for (size_t i = 0; i < p->n && nw < 2; i++)
         if (!p->v[i].part)
             w[nw++] = i;
-    if (nw < 2 || memchr(p->text, '.', p->len) || memchr(p->text, '?', p->len) ||
-        memchr(p->text, '!', p->len) || memchr(p->text, '\n', p->len))
+    if (nw < 2 || memchr(p->text, '\n', p->len))
         return 0;
+    /* no sentence in it: a full stop ends the text or a sentence, not an abbreviation ("m.v") */
+    for (size_t i = 0; i < p->len; i++)
+        if ((p->text[i] == '.' && (i + 1 == p->len || sentence_end(p->text, p->len, i))) ||
+            p->text[i] == '?' || p->text[i] == '!')
+            return 0;
     if (!strcmp(p->v[w[0]].norm, "nou"))
         return 1;
     for (size_t k = 0; first[k]; k++)
