@@ -612,6 +612,11 @@ static void test_names_are_no_evidence(void **state)
                         "vern", NULL, NULL));
     assert_true(tagged(cb, an, "Vi mener «personvern» må veie tyngst for elevene.", "", "vern",
                        "personvern", NULL));
+    /* … and a quote that is never closed (on its line) marks nothing */
+    assert_true(tagged(cb, an, "Vi sier «Forslag til personvern\nPersonvern må veie tyngst.", "",
+                       "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "Vi sier «Forslag til personvern» og «Forslag til", "", "vern",
+                        NULL, NULL));
     /* the words of a web address are no evidence; the text around it is */
     assert_false(tagged(cb, an, "Se https://www.regjeringen.no/no/dokumenter/personvern-i-skolen/id1/",
                         "", "vern", NULL, NULL));

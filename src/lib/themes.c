@@ -994,6 +994,13 @@ static int sentence_end(const char *text, size_t len, size_t i)
             (unsigned char)text[j + 1] == 0x85);
 }
 
+/* Does text[i..len) begin with s? (The text need not end in a NUL.) */
+static int at(const char *t, size_t len, size_t i, const char *s)
+{
+    size_t n = strlen(s);
+    return len - i >= n && !memcmp(t + i, s, n);
+}
+
 /* Mark the words of web addresses: "https://…", "http://…", "www.…" up to the next space. */
 static void mark_urls(ptoks_t *p)
 {
@@ -1002,8 +1009,7 @@ static void mark_urls(ptoks_t *p)
     for (size_t i = 0; i < len; i++) {
         if ((i > 0 && t[i - 1] != ' ' && t[i - 1] != '\n' && t[i - 1] != '\t' && t[i - 1] != '(' &&
              t[i - 1] != '<') ||
-            !(!strncmp(t + i, "http://", 7) || !strncmp(t + i, "https://", 8) ||
-              !strncmp(t + i, "www.", 4)))
+            !(at(t, len, i, "http://") || at(t, len, i, "https://") || at(t, len, i, "www.")))
             continue;
         size_t e = i;
         while (e < len && t[e] != ' ' && t[e] != '\n' && t[e] != '\t')
@@ -1021,27 +1027,23 @@ static void mark_urls(ptoks_t *p)
  * til" or "NOU". */
 static void mark_quoted_titles(ptoks_t *p)
 {
+    static const char *const open[] = { "\xc2\xab", "\xe2\x80\x9c", "\"" };  /* « “ " */
+    static const char *const close[] = { "\xc2\xbb", "\xe2\x80\x9d", "\"" }; /* » ” " */
     const char *t = p->text;
     size_t len = p->len, k0 = 0; /* tokens are in text order: one pass over both */
+    size_t dead[3] = { 0, 0, 0 }; /* no closing quote of that kind before this offset's line end */
     for (size_t i = 0; i < len; i++) {
-        size_t ol, e;
-        const char *close;
-        if (!strncmp(t + i, "\xc2\xab", 2)) { /* « */
-            ol = 2;
-            close = "\xc2\xbb";
-        } else if (!strncmp(t + i, "\xe2\x80\x9c", 3)) { /* “ */
-            ol = 3;
-            close = "\xe2\x80\x9d";
-        } else if (t[i] == '"' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n')) {
-            ol = 1;
-            close = "\"";
-        } else {
+        size_t q = 0, e;
+        while (q < 3 && !at(t, len, i, open[q]))
+            q++;
+        if (q == 3 || i < dead[q] ||
+            (q == 2 && i > 0 && t[i - 1] != ' ' && t[i - 1] != '\n'))
             continue;
-        }
-        size_t cl = strlen(close);
-        for (e = i + ol; e + cl <= len && strncmp(t + e, close, cl) && t[e] != '\n'; e++)
+        size_t ol = strlen(open[q]), cl = strlen(close[q]);
+        for (e = i + ol; e + cl <= len && !at(t, len, e, close[q]) && t[e] != '\n'; e++)
             ;
         if (e + cl > len || t[e] == '\n') {
+            dead[q] = e; /* openers of this kind up to here find no closer either */
             i += ol - 1;
             continue;
         }
