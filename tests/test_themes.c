@@ -563,7 +563,8 @@ static void test_names_are_no_evidence(void **state)
                            "Til høringen: Høring – personvern i skolen",
                            "Til horingen: Høring - ny forskrift om personvern",
                            "Forslaget om personvern er sendt ut på høring.",
-                           "Departementet har sendt forslag om personvern på høring.",
+                           "Forslaget om personvern ble sendt på høring i mai.",
+                           "Rapporten om personvern vart lagd ut på høyring i november.",
                            "Kommunestyret har behandlet høring av forslag om personvern.",
                            "Vårt høringssvar på forslaget om personvern i skolen" };
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
@@ -593,6 +594,10 @@ static void test_names_are_no_evidence(void **state)
                         NULL));
     assert_false(tagged(cb, an, "Vi støtter forslaget.", "Forslag til endringer i personvern m.m",
                         "vern", NULL, NULL));
+    assert_false(tagged(cb, an, "Forslag til endring i lov om personvern m.v.", "", "vern", NULL,
+                        NULL));
+    /* … but a full stop after a plain word ends a sentence, trailing space or not */
+    assert_true(tagged(cb, an, "Forslag til lov om personvern. ", "", "vern", NULL, NULL));
     /* … a proposal that is a sentence is not a title */
     assert_true(tagged(cb, an, "Forslag til endringer svekker personvern. Det må rettes.", "",
                        "vern", NULL, NULL));
@@ -600,7 +605,20 @@ static void test_names_are_no_evidence(void **state)
     assert_false(tagged(cb, an, "Vi støtter forslaget.", "Høring – personvern i skolen", "vern",
                         NULL, NULL));
 
-    /* … but a complaint about the deadline says something */
+    /* … but a demand that it be sent out, a hearing of a child, the other bodies consulted, a
+     * compound of "høring" and a quoted sentence say something */
+    const char *says[] = { "Personvernet må utredes før forslaget sendes på høring.",
+                           "Høringen av barn i barnevernet må ivareta personvernet.",
+                           "Mange høringsinstanser på helsefeltet mener personvernet svekkes.",
+                           "Høringsnotatet på side 12 drøfter ikke personvernet godt nok.",
+                           "Vi sender en rapport om personvern, som vi la fram på høringsmøtet.",
+                           "Departementet skriver: «Høringsinstansene har ikke vært opptatt av "
+                           "personvern». Det er feil.",
+                           "Til høringen: Vi mener personvernet må styrkes.",
+                           "Forslag til ny § 4 svekker personvernet, jf. pkt. 2" };
+    for (size_t i = 0; i < sizeof says / sizeof *says; i++)
+        assert_true(tagged(cb, an, says[i], "", "vern", NULL, NULL));
+    /* … and a complaint about the deadline says something */
     assert_true(tagged(cb, an, "Høringsfristen på tre uker er for kort til å vurdere personvern.",
                        "", "vern", NULL, NULL));
     /* a quoted title names the hearing; a quoted word that is not a title still counts */

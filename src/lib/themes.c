@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -835,6 +836,23 @@ static int starts_with(const char *s, const char *pfx)
     return !strncmp(s, pfx, strlen(pfx));
 }
 
+/* The word "høring" itself (bokmål, nynorsk), not a compound of it */
+static int is_bare_hearing(const char *norm)
+{
+    return !strcmp(norm, "høring") || !strcmp(norm, "høyring") || !strcmp(norm, "horing");
+}
+
+/* A past form of sending or laying out ("sendt/sende/lagt/lagd ut på høring"), bokmål and
+ * nynorsk; not "sendes", which asks for it */
+static int is_sent_out(const char *norm)
+{
+    static const char *const w[] = { "sendt", "sendte", "sende", "lagt", "lagd", "lagde", NULL };
+    for (size_t k = 0; w[k]; k++)
+        if (!strcmp(norm, w[k]))
+            return 1;
+    return 0;
+}
+
 /* A word about the hearing itself: høring, høringsnotat, høyringsbrev, … */
 static int is_hearing_word(const char *norm)
 {
@@ -851,15 +869,39 @@ static int is_letter_word(const char *norm)
     return !strcmp(norm, "brev") || !strcmp(norm, "brevet") || !strcmp(norm, "brevets");
 }
 
+/* Does text[i..len) begin with s? (The text need not end in a NUL.) */
+static int at(const char *t, size_t len, size_t i, const char *s)
+{
+    size_t n = strlen(s);
+    return len - i >= n && !memcmp(t + i, s, n);
+}
+
 /* Is token i followed by a dash or a colon, as in a title "Høring – …", "Høringssak: …"? */
 static int title_dash(const ptoks_t *p, size_t i)
 {
-    const char *t = p->text + p->v[i].end;
-    const char *e = p->text + p->len;
-    while (t < e && (*t == ' ' || *t == '\t'))
-        t++;
-    return t < e && (*t == '-' || *t == ':' || !strncmp(t, "\xe2\x80\x93", 3) ||
-                     !strncmp(t, "\xe2\x80\x94", 3));
+    size_t o = p->v[i].end;
+    while (o < p->len && (p->text[o] == ' ' || p->text[o] == '\t'))
+        o++;
+    return o < p->len && (p->text[o] == '-' || p->text[o] == ':' ||
+                          at(p->text, p->len, o, "\xe2\x80\x93") ||
+                          at(p->text, p->len, o, "\xe2\x80\x94"));
+}
+
+/* The index of the next word (not a compound part) after token i, or b if none before b. */
+static size_t next_word(const ptoks_t *p, size_t i, size_t b)
+{
+    size_t j = i + 1;
+    while (j < b && p->v[j].part)
+        j++;
+    return j;
+}
+
+/* Does a proposal's name start with w: "forslag", "utkast", "framlegg", "NOU", "endring…"? */
+static int is_proposal_word(const char *w)
+{
+    return w && (!strcmp(w, "forslag") || !strcmp(w, "forslaget") || !strcmp(w, "utkast") ||
+                 !strcmp(w, "utkastet") || !strcmp(w, "framlegg") || !strcmp(w, "framlegget") ||
+                 !strcmp(w, "nou") || starts_with(w, "endring"));
 }
 
 /* Is the hearing word at token i followed by what it is about ("høringen om …", "høyringssvar
@@ -868,23 +910,40 @@ static int title_dash(const ptoks_t *p, size_t i)
  * the hearing's subject. */
 static int names_subject(const ptoks_t *p, size_t i, size_t b)
 {
-    if (strstr(p->v[i].norm, "frist"))
+    if (strstr(p->v[i].norm, "frist") || strstr(p->v[i].norm, "instans"))
         return 0;
+    /* "høring av forslag …", "høringssvar på utkast …": only before a proposal's name
+     * ("Høringen av barn …" hears a child) */
+    size_t j1 = next_word(p, i, b);
+    if (j1 < b && (!strcmp(p->v[j1].norm, "av") || !strcmp(p->v[j1].norm, "på"))) {
+        size_t j2 = next_word(p, j1, b);
+        return j2 < b && is_proposal_word(p->v[j2].norm);
+    }
     static const char *const next[] = { "om", "til", "fra", "frå", "vedrørende", "vedr",
-                                        "gjelder", "gjeld", "av", "på", NULL };
-    size_t j = i + 1;
-    while (j < b && p->v[j].part)
-        j++;
-    if (j >= b)
+                                        "gjelder", "gjeld", NULL };
+    if (j1 >= b)
         return 0;
     for (size_t k = 0; next[k]; k++)
-        if (!strcmp(p->v[j].norm, next[k]))
+        if (!strcmp(p->v[j1].norm, next[k]))
             return 1;
     return 0;
 }
 
 static int is_title(const ptoks_t *p);
-static int sentence_end(const char *text, size_t len, size_t i);
+
+/* Is w[0..n) an abbreviation: a dot inside it ("m.v", "m.m.", "bl.a.") or one of "mv.", "mm.",
+ * "osv.", "mfl."? A word with only a final dot ("personvern.") ends a sentence. */
+static int is_abbreviation(const char *w, size_t n)
+{
+    static const char *const plain[] = { "mv.", "mm.", "osv.", "mfl.", NULL };
+    const char *dot = memchr(w, '.', n);
+    if (dot && dot + 1 < w + n)
+        return 1;
+    for (size_t k = 0; plain[k]; k++)
+        if (strlen(plain[k]) == n && !memcmp(w, plain[k], n))
+            return 1;
+    return 0;
+}
 
 /* "utarbeidet", "skrevet", "avgitt" (bokmål, nynorsk): before "av", who wrote the response */
 static int is_credit_verb(const char *w)
@@ -904,8 +963,9 @@ static int is_credit_verb(const char *w)
  * or sent out ("… har sendt forslaget på høring")? */
 static int is_reference(const ptoks_t *p, size_t a, size_t b)
 {
-    int hearing = 0, refers = 0, first = 1, sent = 0;
-    const char *prev = "", *prev2 = "";
+    int hearing = 0, refers = 0, first = 1;
+    size_t since_sent = SIZE_MAX; /* words since the last is_sent_out word */
+    const char *prev = "";
     size_t words = 0;
     for (size_t i = a; i < b; i++)
         words += !p->v[i].part;
@@ -917,14 +977,23 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
             hearing = 1;
         if (is_hearing_word(k->norm)) {
             hearing = 1;
-            /* a title: "Høring – …", "Høringssak: …", and a page's label "Til høringen: …" */
-            if ((first || (i > a && !strcmp(prev, "til") && p->v[i - 1].start == p->v[a].start)) &&
-                title_dash(p, i))
+            /* a title: "Høring – …", "Høringssak: …", and a page's label before the
+             * hearing's title, "Til høringen: Høring – …" (not "Til høringen: Vi mener …") */
+            if (first && title_dash(p, i))
                 refers = 1;
+            if (i > a && !strcmp(prev, "til") && p->v[i - 1].start == p->v[a].start &&
+                title_dash(p, i)) {
+                size_t j = next_word(p, i, b);
+                if (j < b && (is_hearing_word(p->v[j].norm) || is_proposal_word(p->v[j].norm)))
+                    refers = 1;
+            }
             if (names_subject(p, i, b) && words <= SHORT_SENTENCE)
                 refers = 1;
-            /* "har sendt forslaget på høring", "sende ut på høyring", "er ute på høring" */
-            if (!strcmp(prev, "på") && (sent || !strcmp(prev2, "ut") || !strcmp(prev2, "ute")))
+            /* "… har sendt forslaget på høring", "vart lagd ut på høyring": what was done, in
+             * a short sentence; not "før forslaget sendes på høring" (a demand) nor a compound
+             * ("høringsmøtet") */
+            if (!strcmp(prev, "på") && since_sent <= 3 && words <= SHORT_SENTENCE &&
+                is_bare_hearing(k->norm))
                 refers = 1;
         }
         if ((!strcmp(k->norm, "til") &&
@@ -937,8 +1006,10 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
          * "Skrevet av …" */
         if (!strcmp(k->norm, "av") && is_credit_verb(prev))
             hearing = refers = 1;
-        sent |= starts_with(k->norm, "send");
-        prev2 = prev;
+        if (since_sent != SIZE_MAX)
+            since_sent++;
+        if (is_sent_out(k->norm))
+            since_sent = 0;
         prev = k->norm;
         first = 0;
     }
@@ -957,11 +1028,22 @@ static int is_title(const ptoks_t *p)
             w[nw++] = i;
     if (nw < 2 || memchr(p->text, '\n', p->len))
         return 0;
-    /* no sentence in it: a full stop ends the text or a sentence, not an abbreviation ("m.v") */
+    /* no sentence in it: no full stop, or only those of an abbreviation that ends the title
+     * ("… pasientjournalloven m.v", "… m.m.", "… mv."); "jf. pkt. 2" inside is a sentence's */
+    const char *t = p->text;
+    size_t end = p->len, last = 0;
+    while (end > 0 && (t[end - 1] == ' ' || t[end - 1] == '\t' || t[end - 1] == '\r'))
+        end--;
+    for (size_t i = end; i > 0; i--)
+        if (t[i - 1] == ' ' || t[i - 1] == '\t') {
+            last = i;
+            break;
+        }
     for (size_t i = 0; i < p->len; i++)
-        if ((p->text[i] == '.' && (i + 1 == p->len || sentence_end(p->text, p->len, i))) ||
-            p->text[i] == '?' || p->text[i] == '!')
+        if (t[i] == '?' || t[i] == '!' || (t[i] == '.' && (i < last || i >= end)))
             return 0;
+    if (memchr(t + last, '.', end - last) && !is_abbreviation(t + last, end - last))
+        return 0;
     if (!strcmp(p->v[w[0]].norm, "nou"))
         return 1;
     for (size_t k = 0; first[k]; k++)
@@ -992,13 +1074,6 @@ static int sentence_end(const char *text, size_t len, size_t i)
     return c == 0xC3 && j + 1 < len &&
            ((unsigned char)text[j + 1] == 0x86 || (unsigned char)text[j + 1] == 0x98 ||
             (unsigned char)text[j + 1] == 0x85);
-}
-
-/* Does text[i..len) begin with s? (The text need not end in a NUL.) */
-static int at(const char *t, size_t len, size_t i, const char *s)
-{
-    size_t n = strlen(s);
-    return len - i >= n && !memcmp(t + i, s, n);
 }
 
 /* Mark the words of web addresses: "https://…", "http://…", "www.…" up to the next space. */
@@ -1052,8 +1127,13 @@ static void mark_quoted_titles(ptoks_t *p)
         size_t w2 = k0 + 1;
         while (w2 < p->n && p->v[w2].part)
             w2++;
+        /* a hearing word opens a title when written as one: capital, then a dash or colon
+         * or what it is about («Høring – …», «Høyringsnotat om …»), not a quoted sentence
+         * («Høringsinstansene har …») */
         int title = k0 < p->n && p->v[k0].start < e &&
-                    (is_hearing_word(p->v[k0].norm) || !strcmp(p->v[k0].norm, "nou") ||
+                    ((is_hearing_word(p->v[k0].norm) && t[p->v[k0].start] == 'H' &&
+                      (title_dash(p, k0) || names_subject(p, k0, p->n))) ||
+                     !strcmp(p->v[k0].norm, "nou") ||
                      ((!strcmp(p->v[k0].norm, "forslag") || !strcmp(p->v[k0].norm, "utkast") ||
                        !strcmp(p->v[k0].norm, "framlegg")) &&
                       w2 < p->n && !strcmp(p->v[w2].norm, "til")));
