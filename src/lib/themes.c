@@ -931,6 +931,22 @@ static int names_subject(const ptoks_t *p, size_t i, size_t b)
 
 static int is_title(const ptoks_t *p);
 
+/* Does word i open a proposal's title: "NOU …", "Forslag til …", "Utkast til …", "Framlegg
+ * til …" (the next word before b)? */
+static int opens_title(const ptoks_t *p, size_t i, size_t b)
+{
+    static const char *const first[] = { "forslag", "utkast", "framlegg", NULL };
+    if (!strcmp(p->v[i].norm, "nou"))
+        return 1;
+    size_t j = next_word(p, i, b);
+    if (j >= b || strcmp(p->v[j].norm, "til"))
+        return 0;
+    for (size_t k = 0; first[k]; k++)
+        if (!strcmp(p->v[i].norm, first[k]))
+            return 1;
+    return 0;
+}
+
 /* Is w[0..n) an abbreviation: a dot inside it ("m.v", "m.m.", "bl.a.") or one of "mv.", "mm.",
  * "osv.", "mfl."? A word with only a final dot ("personvern.") ends a sentence. */
 static int is_abbreviation(const char *w, size_t n)
@@ -1021,7 +1037,6 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
  * behandlingsansvar …")? */
 static int is_title(const ptoks_t *p)
 {
-    static const char *const first[] = { "forslag", "utkast", "framlegg", NULL };
     size_t w[2], nw = 0;
     for (size_t i = 0; i < p->n && nw < 2; i++)
         if (!p->v[i].part)
@@ -1040,16 +1055,11 @@ static int is_title(const ptoks_t *p)
             break;
         }
     for (size_t i = 0; i < p->len; i++)
-        if (t[i] == '?' || t[i] == '!' || (t[i] == '.' && (i < last || i >= end)))
+        if (t[i] == '?' || t[i] == '!' || (t[i] == '.' && i < last))
             return 0;
     if (memchr(t + last, '.', end - last) && !is_abbreviation(t + last, end - last))
         return 0;
-    if (!strcmp(p->v[w[0]].norm, "nou"))
-        return 1;
-    for (size_t k = 0; first[k]; k++)
-        if (!strcmp(p->v[w[0]].norm, first[k]) && !strcmp(p->v[w[1]].norm, "til"))
-            return 1;
-    return 0;
+    return opens_title(p, w[0], p->n);
 }
 
 /* Is byte i of text the end of a sentence: '.', '!' or '?' followed by space and a capital
@@ -1124,19 +1134,13 @@ static void mark_quoted_titles(ptoks_t *p)
         }
         while (k0 < p->n && p->v[k0].start < i + ol)
             k0++;
-        size_t w2 = k0 + 1;
-        while (w2 < p->n && p->v[w2].part)
-            w2++;
         /* a hearing word opens a title when written as one: capital, then a dash or colon
          * or what it is about («Høring – …», «Høyringsnotat om …»), not a quoted sentence
          * («Høringsinstansene har …») */
         int title = k0 < p->n && p->v[k0].start < e &&
                     ((is_hearing_word(p->v[k0].norm) && t[p->v[k0].start] == 'H' &&
                       (title_dash(p, k0) || names_subject(p, k0, p->n))) ||
-                     !strcmp(p->v[k0].norm, "nou") ||
-                     ((!strcmp(p->v[k0].norm, "forslag") || !strcmp(p->v[k0].norm, "utkast") ||
-                       !strcmp(p->v[k0].norm, "framlegg")) &&
-                      w2 < p->n && !strcmp(p->v[w2].norm, "til")));
+                     opens_title(p, k0, p->n));
         for (; k0 < p->n && p->v[k0].start < e; k0++)
             if (title)
                 p->v[k0].skip = SKIP_REF;
