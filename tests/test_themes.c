@@ -344,7 +344,8 @@ static void test_heading_evidence(void **state)
     const char *sec = "Innspill › 4 Digitalt utenforskap";
     assert_true(tagged(cb, an, text, sec, "inkludering", "heading: Digitalt utenforskap",
                        &score));
-    assert_true(score >= 3.0 - 1e-9);
+    /* … at 0.7 of the term's weight (3 x 0.7): a heading says less than the passage's words */
+    assert_true(score > 2.1 - 1e-9 && score < 2.1 + 1e-9);
     assert_false(tagged(cb, an, text, sec, "inkludering", "Digitalt utenforskap", NULL));
 
     /* a heading above the passage's own counts at half: 3 x 0.5 is below the threshold */
@@ -566,7 +567,17 @@ static void test_names_are_no_evidence(void **state)
                            "Forslaget om personvern ble sendt på høring i mai.",
                            "Rapporten om personvern vart lagd ut på høyring i november.",
                            "Kommunestyret har behandlet høring av forslag om personvern.",
-                           "Vårt høringssvar på forslaget om personvern i skolen" };
+                           "Vårt høringssvar på forslaget om personvern i skolen",
+                           /* the proposal or one's own input named in a short sentence that
+                            * refers to it: sent over, received, thanked for */
+                           "Det vises til oversendt forslag til forskrift om personvern datert 3.11.2017.",
+                           "Vi har mottatt forslaget om personvern til uttalelse.",
+                           "Vi takker for muligheten til å gi innspill til utkastet om personvern.",
+                           /* the respondent describing itself */
+                           "NEM er en av tre fagkomiteer for personvern i forskningen.",
+                           "Foreningen består av fem utvalg for personvern og IKT.",
+                           "Advokatforeningens høringsarbeid er organisert i 27 lovutvalg for personvern.",
+                           "Forbundet representerer 20 000 medlemmer som arbeider med personvern." };
     for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
         assert_false(tagged(cb, an, refs[i], "", "vern", NULL, NULL));
     /* … a sentence that says something about it still counts, and a letter is only the
@@ -615,7 +626,18 @@ static void test_names_are_no_evidence(void **state)
                            "Departementet skriver: «Høringsinstansene har ikke vært opptatt av "
                            "personvern». Det er feil.",
                            "Til høringen: Vi mener personvernet må styrkes.",
-                           "Forslag til ny § 4 svekker personvernet, jf. pkt. 2" };
+                           "Forslag til ny § 4 svekker personvernet, jf. pkt. 2",
+                           /* "viser til at", a second clause, changes thanked for */
+                           "Vi viser til at personvern for elevene svekkes i forslaget.",
+                           "Vi takker for muligheten til å gi innspill, og vil peke på at "
+                           "personvernet svekkes.",
+                           "Vi takker for endringene som styrker personvernet.",
+                           /* a sentence about something else that opens with a capital, a
+                            * question, a body that is not the respondent's description */
+                           "Hvorvidt er forskriftene i tråd med personvernet?",
+                           "Kommunen er en viktig aktør for personvern i skolen.",
+                           "Det er et råd for personvern vi savner.",
+                           "Datatilsynet er positiv til at personvernet styrkes." };
     for (size_t i = 0; i < sizeof says / sizeof *says; i++)
         assert_true(tagged(cb, an, says[i], "", "vern", NULL, NULL));
     /* … and a complaint about the deadline says something */

@@ -43,7 +43,7 @@
 #define COMMIT_COST_RATIO 30.0
 #define COMMIT_MAX_SECONDS 60.0
 /* Bump when analysis or storage changes, so that re-indexing re-reads every file. */
-#define INDEX_FORMAT "17" /* bump when analysis or segmentation changes */
+#define INDEX_FORMAT "18" /* bump when analysis or segmentation changes */
 
 const char *hsok_db_default_path(const char *explicit_path)
 {

@@ -28,7 +28,8 @@
 #define HEAD_PART_FACTOR 1.0 /* a term that is its head, the part that names what the
                               * compound is ("forskriften" in "kjernejournalforskriften") */
 #define MAX_COUNT_FACTOR 2.0
-#define HEADING_FACTOR 1.0       /* a term in the passage's own heading */
+#define HEADING_FACTOR 0.7 /* a term in the passage's own heading (at 1, more false than true
+                            * positives on the tune parts: issue 10) */
 #define HEADING_OUTER_FACTOR 0.5 /* a term in a heading above that */
 #define HEADING_MAX 200
 #define CONTEXT_OWN 0.5       /* context: the passage's own score, of the threshold */
@@ -842,15 +843,21 @@ static int is_bare_hearing(const char *norm)
     return !strcmp(norm, "høring") || !strcmp(norm, "høyring") || !strcmp(norm, "horing");
 }
 
+/* Is norm one of the words of the NULL-terminated list w? */
+static int in_list(const char *norm, const char *const *w)
+{
+    for (size_t k = 0; w[k]; k++)
+        if (!strcmp(norm, w[k]))
+            return 1;
+    return 0;
+}
+
 /* A past form of sending or laying out ("sendt/sende/lagt/lagd ut på høring"), bokmål and
  * nynorsk; not "sendes", which asks for it */
 static int is_sent_out(const char *norm)
 {
     static const char *const w[] = { "sendt", "sendte", "sende", "lagt", "lagd", "lagde", NULL };
-    for (size_t k = 0; w[k]; k++)
-        if (!strcmp(norm, w[k]))
-            return 1;
-    return 0;
+    return in_list(norm, w);
 }
 
 /* A word about the hearing itself: høring, høringsnotat, høyringsbrev, … */
@@ -867,6 +874,24 @@ static int is_hearing_word(const char *norm)
 static int is_letter_word(const char *norm)
 {
     return !strcmp(norm, "brev") || !strcmp(norm, "brevet") || !strcmp(norm, "brevets");
+}
+
+/* What a short referring sentence names instead of the hearing: the proposal ("Det vises til
+ * oversendt forslag til …"), or the respondent's own input ("Vi takker for muligheten til å
+ * gi innspill til utkast til …", "… har mottatt forslaget til uttalelse") */
+static int is_input_word(const char *norm)
+{
+    static const char *const w[] = { "innspill", "innspel", "uttalelse", "uttalelsen",
+                                     "uttale", "fråsegn", "fråsegna", "kommentarer",
+                                     "merknader", "merknadar", NULL };
+    return in_list(norm, w);
+}
+
+/* "mottatt" (bokmål), "motteke", "mottok": "Vi har mottatt forslaget til uttalelse" */
+static int is_received(const char *norm)
+{
+    return !strcmp(norm, "mottatt") || !strcmp(norm, "motteke") || !strcmp(norm, "mottok") ||
+           !strcmp(norm, "mottatte");
 }
 
 /* Does text[i..len) begin with s? (The text need not end in a NUL.) */
@@ -972,6 +997,94 @@ static int is_credit_verb(const char *w)
     return 0;
 }
 
+/* Does text t begin with a capital letter (A-Z, Æ, Ø, Å, É)? */
+static int starts_capital(const char *t, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (n >= 1 && u[0] >= 'A' && u[0] <= 'Z')
+        return 1;
+    return n >= 2 && u[0] == 0xc3 && (u[1] == 0x86 || u[1] == 0x98 || u[1] == 0x85 || u[1] == 0x89);
+}
+
+/* Words that open a sentence without naming anyone: "Det er en …", "Dette er et …", "At …" */
+static int is_opening_word(const char *norm)
+{
+    static const char *const w[] = { "at", "det", "dette", "den", "denne", "dei", "de", "disse",
+                                     "desse", "vi", "eg", "jeg", "i", "på", "for", "med", "når",
+                                     "som", "hvis", "dersom", "men", "og", "så", "derfor",
+                                     "difor", "her", "der", "slik", "etter", "generelt",
+                                     "samtidig", "videre", "dessuten", "forslaget",
+                                     "framlegget", "utkastet", "tiltaket", "ordningen",
+                                     "ordninga", "løsningen", "løysinga", "hvem", "kven",
+                                     "hva", "kva", "hvorvidt", "korvidt", "hvordan", "korleis",
+                                     "hvorfor", "kvifor", NULL };
+    return in_list(norm, w);
+}
+
+/* Does norm end in a word for a body ("…organisasjon", "…forening", "fagorgan", "stiftelse")? */
+static int is_body_word(const char *norm)
+{
+    static const char *const heads[] = { "organisasjon", "forening", "foreining", "forbund",
+                                         "nettverk", "råd", "komité", "komite", "stiftelse",
+                                         "organ", "instans", "utvalg", "utval", "selskap",
+                                         "institutt", "senter", "senteret", "fellesskap",
+                                         "direktorat", "etat",
+                                         /* "en av tre fagkomiteer", "ein av fleire organisasjonar" */
+                                         "komiteer", "komitéer", "organisasjoner",
+                                         "organisasjonar", "foreninger", "foreiningar",
+                                         "stiftelser", "organer", "instanser", "instansar",
+                                         "selskaper", "institutter", NULL };
+    size_t n = strlen(norm);
+    for (size_t h = 0; heads[h]; h++) {
+        size_t hl = strlen(heads[h]);
+        /* the word itself, or a compound's head ("samarbeidsråd"; not "tråd") */
+        if ((n == hl || n >= hl + 3) && !memcmp(norm + n - hl, heads[h], hl))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the sentence [a, b) describe the respondent rather than say something: a name opening
+ * it ("NEM", "Skate", "Nasjonalforeningen for folkehelsen") followed within a few words by "er
+ * en/et … organisasjon/fagorgan/samarbeidsråd …", "består av …" or "representerer … (members,
+ * a number)"? ("NEM er en av tre fagkomiteer …", "FEK består av tre nasjonale
+ * forskningsetiske komiteer …"). What it goes on to say in later sentences still counts. */
+static int is_self_description(const ptoks_t *p, size_t a, size_t b)
+{
+    size_t w[24], nw = 0;
+    for (size_t i = a; i < b && nw < 24; i++)
+        if (!p->v[i].part)
+            w[nw++] = i;
+    if (nw < 3)
+        return 0;
+    const ptok_t *f = &p->v[w[0]];
+    if (!starts_capital(p->text + f->start, p->len - f->start) || is_opening_word(f->norm))
+        return 0;
+    for (size_t j = 1; j < nw && j <= 8; j++) {
+        const char *v = p->v[w[j]].norm;
+        if ((!strcmp(v, "består") || !strcmp(v, "består")) && j + 1 < nw &&
+            !strcmp(p->v[w[j + 1]].norm, "av"))
+            return 1;
+        if (!strcmp(v, "representerer") || !strcmp(v, "representerer")) {
+            for (size_t k = j + 1; k < nw && k <= j + 8; k++) {
+                const ptok_t *x = &p->v[w[k]];
+                if (starts_with(x->norm, "medlem") || (x->norm[0] >= '0' && x->norm[0] <= '9'))
+                    return 1;
+            }
+            return 0;
+        }
+        if (!strcmp(v, "er")) {
+            if (j + 1 >= nw)
+                return 0;
+            for (size_t k = j + 1; k < nw && k <= j + 6; k++)
+                if (is_body_word(p->v[w[k]].norm))
+                    return 1;
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* Does the sentence of tokens [a, b) (words only) refer to the hearing rather than say
  * something: a hearing word (or the letter: "brev") and either "viser/syner til", "takker for",
  * "svar på", or the hearing word opening the sentence as a title ("Høring – forslag til …",
@@ -979,7 +1092,7 @@ static int is_credit_verb(const char *w)
  * or sent out ("… har sendt forslaget på høring")? */
 static int is_reference(const ptoks_t *p, size_t a, size_t b)
 {
-    int hearing = 0, refers = 0, first = 1;
+    int hearing = 0, refers = 0, first = 1, named = 0, cue = 0;
     size_t since_sent = SIZE_MAX; /* words since the last is_sent_out word */
     const char *prev = "";
     size_t words = 0;
@@ -991,6 +1104,11 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
             continue;
         if (is_letter_word(k->norm))
             hearing = 1;
+        if ((is_proposal_word(k->norm) && !starts_with(k->norm, "endring")) ||
+            is_input_word(k->norm))
+            named = 1;
+        if (is_received(k->norm))
+            cue = 1;
         if (is_hearing_word(k->norm)) {
             hearing = 1;
             /* a title: "Høring – …", "Høringssak: …", and a page's label before the
@@ -1016,8 +1134,13 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
              (starts_with(prev, "vise") || starts_with(prev, "viste") || !strcmp(prev, "vist") ||
               !strcmp(prev, "syner") || !strcmp(prev, "synte") || !strcmp(prev, "vises"))) ||
             (!strcmp(k->norm, "for") && (starts_with(prev, "takk"))) ||
-            (!strcmp(k->norm, "på") && !strcmp(prev, "svar")))
+            (!strcmp(k->norm, "på") && !strcmp(prev, "svar"))) {
             refers = 1;
+            /* "Vi viser til at …", "Vi takker for at …" go on to say something */
+            size_t j = next_word(p, i, b);
+            if (j >= b || (strcmp(p->v[j].norm, "at") && strcmp(p->v[j].norm, "om")))
+                cue = 1;
+        }
         /* a credit: "Høringssvaret er utarbeidet av lovutvalget for IKT og personvern",
          * "Skrevet av …" */
         if (!strcmp(k->norm, "av") && is_credit_verb(prev))
@@ -1029,7 +1152,15 @@ static int is_reference(const ptoks_t *p, size_t a, size_t b)
         prev = k->norm;
         first = 0;
     }
-    return (hearing && refers) || (a == 0 && b == p->n && is_title(p));
+    /* the proposal or one's own input named in a short sentence that only refers to it, in
+     * one clause ("Det vises til oversendt forslag til endringer i …"; not "Vi takker for
+     * muligheten til å gi innspill, og vil peke på …") */
+    if (named && cue && words <= SHORT_SENTENCE &&
+        !memchr(p->text + p->v[a].start, ',', p->v[b - 1].end - p->v[a].start) &&
+        !memchr(p->text + p->v[a].start, ';', p->v[b - 1].end - p->v[a].start))
+        return 1;
+    return (hearing && refers) ||
+           (a == 0 && b == p->n && is_title(p));
 }
 
 /* Is the whole text the title of a proposal: one line without a sentence's end, opening with
@@ -1173,7 +1304,7 @@ static void mark_names(ptoks_t *p)
         size_t b = a;
         while (b < p->n && p->v[b].start <= i)
             b++;
-        if (b > a && is_reference(p, a, b))
+        if (b > a && (is_reference(p, a, b) || is_self_description(p, a, b)))
             for (size_t j = a; j < b; j++)
                 p->v[j].skip = SKIP_REF;
         a = b;
