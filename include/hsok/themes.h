@@ -130,7 +130,7 @@ typedef struct hsok_tagging hsok_tagging_t;
 hsok_status_t hsok_tag_text(const hsok_codebook_t *cb, hsok_analyzer_t *an, const char *text,
                             size_t len, hsok_tagging_t **out, char **errmsg);
 /* The same for a passage under a section path (headings joined by " › ", "" or NULL for
- * none): the passage's own heading is evidence at the full weight of its terms, the headings
+ * none): the passage's own heading is evidence at 0.7 of the weight of its terms, the headings
  * above it at half, each shown as "heading: WORD" in the tag's evidence (a heading over 200
  * bytes is not read). */
 hsok_status_t hsok_tag_passage(const hsok_codebook_t *cb, hsok_analyzer_t *an,
