@@ -931,6 +931,114 @@ static void test_plain_numbers(void **state)
     free(dir);
 }
 
+/* A tag whose own words do not reach twice the threshold, or that came from context, is
+ * unsure: "?" beside the theme in `tag`, "unsure" in JSON, kept through the index into the
+ * exports; the level moves with --threshold. */
+static void test_unsure_tags(void **state)
+{
+    (void)state;
+    char *dir = new_dir("unsure");
+    char *cb = path_join(dir, "codebook");
+    assert_int_equal(mkdir(cb, 0700), 0);
+    char *theme = path_join(cb, "t.theme");
+    static const char def[] = "id: t\nlabel: T\n\nterms:\n  3 personvern\n  1 samtykke\n";
+    write_file(theme, def, sizeof def - 1);
+    char *txt = path_join(dir, "a.txt");
+    /* one strong term (3: below 2 x 2), then two terms (4: sure) */
+    static const char text[] = "Personvern er viktig.\n\nPersonvern og samtykke er viktig.\n";
+    write_file(txt, text, sizeof text - 1);
+    run_t r;
+    run(&r, "tag", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    assert_contains(r.out, " t? 3.0 (Personvern)");
+    assert_contains(r.out, " t 4.0 (Personvern, samtykke)");
+    run_free(&r);
+    run(&r, "tag", "--json", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 2);
+    const jval_t *u0 = jget_type(jl.v[0], "unsure", J_ARR), *u1 = jget_type(jl.v[1], "unsure", J_ARR);
+    assert_int_equal(u0->n, 1);
+    assert_string_equal(u0->items[0]->s, "t");
+    assert_int_equal(u1->n, 0);
+    jlines_free(&jl);
+    run_free(&r);
+    /* at threshold 1.5 the single term (3) reaches twice it */
+    run(&r, "tag", "--themes", cb, "--threshold", "1.5", txt);
+    assert_exit(&r, 0);
+    assert_contains(r.out, " t 3.0 (Personvern)");
+    assert_not_contains(r.out, "t?");
+    run_free(&r);
+    /* kept through the index: the export says the same */
+    char *db = path_join(dir, "index");
+    run(&r, "index", "--themes", cb, "--db", db, txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "export", "--all", "--format", "jsonl", "--db", db);
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 2);
+    size_t unsure = 0, sure = 0;
+    for (size_t i = 0; i < jl.n; i++) {
+        const jval_t *u = jget_type(jl.v[i], "unsure", J_ARR);
+        const char *t = jstr(jl.v[i], "text");
+        if (strstr(t, "samtykke")) {
+            assert_int_equal(u->n, 0);
+            sure++;
+        } else {
+            assert_int_equal(u->n, 1);
+            assert_string_equal(u->items[0]->s, "t");
+            unsure++;
+        }
+    }
+    assert_int_equal(unsure, 1);
+    assert_int_equal(sure, 1);
+    jlines_free(&jl);
+    run_free(&r);
+    /* the csv column; search marks the unsure one, in text and in JSON; the theme index
+     * counts them (2 passages, 1 unsure) and says what that means */
+    struct {
+        const char *const *args;
+        const char *want[2];
+    } shown[] = {
+        {ARGS("export", "--all", "--format", "csv", "--db", db),
+         {"Personvern er viktig.,,,,,,t\r\n", "Personvern og samtykke er viktig.,,,,,,\r\n"}},
+        {ARGS("--db", db, "personvern"), {"tema: t?\n", "tema: t\n"}},
+        {ARGS("--db", db, "--json", "samtykke"), {"\"themes\":[\"t\"],\"unsure\":[],", ""}},
+        {ARGS("--db", db, "--json", "personvern", "-samtykke"),
+         {"\"themes\":[\"t\"],\"unsure\":[\"t\"],", ""}},
+        {ARGS("--db", db, "themes"),
+         {"  passages  unsure  respondents  label\n",
+          "(unsure: the passage's own words reach less than twice the threshold"}},
+    };
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        run_v(&r, NULL, shown[i].args);
+        assert_exit(&r, 0);
+        for (size_t k = 0; k < 2; k++)
+            assert_contains(r.out, shown[i].want[k]);
+        run_free(&r);
+    }
+    run(&r, "--db", db, "themes", "--json");
+    assert_exit(&r, 0);
+    parse_jsonl(&r, &jl);
+    size_t seen = 0;
+    for (size_t i = 0; i < jl.n; i++)
+        if (!strcmp(jstr(jl.v[i], "type"), "theme") && !strcmp(jstr(jl.v[i], "id"), "t")) {
+            assert_int_equal(juint(jl.v[i], "passages"), 2);
+            assert_int_equal(juint(jl.v[i], "unsure_passages"), 1);
+            seen++;
+        }
+    assert_int_equal(seen, 1);
+    jlines_free(&jl);
+    run_free(&r);
+    free(db);
+    free(txt);
+    free(theme);
+    free(cb);
+    free(dir);
+}
+
 /* ---- tests: indexing ---- */
 
 static void test_index_seeds(void **state)
@@ -3250,10 +3358,11 @@ static void test_show_response_pages(void **state)
      * citations */
     run(&r, "export", "--format", "csv", "--all", "--db", db);
     assert_exit(&r, 0);
-    assert_contains(r.out, ",respondent_type,page,end_page,position,position_evidence\r\n");
+    assert_contains(r.out, ",respondent_type,page,end_page,position,position_evidence,"
+                           "themes_unsure\r\n");
     assert_contains(r.out, "bekymret for personvernet n\xc3\xa5r data deles uten tilgangsstyring."
-                           ",kommune,2,2,,\r\n");
-    assert_contains(r.out, "for bratte.,kommune,,,,\r\n");
+                           ",kommune,2,2,,,\r\n");
+    assert_contains(r.out, "for bratte.,kommune,,,,,\r\n");
     run_free(&r);
     run(&r, "export", "--format", "jsonl", "--all", "--db", db);
     assert_exit(&r, 0);
@@ -4585,7 +4694,7 @@ static char *coded_themes(const char *db, const char *query, const char *id)
 
 /* From `themes --json` on db: out[0] theme's passages, out[1] its respondents, out[2] its
  * passages of respondent resp, out[3] the matrix's manual_codes. */
-static void theme_counts(const char *db, const char *theme, const char *resp, size_t out[4])
+static void theme_counts(const char *db, const char *theme, const char *resp, size_t out[5])
 {
     run_t r;
     run(&r, "themes", "--db", db, "--json");
@@ -4600,6 +4709,7 @@ static void theme_counts(const char *db, const char *theme, const char *resp, si
         } else if (!strcmp(jstr(jl.v[i], "id"), theme)) {
             out[0] = juint(jl.v[i], "passages");
             out[1] = juint(jl.v[i], "respondents");
+            out[4] = juint(jl.v[i], "unsure_passages");
             const jval_t *by = jget_type(jl.v[i], "by_respondent", J_OBJ);
             out[2] = jget(by, resp) ? juint(by, resp) : 0;
             seen |= 1;
@@ -4646,7 +4756,7 @@ static void test_manual_codes(void **state)
     hits_free(&h);
     run_free(&r);
     /* the theme counts before any code */
-    size_t sik0[4], digi0[4];
+    size_t sik0[5], digi0[5];
     theme_counts(db, "sikker", resp, sik0);
     theme_counts(db, "digi", resp, digi0);
     assert_int_equal(sik0[3], 0);
@@ -4721,7 +4831,7 @@ static void test_manual_codes(void **state)
     }
     /* the counts of `hsok themes` take the codes in: one passage less under sikker, one more
        under digi, and the respondent counts move when it was the respondent's only one */
-    size_t sik1[4], digi1[4];
+    size_t sik1[5], digi1[5];
     theme_counts(db, "sikker", resp, sik1);
     theme_counts(db, "digi", resp, digi1);
     assert_int_equal(sik1[0], sik0[0] - 1);
@@ -4731,11 +4841,14 @@ static void test_manual_codes(void **state)
     assert_int_equal(digi1[1], digi0[1] + (digi0[2] == 0));
     assert_int_equal(digi1[2], digi0[2] + 1);
     assert_int_equal(digi1[3], 2);
+    /* a manual code is not the tagger's: it adds a passage, not an unsure one */
+    assert_int_equal(digi1[4], digi0[4]);
     run(&r, "themes", "--db", db);
     assert_exit(&r, 0);
     assert_contains(r.out, "(the counts include 2 manual codes: hsok code)");
     char row[128];
-    snprintf(row, sizeof row, "\ndigi    %8zu  %11zu  Digitalt\n", digi1[0], digi1[1]);
+    snprintf(row, sizeof row, "\ndigi    %8zu  %6zu  %11zu  Digitalt\n", digi1[0], digi1[4],
+             digi1[1]);
     assert_contains(r.out, row);
     run_free(&r);
     /* the list of a theme holds the passage coded + and counts as the overview does */
@@ -4797,7 +4910,7 @@ static void test_manual_codes(void **state)
     run(&r, "export", "--db", db, "--format", "csv");
     assert_exit(&r, 0);
     assert_contains(r.out, ",respondent_type,page,end_page,position,position_evidence,"
-                           "themes_manual,themes_removed\r\n");
+                           "themes_unsure,themes_manual,themes_removed\r\n");
     assert_contains(r.out, ",digi,sikker\r\n");
     run_free(&r);
     /* --theme sees the codes: the passage is exported under digi, no longer under sikker */
@@ -5233,13 +5346,14 @@ static void test_positions(void **state)
     /* exports: csv and jsonl columns, md and html counts per theme and position */
     run(&r, "export", "--db", db, "--format", "csv");
     assert_exit(&r, 0);
-    assert_contains(r.out, ",position,position_evidence\r\n");
-    assert_contains(r.out, ",imot,kan ikke støtte\r\n");
-    assert_contains(r.out, ",stotter,svar: Ja\r\n");
+    assert_contains(r.out, ",position,position_evidence,themes_unsure\r\n");
+    /* a theme of one weak term (personvern, 3 < twice the threshold) is unsure */
+    assert_contains(r.out, ",imot,kan ikke støtte,personvern\r\n");
+    assert_contains(r.out, ",stotter,svar: Ja,personvern\r\n");
     run_free(&r);
     run(&r, "export", "--db", db, "--format", "csv", "--position", "endring");
     assert_exit(&r, 0);
-    assert_contains(r.out, ",endring,ber departementet\r\n");
+    assert_contains(r.out, ",endring,ber departementet,sikker\r\n");
     assert_not_contains(r.out, "Beta kommune");
     run_free(&r);
     run(&r, "export", "--db", db, "--format", "jsonl");
@@ -5255,7 +5369,9 @@ static void test_positions(void **state)
                            "| Personvern (personvern) | 2 | 1 | 1 | 0 |\n"
                            "| Informasjonssikkerhet (sikker) | 0 | 0 | 0 | 1 |\n"
                            "| Alle utdrag | 2 | 1 | 1 | 1 |\n");
-    assert_contains(r.out, " · posisjon: går imot (kan ikke støtte)\n");
+    /* … and a tag of one weak term is marked unsure, with the note that says what that means */
+    assert_contains(r.out, " · posisjon: går imot (kan ikke støtte) · usikker\n");
+    assert_contains(r.out, "7 av 7 temamerker er usikre: ");
     run_free(&r);
     run(&r, "export", "--db", db, "--format", "html");
     assert_exit(&r, 0);
@@ -5263,6 +5379,8 @@ static void test_positions(void **state)
     assert_contains(r.out, "<tr><th scope=\"row\">Personvern</th><td>2</td><td>1</td><td>1</td>"
                            "<td>0</td></tr>");
     assert_contains(r.out, "<span class=\"pos\">posisjon: delvis (støttar i hovudsak)</span>");
+    assert_contains(r.out, "tema: Personvern (usikker)");
+    assert_contains(r.out, "<p class=\"meta\">7 av 7 temamerker er usikre: ");
     run_free(&r);
     free(db);
     free(dir);
@@ -5430,6 +5548,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unknown_option),
         cmocka_unit_test(test_missing_arguments),
         cmocka_unit_test(test_plain_numbers),
+        cmocka_unit_test(test_unsure_tags),
         cmocka_unit_test(test_index_seeds),
         cmocka_unit_test(test_index_directory_walk),
         cmocka_unit_test(test_index_unread_documents),

@@ -817,17 +817,31 @@ static void test_e2e_csv(void **state)
     assert_int_equal(t.nrows, n + 1);
     const char *header[] = {"id", "respondent", "section", "themes", "evidence", "source",
                             "line", "text", "respondent_type", "page", "end_page",
-                            "position", "position_evidence"};
-    assert_int_equal(t.ncells[0], 13);
-    for (size_t c = 0; c < 13; c++)
+                            "position", "position_evidence", "themes_unsure"};
+    assert_int_equal(t.ncells[0], 14);
+    for (size_t c = 0; c < 14; c++)
         assert_string_equal(t.rows[0][c], header[c]);
+    size_t nunsure = 0, nsure = 0;
     size_t neutralised = 0;
     for (size_t i = 0; i < n; i++) {
         const hsok_record_t *r = hsok_records_get(fx.recs, i);
         char **row = t.rows[i + 1];
-        assert_int_equal(t.ncells[i + 1], 13);
-        for (size_t c = 0; c < 13; c++)
+        assert_int_equal(t.ncells[i + 1], 14);
+        for (size_t c = 0; c < 14; c++)
             assert_false(starts_formula(row[c]));
+        /* the themes whose tag is unsure, in tag order */
+        char unsure[256] = "";
+        for (size_t k = 0; k < r->ntags; k++) {
+            if (!r->tags[k].unsure) {
+                nsure++;
+                continue;
+            }
+            nunsure++;
+            if (*unsure)
+                strcat(unsure, "; ");
+            strcat(unsure, r->tags[k].theme);
+        }
+        assert_string_equal(row[13], unsure);
         assert_string_equal(row[8], r->respondent_type);
         /* the position the passage states, and its evidence, or two empty cells */
         assert_string_equal(row[11], r->position);
@@ -870,6 +884,8 @@ static void test_e2e_csv(void **state)
         }
     }
     assert_int_equal(neutralised, 4); /* =HYPERLINK, +1, -2, @SUM */
+    /* the fixture has both kinds of tag, so the column is tested both ways */
+    assert_true(nunsure > 0 && nsure > 0);
     assert_non_null(strstr(csv, "\"'=HYPERLINK(\"\"http://evil\"\")"));
     assert_true(strstr(csv, ",\"lenke: HYPERLINK, hyperlink\",") != NULL ||
                 strstr(csv, ",\"lenke: hyperlink, HYPERLINK\",") != NULL);
@@ -913,7 +929,7 @@ static void test_e2e_jsonl(void **state)
                               "line",           "end_line", "respondent", "section",
                               "question",       "goal",    "themes",   "evidence",
                               "scores",         "text",    "respondent_type",
-                              "position",       "position_evidence"};
+                              "position",       "position_evidence", "unsure"};
         assert_int_equal(v->n, NCASES(keys));
         for (size_t k = 0; k < NCASES(keys); k++)
             if (jget(v, keys[k]) == NULL)
@@ -953,6 +969,16 @@ static void test_e2e_jsonl(void **state)
             assert_int_equal(s->t, J_NUM);
             assert_true(s->num > r->tags[k].score - 1e-4 && s->num < r->tags[k].score + 1e-4);
         }
+        /* "unsure": the themes whose tag is unsure, in tag order */
+        const jval_t *un = jget(v, "unsure");
+        assert_int_equal(un->t, J_ARR);
+        size_t ku = 0;
+        for (size_t k = 0; k < r->ntags; k++)
+            if (r->tags[k].unsure) {
+                assert_true(ku < un->n);
+                assert_string_equal(un->items[ku++]->s, r->tags[k].theme);
+            }
+        assert_int_equal(ku, un->n);
         jfree(v);
         lines++;
         p = nl + 1;
@@ -1067,7 +1093,8 @@ static void test_e2e_empty(void **state)
     size_t len;
     char *out = export_to_string(&fx, HSOK_EXPORT_CSV, 0, NULL, &len);
     assert_string_equal(out, "id,respondent,section,themes,evidence,source,line,text,"
-                             "respondent_type,page,end_page,position,position_evidence\r\n");
+                             "respondent_type,page,end_page,position,position_evidence,"
+                             "themes_unsure\r\n");
     free(out);
     out = export_to_string(&fx, HSOK_EXPORT_JSONL, 0, NULL, &len);
     assert_int_equal(len, 0);

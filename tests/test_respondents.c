@@ -609,9 +609,10 @@ static void test_cli_type_filter(void **state)
     /* export: the column, and the filter */
     run(&r, "--db", "ix5", "export", "--format", "csv", "--all", "--type", "organisasjon", NULL);
     EXPECT_EXIT(&r, 0);
-    assert_non_null(strstr(r.out, ",text,respondent_type,page,end_page,position,position_evidence\r\n"));
+    assert_non_null(strstr(r.out, ",text,respondent_type,page,end_page,position,position_evidence,"
+                                      "themes_unsure\r\n"));
     /* no pages in a .txt file, no position */
-    assert_non_null(strstr(r.out, ",organisasjon,,,,\r\n"));
+    assert_non_null(strstr(r.out, ",organisasjon,,,,,\r\n"));
     assert_null(strstr(r.out, "Lillevik"));
     run_free(&r);
     run(&r, "--db", "ix5", "export", "--format", "jsonl", "--all", "--type", "kommune", NULL);

@@ -296,6 +296,8 @@ typedef struct hsok_theme_matrix {
     const size_t *theme_position_respondents; /* respondents with a passage tagged t that
                                          states p */
     const size_t *theme_position_passages;    /* passages tagged t that state p */
+    const size_t *theme_unsure_passages; /* per theme: of theme_passages, those whose tag is
+                                         unsure (hsok_tag_t.unsure; not a manual code) */
 } hsok_theme_matrix_t;
 
 /* Which passages: all given filters must hold. */

@@ -8,11 +8,13 @@
  *        with a leading apostrophe (spreadsheet formula injection).
  *        Columns: id, respondent, section, themes (ids joined by "; "), evidence
  *        ("theme: word, word; theme: …"), source, line, text, respondent_type, page and
- *        end_page (empty when the source has no pages).
+ *        end_page (empty when the source has no pages), position, position_evidence,
+ *        themes_unsure (the ids of the tags marked unsure, hsok_tag_t.unsure).
  *  jsonl One JSON object per passage and line: format_version, type "passage", id, source,
  *        line, end_line, page and end_page (only when the source has pages), respondent,
  *        section, question, goal, themes (array of ids), evidence
- *        (object: theme id → array of words), scores (object: theme id → number), text.
+ *        (object: theme id → array of words), scores (object: theme id → number), unsure
+ *        (array of the ids whose tag is unsure), position, position_evidence, text.
  *  md    A title, then a heading per theme (label and id), under it a sub-heading per
  *        respondent and each passage as a block quote with its attribution
  *        ("— Respondent, s. 3, section, source:line"; the page only from a paged source);

@@ -120,6 +120,11 @@ typedef struct hsok_tag {
     double score;
     const char *const *evidence;  /* distinct matched word forms, as written */
     size_t nevidence;
+    /* 1: the passage's own words (and headings) do not reach twice the theme's threshold, or
+     * the tag came from context: on responses to unfamiliar hearings such tags were right
+     * about half the time, those at twice the threshold or more about four times in five
+     * (tests/themes/README.md, "How sure a tag is"). 0: sure. Shown as "?" beside the theme. */
+    int unsure;
 } hsok_tag_t;
 
 typedef struct hsok_tagging hsok_tagging_t;

@@ -523,7 +523,12 @@ void cli_coded_human(FILE *f, const cli_coded_t *c, const char *sep)
         if (i)
             fputs(sep, f);
         out_safe_str(f, c->rec.themes[i]);
-        if (has(c->added, c->nadded, c->rec.themes[i]))
+        if (has(c->added, c->nadded, c->rec.themes[i])) {
             fputs(" (manual)", f);
+            continue;
+        }
+        for (size_t t = 0; t < c->rec.ntags; t++)
+            if (c->rec.tags[t].unsure && !strcmp(c->rec.tags[t].theme, c->rec.themes[i]))
+                fputc('?', f); /* tagged below twice the threshold, or from context */
     }
 }

@@ -157,6 +157,13 @@ void oj_record(out_json_t *j, const hsok_record_t *r, int with_ordinal)
     for (size_t i = 0; i < r->nthemes; i++)
         oj_str(j, r->themes[i]);
     oj_arr_end(j);
+    /* the themes whose tag is unsure (below twice the threshold, or from context) */
+    oj_key(j, "unsure");
+    oj_arr_begin(j);
+    for (size_t i = 0; i < r->ntags; i++)
+        if (r->tags[i].unsure && r->tags[i].theme)
+            oj_str(j, r->tags[i].theme);
+    oj_arr_end(j);
     /* the position the passage states (position.h), null when none */
     int pos = r->position && *r->position;
     oj_key(j, "position"); oj_str(j, pos ? r->position : NULL);

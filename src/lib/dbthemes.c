@@ -268,7 +268,7 @@ typedef struct matrix_priv {
     hsok_theme_matrix_t pub;
     stored_themes_t themes;
     char **respondents;
-    size_t *counts, *tp, *tr, *rp;
+    size_t *counts, *tp, *tr, *rp, *tu;
     hsok_copies_t *copies;        /* the index's groups of copies, NULL when none */
     const hsok_copy_group_t **seen; /* the group of each counted copy (copies) */
     const char **rtypes;          /* per respondent */
@@ -290,6 +290,7 @@ void hsok_theme_matrix_free(hsok_theme_matrix_t *m)
     free(p->respondents);
     free(p->counts);
     free(p->tp);
+    free(p->tu);
     free(p->tr);
     free(p->rp);
     hsok_copies_free(p->copies);
@@ -538,10 +539,11 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
         st = census_build(db, sel, &census, errmsg);
     if (st == HSOK_OK) {
         m->tp = calloc(nt + 1, sizeof *m->tp);
+        m->tu = calloc(nt + 1, sizeof *m->tu);
         m->tr = calloc(nt + 1, sizeof *m->tr);
         m->tpr = calloc((nt + 1) * HSOK_POSITION_COUNT, sizeof *m->tpr);
         m->tpp = calloc((nt + 1) * HSOK_POSITION_COUNT, sizeof *m->tpp);
-        if (!m->tp || !m->tr || !m->tpr || !m->tpp)
+        if (!m->tp || !m->tu || !m->tr || !m->tpr || !m->tpp)
             st = hsok_seterr(errmsg, HSOK_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; st == HSOK_OK && i < hits->n; i++) {
@@ -616,6 +618,11 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                 if (!strcmp(rec.pub.themes[k], m->themes.v[t].id)) {
                     m->counts[r * (nt + 1) + t]++;
                     m->tp[t]++;
+                    /* the tagger's own tag, when unsure (a manual code has none) */
+                    for (size_t g = 0; g < rec.pub.ntags; g++)
+                        if (rec.pub.tags[g].unsure &&
+                            !strcmp(rec.pub.tags[g].theme, rec.pub.themes[k]))
+                            m->tu[t]++;
                 }
         /* positions: by theme, and (row nt) over every passage */
         hsok_position_t pos = HSOK_POSITION_NONE;
@@ -676,6 +683,7 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
     m->pub.respondents = (const char *const *)m->respondents;
     m->pub.counts = m->counts;
     m->pub.theme_passages = m->tp;
+    m->pub.theme_unsure_passages = m->tu;
     m->pub.theme_respondents = m->tr;
     m->pub.respondent_passages = m->rp;
     m->pub.theme_position_respondents = m->tpr;

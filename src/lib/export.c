@@ -700,6 +700,25 @@ int ex_copies_note(FILE *out, const hsok_export_opts_t *opts, const hsok_records
     return k < 0 ? -1 : 0;
 }
 
+void ex_unsure_note(FILE *out, const hsok_records_t *recs, const char *before, const char *after)
+{
+    size_t k = 0, all = 0, n = hsok_records_count(recs);
+    for (size_t i = 0; i < n; i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        for (size_t t = 0; t < r->ntags; t++) {
+            all++;
+            k += r->tags[t].unsure != 0;
+        }
+    }
+    if (k > 0)
+        fprintf(out, "%s%zu av %zu temamerker er usikre: temaet hviler p\xc3\xa5 f\xc3\xa5 eller "
+                     "svake ord, eller p\xc3\xa5 utdraget ved siden av. P\xc3\xa5 h\xc3\xb8ringer "
+                     "hsok ikke var tilpasset, var usikre merker riktige omtrent halvparten av "
+                     "gangene, de andre omtrent fire av fem ganger; les utdraget f\xc3\xb8r du "
+                     "teller det.%s",
+                before, k, all, after);
+}
+
 static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
                                 const hsok_export_opts_t *opts)
 {
@@ -713,7 +732,7 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
             putc(',', out);
         hsok_write_csv_cell(out, header[i]);
     }
-    fputs(",position,position_evidence", out);
+    fputs(",position,position_evidence,themes_unsure", out);
     if (opts->codes)
         fputs(",themes_manual,themes_removed", out);
     int copies = opts->copies && hsok_copies_count(opts->copies);
@@ -778,6 +797,15 @@ static hsok_status_t export_csv(FILE *out, const hsok_records_t *recs,
         hsok_write_csv_cell(out, r->position && *r->position && r->position_evidence
                                      ? r->position_evidence
                                      : "");
+        putc(',', out); /* the themes tagged below twice the threshold or from context */
+        buf_reset(&evidence);
+        for (size_t t = 0; t < r->ntags; t++)
+            if (r->tags[t].unsure && r->tags[t].theme) {
+                if (evidence.len)
+                    buf_addstr(&evidence, "; ");
+                buf_addstr(&evidence, r->tags[t].theme);
+            }
+        hsok_write_csv_cell(out, evidence.err || !evidence.data ? "" : evidence.data);
         if (opts->codes) {
             const char *const *add, *const *rem;
             size_t nadd, nrem;
@@ -942,6 +970,15 @@ static hsok_status_t export_jsonl(FILE *out, const hsok_records_t *recs,
             json_number(out, r->tags[t].score);
         }
         putc('}', out);
+        json_key(out, "unsure", 0);
+        putc('[', out);
+        for (size_t t = 0, k = 0; t < r->ntags; t++)
+            if (r->tags[t].unsure && r->tags[t].theme) {
+                if (k++ > 0)
+                    putc(',', out);
+                hsok_write_json_string(out, r->tags[t].theme);
+            }
+        putc(']', out);
         int pos = r->position && *r->position;
         json_key(out, "position", 0);
         if (pos)
@@ -1041,6 +1078,8 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
     md_inline(out, r->source);
     fprintf(out, ":%u", r->line);
     ex_put_position(out, r, " · ", "", md_inline);
+    if (tag != NULL && tag->unsure)
+        fputs(" · usikker", out);
     fputs("\n\n", out);
     return HSOK_OK;
 }
@@ -1122,6 +1161,7 @@ static hsok_status_t export_md(FILE *out, const hsok_records_t *recs,
         ex_report_free(&rp);
         return HSOK_ERR_NOMEM;
     }
+    ex_unsure_note(out, recs, "", "\n\n");
 
     if (m != NULL && m->nthemes > 0) {
         fputs("## Oversikt\n\n", out);

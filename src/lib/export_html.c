@@ -190,6 +190,9 @@ static void put_theme_list(FILE *out, const hsok_theme_matrix_t *m, const hsok_r
         if (t)
             fputs(", ", out);
         put_html(out, ex_theme_label(m, r->themes[t]));
+        const hsok_tag_t *tag = ex_record_tag(r, r->themes[t]);
+        if (tag && tag->unsure)
+            fputs(" (usikker)", out);
     }
 }
 
@@ -1037,6 +1040,7 @@ hsok_status_t ex_export_html(FILE *out, const hsok_records_t *recs,
             rp.nrespondents, rp.nrespondents == 1 ? "" : "er");
     if (ex_copies_note(out, opts, recs, "<p class=\"meta\">", "</p>\n") < 0)
         st = HSOK_ERR_NOMEM;
+    ex_unsure_note(out, recs, "<p class=\"meta\">", "</p>\n");
     fputs("</header>\n", out);
 
     /* contents */

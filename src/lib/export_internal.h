@@ -60,6 +60,8 @@ const char *ex_question_text(const hsok_db_stance_t *s); /* without its numberin
 int ex_copies_note(FILE *out, const hsok_export_opts_t *opts, const hsok_records_t *recs,
                    const char *before, const char *after);
 extern const char *const ex_position_heads[HSOK_POSITION_COUNT]; /* "", "Støtter", … */
+/* before "N av temamerkene er usikre: …" after, when any tag of recs is unsure */
+void ex_unsure_note(FILE *out, const hsok_records_t *recs, const char *before, const char *after);
 int ex_any_position(const hsok_theme_matrix_t *m); /* some selected passage states one */
 
 /* The HTML report (export_html.c). */

@@ -90,9 +90,10 @@ static void passages_sheet(xw_t *x, const hsok_records_t *recs, const hsok_expor
     }
     static const char *const names[] = { "respondent", "type", "section", "page", "end_page",
                                          "themes", "text", "position", "citation", "id",
-                                         "source", "line", "themes_manual", "themes_removed" };
-    static const double widths[] = { 28, 14, 30, 6, 8, 24, 80, 12, 34, 14, 30, 6, 16, 16 };
-    size_t ncols = opts->codes ? 14 : 12;
+                                         "source", "line", "themes_unsure", "themes_manual",
+                                         "themes_removed" };
+    static const double widths[] = { 28, 14, 30, 6, 8, 24, 80, 12, 34, 14, 30, 6, 16, 16, 16 };
+    size_t ncols = opts->codes ? 15 : 13;
     header(x, ws, names, widths, ncols);
     buf_t b = BUF_INIT;
     size_t n = hsok_records_count(recs);
@@ -127,6 +128,13 @@ static void passages_sheet(xw_t *x, const hsok_records_t *recs, const hsok_expor
         put_str(x, ws, row, 9, r->id, NULL);
         put_str(x, ws, row, 10, r->source, NULL);
         put_num(x, ws, row, 11, r->line);
+        /* the themes tagged below twice the threshold or from context */
+        buf_reset(&b);
+        for (size_t t = 0, k = 0; t < r->ntags; t++)
+            if (r->tags[t].unsure && r->tags[t].theme)
+                buf_addf(&b, "%s%s", k++ ? "; " : "", r->tags[t].theme);
+        buf_addch(&b, '\0');
+        put_str(x, ws, row, 12, b.err ? "" : b.data, NULL);
         if (opts->codes) {
             const char *const *add, *const *rem;
             size_t nadd, nrem;
@@ -136,7 +144,7 @@ static void passages_sheet(xw_t *x, const hsok_records_t *recs, const hsok_expor
                 for (size_t t = 0; t < (k ? nrem : nadd); t++)
                     buf_addf(&b, "%s%s", t ? "; " : "", k ? rem[t] : add[t]);
                 buf_addch(&b, '\0');
-                put_str(x, ws, row, (lxw_col_t)(12 + k), b.err ? "" : b.data, NULL);
+                put_str(x, ws, row, (lxw_col_t)(13 + k), b.err ? "" : b.data, NULL);
             }
         }
         if (b.err)

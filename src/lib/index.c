@@ -244,7 +244,8 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
         add_escaped(out, rec->themes[i]);
     }
     buf_addch(out, '\n');
-    /* one line per tag: id RS score RS evidence US evidence ... */
+    /* one line per tag: id RS score RS evidence US evidence ... [RS "u" when unsure] (an index
+     * written before there was a flag reads as sure, as it was shown then) */
     for (size_t i = 0; i < rec->ntags; i++) {
         const hsok_tag_t *t = &rec->tags[i];
         buf_t v = BUF_INIT;
@@ -255,6 +256,8 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
                 buf_addch(&v, '\x1f');
             add_clean(&v, t->evidence[k]);
         }
+        if (t->unsure)
+            buf_addstr(&v, "\x1eu");
         if (v.err)
             out->err = 1;
         else
@@ -404,7 +407,14 @@ int db_rec_decode(const char *data, size_t len, db_rec_t *rec)
             tag->score = strtod(rs + 1, NULL);
             char *ev = strchr(rs + 1, '\x1e');
             tag->evidence = rec->evs + e;
-            if (!ev || !ev[1])
+            if (!ev)
+                continue;
+            char *flag = strchr(ev + 1, '\x1e');
+            if (flag) {
+                *flag = '\0';
+                tag->unsure = !strcmp(flag + 1, "u");
+            }
+            if (!ev[1])
                 continue;
             for (char *c = ev + 1;;) {
                 char *us = strchr(c, '\x1f');

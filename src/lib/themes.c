@@ -1525,6 +1525,9 @@ static hsok_status_t tags_build(hsok_tagging_t *tg)
         tg->evs[tg->n] = ev;
         t->theme = cb->themes[i].id;
         t->score = round(a->score * 100.0) / 100.0;
+        /* sure: its own words reach the level at which it lends the theme to its neighbours */
+        t->unsure = tg->on[i] == ON_CONTEXT ||
+                    a->score < CONTEXT_NEIGHBOUR * theme_threshold(cb, i) - 1e-9;
         t->evidence = ev;
         tg->n++;
         size_t k = 0;

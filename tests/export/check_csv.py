@@ -15,7 +15,8 @@ import re
 import sys
 
 HEADER = ["id", "respondent", "section", "themes", "evidence", "source", "line", "text",
-          "respondent_type", "page", "end_page", "position", "position_evidence"]
+          "respondent_type", "page", "end_page", "position", "position_evidence",
+          "themes_unsure"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
 
@@ -91,6 +92,10 @@ def check(path, rows=None, excel=False):
             if rec["evidence"] else []
         if ev_themes != themes:
             raise CheckError(f"record {k}: evidence themes {ev_themes} != themes {themes}")
+        # the unsure themes: some of the themes, in their order
+        unsure = rec["themes_unsure"].split("; ") if rec["themes_unsure"] else []
+        if [t for t in themes if t in unsure] != unsure:
+            raise CheckError(f"record {k}: unsure themes {unsure} not among themes {themes}")
         out.append(rec)
     if rows is not None and len(out) != rows:
         raise CheckError(f"{len(out)} passages, want {rows}")

@@ -18,7 +18,7 @@ KEYS = {
     "end_line": int, "respondent": str, "section": str, "question": (int, type(None)),
     "goal": (int, type(None)), "themes": list, "evidence": dict, "scores": dict, "text": str,
     "respondent_type": str, "position": (str, type(None)),
-    "position_evidence": (str, type(None)),
+    "position_evidence": (str, type(None)), "unsure": list,
 }
 OPTIONAL = {"page": int, "end_page": int}  # only when the source has pages, both or none
 THEME_ID = re.compile(r"^[a-z0-9-]+$")
@@ -95,6 +95,8 @@ def check(path, rows=None):
         for t, s in obj["scores"].items():
             if isinstance(s, bool) or not isinstance(s, (int, float)) or s <= 0:
                 raise CheckError(f"line {k}: score for {t}: {s}")
+        if [t for t in themes if t in obj["unsure"]] != obj["unsure"]:
+            raise CheckError(f"line {k}: unsure {obj['unsure']} not among themes {themes}")
         out.append(obj)
     if rows is not None and len(out) != rows:
         raise CheckError(f"{len(out)} passages, want {rows}")
