@@ -1039,6 +1039,41 @@ static void test_unsure_tags(void **state)
     free(dir);
 }
 
+/* hsok tag shows every theme of a passage, however many the codebook has (it kept only the
+ * first 64 once, without a word) */
+static void test_tag_many_themes(void **state)
+{
+    (void)state;
+    char *dir = new_dir("many");
+    char *cb = path_join(dir, "codebook");
+    assert_int_equal(mkdir(cb, 0700), 0);
+    for (int i = 0; i < 70; i++) {
+        char name[32], def[96];
+        snprintf(name, sizeof name, "t%02d.theme", i);
+        int n = snprintf(def, sizeof def, "id: t%02d\nlabel: T%d\n\nterms:\n  4 personvern\n", i, i);
+        char *f = path_join(cb, name);
+        write_file(f, def, (size_t)n);
+        free(f);
+    }
+    char *txt = path_join(dir, "a.txt");
+    static const char text[] = "Personvern er viktig.\n";
+    write_file(txt, text, sizeof text - 1);
+    run_t r;
+    run(&r, "tag", "--json", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_int_equal(jl.n, 1);
+    const jval_t *th = jget_type(jl.v[0], "themes", J_ARR);
+    assert_int_equal(th->n, 70);
+    assert_string_equal(th->items[69]->s, "t69");
+    jlines_free(&jl);
+    run_free(&r);
+    free(txt);
+    free(cb);
+    free(dir);
+}
+
 /* ---- tests: indexing ---- */
 
 static void test_index_seeds(void **state)
@@ -5549,6 +5584,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_missing_arguments),
         cmocka_unit_test(test_plain_numbers),
         cmocka_unit_test(test_unsure_tags),
+        cmocka_unit_test(test_tag_many_themes),
         cmocka_unit_test(test_index_seeds),
         cmocka_unit_test(test_index_directory_walk),
         cmocka_unit_test(test_index_unread_documents),

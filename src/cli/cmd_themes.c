@@ -873,9 +873,12 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                                              : NULL;
         const hsok_tagging_t *tg = tgs[i];
         size_t nt = hsok_tagging_count(tg);
-        hsok_tag_t tags[64];
-        if (nt > 64)
-            nt = 64;
+        /* every tag of the passage (a codebook may have any number of themes) */
+        hsok_tag_t *tags = malloc((nt ? nt : 1) * sizeof *tags);
+        if (!tags) {
+            st = HSOK_ERR_NOMEM;
+            break;
+        }
         for (size_t t = 0; t < nt; t++)
             tags[t] = *hsok_tagging_get(tg, t);
         if (nt || all) {
@@ -921,6 +924,7 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                 fputc('\n', stdout);
             }
         }
+        free(tags);
     }
     for (size_t i = 0; i < np; i++)
         hsok_tagging_free(tgs[i]);

@@ -61,6 +61,7 @@ const char serve_css[] =
     "span.theme{display:inline-block;background:#e3ecf5;border-radius:3px;padding:0 .35em;"
     "margin-right:.3em;font-size:.85em}\n"
     "span.theme.manual{background:#d4edda}\n"
+    "span.theme.unsure{background:#fff3cd}\n"
     ".position{font-size:.85em;color:#0b5394;margin-left:.5em}\n"
     "details.coding{margin-top:.3em;font-size:.9em}\n"
     "form.code{display:flex;flex-wrap:wrap;gap:.4em;align-items:center}\n"
@@ -583,15 +584,23 @@ static void themes_of(FILE *f, const view_t *v, const hsok_record_t *r)
     if (cd.rec.nthemes)
         fputs("<span class=\"themes\">", f);
     for (size_t i = 0; i < cd.rec.nthemes; i++) {
-        int manual = 0;
+        int manual = 0, unsure = 0;
         for (size_t k = 0; k < cd.nadded; k++)
             manual |= !strcmp(cd.added[k], cd.rec.themes[i]);
-        fprintf(f, "<span class=\"theme%s\" data-theme=\"", manual ? " manual" : "");
+        for (size_t t = 0; !manual && t < cd.rec.ntags; t++)
+            unsure |= cd.rec.tags[t].unsure && !strcmp(cd.rec.tags[t].theme, cd.rec.themes[i]);
+        fprintf(f, "<span class=\"theme%s\" data-theme=\"",
+                manual ? " manual" : unsure ? " unsure" : "");
         html(f, cd.rec.themes[i]);
         fputs("\" title=\"", f);
         html(f, theme_label(v, cd.rec.themes[i]));
-        fputs(manual ? " (manuell)\">" : "\">", f);
+        fputs(manual   ? " (manuell)\">"
+              : unsure ? " (usikker: svake ord eller fra avsnittet ved siden av)\">"
+                       : "\">",
+              f);
         html(f, cd.rec.themes[i]);
+        if (unsure)
+            fputc('?', f);
         fputs("</span>", f);
     }
     if (cd.rec.nthemes)

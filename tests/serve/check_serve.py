@@ -204,6 +204,18 @@ def main():
         page(port, "/response?" + q(id=seeds[0]), status=404)
         page(port, "/response", status=400)
 
+        # unsure tags: the themes a passage's span.theme.unsure name are its export's "unsure"
+        rc, out, _ = run(hsok, "export", "--all", "--format", "jsonl", db=db)
+        unsure = {o["id"]: set(o["unsure"]) for o in map(json.loads, out.splitlines())}
+        p, _ = page(port, "/response?" + q(respondent=hit["respondent"]))
+        marked = 0
+        for e in p.find("div", cls="passage"):
+            got = {x["attrs"].get("data-theme") for x in p.inside(e, "span", cls="unsure")}
+            check(got == unsure.get(e["attrs"].get("data-id"), set()),
+                  f"unsure themes of {e['attrs'].get('data-id')}: {got}")
+            marked += len(got)
+        check(marked > 0, "the response page marks some unsure themes")
+
         # coding: the form's token, then the codes file and hsok themes show the code
         p, body = page(port, "/response?" + q(id=hit["id"]))
         forms = p.find("form", cls="code")
