@@ -205,7 +205,8 @@ static const cli_cmd_t commands[] = {
      "                      whose theme was removed by hand says so\n"
      "      --color[=WHEN]  auto (default), always, never\n" DB_HELP SHARDS_HELP
      "\n"
-     "Without THEME: per theme the passages and respondents, the respondents by type, and a\n"
+     "Without THEME: per theme the passages (and of them the unsure ones: below twice the\n"
+     "threshold, or from context) and respondents, the respondents by type, and a\n"
      "respondent x theme table of passage counts (--by type: per theme and type). With THEME:\n"
      "its passages grouped by respondent, with the evidence.\n"},
     {"tag", cmd_tag, "show the themes of the passages of files, without indexing",
@@ -217,7 +218,10 @@ static const cli_cmd_t commands[] = {
      "      --json          one JSON object per passage\n"
      "  -r, --respondent NAME\n"
      "                      the respondent of every file given\n"
-     "      --color[=WHEN]  highlight the evidence: auto (default), always, never\n"},
+     "      --color[=WHEN]  highlight the evidence: auto (default), always, never\n"
+     "\n"
+     "A theme marked '?' is unsure: the passage's own words reach less than twice the\n"
+     "threshold, or it came from the passage next to it.\n"},
     {"retag", cmd_retag, "re-tag every passage after a codebook change",
      "hsok retag [--themes DIR] [--threshold X] [--db DIR]",
      "      --themes DIR    the codebook (default: $HSOK_THEMES, else ./themes, else the\n"
