@@ -617,11 +617,16 @@ static void need_index(void)
 }
 
 /* A fresh directory under tmp_dir. */
-static char *new_dir(const char *name)
+static char *new_subdir(const char *parent, const char *name)
 {
-    char *p = path_join(tmp_dir, name);
+    char *p = path_join(parent, name);
     assert_int_equal(mkdir(p, 0700), 0);
     return p;
+}
+
+static char *new_dir(const char *name)
+{
+    return new_subdir(tmp_dir, name);
 }
 
 /* ---- tests: version and help ---- */
@@ -883,8 +888,7 @@ static void test_plain_numbers(void **state)
 {
     (void)state;
     char *dir = new_dir("numbers");
-    char *cb = path_join(dir, "codebook");
-    assert_int_equal(mkdir(cb, 0700), 0);
+    char *cb = new_subdir(dir, "codebook");
     char *theme = path_join(cb, "t.theme");
     char *txt = path_join(dir, "a.txt");
     static const char text[] = "Blåbær kommune mener at personvern må styrkes.\n";
@@ -938,8 +942,7 @@ static void test_unsure_tags(void **state)
 {
     (void)state;
     char *dir = new_dir("unsure");
-    char *cb = path_join(dir, "codebook");
-    assert_int_equal(mkdir(cb, 0700), 0);
+    char *cb = new_subdir(dir, "codebook");
     char *theme = path_join(cb, "t.theme");
     static const char def[] = "id: t\nlabel: T\n\nterms:\n  3 personvern\n  1 samtykke\n";
     write_file(theme, def, sizeof def - 1);
@@ -1045,8 +1048,7 @@ static void test_tag_many_themes(void **state)
 {
     (void)state;
     char *dir = new_dir("many");
-    char *cb = path_join(dir, "codebook");
-    assert_int_equal(mkdir(cb, 0700), 0);
+    char *cb = new_subdir(dir, "codebook");
     for (int i = 0; i < 70; i++) {
         char name[32], def[96];
         snprintf(name, sizeof name, "t%02d.theme", i);
@@ -2176,8 +2178,7 @@ static void test_index_stray_byte(void **state)
     (void)state;
     char *dir = new_dir("stray");
     char *db = path_join(dir, "index");
-    char *cb = path_join(dir, "codebook");
-    assert_int_equal(mkdir(cb, 0700), 0);
+    char *cb = new_subdir(dir, "codebook");
     char *theme = path_join(cb, "journal.theme");
     static const char def[] = "id: journal\nlabel: Journal\n\nterms:\n  3 kjernejournal\n";
     write_file(theme, def, sizeof def - 1);

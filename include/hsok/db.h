@@ -102,6 +102,10 @@ typedef struct hsok_record {
                                 joined by " … "), or the form's answer "svar: Ja"; "" none */
 } hsok_record_t;
 
+/* The tag of theme on r (its score, evidence and whether it is unsure), NULL when the tagger
+ * gave r no such theme (a manual code has no tag). */
+const hsok_tag_t *hsok_record_tag(const hsok_record_t *r, const char *theme);
+
 /* The pages of a citation, "s. 3" or "s. 3\u20134" (an en dash between), into buf (cap bytes,
  * 24 are enough); "" when page is 0 (the source has no pages). Returns buf. */
 const char *hsok_page_label(unsigned page, unsigned end_page, char *buf, size_t cap);

@@ -527,8 +527,8 @@ void cli_coded_human(FILE *f, const cli_coded_t *c, const char *sep)
             fputs(" (manual)", f);
             continue;
         }
-        for (size_t t = 0; t < c->rec.ntags; t++)
-            if (c->rec.tags[t].unsure && !strcmp(c->rec.tags[t].theme, c->rec.themes[i]))
-                fputc('?', f); /* tagged below twice the threshold, or from context */
+        const hsok_tag_t *tag = hsok_record_tag(&c->rec, c->rec.themes[i]);
+        if (tag && tag->unsure)
+            fputc('?', f); /* tagged below twice the threshold, or from context */
     }
 }

@@ -644,10 +644,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             oj_obj_end(&j);
             continue;
         }
-        const hsok_tag_t *tag = NULL;
-        for (size_t t = 0; t < r->ntags; t++)
-            if (!strcmp(r->tags[t].theme, theme))
-                tag = &r->tags[t];
+        const hsok_tag_t *tag = hsok_record_tag(r, theme);
         fputs("  ", stdout);
         out_safe_str(stdout, r->source);
         printf(":%u  [", r->line);

@@ -584,11 +584,11 @@ static void themes_of(FILE *f, const view_t *v, const hsok_record_t *r)
     if (cd.rec.nthemes)
         fputs("<span class=\"themes\">", f);
     for (size_t i = 0; i < cd.rec.nthemes; i++) {
-        int manual = 0, unsure = 0;
+        int manual = 0;
         for (size_t k = 0; k < cd.nadded; k++)
             manual |= !strcmp(cd.added[k], cd.rec.themes[i]);
-        for (size_t t = 0; !manual && t < cd.rec.ntags; t++)
-            unsure |= cd.rec.tags[t].unsure && !strcmp(cd.rec.tags[t].theme, cd.rec.themes[i]);
+        const hsok_tag_t *tag = hsok_record_tag(&cd.rec, cd.rec.themes[i]);
+        int unsure = !manual && tag && tag->unsure;
         fprintf(f, "<span class=\"theme%s\" data-theme=\"",
                 manual ? " manual" : unsure ? " unsure" : "");
         html(f, cd.rec.themes[i]);

@@ -619,10 +619,8 @@ hsok_status_t hsok_db_theme_matrix(hsok_db_t *db, const hsok_select_t *sel,
                     m->counts[r * (nt + 1) + t]++;
                     m->tp[t]++;
                     /* the tagger's own tag, when unsure (a manual code has none) */
-                    for (size_t g = 0; g < rec.pub.ntags; g++)
-                        if (rec.pub.tags[g].unsure &&
-                            !strcmp(rec.pub.tags[g].theme, rec.pub.themes[k]))
-                            m->tu[t]++;
+                    const hsok_tag_t *tag = hsok_record_tag(&rec.pub, rec.pub.themes[k]);
+                    m->tu[t] += tag && tag->unsure;
                 }
         /* positions: by theme, and (row nt) over every passage */
         hsok_position_t pos = HSOK_POSITION_NONE;

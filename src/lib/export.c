@@ -437,14 +437,6 @@ int ex_find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_
 
 /* ---- selection helpers shared by md and html ---- */
 
-const hsok_tag_t *ex_record_tag(const hsok_record_t *r, const char *theme)
-{
-    for (size_t i = 0; i < r->ntags; i++)
-        if (r->tags[i].theme != NULL && strcmp(r->tags[i].theme, theme) == 0)
-            return &r->tags[i];
-    return NULL;
-}
-
 int ex_record_has_theme(const hsok_record_t *r, const char *theme)
 {
     for (size_t i = 0; i < r->nthemes; i++)
@@ -1100,7 +1092,7 @@ static hsok_status_t md_group(FILE *out, const report_t *rp, const char *theme)
             fputs("\n\n", out);
             cur = resp;
         }
-        hsok_status_t st = md_quote(out, r, theme != NULL ? ex_record_tag(r, theme) : NULL);
+        hsok_status_t st = md_quote(out, r, theme != NULL ? hsok_record_tag(r, theme) : NULL);
         if (st != HSOK_OK)
             return st;
     }

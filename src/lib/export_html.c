@@ -190,7 +190,7 @@ static void put_theme_list(FILE *out, const hsok_theme_matrix_t *m, const hsok_r
         if (t)
             fputs(", ", out);
         put_html(out, ex_theme_label(m, r->themes[t]));
-        const hsok_tag_t *tag = ex_record_tag(r, r->themes[t]);
+        const hsok_tag_t *tag = hsok_record_tag(r, r->themes[t]);
         if (tag && tag->unsure)
             fputs(" (usikker)", out);
     }
@@ -663,7 +663,7 @@ static int choose_quotes(const report_t *rp, const char *theme, const size_t *qu
         size_t len = 0; /* characters */
         for (const char *p = r->text ? r->text : ""; *p; p++)
             len += ((unsigned char)*p & 0xC0) != 0x80;
-        const hsok_tag_t *tag = ex_record_tag(r, theme);
+        const hsok_tag_t *tag = hsok_record_tag(r, theme);
         c[nc++] = (cand_t){rp->order[k], k, len >= QUOTE_MIN && len <= QUOTE_MAX ? 0 : 1,
                            states_position(r), tag ? tag->score : 0};
     }
@@ -710,7 +710,7 @@ static hsok_status_t put_quote(FILE *out, const hsok_export_opts_t *opts,
                                const hsok_theme_matrix_t *m, const hsok_record_t *r,
                                const char *theme, size_t no)
 {
-    const hsok_tag_t *tag = ex_record_tag(r, theme);
+    const hsok_tag_t *tag = hsok_record_tag(r, theme);
     fprintf(out, "<blockquote class=\"sitat\" id=\"sitat-%zu\"><p><span class=\"qno\">[%zu]"
                  "</span>",
             no, no);

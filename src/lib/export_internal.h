@@ -42,7 +42,6 @@ void ex_report_free(report_t *r);
  * overlapping), *spans malloc'd; -1 when memory ran out. */
 int ex_find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_t *nspans);
 int ex_html_strn(FILE *out, const char *s, size_t len); /* hsok_write_html of s[0..len) */
-const hsok_tag_t *ex_record_tag(const hsok_record_t *r, const char *theme);
 int ex_record_has_theme(const hsok_record_t *r, const char *theme);
 const char *ex_respondent_of(const hsok_record_t *r); /* "" when unknown */
 /* " (type)" when the type is known, written with put */

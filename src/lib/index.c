@@ -271,6 +271,14 @@ void db_rec_encode(buf_t *out, const hsok_record_t *rec, unsigned kind, const ch
     db_rec_add_field(out, "text", rec->text);
 }
 
+const hsok_tag_t *hsok_record_tag(const hsok_record_t *r, const char *theme)
+{
+    for (size_t i = 0; r && theme && i < r->ntags; i++)
+        if (r->tags[i].theme != NULL && strcmp(r->tags[i].theme, theme) == 0)
+            return &r->tags[i];
+    return NULL;
+}
+
 const char *hsok_page_label(unsigned page, unsigned end_page, char *buf, size_t cap)
 {
     if (cap == 0)

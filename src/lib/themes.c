@@ -1062,10 +1062,10 @@ static int is_self_description(const ptoks_t *p, size_t a, size_t b)
         return 0;
     for (size_t j = 1; j < nw && j <= 8; j++) {
         const char *v = p->v[w[j]].norm;
-        if ((!strcmp(v, "består") || !strcmp(v, "består")) && j + 1 < nw &&
+        if (!strcmp(v, "består") && j + 1 < nw &&
             !strcmp(p->v[w[j + 1]].norm, "av"))
             return 1;
-        if (!strcmp(v, "representerer") || !strcmp(v, "representerer")) {
+        if (!strcmp(v, "representerer")) {
             for (size_t k = j + 1; k < nw && k <= j + 8; k++) {
                 const ptok_t *x = &p->v[w[k]];
                 if (starts_with(x->norm, "medlem") || (x->norm[0] >= '0' && x->norm[0] <= '9'))
