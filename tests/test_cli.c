@@ -629,6 +629,16 @@ static char *new_dir(const char *name)
     return new_subdir(tmp_dir, name);
 }
 
+/* dir/codebook with one theme file, name, holding def: the codebook's path. */
+static char *new_codebook(const char *dir, const char *name, const char *def)
+{
+    char *cb = new_subdir(dir, "codebook");
+    char *theme = path_join(cb, name);
+    write_file(theme, def, strlen(def));
+    free(theme);
+    return cb;
+}
+
 /* ---- tests: version and help ---- */
 
 /* The project version from meson.build's project(... version : 'X' ...). */
@@ -942,10 +952,7 @@ static void test_unsure_tags(void **state)
 {
     (void)state;
     char *dir = new_dir("unsure");
-    char *cb = new_subdir(dir, "codebook");
-    char *theme = path_join(cb, "t.theme");
-    static const char def[] = "id: t\nlabel: T\n\nterms:\n  3 personvern\n  1 samtykke\n";
-    write_file(theme, def, sizeof def - 1);
+    char *cb = new_codebook(dir, "t.theme", "id: t\nlabel: T\n\nterms:\n  3 personvern\n  1 samtykke\n");
     char *txt = path_join(dir, "a.txt");
     /* one strong term (3: below 2 x 2), then two terms (4: sure) */
     static const char text[] = "Personvern er viktig.\n\nPersonvern og samtykke er viktig.\n";
@@ -1037,7 +1044,6 @@ static void test_unsure_tags(void **state)
     run_free(&r);
     free(db);
     free(txt);
-    free(theme);
     free(cb);
     free(dir);
 }
@@ -1071,6 +1077,53 @@ static void test_tag_many_themes(void **state)
     assert_string_equal(th->items[69]->s, "t69");
     jlines_free(&jl);
     run_free(&r);
+    free(txt);
+    free(cb);
+    free(dir);
+}
+
+/* Every occurrence of the evidence is highlighted, however many: hsok tag, a theme's passage
+ * list (markers without colour), the Markdown (bold) and HTML (<mark>) exports. The CLI kept
+ * only the first 64 without a word. Same rule everywhere (hsok_evidence_spans). */
+static void test_evidence_every_occurrence(void **state)
+{
+    (void)state;
+    char *dir = new_dir("marks");
+    char *cb = new_codebook(dir, "t.theme", "id: t\nlabel: T\n\nterms:\n  3 personvern\n");
+    char *txt = path_join(dir, "a.txt");
+    char text[80 * 11 + 64];
+    size_t len = 0;
+    for (int i = 0; i < 80; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "personvern ");
+    /* an inflected form is evidence of its own, marked whole (not "personvern" in it) */
+    len += (size_t)snprintf(text + len, sizeof text - len, "personvernet.\n");
+    write_file(txt, text, len);
+    run_t r;
+    run(&r, "tag", "--color=never", "--themes", cb, txt);
+    assert_exit(&r, 0);
+    assert_int_equal(count_str(r.out, "**personvern**"), 80);
+    assert_int_equal(count_str(r.out, "**personvernet**"), 1);
+    run_free(&r);
+    char *db = path_join(dir, "index");
+    run(&r, "index", "--themes", cb, "--db", db, txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    run(&r, "themes", "--color=never", "--db", db, "t");
+    assert_exit(&r, 0);
+    assert_int_equal(count_str(r.out, "**personvern**"), 80);
+    run_free(&r);
+    run(&r, "export", "--all", "--format", "md", "--db", db);
+    assert_exit(&r, 0);
+    assert_int_equal(count_str(r.out, "**personvern**"), 80);
+    run_free(&r);
+    run(&r, "export", "--all", "--format", "html", "--db", db);
+    assert_exit(&r, 0);
+    /* the report quotes the passage more than once (by theme, by respondent): 80 each time */
+    size_t quoted = count_str(r.out, "<mark>personvernet</mark>");
+    assert_true(quoted >= 1);
+    assert_int_equal(count_str(r.out, "<mark>personvern</mark>"), 80 * quoted);
+    run_free(&r);
+    free(db);
     free(txt);
     free(cb);
     free(dir);
@@ -2178,10 +2231,7 @@ static void test_index_stray_byte(void **state)
     (void)state;
     char *dir = new_dir("stray");
     char *db = path_join(dir, "index");
-    char *cb = new_subdir(dir, "codebook");
-    char *theme = path_join(cb, "journal.theme");
-    static const char def[] = "id: journal\nlabel: Journal\n\nterms:\n  3 kjernejournal\n";
-    write_file(theme, def, sizeof def - 1);
+    char *cb = new_codebook(dir, "journal.theme", "id: journal\nlabel: Journal\n\nterms:\n  3 kjernejournal\n");
     char *txt = path_join(dir, "svar.txt");
     static const char text[] = "Høringssvar fra Blåbær kommune\n\n"
                                "Blåbær kommune støtter \x92" "felles kjernejournal for alle.\n";
@@ -2226,7 +2276,6 @@ static void test_index_stray_byte(void **state)
     assert_contains(r.out, "\nBlåbær kommune (kommune)  ");
     run_free(&r);
     free(txt);
-    free(theme);
     free(cb);
     free(db);
     free(dir);
@@ -5586,6 +5635,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_plain_numbers),
         cmocka_unit_test(test_unsure_tags),
         cmocka_unit_test(test_tag_many_themes),
+        cmocka_unit_test(test_evidence_every_occurrence),
         cmocka_unit_test(test_index_seeds),
         cmocka_unit_test(test_index_directory_walk),
         cmocka_unit_test(test_index_unread_documents),

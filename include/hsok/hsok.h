@@ -15,6 +15,8 @@
 #ifndef HSOK_HSOK_H
 #define HSOK_HSOK_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,6 +41,12 @@ typedef enum hsok_status {
 
 /* A short, static description of a status ("out of memory"). Never NULL. */
 const char *hsok_status_str(hsok_status_t st);
+
+/* A marked stretch text[start, end) of a text, in bytes: a highlighted word of a search
+ * snippet (query.h), a tag's evidence in a passage (themes.h). */
+typedef struct hsok_span {
+    size_t start, end;
+} hsok_span_t;
 
 /* The library version, e.g. "0.1.0". Static. */
 const char *hsok_version(void);

@@ -56,9 +56,6 @@ typedef struct hsok_search_opts {
     size_t ntheme_codes;
 } hsok_search_opts_t;
 
-typedef struct hsok_span {
-    size_t start, end;            /* byte offsets of a highlighted word in the snippet */
-} hsok_span_t;
 
 /* How a passage matched (more kinds may be added, with new values). */
 typedef enum hsok_match {

@@ -68,43 +68,6 @@ int cli_load_codebook(const char *dir, double threshold, hsok_codebook_t **out)
     return CLI_OK;
 }
 
-/* Spans of the evidence words in text (at word boundaries), sorted; at most max. */
-static int is_word_byte(unsigned char c)
-{
-    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
-}
-
-static size_t evidence_spans(const char *text, const hsok_tag_t *tags, size_t ntags,
-                             hsok_span_t *spans, size_t max)
-{
-    size_t n = 0, len = strlen(text);
-    for (size_t t = 0; t < ntags; t++)
-        for (size_t e = 0; e < tags[t].nevidence; e++) {
-            const char *w = tags[t].evidence[e];
-            size_t wl = strlen(w);
-            for (const char *p = text; wl && (p = strstr(p, w)) != NULL; p += wl) {
-                size_t s = (size_t)(p - text), z = s + wl;
-                if ((s > 0 && is_word_byte((unsigned char)text[s - 1])) ||
-                    (z < len && is_word_byte((unsigned char)text[z])))
-                    continue;
-                int overlap = 0;
-                for (size_t k = 0; k < n; k++)
-                    if (s < spans[k].end && spans[k].start < z)
-                        overlap = 1;
-                if (!overlap && n < max)
-                    spans[n++] = (hsok_span_t){ s, z };
-            }
-        }
-    for (size_t a = 1; a < n; a++)
-        for (size_t b = a; b > 0 && spans[b].start < spans[b - 1].start; b--) {
-            hsok_span_t x = spans[b];
-            spans[b] = spans[b - 1];
-            spans[b - 1] = x;
-        }
-    return n;
-}
-
 /* The evidence words of tag, separated by ", ". */
 static void print_evidence(const hsok_tag_t *tag)
 {
@@ -669,9 +632,12 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
             fputs("    ", stdout);
             cli_copy_human(stdout, copy, 1);
         }
-        hsok_span_t spans[64];
-        size_t ns = tag ? evidence_spans(r->text, tag, 1, spans, 64) : 0;
+        hsok_span_t *spans = NULL;
+        size_t ns = 0;
+        if (tag && hsok_evidence_spans(r->text, &tag, 1, &spans, &ns) != HSOK_OK)
+            cli_error("%s: out of memory: evidence not highlighted", r->id);
         out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
+        free(spans);
         if (tag) {
             fputs("    evidence: ", stdout);
             print_evidence(tag);
@@ -915,9 +881,16 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                     print_tags_line(tags, nt, color);
                 else
                     fputs("    (no theme)\n", stdout);
-                hsok_span_t spans[64];
-                size_t ns = evidence_spans(p->text, tags, nt, spans, 64);
+                hsok_span_t *spans = NULL;
+                size_t ns = 0;
+                const hsok_tag_t **tp = nt ? malloc(nt * sizeof *tp) : NULL;
+                for (size_t k = 0; tp && k < nt; k++)
+                    tp[k] = &tags[k];
+                if (nt && (!tp || hsok_evidence_spans(p->text, tp, nt, &spans, &ns) != HSOK_OK))
+                    cli_error("%s: out of memory: evidence not highlighted", path);
+                free(tp);
                 out_wrapped(stdout, p->text, strlen(p->text), spans, ns, "    ", width, color);
+                free(spans);
                 fputc('\n', stdout);
             }
         }

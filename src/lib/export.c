@@ -47,55 +47,6 @@ int hsok_export_format_parse(const char *name, hsok_export_format_t *out)
     return -1;
 }
 
-/* ---- UTF-8 ---- */
-
-/* Whether code point c is part of a word: a letter, a mark or a number. */
-static int is_word_cp(uint32_t c)
-{
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    switch (utf8proc_category((utf8proc_int32_t)c)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* Whether the code point that ends just before s[i] is a word character. */
-static int word_before(const char *s, size_t i)
-{
-    if (i == 0)
-        return 0;
-    size_t k = i - 1, back = 0;
-    while (k > 0 && back < 3 && ((unsigned char)s[k] & 0xc0) == 0x80) {
-        k--;
-        back++;
-    }
-    uint32_t cp;
-    size_t n = hsok_utf8_next(s + k, i - k, &cp);
-    return n == i - k && is_word_cp(cp);
-}
-
-/* Whether the code point that starts at s[i] (s is len bytes) is a word character. */
-static int word_at(const char *s, size_t len, size_t i)
-{
-    if (i >= len)
-        return 0;
-    uint32_t cp;
-    return hsok_utf8_next(s + i, len - i, &cp) != 0 && is_word_cp(cp);
-}
-
 /* ---- escaping helpers ---- */
 
 #define PUTC(c, f)                                                                            \
@@ -367,73 +318,6 @@ static int md_inline(FILE *out, const char *s)
 
 /* ---- evidence marks ---- */
 
-static int by_length_desc(const void *a, const void *b)
-{
-    size_t la = strlen(*(const char *const *)a), lb = strlen(*(const char *const *)b);
-    return la < lb ? 1 : la > lb ? -1 : 0;
-}
-
-/* The occurrences of the tag's evidence word forms in text: case-sensitive, at word
- * boundaries, leftmost and then longest, not overlapping. *spans is malloc'd (NULL if none).
- * Returns -1 if out of memory. */
-int ex_find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_t *nspans)
-{
-    *spans = NULL;
-    *nspans = 0;
-    if (tag == NULL || tag->nevidence == 0 || text == NULL)
-        return 0;
-    const char **words = malloc(tag->nevidence * sizeof *words);
-    if (words == NULL)
-        return -1;
-    size_t nw = 0;
-    for (size_t i = 0; i < tag->nevidence; i++)
-        if (tag->evidence[i] != NULL && tag->evidence[i][0] != '\0')
-            words[nw++] = tag->evidence[i];
-    qsort(words, nw, sizeof *words, by_length_desc);
-
-    size_t len = strlen(text), cap = 0;
-    span_t *out = NULL;
-    size_t i = 0;
-    int prev_word = 0;
-    while (i < len) {
-        size_t step = 1;
-        uint32_t cp;
-        size_t n = hsok_utf8_next(text + i, len - i, &cp);
-        int here_word = n != 0 && is_word_cp(cp);
-        if (n != 0)
-            step = n;
-        if (!prev_word) {
-            for (size_t w = 0; w < nw; w++) {
-                size_t wl = strlen(words[w]);
-                if (wl > len - i || memcmp(text + i, words[w], wl) != 0)
-                    continue;
-                /* A form that starts or ends with a word character needs a boundary there. */
-                if (word_at(text, len, i + wl) && word_before(text, i + wl))
-                    continue;
-                if (*nspans == cap) {
-                    cap = cap ? 2 * cap : 8;
-                    span_t *grown = realloc(out, cap * sizeof *out);
-                    if (grown == NULL) {
-                        free(out);
-                        free(words);
-                        *nspans = 0;
-                        return -1;
-                    }
-                    out = grown;
-                }
-                out[(*nspans)++] = (span_t){i, i + wl};
-                step = wl;
-                here_word = word_before(text, i + wl);
-                break;
-            }
-        }
-        prev_word = here_word;
-        i += step;
-    }
-    free(words);
-    *spans = out;
-    return 0;
-}
 
 /* ---- selection helpers shared by md and html ---- */
 
@@ -1038,9 +922,9 @@ static void md_positions(FILE *out, const hsok_theme_matrix_t *m)
 /* Passage text as a block quote, evidence words in bold. */
 static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_t *tag)
 {
-    span_t *spans;
+    hsok_span_t *spans;
     size_t nspans;
-    if (ex_find_marks(r->text, tag, &spans, &nspans) < 0)
+    if (hsok_evidence_spans(r->text, &tag, 1, &spans, &nspans) != HSOK_OK)
         return HSOK_ERR_NOMEM;
     const char *text = r->text != NULL ? r->text : "";
     md_ctx_t m = {1, 0, "> "};

@@ -204,47 +204,17 @@ static void put_attr_id(FILE *out, const char *theme)
 
 /* ---- evidence marks over several tags ---- */
 
-static int by_span(const void *a, const void *b)
-{
-    const span_t *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return x->end > y->end ? -1 : x->end < y->end;
-}
-
-/* text with the evidence of tags[0..ntags) marked (overlaps: the earlier, then longer). */
+/* text with the evidence of tags[0..ntags) marked (where: hsok_evidence_spans). */
 static hsok_status_t put_marked(FILE *out, const char *text, const hsok_tag_t *const *tags,
                                 size_t ntags)
 {
-    span_t *all = NULL;
+    hsok_span_t *all = NULL;
     size_t nall = 0;
-    for (size_t k = 0; k < ntags; k++) {
-        span_t *sp;
-        size_t ns;
-        if (ex_find_marks(text, tags[k], &sp, &ns) < 0) {
-            free(all);
-            return HSOK_ERR_NOMEM;
-        }
-        if (ns) {
-            span_t *grown = realloc(all, (nall + ns) * sizeof *all);
-            if (!grown) {
-                free(sp);
-                free(all);
-                return HSOK_ERR_NOMEM;
-            }
-            all = grown;
-            memcpy(all + nall, sp, ns * sizeof *sp);
-            nall += ns;
-        }
-        free(sp);
-    }
-    if (nall > 1)
-        qsort(all, nall, sizeof *all, by_span);
+    if (hsok_evidence_spans(text, tags, ntags, &all, &nall) != HSOK_OK)
+        return HSOK_ERR_NOMEM;
     text = text ? text : "";
     size_t at = 0;
     for (size_t s = 0; s < nall; s++) {
-        if (all[s].start < at)
-            continue; /* overlaps a mark already written */
         ex_html_strn(out, text + at, all[s].start - at);
         fputs("<mark>", out);
         ex_html_strn(out, text + all[s].start, all[s].end - all[s].start);

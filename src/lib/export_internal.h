@@ -16,11 +16,6 @@
 #define NO_THEME_LABEL "Uten tema"
 #define NO_RESPONDENT_LABEL "Ukjent respondent"
 
-/* A marked stretch text[start, end) of a passage. */
-typedef struct span {
-    size_t start, end;
-} span_t;
-
 typedef struct report {
     const hsok_records_t *recs;
     size_t n;
@@ -38,9 +33,6 @@ int ex_report_init(report_t *rp, const hsok_records_t *recs, const hsok_theme_ma
                    const char *const *only, size_t nonly);
 void ex_report_free(report_t *r);
 
-/* The occurrences of the tag's evidence word forms in text (case-sensitive, whole words, not
- * overlapping), *spans malloc'd; -1 when memory ran out. */
-int ex_find_marks(const char *text, const hsok_tag_t *tag, span_t **spans, size_t *nspans);
 int ex_html_strn(FILE *out, const char *s, size_t len); /* hsok_write_html of s[0..len) */
 int ex_record_has_theme(const hsok_record_t *r, const char *theme);
 const char *ex_respondent_of(const hsok_record_t *r); /* "" when unknown */
