@@ -93,6 +93,7 @@ typedef struct run_opts {
     const char *cwd;              /* working directory (NULL: the test's) */
     const char *const *env;       /* NULL-terminated "NAME=value" to set or "NAME" to unset */
     int err_tty;                  /* stderr on a pseudo-terminal */
+    const char *stdin_path;       /* the file to read as standard input (NULL: /dev/null) */
 } run_opts_t;
 
 static void run_free(run_t *r)
@@ -190,7 +191,8 @@ static void run_v(run_t *r, const run_opts_t *o, const char *const *args)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
+        int devnull = open(o != NULL && o->stdin_path != NULL ? o->stdin_path : "/dev/null",
+                           O_RDONLY);
         if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(outp[1], 1) < 0 || dup2(errp[1], 2) < 0)
             _exit(126);
         close(devnull);
@@ -1129,6 +1131,99 @@ static void test_evidence_every_occurrence(void **state)
     free(dir);
 }
 
+/* hsok code --review: the unsure tags one by one, answered on standard input; y and n are
+ * codes saved at once, s and unreached ones come back, sure and settled tags never do. */
+static void review_with(run_t *r, const char *dir, const char *answers, const char *const *args)
+{
+    char *in = path_join(dir, "answers.txt");
+    write_file(in, answers, strlen(answers));
+    run_opts_t o = {NULL, NULL, 0, in};
+    run_v(r, &o, args);
+    free(in);
+}
+
+static void test_code_review(void **state)
+{
+    (void)state;
+    char *dir = new_dir("review");
+    char *cb = new_codebook(dir, "t.theme", "id: t\nlabel: T\n\nterms:\n  3 personvern\n  1 samtykke\n");
+    char *txt = path_join(dir, "svar.txt");
+    /* three unsure tags (3.0: one term) and a sure one (4.0) */
+    static const char text[] = "Personvern er viktig for oss.\n\n"
+                               "Vi er opptatt av personvern i skolen.\n\n"
+                               "Personvern må sikres i alle ledd.\n\n"
+                               "Personvern og samtykke henger sammen.\n";
+    write_file(txt, text, sizeof text - 1);
+    char *db = path_join(dir, "index");
+    char *codes = path_join(dir, "index.codes.tsv");
+    run_t r;
+    run(&r, "index", "--themes", cb, "--db", db, txt);
+    assert_exit(&r, 0);
+    run_free(&r);
+    review_with(&r, dir, "y\nn\nkanskje\ns\n", ARGS("code", "--review", "--db", db));
+    assert_exit(&r, 0);
+    assert_contains(r.out, "3 unsure tags to review");
+    assert_contains(r.out, "[1/3]");
+    assert_contains(r.out, "keep t? [y]es, [n]o, [s]kip, [q]uit: ");
+    assert_contains(r.out, "unsure: its own words reach less than twice the threshold");
+    assert_contains(r.out, "(answer y, n, s or q)");
+    assert_not_contains(r.out, "samtykke henger"); /* the sure tag is not asked */
+    assert_contains(r.out, "reviewed 3 of 3: 1 kept (coded +THEME), 1 removed (coded -THEME), "
+                           "1 skipped (asked again next time)");
+    run_free(&r);
+    char *file = read_file(codes, NULL);
+    assert_int_equal(count_str(file, "\t+t\t"), 1);
+    assert_int_equal(count_str(file, "\t-t\t"), 1);
+    free(file);
+    /* the kept one is manual, the removed one gone, in search */
+    run(&r, "--db", db, "personvern");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "tema: t (manual)");
+    assert_int_equal(count_str(r.out, "tema: t?"), 1); /* the skipped one */
+    run_free(&r);
+    /* the tagger against the answers: one right, one wrong */
+    run(&r, "themes", "--check", "--json", "--db", db);
+    assert_exit(&r, 0);
+    jlines_t jl;
+    parse_jsonl(&r, &jl);
+    assert_string_equal(jstr(jl.v[0], "theme"), "t");
+    assert_int_equal(juint(jl.v[0], "tp"), 1);
+    assert_int_equal(juint(jl.v[0], "fp"), 1);
+    jlines_free(&jl);
+    run_free(&r);
+    /* only the skipped tag comes back; end of input quits and says so */
+    review_with(&r, dir, "", ARGS("code", "--review", "t", "--db", db));
+    assert_exit(&r, 0);
+    assert_contains(r.out, "1 unsure tag to review");
+    assert_contains(r.out, "sikres i alle ledd"); /* the one skipped */
+    assert_contains(r.out, "reviewed 0 of 1: 0 kept (coded +THEME), 0 removed (coded -THEME), "
+                           "0 skipped, 1 not reached (asked again next time)");
+    run_free(&r);
+    review_with(&r, dir, "ja\n", ARGS("code", "--review", "--db", db));
+    assert_exit(&r, 0);
+    run_free(&r);
+    review_with(&r, dir, "y\n", ARGS("code", "--review", "--db", db));
+    assert_exit(&r, 1);
+    assert_contains(r.out, "no unsure tag to review (3 settled by hand already)");
+    run_free(&r);
+    file = read_file(codes, NULL);
+    assert_int_equal(count_str(file, "\t+t\t"), 2);
+    free(file);
+    /* a theme the index lacks, or a code sign, is a usage error */
+    run(&r, "code", "--review", "nosuch", "--db", db);
+    assert_exit(&r, 2);
+    assert_contains(r.err, "unknown theme 'nosuch'");
+    run_free(&r);
+    run(&r, "code", "--review", "+t", "--db", db);
+    assert_exit(&r, 2);
+    run_free(&r);
+    free(codes);
+    free(db);
+    free(txt);
+    free(cb);
+    free(dir);
+}
+
 /* ---- tests: indexing ---- */
 
 static void test_index_seeds(void **state)
@@ -1356,7 +1451,7 @@ static void test_index_unread_documents(void **state)
 
     /* on a terminal the summary line counts them too */
     if (pty_available()) {
-        run_opts_t tty = {NULL, NULL, 1};
+        run_opts_t tty = {NULL, NULL, 1, NULL};
         run_with(&r, &tty, "index", "--no-themes", "--db", db, docs);
         assert_exit(&r, 4);
         assert_contains(r.err, "4 unchanged, 4 skipped, 1 failed");
@@ -1713,7 +1808,7 @@ static void test_index_respondent_and_codebook(void **state)
     char env_themes[4200];
     snprintf(env_themes, sizeof env_themes, "HSOK_THEMES=%s", none);
     const char *env[] = {env_themes, NULL};
-    run_opts_t o = {NULL, env, 0};
+    run_opts_t o = {NULL, env, 0, NULL};
     run_with(&r, &o, "index", "--db", db, txt);
     assert_exit(&r, 0);
     char want[4300];
@@ -2066,7 +2161,7 @@ static void test_index_aliases(void **state)
     char env_aliases[4200];
     snprintf(env_aliases, sizeof env_aliases, "HSOK_ALIASES=%s", tsv);
     const char *env[] = {env_aliases, NULL};
-    run_opts_t o = {NULL, env, 0};
+    run_opts_t o = {NULL, env, 0, NULL};
     run_t r;
     jlines_t jl;
     run_with(&r, &o, "index", "--no-themes", "--db", db, txt);
@@ -2297,7 +2392,7 @@ static void test_reindex_unchanged(void **state)
     int have_pty = pty_available();
     if (!have_pty)
         print_message("no pseudo-terminal: the summary lines are not checked\n");
-    run_opts_t tty = {NULL, NULL, 1};
+    run_opts_t tty = {NULL, NULL, 1, NULL};
     char expect[128];
     if (have_pty) {
         run_with(&r, &tty, "index", "--no-themes", "--db", db, seeds_dir);
@@ -2916,7 +3011,7 @@ static void test_analysis_gaps(void **state)
     run_t r;
     const char *missing[] = {"HSOK_HUNSPELL_DIR=/nonexistent-hunspell",
                              "HSOK_LEXICON=/nonexistent-wordlist", NULL};
-    run_opts_t o = {NULL, missing, 0};
+    run_opts_t o = {NULL, missing, 0, NULL};
     run_with(&r, &o, "index", "--no-themes", "--db", db, txt);
     assert_exit(&r, 0);
     assert_int_equal(count_str(r.err, "hsok: warning: indexed without base forms"), 1);
@@ -2954,7 +3049,7 @@ static void test_analysis_gaps(void **state)
 
     /* splitting off on purpose: not warned about */
     const char *off[] = {"HSOK_LEXICON=", NULL};
-    run_opts_t o2 = {NULL, off, 0};
+    run_opts_t o2 = {NULL, off, 0, NULL};
     run_with(&r, &o2, "index", "--no-themes", "--force", "--db", db, txt);
     assert_exit(&r, 0);
     assert_int_equal(r.err_len, 0);
@@ -3600,7 +3695,7 @@ static void test_no_color(void **state)
     run_free(&s);
 
     static const char *const env_nc[] = {"NO_COLOR=1", NULL};
-    run_opts_t nc = {NULL, env_nc, 0};
+    run_opts_t nc = {NULL, env_nc, 0, NULL};
     const char *const *const cmds[] = {
         ARGS("informasjonssikkerhet"),
         ARGS("search", "personvern", "kommune"),
@@ -3637,7 +3732,7 @@ static void test_no_color(void **state)
     assert_not_contains(r.out, "**");
     run_free(&r);
     static const char *const env_color[] = {"NO_COLOR", NULL};
-    run_opts_t col = {NULL, env_color, 0};
+    run_opts_t col = {NULL, env_color, 0, NULL};
     run_with(&r, &col, "--db", db_dir, "--color=never", "informasjonssikkerhet");
     assert_exit(&r, 0);
     assert_false(has_esc(&r));
@@ -3789,7 +3884,7 @@ static void test_terminal_injection(void **state)
     write_file(other, text2, sizeof text2 - 1);
 
     /* with progress (stderr a terminal), then without */
-    run_opts_t tty = {NULL, NULL, 1};
+    run_opts_t tty = {NULL, NULL, 1, NULL};
     run_t r;
     run_with(&r, &tty, "index", "--db", db, "--themes", cb, docs);
     assert_exit(&r, 0);
@@ -3813,7 +3908,7 @@ static void test_terminal_injection(void **state)
     run_free(&js);
 
     static const char *const env_color[] = {"NO_COLOR", NULL};
-    run_opts_t col = {NULL, env_color, 0};
+    run_opts_t col = {NULL, env_color, 0, NULL};
     const char *const *const cmds[] = {
         ARGS("search", "personvernet"),
         ARGS("search", "skjult"),
@@ -3940,7 +4035,7 @@ static void test_index_location(void **state)
     char *cwd = new_dir("cwd");
     run_t r;
     /* no --db, no HSOK_DB: ./index, which is not there */
-    run_opts_t here = {cwd, NULL, 0};
+    run_opts_t here = {cwd, NULL, 0, NULL};
     run_with(&r, &here, "stats");
     assert_exit(&r, 3);
     assert_one_line_error(&r);
@@ -3951,7 +4046,7 @@ static void test_index_location(void **state)
     char env_db[4200];
     snprintf(env_db, sizeof env_db, "HSOK_DB=%s", db_dir);
     const char *env[] = {env_db, NULL};
-    run_opts_t with_env = {cwd, env, 0};
+    run_opts_t with_env = {cwd, env, 0, NULL};
     run_with(&r, &with_env, "stats", "--json");
     assert_exit(&r, 0);
     jlines_t jl;
@@ -4054,7 +4149,7 @@ static void test_index_path_stubs(void **state)
     /* a stub named index in the working folder (an unpacked zip of responses, say) */
     char *cwd_stub = path_join(dir, "index");
     write_file(cwd_stub, remote, strlen(remote));
-    run_opts_t here = {dir, NULL, 0};
+    run_opts_t here = {dir, NULL, 0, NULL};
     const char *const *const plain[] = {
         ARGS("personvern"), ARGS("stats"), ARGS("check"), ARGS("show", "abc.1"),
         ARGS("themes"), ARGS("export", "--format", "csv"), ARGS("index", "--no-themes", txt),
@@ -4084,9 +4179,9 @@ static void test_index_path_stubs(void **state)
         char env_db[4200];
         snprintf(env_db, sizeof env_db, "HSOK_DB=%s", stubs[k]);
         const char *env[] = {env_db, NULL};
-        run_opts_t with_env = {dir, env, 0};
+        run_opts_t with_env = {dir, env, 0, NULL};
         for (int how = 0; how < 2; how++) {
-            run_opts_t o = how ? with_env : (run_opts_t){NULL, NULL, 0};
+            run_opts_t o = how ? with_env : (run_opts_t){NULL, NULL, 0, NULL};
             const char *a[] = {"--db", stubs[k], "informasjonssikkerhet", NULL};
             run_v(&r, &o, how ? a + 2 : a);
             assert_exit(&r, 3);
@@ -4165,7 +4260,7 @@ static void test_index_path_misleading(void **state)
     char env_db[4200];
     snprintf(env_db, sizeof env_db, "HSOK_DB=%s", mine);
     const char *env[] = {env_db, NULL};
-    run_opts_t with_env = {NULL, env, 0};
+    run_opts_t with_env = {NULL, env, 0, NULL};
     run_with(&r, &with_env, "index", "--no-themes", txt);
     assert_exit(&r, 3);
     assert_string_equal(r.err, want);
@@ -4175,7 +4270,7 @@ static void test_index_path_misleading(void **state)
     free(list);
 
     const char *root[] = {"HSOK_DB=/", NULL};
-    run_opts_t at_root = {NULL, root, 0};
+    run_opts_t at_root = {NULL, root, 0, NULL};
     run_with(&r, &at_root, "personvern");
     assert_exit(&r, 3);
     assert_one_line_error(&r);
@@ -4183,7 +4278,7 @@ static void test_index_path_misleading(void **state)
     run_free(&r);
 
     /* with a good ./index in the working folder, --db '' must not fall back to it */
-    run_opts_t here = {dir, NULL, 0};
+    run_opts_t here = {dir, NULL, 0, NULL};
     run_with(&r, &here, "index", "--no-themes", txt);
     assert_exit(&r, 0);
     run_free(&r);
@@ -4200,7 +4295,7 @@ static void test_index_path_misleading(void **state)
         run_free(&r);
     }
     const char *empty[] = {"HSOK_DB=", NULL};
-    run_opts_t empty_env = {dir, empty, 0};
+    run_opts_t empty_env = {dir, empty, 0, NULL};
     run_with(&r, &empty_env, "stats", "--json");
     assert_exit(&r, 0);
     jlines_t jl;
@@ -4512,7 +4607,7 @@ static void test_respondent_filters(void **state)
     char envv[4200];
     snprintf(envv, sizeof envv, "HSOK_ALIASES=%s", tsv);
     const char *const env[] = { envv, NULL };
-    run_opts_t o = { NULL, env, 0 };
+    run_opts_t o = { NULL, env, 0, NULL};
     run_v(&r, &o, ARGS("--db", db_dir, "--json", "-R", "dk", "kommune"));
     assert_exit(&r, 0);
     hits_t ha;
@@ -5636,6 +5731,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unsure_tags),
         cmocka_unit_test(test_tag_many_themes),
         cmocka_unit_test(test_evidence_every_occurrence),
+        cmocka_unit_test(test_code_review),
         cmocka_unit_test(test_index_seeds),
         cmocka_unit_test(test_index_directory_walk),
         cmocka_unit_test(test_index_unread_documents),

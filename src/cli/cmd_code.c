@@ -239,8 +239,9 @@ static int list_codes(hsok_db_t *db, hsok_codes_t *codes, const char *path, int 
     return n ? CLI_OK : CLI_NONE;
 }
 
-/* the index's themes, for an unknown theme's message; NULL if out of memory */
-static int check_themes(hsok_db_t *db, char *const *themes, size_t n)
+/* Every themes[i] + off is a theme of the index, or a usage error naming the index's
+ * themes (off 1 skips the '+' or '-' of a code). */
+static int check_themes(hsok_db_t *db, char *const *themes, size_t n, size_t off)
 {
     hsok_theme_matrix_t *m = NULL;
     char *err = NULL;
@@ -250,7 +251,7 @@ static int check_themes(hsok_db_t *db, char *const *themes, size_t n)
     int rc = CLI_OK;
     for (size_t i = 0; i < n && rc == CLI_OK; i++) {
         size_t t = 0;
-        while (t < m->nthemes && strcmp(m->themes[t].id, themes[i] + 1))
+        while (t < m->nthemes && strcmp(m->themes[t].id, themes[i] + off))
             t++;
         if (t < m->nthemes)
             continue;
@@ -259,7 +260,7 @@ static int check_themes(hsok_db_t *db, char *const *themes, size_t n)
         for (size_t k = 0; k < m->nthemes && len + 64 < sizeof known; k++)
             len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "",
                                     m->themes[k].id);
-        rc = cli_usage_error("code", "unknown theme '%s' (the index has: %s)", themes[i] + 1,
+        rc = cli_usage_error("code", "unknown theme '%s' (the index has: %s)", themes[i] + off,
                              m->nthemes ? known : "no themes; run 'hsok retag'");
     }
     hsok_theme_matrix_free(m);
@@ -284,10 +285,202 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
+/* ---- code --review: settle the unsure automatic tags one by one ---- */
+
+typedef struct review_item {
+    const hsok_record_t *rec;
+    const hsok_tag_t *tag;
+} review_item_t;
+
+/* Why tag is unsure, for the prompt. */
+static const char *unsure_why(const hsok_tag_t *tag)
+{
+    for (size_t e = 0; e < tag->nevidence; e++)
+        if (!strncmp(tag->evidence[e], "context: ", 9))
+            return "it came from the passage next to it";
+    return "its own words reach less than twice the threshold";
+}
+
+static void review_show(const review_item_t *it, size_t k, size_t n, int color, unsigned width)
+{
+    const hsok_record_t *r = it->rec;
+    printf("\n[%zu/%zu] ", k, n);
+    out_sgr(stdout, color, OUT_SGR_BOLD);
+    out_safe_str(stdout, *r->respondent ? r->respondent : "(unknown respondent)");
+    out_sgr(stdout, color, OUT_SGR_RESET);
+    if (r->respondent_type && *r->respondent_type) {
+        fputs(" (", stdout);
+        out_safe_str(stdout, r->respondent_type);
+        fputc(')', stdout);
+    }
+    fputs("  ", stdout);
+    const char *base = strrchr(r->source, '/');
+    out_safe_str(stdout, base ? base + 1 : r->source);
+    printf(":%u  [", r->line);
+    out_safe_str(stdout, r->id);
+    fputc(']', stdout);
+    if (*r->section) {
+        fputs("  ", stdout);
+        out_section(stdout, r->section, 60);
+    }
+    fputc('\n', stdout);
+    hsok_span_t *spans = NULL;
+    size_t ns = 0;
+    if (hsok_evidence_spans(r->text, &it->tag, 1, &spans, &ns) != HSOK_OK)
+        cli_error("%s: out of memory: evidence not highlighted", r->id);
+    out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
+    free(spans);
+    fputs("    ", stdout);
+    out_safe_str(stdout, it->tag->theme);
+    printf("? score %.1f, evidence: ", it->tag->score);
+    for (size_t e = 0; e < it->tag->nevidence; e++) {
+        if (e)
+            fputs(", ", stdout);
+        out_safe_str(stdout, it->tag->evidence[e]);
+    }
+    printf("\n    unsure: %s\n", unsure_why(it->tag));
+}
+
+/* The answer to "keep THEME?": 'y', 'n', 's', 'q' (EOF: 'q'). Asks again on anything else. */
+static int review_ask(const char *theme)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int a = 0;
+    while (!a) {
+        fputs("keep ", stdout);
+        out_safe_str(stdout, theme);
+        fputs("? [y]es, [n]o, [s]kip, [q]uit: ", stdout);
+        fflush(stdout);
+        ssize_t got = getline(&line, &cap, stdin);
+        if (got < 0) {
+            a = 'q';
+            putchar('\n');
+            break;
+        }
+        char *w = line;
+        while (*w == ' ' || *w == '\t')
+            w++;
+        size_t len = strcspn(w, " \t\r\n");
+        w[len] = '\0';
+        if (!strcmp(w, "y") || !strcmp(w, "yes") || !strcmp(w, "j") || !strcmp(w, "ja"))
+            a = 'y';
+        else if (!strcmp(w, "n") || !strcmp(w, "no") || !strcmp(w, "nei"))
+            a = 'n';
+        else if (!strcmp(w, "s") || !strcmp(w, "skip"))
+            a = 's';
+        else if (!strcmp(w, "q") || !strcmp(w, "quit"))
+            a = 'q';
+        else
+            fputs("(answer y, n, s or q)\n", stdout);
+    }
+    free(line);
+    return a;
+}
+
+/* hsok code --review: every unsure automatic tag (of the given themes, on the passages query
+ * selects) that no manual code settles yet, shown with its evidence; y codes +THEME, n
+ * -THEME, each saved at once. */
+static int review(hsok_db_t *db, hsok_codes_t *codes, const char *path, const char *query,
+                  char *const *themes, size_t nthemes, const char *note, int color)
+{
+    hsok_records_t *recs = NULL;
+    char *err = NULL;
+    hsok_select_t sel = { 0 };
+    sel.query = query;
+    hsok_status_t st = hsok_db_select(db, query ? &sel : NULL, &recs, &err);
+    if (st != HSOK_OK)
+        return cli_fail(st, err, 0);
+    size_t nrec = hsok_records_count(recs), n = 0, cap = 0, settled = 0;
+    review_item_t *items = NULL;
+    int rc = CLI_OK;
+    for (size_t i = 0; i < nrec && rc == CLI_OK; i++) {
+        const hsok_record_t *r = hsok_records_get(recs, i);
+        const char *const *add, *const *rem;
+        size_t nadd, nrem;
+        hsok_codes_lookup(codes, r, &add, &nadd, &rem, &nrem);
+        for (size_t t = 0; t < r->ntags; t++) {
+            const hsok_tag_t *tag = &r->tags[t];
+            if (!tag->unsure)
+                continue;
+            int wanted = !nthemes;
+            for (size_t k = 0; k < nthemes && !wanted; k++)
+                wanted = !strcmp(themes[k], tag->theme);
+            if (!wanted)
+                continue;
+            if (has(add, nadd, tag->theme) || has(rem, nrem, tag->theme)) {
+                settled++;
+                continue;
+            }
+            if (n == cap) {
+                size_t nc = cap ? 2 * cap : 32;
+                review_item_t *g = realloc(items, nc * sizeof *g);
+                if (!g) {
+                    cli_error("out of memory");
+                    rc = CLI_ERR;
+                    break;
+                }
+                items = g;
+                cap = nc;
+            }
+            items[n++] = (review_item_t){ r, tag };
+        }
+    }
+    if (rc == CLI_OK && !n) {
+        printf("no unsure tag to review");
+        if (settled)
+            printf(" (%zu settled by hand already)", settled);
+        putchar('\n');
+        rc = CLI_NONE;
+    }
+    size_t kept = 0, removed = 0, skipped = 0, k = 0;
+    unsigned width = out_width(stdout);
+    if (rc == CLI_OK)
+        printf("%zu unsure tag%s to review; each answer is saved at once\n", n,
+               n == 1 ? "" : "s");
+    for (; rc == CLI_OK && k < n; k++) {
+        review_show(&items[k], k + 1, n, color, width);
+        int a = review_ask(items[k].tag->theme);
+        if (a == 'q')
+            break;
+        if (a == 's') {
+            skipped++;
+            continue;
+        }
+        st = hsok_codes_set(codes, items[k].rec, items[k].tag->theme, a == 'y', note, NULL,
+                            &err);
+        if (st == HSOK_OK)
+            st = hsok_codes_save(codes, path, &err);
+        if (st != HSOK_OK) {
+            rc = cli_fail(st, err, 0);
+            break;
+        }
+        if (a == 'y')
+            kept++;
+        else
+            removed++;
+    }
+    if (n && rc == CLI_OK) {
+        printf("\nreviewed %zu of %zu: %zu kept (coded +THEME), %zu removed (coded -THEME), "
+               "%zu skipped", kept + removed + skipped, n, kept, removed, skipped);
+        if (k < n)
+            printf(", %zu not reached", n - k);
+        if (skipped || k < n)
+            printf(" (asked again next time)");
+        fputs("\ncodes in '", stdout);
+        out_safe_str(stdout, path);
+        fputs("'; how the tagger agrees with them: hsok themes --check\n", stdout);
+    }
+    free(items);
+    hsok_records_free(recs);
+    return rc;
+}
+
 int cmd_code(int argc, char **argv)
 {
     const char *db_arg = NULL, *codes_arg = NULL, *note = NULL, *query = NULL;
-    int yes = 0, list = 0, json = 0, check = 0, only_ids = 0;
+    int yes = 0, list = 0, json = 0, check = 0, only_ids = 0, review_mode = 0;
+    out_color_t cmode = OUT_COLOR_AUTO;
     char **ids = calloc((size_t)argc + 1, sizeof *ids);
     char **themes = calloc((size_t)argc + 1, sizeof *themes);
     size_t nids = 0, nthemes = 0;
@@ -325,6 +518,14 @@ int cmd_code(int argc, char **argv)
             list = 1;
         } else if (!strcmp(a, "--check")) {
             check = 1;
+        } else if (!strcmp(a, "--review")) {
+            review_mode = 1;
+        } else if (!strcmp(a, "--color") || !strncmp(a, "--color=", 8)) {
+            if (out_color_parse(a[7] ? a + 8 : NULL, &cmode) < 0) {
+                rc = cli_usage_error("code", "--color takes auto, always or never, not '%s'",
+                                     a + 8);
+                goto out;
+            }
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (!strncmp(a, "--", 2)) {
@@ -336,11 +537,17 @@ int cmd_code(int argc, char **argv)
             ids[nids++] = argv[i];
         }
     }
-    if ((list || check) && (nids || nthemes || query || note)) {
-        rc = cli_usage_error("code", "--list and --check take no passage, theme or --note");
+    if ((list || check) && (nids || nthemes || query || note || review_mode)) {
+        rc = cli_usage_error("code", "--list and --check take no passage, theme, --note or "
+                                     "--review");
         goto out;
     }
-    if (!list && !check) {
+    if (review_mode && (nthemes || yes || json)) {
+        rc = cli_usage_error("code", "--review takes theme names without + or - (THEME...), "
+                                     "--query, --note; not --yes or --json");
+        goto out;
+    }
+    if (!list && !check && !review_mode) {
         if (!nthemes) {
             rc = cli_usage_error("code", "give at least one +THEME or -THEME");
             goto out;
@@ -383,7 +590,14 @@ int cmd_code(int argc, char **argv)
         rc = cli_codes_check(db, codes, json);
         goto done;
     }
-    rc = check_themes(db, themes, nthemes);
+    if (review_mode) {
+        rc = check_themes(db, ids, nids, 0);
+        if (rc == CLI_OK)
+            rc = review(db, codes, path, query, ids, nids, note,
+                        out_use_color(cmode, stdout));
+        goto done;
+    }
+    rc = check_themes(db, themes, nthemes, 1);
     if (rc != CLI_OK)
         goto done;
 

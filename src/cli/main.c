@@ -234,6 +234,8 @@ static const cli_cmd_t commands[] = {
      "hsok code [--note TEXT] [--codes FILE] [--db DIR] ID... +THEME|-THEME...\n"
      "       hsok code --query QUERY [--yes] [--note TEXT] [--codes FILE] [--db DIR]\n"
      "                 +THEME|-THEME...\n"
+     "       hsok code --review [--query QUERY] [--note TEXT] [--codes FILE] [--db DIR]\n"
+     "                 [THEME...]\n"
      "       hsok code --list|--check [--json] [--codes FILE] [--db DIR]",
      "      --note TEXT     a note kept with each code given (default: keep the old one)\n"
      "      --query QUERY   code every passage the query matches (form text aside); more\n"
@@ -243,6 +245,13 @@ static const cli_cmd_t commands[] = {
      "                      index\n"
      "      --check         how well the automatic tagger agrees with the codes (as\n"
      "                      'hsok themes --check')\n"
+     "      --review        settle the unsure automatic tags (of THEME..., default all; on\n"
+     "                      the passages --query matches) one by one: each is shown with\n"
+     "                      its evidence and why it is unsure; answer y (code +THEME), n\n"
+     "                      (code -THEME), s (skip) or q (quit) on standard input; each\n"
+     "                      answer is saved at once; tags settled by hand are not asked\n"
+     "      --color[=WHEN]  with --review, highlight the evidence: auto (default), always,\n"
+     "                      never\n"
      "      --json          JSON lines for --list and --check\n"
      "      --codes FILE    the codes file (default: $HSOK_CODES, else the index directory's\n"
      "                      path with '.codes.tsv' added: ./index.codes.tsv)\n" DB_HELP
