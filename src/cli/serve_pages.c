@@ -48,6 +48,7 @@ const char serve_css[] =
     "form#search{display:flex;flex-wrap:wrap;gap:.5em;align-items:end;margin-bottom:1em}\n"
     "form#search label{display:flex;flex-direction:column;font-size:.85em}\n"
     "form#search input[name=q]{width:28em}\n"
+    "form#search label.check{flex-direction:row;align-items:center;gap:.3em}\n"
     "input,select,button{font:inherit;padding:.2em .4em}\n"
     ".error{background:#fde2e1;border:1px solid #d9534f;padding:.4em .8em}\n"
     "ol#hits{padding-left:1.5em}\n"
@@ -468,6 +469,7 @@ static void option(FILE *f, const char *value, const char *label, const char *se
 typedef struct filters {
     const char *q, *theme, *respondent, *type, *position, *section, *file;
     int exact;     /* respondent is the whole name */
+    int unsure;    /* only passages with an unsure automatic tag (of theme) not coded by hand */
     unsigned offset;
 } filters_t;
 
@@ -481,6 +483,7 @@ static void filters_read(const serve_req_t *req, filters_t *fl)
     fl->section = pval(req, "section");
     fl->file = pval(req, "file");
     fl->exact = !strcmp(pval(req, "exact"), "1");
+    fl->unsure = !strcmp(pval(req, "unsure"), "1");
     const char *o = pval(req, "offset");
     char *end;
     unsigned long off = strtoul(o, &end, 10);
@@ -502,8 +505,12 @@ static void filters_url(FILE *f, const filters_t *fl)
         url(f, vals[i]);
         first = 0;
     }
-    if (fl->exact && *fl->respondent)
+    if (fl->exact && *fl->respondent) {
         fputs(first ? "exact=1" : "&amp;exact=1", f);
+        first = 0;
+    }
+    if (fl->unsure)
+        fputs(first ? "unsure=1" : "&amp;unsure=1", f);
 }
 
 static void search_form(FILE *f, const view_t *v, const filters_t *fl)
@@ -544,12 +551,20 @@ static void search_form(FILE *f, const view_t *v, const filters_t *fl)
     fputs("\"></label>\n<label>Fil<input name=\"file\" value=\"", f);
     html(f, fl->file);
     fputs("\" placeholder=\"stien som i indeksen\"></label>\n"
+          "<label class=\"check\" title=\"avsnitt med et tema merket usikkert (svake ord eller fra "
+          "avsnittet ved siden av) som ikke er kodet for hånd: gå gjennom og kod dem\">"
+          "<input type=\"checkbox\" name=\"unsure\" value=\"1\"", f);
+    if (fl->unsure)
+        fputs(" checked", f);
+    fputs(">bare usikre temaer</label>\n"
           "<button type=\"submit\">Søk</button></form>\n", f);
 }
 
-/* The coding form of passage id: +/- a theme, a note. back: where to go afterwards. */
+/* The coding form of passage id: +/- a theme, a note. Afterwards back to the search of
+ * back_search (the list of unsure tags, at its page), or else to /response?back_key=back_value. */
 static void code_form(FILE *f, const serve_ctx_t *ctx, const view_t *v, const char *id,
-                      const char *back_key, const char *back_value, const char *why_ro)
+                      const char *back_key, const char *back_value,
+                      const filters_t *back_search, const char *why_ro)
 {
     fputs("<details class=\"coding\"><summary>Kod</summary>", f);
     if (why_ro) {
@@ -563,10 +578,17 @@ static void code_form(FILE *f, const serve_ctx_t *ctx, const view_t *v, const ch
     html(f, ctx->csrf);
     fputs("\"><input type=\"hidden\" name=\"id\" value=\"", f);
     html(f, id);
-    fputs("\"><input type=\"hidden\" name=\"back\" value=\"/response?", f);
-    fputs(back_key, f);
-    putc('=', f);
-    url(f, back_value);
+    if (back_search) {
+        fputs("\"><input type=\"hidden\" name=\"back\" value=\"/search?", f);
+        filters_url(f, back_search);
+        if (back_search->offset)
+            fprintf(f, "&amp;offset=%u", back_search->offset);
+    } else {
+        fputs("\"><input type=\"hidden\" name=\"back\" value=\"/response?", f);
+        fputs(back_key, f);
+        putc('=', f);
+        url(f, back_value);
+    }
     fputs("\"><select name=\"sign\"><option value=\"+\">+ legg til</option>"
           "<option value=\"-\">− fjern</option></select><select name=\"theme\">", f);
     for (size_t t = 0; t < v->themes->nthemes; t++)
@@ -658,8 +680,35 @@ static int file_matches(const filters_t *fl, const hsok_record_t *r)
     return !*fl->file || !strcmp(fl->file, r->source);
 }
 
+static int in_list(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return 1;
+    return 0;
+}
+
+/* The unsure filter: r has an automatic tag marked unsure (of the theme filter's theme, if
+ * one is chosen) that no manual code settles, + or -. */
+static int unsure_matches(const filters_t *fl, const view_t *v, const hsok_record_t *r)
+{
+    if (!fl->unsure)
+        return 1;
+    const char *const *add = NULL, *const *rem = NULL;
+    size_t nadd = 0, nrem = 0;
+    if (hsok_codes_count(v->codes))
+        hsok_codes_lookup(v->codes, r, &add, &nadd, &rem, &nrem);
+    for (size_t t = 0; t < r->ntags; t++) {
+        const hsok_tag_t *tag = &r->tags[t];
+        if (tag->unsure && (!*fl->theme || !strcmp(fl->theme, tag->theme)) &&
+            !in_list(add, nadd, tag->theme) && !in_list(rem, nrem, tag->theme))
+            return 1;
+    }
+    return 0;
+}
+
 static void hit_html(FILE *f, const serve_ctx_t *ctx, const view_t *v, const hsok_record_t *r,
-                     const hsok_hit_t *h, const char *why_ro)
+                     const hsok_hit_t *h, const filters_t *back_search, const char *why_ro)
 {
     const char *cls = !h ? "" : h->match == HSOK_MATCH_RELATED ? " related"
                               : h->match == HSOK_MATCH_VARIANT ? " variant" : "";
@@ -705,7 +754,7 @@ static void hit_html(FILE *f, const serve_ctx_t *ctx, const view_t *v, const hso
     fputs("#p-", f);
     url(f, r->id);
     fputs("\">Hele svaret</a></div>\n", f);
-    code_form(f, ctx, v, r->id, "id", r->id, why_ro);
+    code_form(f, ctx, v, r->id, "id", r->id, back_search, why_ro);
     fputs("</li>\n", f);
 }
 
@@ -901,7 +950,7 @@ static hsok_status_t run_query(FILE *f, const serve_ctx_t *ctx, const view_t *v,
                 break;
             }
             separator(f, h, prev, shown, hsok_results_estimated_all(res));
-            hit_html(f, ctx, v, &h->rec, h, why_ro);
+            hit_html(f, ctx, v, &h->rec, h, NULL, why_ro);
             prev = h;
             shown++;
         }
@@ -922,6 +971,15 @@ static hsok_status_t run_select(FILE *f, const serve_ctx_t *ctx, const view_t *v
 {
     hsok_select_t sel;
     select_of(fl, ls, &sel);
+    char *q = NULL; /* the unsure filter lists by selection, a query's hits too */
+    if (*fl->q || *fl->section) {
+        q = query_with_section(fl);
+        if (!q) {
+            *err = strdup("out of memory");
+            return HSOK_ERR_NOMEM;
+        }
+        sel.query = q;
+    }
     int coded = hsok_codes_count(v->codes) > 0;
     if (!coded) {
         sel.themes = ls->themes;
@@ -929,6 +987,7 @@ static hsok_status_t run_select(FILE *f, const serve_ctx_t *ctx, const view_t *v
     }
     hsok_records_t *recs = NULL;
     hsok_status_t st = hsok_db_select(v->db, &sel, &recs, err);
+    free(q);
     if (st == HSOK_OK && coded)
         st = hsok_codes_apply_select(v->codes, recs, ls->themes, *fl->theme != '\0', 0, err);
     if (st != HSOK_OK)
@@ -936,15 +995,15 @@ static hsok_status_t run_select(FILE *f, const serve_ctx_t *ctx, const view_t *v
     size_t n = hsok_records_count(recs), matching = 0;
     for (size_t i = 0; i < n; i++) {
         const hsok_record_t *r = hsok_records_get(recs, i);
-        matching += file_matches(fl, r);
+        matching += file_matches(fl, r) && unsure_matches(fl, v, r);
     }
     fprintf(f, "<p id=\"summary\">%zu avsnitt</p>\n<ol id=\"hits\">\n", matching);
     size_t seen = 0, shown = 0;
     for (size_t i = 0; i < n && shown < PAGE_HITS; i++) {
         const hsok_record_t *r = hsok_records_get(recs, i);
-        if (!file_matches(fl, r) || seen++ < fl->offset)
+        if (!file_matches(fl, r) || !unsure_matches(fl, v, r) || seen++ < fl->offset)
             continue;
-        hit_html(f, ctx, v, r, NULL, why_ro);
+        hit_html(f, ctx, v, r, NULL, fl->unsure ? fl : NULL, why_ro);
         shown++;
     }
     fputs("</ol>\n", f);
@@ -968,15 +1027,23 @@ static void page_search(const serve_ctx_t *ctx, const serve_req_t *req, serve_re
     fputs("<h1>Søk i høringssvarene</h1>\n", p.f);
     search_form(p.f, &v, &fl);
     int any = *fl.q || *fl.theme || *fl.respondent || *fl.type || *fl.position ||
-              *fl.section || *fl.file;
+              *fl.section || *fl.file || fl.unsure;
     if (any) {
         filter_lists_t ls;
         char *err = NULL;
         hsok_status_t st = check_filters(&fl, &ls, &err);
-        if (st == HSOK_OK) {
+        if (st == HSOK_OK && fl.unsure)
+            fputs("<p id=\"review-note\">Avsnitt med et tema merket usikkert (svake ord, eller "
+                  "fra avsnittet ved siden av) som ikke er kodet for hånd. Kod hvert av dem: "
+                  "<b>+</b> beholder temaet, <b>−</b> fjerner det; da går det ut av listen. "
+                  "(Eksportene tar alle avsnitt: velg bort «bare usikre temaer» for dem.)</p>\n",
+                  p.f);
+        else if (st == HSOK_OK)
             export_links(p.f, &fl);
-            st = *fl.q || *fl.section ? run_query(p.f, ctx, &v, &fl, &ls, why_ro, &err)
-                       : run_select(p.f, ctx, &v, &fl, &ls, why_ro, &err);
+        if (st == HSOK_OK) {
+            st = (*fl.q || *fl.section) && !fl.unsure
+                     ? run_query(p.f, ctx, &v, &fl, &ls, why_ro, &err)
+                     : run_select(p.f, ctx, &v, &fl, &ls, why_ro, &err);
         }
         if (st != HSOK_OK) {
             p.status = status_http(st);
@@ -1212,7 +1279,7 @@ static void page_response(const serve_ctx_t *ctx, const serve_req_t *req, serve_
         html(f, r->text);
         fputs("</p>\n", f);
         code_form(f, ctx, &v, r->id, sel.respondent ? "respondent" : "id",
-                  sel.respondent ? who : id, why_ro);
+                  sel.respondent ? who : id, NULL, why_ro);
         fputs("</div>\n", f);
     }
     stances_before(f, order, norder, &next, NULL, 0);

@@ -265,6 +265,47 @@ def main():
         st, _, _ = request(port, "POST", "/search", headers=ct, body="q=a")
         check(st == 405, "POST /search")
 
+        # the list of unsure tags not coded by hand (a review queue): exactly the passages
+        # whose export names the theme "unsure", less those coded; coding one from the list
+        # goes back to the list, without it
+        rc, out, _ = run(hsok, "code", "--list", "--json", db=db)
+        coded = {(c["id"], c["theme"]) for c in map(json.loads, out.splitlines()) if c.get("type") == "code"}
+        rc, out, _ = run(hsok, "export", "--all", "--format", "jsonl", db=db)
+        recs = [json.loads(line) for line in out.splitlines()]
+        per = {}
+        for o in recs:
+            for t in o["unsure"]:
+                if (o["id"], t) not in coded:
+                    per.setdefault(t, []).append(o["id"])
+        theme = max(sorted(per), key=lambda t: len(per[t]))
+        want = per[theme]
+        check(len(want) >= 2, f"the seeds have unsure {theme} tags to review: {want}")
+        p, _ = page(port, "/search?" + q(theme=theme, unsure="1"))
+        shown = [e["attrs"]["data-id"] for e in p.find("li", cls="hit")]
+        summ = p.find("p", id="summary")
+        check(summ and summ[0]["text"].strip() == "%d avsnitt" % len(want),
+              f"unsure {theme}: summary {summ and summ[0]['text']}, want {len(want)}")
+        check(shown == want[:20], f"unsure {theme}: {shown} != {want[:20]}")
+        check(p.find("p", id="review-note") and not p.find("p", id="export"),
+              "the review list explains itself instead of offering exports")
+        box = [i for i in p.find("input") if i["attrs"].get("name") == "unsure"]
+        check(box and "checked" in box[0]["attrs"], "the unsure box is ticked")
+        backs = {i["attrs"]["value"] for i in p.find("input") if i["attrs"].get("name") == "back"}
+        check(backs == {"/search?" + q(theme=theme, unsure="1")}, f"coding goes back to the list: {backs}")
+        any_theme = sum(1 for o in recs if any((o["id"], t) not in coded for t in o["unsure"]))
+        p, _ = page(port, "/search?" + q(unsure="1"))
+        summ = p.find("p", id="summary")
+        check(summ and summ[0]["text"].strip() == "%d avsnitt" % any_theme,
+              f"unsure, any theme: {summ and summ[0]['text']}, want {any_theme}")
+        st, h, _ = request(port, "POST", "/code", headers=ct, body=urllib.parse.urlencode(
+            {"csrf": csrf, "id": want[0], "theme": theme, "sign": "+", "note": "",
+             "back": "/search?" + q(theme=theme, unsure="1")}))
+        check(st == 303 and h.get("location") == "/search?" + q(theme=theme, unsure="1") + "#p-" + want[0],
+              f"coded from the list: {st} {h.get('location')}")
+        p, _ = page(port, "/search?" + q(theme=theme, unsure="1"))
+        shown = [e["attrs"]["data-id"] for e in p.find("li", cls="hit")]
+        check(shown == want[1:21], f"after coding, the list without it: {shown}")
+
         # exports
         for fmt, ctype in (("csv", "text/csv"), ("jsonl", "application/x-ndjson"),
                            ("md", "text/markdown"), ("html", "text/html"),
