@@ -170,6 +170,8 @@ void cli_coded_json(struct out_json *j, const cli_coded_t *c);
 /* The shown themes separated by sep, those coded + marked " (manual)": "kit,samhandling
  * (manual)"; nothing when there are none. Escaped for the terminal. */
 void cli_coded_human(FILE *f, const cli_coded_t *c, const char *sep);
+/* Whether a manual code, + or -, settles theme on r (codes may be NULL: none). */
+int cli_code_settles(struct hsok_codes *codes, const struct hsok_record *r, const char *theme);
 
 /* The checkbox answers (stances) of a whole response recs (hsok_db_response), as `hsok show
  * --file/--respondent` shows them: those of the files recs holds (and of respondent who, when

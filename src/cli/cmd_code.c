@@ -87,6 +87,16 @@ static int has(const char *const *v, size_t n, const char *s)
     return 0;
 }
 
+int cli_code_settles(hsok_codes_t *codes, const hsok_record_t *r, const char *theme)
+{
+    if (!codes || !hsok_codes_count(codes))
+        return 0;
+    const char *const *add, *const *rem;
+    size_t nadd, nrem;
+    hsok_codes_lookup(codes, r, &add, &nadd, &rem, &nrem);
+    return has(add, nadd, theme) || has(rem, nrem, theme);
+}
+
 typedef struct agree {
     const char *theme;
     size_t tp, fp, fn;
@@ -396,9 +406,6 @@ static int review(hsok_db_t *db, hsok_codes_t *codes, const char *path, const ch
     int rc = CLI_OK;
     for (size_t i = 0; i < nrec && rc == CLI_OK; i++) {
         const hsok_record_t *r = hsok_records_get(recs, i);
-        const char *const *add, *const *rem;
-        size_t nadd, nrem;
-        hsok_codes_lookup(codes, r, &add, &nadd, &rem, &nrem);
         for (size_t t = 0; t < r->ntags; t++) {
             const hsok_tag_t *tag = &r->tags[t];
             if (!tag->unsure)
@@ -408,7 +415,7 @@ static int review(hsok_db_t *db, hsok_codes_t *codes, const char *path, const ch
                 wanted = !strcmp(themes[k], tag->theme);
             if (!wanted)
                 continue;
-            if (has(add, nadd, tag->theme) || has(rem, nrem, tag->theme)) {
+            if (cli_code_settles(codes, r, tag->theme)) {
                 settled++;
                 continue;
             }

@@ -680,28 +680,16 @@ static int file_matches(const filters_t *fl, const hsok_record_t *r)
     return !*fl->file || !strcmp(fl->file, r->source);
 }
 
-static int in_list(const char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(v[i], s))
-            return 1;
-    return 0;
-}
-
 /* The unsure filter: r has an automatic tag marked unsure (of the theme filter's theme, if
  * one is chosen) that no manual code settles, + or -. */
 static int unsure_matches(const filters_t *fl, const view_t *v, const hsok_record_t *r)
 {
     if (!fl->unsure)
         return 1;
-    const char *const *add = NULL, *const *rem = NULL;
-    size_t nadd = 0, nrem = 0;
-    if (hsok_codes_count(v->codes))
-        hsok_codes_lookup(v->codes, r, &add, &nadd, &rem, &nrem);
     for (size_t t = 0; t < r->ntags; t++) {
         const hsok_tag_t *tag = &r->tags[t];
         if (tag->unsure && (!*fl->theme || !strcmp(fl->theme, tag->theme)) &&
-            !in_list(add, nadd, tag->theme) && !in_list(rem, nrem, tag->theme))
+            !cli_code_settles(v->codes, r, tag->theme))
             return 1;
     }
     return 0;
