@@ -158,17 +158,19 @@ struct hsok_segdoc;
 hsok_status_t hsok_tag_segdoc(const hsok_codebook_t *cb, hsok_analyzer_t *an,
                               const struct hsok_segdoc *doc, hsok_tagging_t **out,
                               char **errmsg);
+/* The tags are one array: hsok_tagging_get(t, 0) points at all hsok_tagging_count(t) of them
+ * (NULL when there is none). */
 size_t hsok_tagging_count(const hsok_tagging_t *t);
 const hsok_tag_t *hsok_tagging_get(const hsok_tagging_t *t, size_t i);
 void hsok_tagging_free(hsok_tagging_t *t);
 
-/* Where the evidence of tags[0..ntags) (NULL entries skipped) is in text, for highlighting:
+/* Where the evidence of tags[0..ntags) is in text, for highlighting:
  * each evidence word form as written, case-sensitive, as a whole word (a form that starts or
  * ends with a letter or digit needs a word boundary there), leftmost and then longest, not
  * overlapping, every occurrence, in order. *spans is malloc'd (NULL when there is none);
  * HSOK_ERR_NOMEM leaves it NULL. */
-hsok_status_t hsok_evidence_spans(const char *text, const hsok_tag_t *const *tags,
-                                  size_t ntags, hsok_span_t **spans, size_t *nspans);
+hsok_status_t hsok_evidence_spans(const char *text, const hsok_tag_t *tags, size_t ntags,
+                                  hsok_span_t **spans, size_t *nspans);
 
 #ifdef __cplusplus
 }

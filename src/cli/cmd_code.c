@@ -336,7 +336,7 @@ static void review_show(const review_item_t *it, size_t k, size_t n, int color, 
     fputc('\n', stdout);
     hsok_span_t *spans = NULL;
     size_t ns = 0;
-    if (hsok_evidence_spans(r->text, &it->tag, 1, &spans, &ns) != HSOK_OK)
+    if (hsok_evidence_spans(r->text, it->tag, 1, &spans, &ns) != HSOK_OK)
         cli_error("%s: out of memory: evidence not highlighted", r->id);
     out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
     free(spans);

@@ -634,7 +634,7 @@ static int list_theme(hsok_db_t *db, const hsok_theme_matrix_t *m, const char *t
         }
         hsok_span_t *spans = NULL;
         size_t ns = 0;
-        if (tag && hsok_evidence_spans(r->text, &tag, 1, &spans, &ns) != HSOK_OK)
+        if (tag && hsok_evidence_spans(r->text, tag, 1, &spans, &ns) != HSOK_OK)
             cli_error("%s: out of memory: evidence not highlighted", r->id);
         out_wrapped(stdout, r->text, strlen(r->text), spans, ns, "    ", width, color);
         free(spans);
@@ -836,14 +836,7 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                                              : NULL;
         const hsok_tagging_t *tg = tgs[i];
         size_t nt = hsok_tagging_count(tg);
-        /* every tag of the passage (a codebook may have any number of themes) */
-        hsok_tag_t *tags = malloc((nt ? nt : 1) * sizeof *tags);
-        if (!tags) {
-            st = HSOK_ERR_NOMEM;
-            break;
-        }
-        for (size_t t = 0; t < nt; t++)
-            tags[t] = *hsok_tagging_get(tg, t);
+        const hsok_tag_t *tags = hsok_tagging_get(tg, 0); /* all nt of them */
         if (nt || all) {
             if (json) {
                 out_json_t j;
@@ -883,18 +876,13 @@ static int tag_file(const char *path, const hsok_codebook_t *cb, hsok_analyzer_t
                     fputs("    (no theme)\n", stdout);
                 hsok_span_t *spans = NULL;
                 size_t ns = 0;
-                const hsok_tag_t **tp = nt ? malloc(nt * sizeof *tp) : NULL;
-                for (size_t k = 0; tp && k < nt; k++)
-                    tp[k] = &tags[k];
-                if (nt && (!tp || hsok_evidence_spans(p->text, tp, nt, &spans, &ns) != HSOK_OK))
+                if (hsok_evidence_spans(p->text, tags, nt, &spans, &ns) != HSOK_OK)
                     cli_error("%s: out of memory: evidence not highlighted", path);
-                free(tp);
                 out_wrapped(stdout, p->text, strlen(p->text), spans, ns, "    ", width, color);
                 free(spans);
                 fputc('\n', stdout);
             }
         }
-        free(tags);
     }
     for (size_t i = 0; i < np; i++)
         hsok_tagging_free(tgs[i]);

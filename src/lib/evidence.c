@@ -65,15 +65,14 @@ static int by_length_desc(const void *a, const void *b)
     return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
-hsok_status_t hsok_evidence_spans(const char *text, const hsok_tag_t *const *tags,
-                                  size_t ntags, hsok_span_t **spans, size_t *nspans)
+hsok_status_t hsok_evidence_spans(const char *text, const hsok_tag_t *tags, size_t ntags,
+                                  hsok_span_t **spans, size_t *nspans)
 {
     *spans = NULL;
     *nspans = 0;
     size_t nall = 0;
     for (size_t t = 0; t < ntags; t++)
-        if (tags[t] != NULL)
-            nall += tags[t]->nevidence;
+        nall += tags[t].nevidence;
     if (text == NULL || nall == 0)
         return HSOK_OK;
     const char **words = malloc(nall * sizeof *words);
@@ -81,9 +80,9 @@ hsok_status_t hsok_evidence_spans(const char *text, const hsok_tag_t *const *tag
         return HSOK_ERR_NOMEM;
     size_t nw = 0;
     for (size_t t = 0; t < ntags; t++)
-        for (size_t i = 0; tags[t] != NULL && i < tags[t]->nevidence; i++)
-            if (tags[t]->evidence[i] != NULL && tags[t]->evidence[i][0] != '\0')
-                words[nw++] = tags[t]->evidence[i];
+        for (size_t i = 0; i < tags[t].nevidence; i++)
+            if (tags[t].evidence[i] != NULL && tags[t].evidence[i][0] != '\0')
+                words[nw++] = tags[t].evidence[i];
     qsort(words, nw, sizeof *words, by_length_desc);
 
     size_t len = strlen(text), cap = 0, n = 0;

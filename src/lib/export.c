@@ -924,7 +924,7 @@ static hsok_status_t md_quote(FILE *out, const hsok_record_t *r, const hsok_tag_
 {
     hsok_span_t *spans;
     size_t nspans;
-    if (hsok_evidence_spans(r->text, &tag, 1, &spans, &nspans) != HSOK_OK)
+    if (hsok_evidence_spans(r->text, tag, tag ? 1 : 0, &spans, &nspans) != HSOK_OK)
         return HSOK_ERR_NOMEM;
     const char *text = r->text != NULL ? r->text : "";
     md_ctx_t m = {1, 0, "> "};

@@ -205,7 +205,7 @@ static void put_attr_id(FILE *out, const char *theme)
 /* ---- evidence marks over several tags ---- */
 
 /* text with the evidence of tags[0..ntags) marked (where: hsok_evidence_spans). */
-static hsok_status_t put_marked(FILE *out, const char *text, const hsok_tag_t *const *tags,
+static hsok_status_t put_marked(FILE *out, const char *text, const hsok_tag_t *tags,
                                 size_t ntags)
 {
     hsok_span_t *all = NULL;
@@ -684,7 +684,7 @@ static hsok_status_t put_quote(FILE *out, const hsok_export_opts_t *opts,
     fprintf(out, "<blockquote class=\"sitat\" id=\"sitat-%zu\"><p><span class=\"qno\">[%zu]"
                  "</span>",
             no, no);
-    hsok_status_t st = put_marked(out, r->text, &tag, tag ? 1 : 0);
+    hsok_status_t st = put_marked(out, r->text, tag, tag ? 1 : 0);
     fputs("</p>\n", out);
     put_attribution(out, opts, m, r, 0);
     fputs("</blockquote>\n", out);
@@ -891,7 +891,7 @@ static hsok_status_t html_all(FILE *out, const report_t *rp, const hsok_export_o
           "<p class=\"meta\">Hvert utdrag én gang, med alle temaene det har, etter respondent. "
           "Tallet bak et utdrag er det hsok viser det med (hsok show).</p>\n",
           out);
-    const hsok_tag_t **tags = NULL;
+    hsok_tag_t *tags = NULL; /* the shown ones of a passage's tags */
     size_t cap = 0;
     const char *cur = NULL;
     hsok_status_t st = HSOK_OK;
@@ -907,7 +907,7 @@ static hsok_status_t html_all(FILE *out, const report_t *rp, const hsok_export_o
             cur = resp;
         }
         if (r->ntags > cap) {
-            const hsok_tag_t **g = realloc(tags, r->ntags * sizeof *g);
+            hsok_tag_t *g = realloc(tags, r->ntags * sizeof *g);
             if (!g) {
                 st = HSOK_ERR_NOMEM;
                 break;
@@ -918,7 +918,7 @@ static hsok_status_t html_all(FILE *out, const report_t *rp, const hsok_export_o
         size_t nt = 0;
         for (size_t t = 0; t < r->ntags; t++)
             if (r->tags[t].theme && ex_record_has_theme(r, r->tags[t].theme))
-                tags[nt++] = &r->tags[t];
+                tags[nt++] = r->tags[t];
         fputs("<blockquote class=\"utdrag\"><p>", out);
         if (quoted[i])
             fprintf(out, "<a class=\"qno\" href=\"#sitat-%zu\">[%zu]</a>", quoted[i], quoted[i]);

@@ -890,8 +890,8 @@ static int is_input_word(const char *norm)
 /* "mottatt" (bokmål), "motteke", "mottok": "Vi har mottatt forslaget til uttalelse" */
 static int is_received(const char *norm)
 {
-    return !strcmp(norm, "mottatt") || !strcmp(norm, "motteke") || !strcmp(norm, "mottok") ||
-           !strcmp(norm, "mottatte");
+    static const char *const w[] = { "mottatt", "mottatte", "motteke", "mottok", NULL };
+    return in_list(norm, w);
 }
 
 /* Does text[i..len) begin with s? (The text need not end in a NUL.) */
